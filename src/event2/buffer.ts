@@ -1,0 +1,5 @@
+/**
+ * `#include <event2/buffer.h>`
+ * @module
+ */
+export {};

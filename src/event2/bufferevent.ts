@@ -1,0 +1,5 @@
+/**
+ * `#include <event2/bufferevent.h>`
+ * @module
+ */
+export {};

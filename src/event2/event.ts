@@ -1,0 +1,5 @@
+/**
+ * `#include <event2/event.h>`
+ * @module
+ */
+export {};

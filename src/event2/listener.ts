@@ -1,0 +1,5 @@
+/**
+ * `#include <event2/listener.h>`
+ * @module
+ */
+export {};

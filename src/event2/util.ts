@@ -1,0 +1,5 @@
+/**
+ * `#include <event2/util.h>`
+ * @module
+ */
+export {};

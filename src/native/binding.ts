@@ -1,0 +1,178 @@
+/**
+ * The TypeScript face of the native addon (native/, built by node-gyp).
+ *
+ * The addon is thin on purpose: integer arguments, integer results, `-errno` on failure, no
+ * allocation per call. Result arrays are registered once; byte transfers read and write straight
+ * into caller-owned Uint8Arrays. A wrong argument (an fd that is not an integer, a negative length,
+ * a length beyond the Uint8Array given) throws a TypeError/RangeError from the addon; nothing it
+ * is given can crash the process. All libevent logic lives in TypeScript; the addon never calls
+ * back into JavaScript.
+ *
+ * @internal
+ * @module
+ */
+import { createRequire } from "node:module";
+
+/** Constants of this platform's C headers, read by the addon at load time. */
+export interface NativeConstants {
+  // socket domains, types and flags
+  AF_UNSPEC: number; AF_INET: number; AF_INET6: number; AF_UNIX: number;
+  SOCK_STREAM: number; SOCK_DGRAM: number; SOCK_NONBLOCK: number; SOCK_CLOEXEC: number;
+  IPPROTO_TCP: number; IPPROTO_UDP: number; IPPROTO_IPV6: number;
+  SOL_SOCKET: number; SO_REUSEADDR: number; SO_REUSEPORT: number; SO_KEEPALIVE: number;
+  SO_ERROR: number; SO_SNDBUF: number; SO_RCVBUF: number; SO_TYPE: number; SO_LINGER: number;
+  TCP_NODELAY: number; TCP_DEFER_ACCEPT: number; IPV6_V6ONLY: number;
+  SHUT_RD: number; SHUT_WR: number; SHUT_RDWR: number;
+  MSG_NOSIGNAL: number; MSG_PEEK: number; MSG_DONTWAIT: number;
+  // open(2)/fcntl(2)
+  O_RDONLY: number; O_WRONLY: number; O_RDWR: number; O_NONBLOCK: number; O_CLOEXEC: number;
+  O_CREAT: number; O_TRUNC: number; O_APPEND: number;
+  // limits
+  FD_SETSIZE: number; IOV_MAX: number; NSIG: number;
+  // getaddrinfo(3) error codes and flags, as this libc defines them
+  EAI_ADDRFAMILY: number; EAI_AGAIN: number; EAI_BADFLAGS: number; EAI_FAIL: number;
+  EAI_FAMILY: number; EAI_MEMORY: number; EAI_NODATA: number; EAI_NONAME: number;
+  EAI_SERVICE: number; EAI_SOCKTYPE: number; EAI_SYSTEM: number;
+  AI_PASSIVE: number; AI_CANONNAME: number; AI_NUMERICHOST: number; AI_NUMERICSERV: number;
+  AI_V4MAPPED: number; AI_ALL: number; AI_ADDRCONFIG: number;
+}
+
+/** One result of getaddrinfo(3). `addr` holds the C `struct sockaddr` bytes (`addrlen` of them). */
+export interface NativeAddrinfo {
+  flags: number;
+  family: number;
+  socktype: number;
+  protocol: number;
+  addr: Uint8Array;
+  canonname: string | null;
+}
+
+/**
+ * The addon's exports. Every function returning `number` returns its result (>= 0) or `-errno`.
+ * `fd` arguments must be integers >= 0 (TypeError otherwise); lengths and offsets must be
+ * integers >= 0 and lie within the Uint8Array given (RangeError otherwise).
+ */
+export interface NativeBinding {
+  readonly constants: NativeConstants;
+
+  // ---- backends: one small interface per mechanism, shaped like libevent's struct eventop ----
+
+  /** The compiled-in backends in libevent's preference order, e.g. ["epoll", "poll", "select"]. */
+  methods(): string[];
+  /** EV_FEATURE_* mask of a compiled-in backend (epoll: ET|O1|EARLY_CLOSE; poll: FDS|EARLY_CLOSE; select: FDS). -1 if unknown. */
+  methodFeatures(name: string): number;
+  /**
+   * Create a backend instance (`eventop.init`). `flags` may hold EVENT_BASE_FLAG_PRECISE_TIMER
+   * (0x20: epoll then waits with microsecond precision through a timerfd). Returns a handle >= 0,
+   * or -errno when the mechanism cannot be initialised.
+   */
+  backendNew(name: string, flags: number): number;
+  /**
+   * Start watching `events` on `fd` (`eventop.add`). `old` is what was already watched on that fd;
+   * masks use libevent's bits: EV_READ 0x02, EV_WRITE 0x04, EV_ET 0x20, EV_CLOSED 0x80.
+   * select refuses fd >= FD_SETSIZE with a RangeError. Returns 0 or -errno.
+   */
+  backendAdd(h: number, fd: number, old: number, events: number): number;
+  /** Stop watching `events` on `fd`, of `old` (`eventop.del`). Returns 0 or -errno. */
+  backendDel(h: number, fd: number, old: number, events: number): number;
+  /**
+   * Wait at most `timeoutUs` microseconds (-1: no limit; 0: poll) for readiness (`eventop.dispatch`).
+   * Writes (fd, what) pairs into the registered ready list, `what` already mapped to libevent's bits
+   * as libevent's backends map them (epoll: EPOLLERR and EPOLLHUP without RDHUP -> READ|WRITE,
+   * RDHUP -> CLOSED, and EV_ET on every result; poll: HUP/ERR/NVAL -> READ|WRITE, RDHUP -> CLOSED;
+   * select: READ/WRITE). At most (ready list length / 2) pairs. Returns the number of pairs, 0 on
+   * EINTR (a signal is an ordinary empty return), or -errno.
+   */
+  backendDispatch(h: number, timeoutUs: number): number;
+  /** The backend's own fd (epoll fd), or -1 where it has none (poll, select). */
+  backendFd(h: number): number;
+  /** Release a backend instance (`eventop.dealloc`). */
+  backendFree(h: number): void;
+  /** Register the array that backendDispatch fills with (fd, what) pairs; kept until replaced. */
+  setReadyList(list: Int32Array): void;
+
+  // ---- signals: libevent's evsig, a sigaction handler writing the signal number to a socket ----
+
+  /** The fd the handler writes one byte (the signal number) to; -1 to write nowhere. */
+  sigSetWakeFd(fd: number): void;
+  /** Install the handler for `sig`, saving the previous disposition the first time. 0 or -errno. */
+  sigInstall(sig: number): number;
+  /** Restore the disposition saved by sigInstall. 0 or -errno (0 if nothing was saved). */
+  sigRestore(sig: number): number;
+
+  // ---- byte transfers ----
+
+  read(fd: number, buf: Uint8Array, off: number, len: number): number;
+  /** readv(2) into at most two extents; `buf2` may be null (then `len2` must be 0). */
+  readv(fd: number, buf1: Uint8Array, off1: number, len1: number,
+        buf2: Uint8Array | null, off2: number, len2: number): number;
+  write(fd: number, buf: Uint8Array, off: number, len: number): number;
+  /** writev(2) of `n` extents: bufs[i] from offLen[2i] for offLen[2i+1] bytes; n <= IOV_MAX. */
+  writev(fd: number, bufs: readonly Uint8Array[], offLen: Int32Array, n: number): number;
+  send(fd: number, buf: Uint8Array, off: number, len: number, flags: number): number;
+  recv(fd: number, buf: Uint8Array, off: number, len: number, flags: number): number;
+  /** sendfile(2) of `len` bytes of `inFd` starting at `offset` to `outFd`. */
+  sendfile(outFd: number, inFd: number, offset: number, len: number): number;
+  /** Bytes ready to read (ioctl FIONREAD). */
+  fionread(fd: number): number;
+
+  // ---- descriptors ----
+
+  close(fd: number): number;
+  /** pipe2(2); fills out[0] (read end) and out[1] (write end). `flags`: O_NONBLOCK|O_CLOEXEC. */
+  pipe2(out: Int32Array | number[], flags: number): number;
+  /** socketpair(2); fills out[0] and out[1]. `type` may include SOCK_NONBLOCK|SOCK_CLOEXEC. */
+  socketpair(domain: number, type: number, protocol: number, out: Int32Array | number[]): number;
+  setNonblock(fd: number): number;
+  setCloexec(fd: number): number;
+  /** open(2) */
+  open(path: string, flags: number, mode: number): number;
+  /** mkfifo(3) */
+  mkfifo(path: string, mode: number): number;
+
+  // ---- sockets; addresses are C struct sockaddr bytes ----
+
+  socket(domain: number, type: number, protocol: number): number;
+  bind(fd: number, addr: Uint8Array, addrlen: number): number;
+  connect(fd: number, addr: Uint8Array, addrlen: number): number;
+  listen(fd: number, backlog: number): number;
+  /** accept4(2); the peer address goes into addrOut, its length into lenOut[0]. `flags`: SOCK_NONBLOCK|SOCK_CLOEXEC. */
+  accept(fd: number, flags: number, addrOut: Uint8Array, lenOut: Int32Array): number;
+  getsockname(fd: number, addrOut: Uint8Array, lenOut: Int32Array): number;
+  getpeername(fd: number, addrOut: Uint8Array, lenOut: Int32Array): number;
+  /** getsockopt(2) of an int option; the value goes into out[0]. */
+  getsockopt(fd: number, level: number, name: number, out: Int32Array): number;
+  /** setsockopt(2) of an int option. */
+  setsockopt(fd: number, level: number, name: number, value: number): number;
+  shutdown(fd: number, how: number): number;
+
+  // ---- name resolution ----
+
+  /** Blocking getaddrinfo(3). Returns the results, or the (nonzero) EAI_* code. */
+  getaddrinfo(node: string | null, service: string | null, flags: number, family: number,
+              socktype: number, protocol: number): NativeAddrinfo[] | number;
+  /**
+   * Start getaddrinfo(3) on a worker thread; when done, the thread writes one byte to `wakeFd`.
+   * Returns a request id >= 0 (or -errno if no thread could be started).
+   */
+  gaiStart(node: string | null, service: string | null, flags: number, family: number,
+           socktype: number, protocol: number, wakeFd: number): number;
+  /** The result of a finished request (then forgotten), or undefined while it runs. */
+  gaiCollect(id: number): NativeAddrinfo[] | number | undefined;
+  /** Forget a request; its result is dropped when the thread ends. */
+  gaiCancel(id: number): void;
+
+  // ---- clocks and texts ----
+
+  /** CLOCK_MONOTONIC_COARSE (precise = 0) or CLOCK_MONOTONIC (precise = 1), in microseconds. */
+  monotonicUs(precise: number): number;
+  /** CLOCK_REALTIME in microseconds since the epoch. */
+  realtimeUs(): number;
+  strerror(errnum: number): string;
+  gaiStrerror(code: number): string;
+}
+
+const require = createRequire(import.meta.url);
+
+/** The loaded addon. Built into build/Release by `npm install` (node-gyp). */
+export const native: NativeBinding = require("../../build/Release/libevent_native.node") as NativeBinding;
