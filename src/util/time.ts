@@ -1,0 +1,98 @@
+/**
+ * `struct timeval` and the evutil_timer* macros of `<event2/util.h>`.
+ * @module
+ */
+import { native } from "../native/binding.js";
+
+/**
+ * `struct timeval`: seconds and microseconds. `new timeval()` is zeroed, as a C declaration
+ * followed by `evutil_timerclear` would be; `new timeval(2, 500000)` is `{ 2, 500000 }`.
+ */
+export class timeval {
+  /** Seconds. */
+  tv_sec: number;
+  /** Microseconds. */
+  tv_usec: number;
+  /** A timeval of `tv_sec` seconds and `tv_usec` microseconds (both 0 if left out). */
+  constructor(tv_sec = 0, tv_usec = 0) {
+    this.tv_sec = tv_sec;
+    this.tv_usec = tv_usec;
+  }
+}
+
+/** `struct timezone`, accepted (and ignored) by evutil_gettimeofday, as by gettimeofday(2). */
+export class timezone {
+  /** Minutes west of Greenwich. */
+  tz_minuteswest = 0;
+  /** Type of DST correction. */
+  tz_dsttime = 0;
+}
+
+/**
+ * `int evutil_gettimeofday(struct timeval *tv, struct timezone *tz)`: the wall-clock time.
+ * Fills `tv` and returns 0. `tz` is ignored, as on Linux.
+ */
+export function evutil_gettimeofday(tv: timeval, tz: timezone | null): number {
+  void tz;
+  const us = native.realtimeUs();
+  tv.tv_sec = Math.floor(us / 1e6);
+  tv.tv_usec = us - tv.tv_sec * 1e6;
+  return 0;
+}
+
+/** `evutil_timeradd(tvp, uvp, vvp)`: `vvp = tvp + uvp`, normalised (vvp may be tvp or uvp). */
+export function evutil_timeradd(tvp: timeval, uvp: timeval, vvp: timeval): void {
+  let sec = tvp.tv_sec + uvp.tv_sec;
+  let usec = tvp.tv_usec + uvp.tv_usec;
+  if (usec >= 1000000) {
+    sec++;
+    usec -= 1000000;
+  }
+  vvp.tv_sec = sec;
+  vvp.tv_usec = usec;
+}
+
+/** `evutil_timersub(tvp, uvp, vvp)`: `vvp = tvp - uvp`, normalised (vvp may be tvp or uvp). */
+export function evutil_timersub(tvp: timeval, uvp: timeval, vvp: timeval): void {
+  let sec = tvp.tv_sec - uvp.tv_sec;
+  let usec = tvp.tv_usec - uvp.tv_usec;
+  if (usec < 0) {
+    sec--;
+    usec += 1000000;
+  }
+  vvp.tv_sec = sec;
+  vvp.tv_usec = usec;
+}
+
+/** `evutil_timerclear(tvp)`: set to zero. */
+export function evutil_timerclear(tvp: timeval): void {
+  tvp.tv_sec = 0;
+  tvp.tv_usec = 0;
+}
+
+/** `evutil_timerisset(tvp)`: 1 if either field is nonzero, else 0 (a C int, not a boolean). */
+export function evutil_timerisset(tvp: timeval): number {
+  return tvp.tv_sec !== 0 || tvp.tv_usec !== 0 ? 1 : 0;
+}
+
+/** The comparison operators `evutil_timercmp` accepts. */
+export type timercmp_op = "<" | "<=" | "==" | "!=" | ">=" | ">";
+
+/**
+ * `evutil_timercmp(tvp, uvp, cmp)`: compare two timevals. C passes the operator as a token;
+ * here it is a string: `evutil_timercmp(a, b, "<")`. Returns 1 or 0 (a C int).
+ */
+export function evutil_timercmp(tvp: timeval, uvp: timeval, cmp: timercmp_op): number {
+  const d = tvp.tv_sec === uvp.tv_sec ? tvp.tv_usec - uvp.tv_usec : tvp.tv_sec - uvp.tv_sec;
+  let r: boolean;
+  switch (cmp) {
+    case "<": r = d < 0; break;
+    case "<=": r = d <= 0; break;
+    case "==": r = d === 0; break;
+    case "!=": r = d !== 0; break;
+    case ">=": r = d >= 0; break;
+    case ">": r = d > 0; break;
+    default: throw new TypeError(`evutil_timercmp: unknown operator ${String(cmp)}`);
+  }
+  return r ? 1 : 0;
+}
