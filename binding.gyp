@@ -1,0 +1,34 @@
+{
+  # libevent_native: the OS layer of libevent-ts (Node-API only, plain C11).
+  # The backends a platform has are compiled in; backend.c lists them in libevent's preference
+  # order (kqueue, epoll, poll, select).
+  "targets": [
+    {
+      "target_name": "libevent_native",
+      "product_name": "libevent_native",
+      "sources": [
+        "native/addon.c",
+        "native/args.c",
+        "native/clock.c",
+        "native/constants.c",
+        "native/fd.c",
+        "native/io.c",
+        "native/strerror.c"
+      ],
+      "defines": ["NAPI_VERSION=8"],
+      "cflags": ["-std=c11", "-Wall", "-Wextra", "-O2"],
+      "cflags!": ["-fno-exceptions"],
+      "conditions": [
+        ["OS=='linux'", {
+          "defines": ["_GNU_SOURCE"]
+        }],
+        ["OS=='mac'", {
+          "xcode_settings": {
+            "GCC_C_LANGUAGE_STANDARD": "c11",
+            "WARNING_CFLAGS": ["-Wall", "-Wextra"]
+          }
+        }]
+      ]
+    }
+  ]
+}

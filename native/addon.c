@@ -1,0 +1,34 @@
+/*
+ * libevent_native: the OS layer of libevent-ts. Module initialisation only: each file defines its
+ * own exports; they all share one addon_state per environment, freed when the environment ends.
+ */
+#include <stdlib.h>
+
+#include "addon.h"
+
+static void state_free(napi_env env, void *data, void *hint) {
+  struct addon_state *st = data;
+  (void)hint;
+  free(st);
+}
+
+static napi_value init(napi_env env, napi_value exports) {
+  struct addon_state *st = calloc(1, sizeof *st);
+  if (st == NULL) {
+    napi_throw_error(env, NULL, "libevent_native: out of memory");
+    return NULL;
+  }
+  if (napi_set_instance_data(env, st, state_free, NULL) != napi_ok) {
+    free(st);
+    return NULL;
+  }
+  if (constants_export(env, exports) != napi_ok ||
+      io_exports(env, exports, st) != napi_ok ||
+      fd_exports(env, exports, st) != napi_ok ||
+      clock_exports(env, exports, st) != napi_ok ||
+      strerror_exports(env, exports, st) != napi_ok)
+    return NULL;
+  return exports;
+}
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, init)
