@@ -9,10 +9,16 @@
       "sources": [
         "native/addon.c",
         "native/args.c",
+        "native/backend.c",
         "native/clock.c",
         "native/constants.c",
         "native/fd.c",
         "native/io.c",
+        "native/poll.c",
+        "native/resolve.c",
+        "native/select.c",
+        "native/signal.c",
+        "native/socket.c",
         "native/strerror.c"
       ],
       "defines": ["NAPI_VERSION=8"],
@@ -20,7 +26,12 @@
       "cflags!": ["-fno-exceptions"],
       "conditions": [
         ["OS=='linux'", {
-          "defines": ["_GNU_SOURCE"]
+          "sources": ["native/epoll.c"],
+          "defines": ["_GNU_SOURCE"],
+          "libraries": ["-lpthread"]
+        }],
+        ["OS in ('mac', 'freebsd', 'openbsd', 'netbsd')", {
+          "sources": ["native/kqueue.c"]
         }],
         ["OS=='mac'", {
           "xcode_settings": {

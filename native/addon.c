@@ -9,6 +9,8 @@
 static void state_free(napi_env env, void *data, void *hint) {
   struct addon_state *st = data;
   (void)hint;
+  backend_cleanup(env, st);
+  resolve_cleanup(st);
   free(st);
 }
 
@@ -23,8 +25,12 @@ static napi_value init(napi_env env, napi_value exports) {
     return NULL;
   }
   if (constants_export(env, exports) != napi_ok ||
+      backend_exports(env, exports, st) != napi_ok ||
+      signal_exports(env, exports, st) != napi_ok ||
       io_exports(env, exports, st) != napi_ok ||
       fd_exports(env, exports, st) != napi_ok ||
+      socket_exports(env, exports, st) != napi_ok ||
+      resolve_exports(env, exports, st) != napi_ok ||
       clock_exports(env, exports, st) != napi_ok ||
       strerror_exports(env, exports, st) != napi_ok)
     return NULL;

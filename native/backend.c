@@ -1,0 +1,215 @@
+/*
+ * The backend table (libevent's eventops[], in its preference order) and the exports that drive
+ * backend instances through small integer handles. The ready list that dispatch fills is
+ * registered once, so that a dispatch passes only integers.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "addon.h"
+#include "args.h"
+#include "eventop.h"
+
+static const struct eventop *const eventops[] = {
+#ifdef HAVE_KQUEUE
+    &kqops,
+#endif
+#ifdef __linux__
+    &epollops,
+#endif
+    &pollops,
+    &selectops,
+};
+#define NEVENTOPS ((int)(sizeof eventops / sizeof eventops[0]))
+
+struct backend_slot {
+  const struct eventop *op;
+  void *state;
+};
+
+int eventop_random_start(int n) {
+  /* A weak generator is enough for fairness (libevent uses its weakrand LCG); per thread, because
+   * every Node.js worker may load the addon. */
+  static _Thread_local uint32_t seed;
+  if (seed == 0) seed = (uint32_t)time(NULL) ^ ((uint32_t)getpid() << 16) ^ 0x9e3779b9u;
+  seed ^= seed << 13;
+  seed ^= seed >> 17;
+  seed ^= seed << 5;
+  return (int)(seed % (uint32_t)n);
+}
+
+static const struct eventop *find_op(const char *name) {
+  for (int i = 0; i < NEVENTOPS; i++)
+    if (strcmp(eventops[i]->name, name) == 0) return eventops[i];
+  return NULL;
+}
+
+/* The slot of handle argument v, or NULL after throwing a RangeError. */
+static struct backend_slot *arg_handle(napi_env env, const char *fn, struct addon_state *st,
+                                       napi_value v) {
+  int h;
+  if (!arg_int(env, fn, v, "h", 0, INT_MAX, &h)) return NULL;
+  if (h >= st->nbackends || st->backends[h].op == NULL) {
+    throw_range(env, "%s: %d is not a live backend handle", fn, h);
+    return NULL;
+  }
+  return &st->backends[h];
+}
+
+/* An event mask of EV_READ|EV_WRITE|EV_ET|EV_CLOSED. */
+static bool arg_mask(napi_env env, const char *fn, napi_value v, const char *what, int *out) {
+  if (!arg_int(env, fn, v, what, 0, INT_MAX, out)) return false;
+  if (*out & ~(EV_READ | EV_WRITE | EV_ET | EV_CLOSED))
+    return throw_range(env, "%s: %s (0x%x) has bits other than EV_READ|EV_WRITE|EV_ET|EV_CLOSED",
+                       fn, what, *out);
+  return true;
+}
+
+static napi_value js_methods(napi_env env, napi_callback_info info) {
+  napi_value arr, s;
+  (void)info;
+  if (napi_create_array_with_length(env, NEVENTOPS, &arr) != napi_ok) return NULL;
+  for (int i = 0; i < NEVENTOPS; i++)
+    if (napi_create_string_utf8(env, eventops[i]->name, NAPI_AUTO_LENGTH, &s) != napi_ok ||
+        napi_set_element(env, arr, (uint32_t)i, s) != napi_ok)
+      return NULL;
+  return arr;
+}
+
+static napi_value js_method_features(napi_env env, napi_callback_info info) {
+  ARGS(1);
+  char buf[64], *name;
+  const struct eventop *op;
+  if (!arg_string(env, "methodFeatures", argv[0], "name", false, buf, sizeof buf, &name))
+    return NULL;
+  op = find_op(name);
+  return ret_int(env, op ? op->features : -1);
+}
+
+static napi_value js_backend_new(napi_env env, napi_callback_info info) {
+  ARGS(2);
+  struct addon_state *st = data;
+  char buf[64], *name;
+  const struct eventop *op;
+  void *state;
+  int flags, h;
+  if (!arg_string(env, "backendNew", argv[0], "name", false, buf, sizeof buf, &name) ||
+      !arg_int(env, "backendNew", argv[1], "flags", 0, INT_MAX, &flags))
+    return NULL;
+  op = find_op(name);
+  if (op == NULL) {
+    throw_range(env, "backendNew: no backend named \"%s\" is compiled in", name);
+    return NULL;
+  }
+  for (h = 0; h < st->nbackends && st->backends[h].op != NULL; h++) continue;
+  if (h == st->nbackends) {
+    int n = st->nbackends ? st->nbackends * 2 : 4;
+    struct backend_slot *grown = realloc(st->backends, (size_t)n * sizeof *grown);
+    if (grown == NULL) return ret_int(env, -ENOMEM);
+    memset(grown + st->nbackends, 0, (size_t)(n - st->nbackends) * sizeof *grown);
+    st->backends = grown;
+    st->nbackends = n;
+  }
+  state = op->init(flags);
+  if (state == NULL) return ret_sys(env, -1);
+  st->backends[h].op = op;
+  st->backends[h].state = state;
+  return ret_int(env, h);
+}
+
+static napi_value backend_change(napi_env env, napi_callback_info info, const char *fn,
+                                 bool adding) {
+  ARGS(4);
+  struct backend_slot *b = arg_handle(env, fn, data, argv[0]);
+  int fd, old, events;
+  if (b == NULL || !arg_fd(env, fn, argv[1], "fd", &fd) ||
+      !arg_mask(env, fn, argv[2], "old", &old) || !arg_mask(env, fn, argv[3], "events", &events))
+    return NULL;
+  if (adding && b->op->fd_limit > 0 && fd >= b->op->fd_limit) {
+    throw_range(env, "%s: fd %d >= FD_SETSIZE (%d) for %s", fn, fd, b->op->fd_limit, b->op->name);
+    return NULL;
+  }
+  return ret_int(env, adding ? b->op->add(b->state, fd, old, events)
+                             : b->op->del(b->state, fd, old, events));
+}
+
+static napi_value js_backend_add(napi_env env, napi_callback_info info) {
+  return backend_change(env, info, "backendAdd", true);
+}
+
+static napi_value js_backend_del(napi_env env, napi_callback_info info) {
+  return backend_change(env, info, "backendDel", false);
+}
+
+static napi_value js_backend_dispatch(napi_env env, napi_callback_info info) {
+  ARGS(2);
+  struct addon_state *st = data;
+  struct backend_slot *b = arg_handle(env, "backendDispatch", st, argv[0]);
+  int64_t timeout_us;
+  if (b == NULL ||
+      !arg_i64(env, "backendDispatch", argv[1], "timeoutUs", -1, INT64_MAX, &timeout_us))
+    return NULL;
+  if (st->ready == NULL) {
+    throw_error(env, "backendDispatch: no ready list is registered (setReadyList)");
+    return NULL;
+  }
+  return ret_int(env, b->op->dispatch(b->state, timeout_us, st->ready, st->max_pairs));
+}
+
+static napi_value js_backend_fd(napi_env env, napi_callback_info info) {
+  ARGS(1);
+  struct backend_slot *b = arg_handle(env, "backendFd", data, argv[0]);
+  if (b == NULL) return NULL;
+  return ret_int(env, b->op->fd(b->state));
+}
+
+static napi_value js_backend_free(napi_env env, napi_callback_info info) {
+  ARGS(1);
+  struct backend_slot *b = arg_handle(env, "backendFree", data, argv[0]);
+  if (b == NULL) return NULL;
+  b->op->dealloc(b->state);
+  b->op = NULL;
+  b->state = NULL;
+  return NULL;
+}
+
+static napi_value js_set_ready_list(napi_env env, napi_callback_info info) {
+  ARGS(1);
+  struct addon_state *st = data;
+  int32_t *list;
+  size_t len;
+  napi_ref ref;
+  if (!arg_int32s(env, "setReadyList", argv[0], "list", 2, &list, &len)) return NULL;
+  if (napi_create_reference(env, argv[0], 1, &ref) != napi_ok) return NULL;
+  if (st->ready_ref) napi_delete_reference(env, st->ready_ref);
+  st->ready_ref = ref;
+  st->ready = list;
+  st->max_pairs = len / 2 > INT_MAX ? INT_MAX : (int)(len / 2);
+  return NULL;
+}
+
+void backend_cleanup(napi_env env, struct addon_state *st) {
+  for (int h = 0; h < st->nbackends; h++)
+    if (st->backends[h].op) st->backends[h].op->dealloc(st->backends[h].state);
+  free(st->backends);
+  if (st->ready_ref) napi_delete_reference(env, st->ready_ref);
+}
+
+napi_status backend_exports(napi_env env, napi_value exports, struct addon_state *st) {
+  napi_property_descriptor props[] = {
+      EXPORT_FN("methods", js_methods, st),
+      EXPORT_FN("methodFeatures", js_method_features, st),
+      EXPORT_FN("backendNew", js_backend_new, st),
+      EXPORT_FN("backendAdd", js_backend_add, st),
+      EXPORT_FN("backendDel", js_backend_del, st),
+      EXPORT_FN("backendDispatch", js_backend_dispatch, st),
+      EXPORT_FN("backendFd", js_backend_fd, st),
+      EXPORT_FN("backendFree", js_backend_free, st),
+      EXPORT_FN("setReadyList", js_set_ready_list, st),
+  };
+  return napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
+}
