@@ -1,0 +1,1847 @@
+/**
+ * `event_base` and `event` (libevent's event.c): the loop, adding and removing events, the active
+ * queues per priority, timers on a min-heap plus common timeouts, the time cache, one-shot events,
+ * finalizers, and inspection. Times inside are monotonic microseconds (numbers); `timeval`s are
+ * converted at the API.
+ * @module
+ */
+import { native } from "../native/binding.js";
+import { evutil_gettimeofday, timeval } from "../util/time.js";
+import type { evutil_socket_t } from "../util/types.js";
+import {
+  EV_CLOSED, EV_CLOSURE_CB_FINALIZE, EV_CLOSURE_CB_SELF, EV_CLOSURE_EVENT, EV_CLOSURE_EVENT_FINALIZE,
+  EV_CLOSURE_EVENT_FINALIZE_FREE, EV_CLOSURE_EVENT_PERSIST, EV_CLOSURE_EVENT_SIGNAL, EV_ET, EV_FINALIZE,
+  EV_PERSIST, EV_READ, EV_SIGNAL, EV_TIMEOUT, EV_WRITE, EVENT_BASE_COUNT_ACTIVE, EVENT_BASE_COUNT_ADDED,
+  EVENT_BASE_COUNT_VIRTUAL, EVENT_BASE_FLAG_IGNORE_ENV, EVENT_BASE_FLAG_NO_CACHE_TIME,
+  EVENT_BASE_FLAG_PRECISE_TIMER, EVENT_MAX_PRIORITIES, EVLIST_ACTIVE, EVLIST_ACTIVE_LATER, EVLIST_FINALIZING,
+  EVLIST_INIT, EVLIST_INSERTED, EVLIST_INTERNAL, EVLIST_TIMEOUT, EVLOOP_NO_EXIT_ON_EMPTY, EVLOOP_NONBLOCK,
+  EVLOOP_ONCE, LIBEVENT_VERSION, LIBEVENT_VERSION_NUMBER,
+} from "./constants.js";
+import {
+  event_debug_assert_is_setup_, event_debug_assert_not_added_, event_debug_mode_too_late_,
+  event_debug_note_add_, event_debug_note_del_, event_debug_note_setup_, event_debug_note_teardown_,
+  event_disable_debug_mode,
+} from "./debug.js";
+import { event_config } from "./event_config.js";
+import type { eventop } from "./eventop.js";
+import { eventop_init, eventop_methods } from "./eventop.js";
+import {
+  evmap_delete_all_, evmap_foreach_event_, evmap_io, evmap_io_active_, evmap_io_add_, evmap_io_del_,
+  evmap_reinit_, evmap_signal, evmap_signal_active_, evmap_signal_add_, evmap_signal_del_,
+} from "./evmap.js";
+import { event_debugx, event_msgx, event_warnx } from "./log.js";
+import { min_heap } from "./minheap.js";
+import { evsig_dealloc_, evsig_info, evsig_init_, evsig_reinit_, evsig_set_base_ } from "./signal.js";
+
+/** `typedef void (*event_callback_fn)(evutil_socket_t fd, short what, void *arg)` */
+export type event_callback_fn<A = any> = (fd: evutil_socket_t, what: number, arg: A) => void;
+/** `typedef void (*event_finalize_callback_fn)(struct event *ev, void *arg)` */
+export type event_finalize_callback_fn<A = any> = (ev: event<A>, arg: A) => void;
+/** `typedef int (*event_base_foreach_event_cb)(const struct event_base *, const struct event *, void *)` */
+export type event_base_foreach_event_cb<A = any> = (base: event_base, ev: event, arg: A) => number;
+/** Anything with a `write(text)` method, such as `process.stdout`: the `FILE *` of event_base_dump_events. */
+export interface event_output {
+  /** Write text, as fputs/fprintf would. */
+  write(text: string): unknown;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Structures
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * `struct event_callback` (event_struct.h): what sits on an active queue. Every `event` is one;
+ * libevent also queues bare callbacks (deferred callbacks of evbuffers and bufferevents,
+ * finalizers). Fields keep libevent's names.
+ */
+export class event_callback {
+  /** @internal Active queue links. */
+  evcb_active_next: event_callback | null = null;
+  /** @internal */
+  evcb_active_prev: event_callback | null = null;
+  /** EVLIST_* state bits. */
+  evcb_flags = 0;
+  /** Priority: 0 is the most urgent. */
+  evcb_pri = 0;
+  /** @internal How the callback is run (EV_CLOSURE_*). */
+  evcb_closure = 0;
+  /** @internal The callback (for an event, its event_callback_fn; else a self or finalize callback). */
+  evcb_cb: any = null;
+  /** The callback argument. */
+  evcb_arg: any = null;
+}
+
+/**
+ * `struct event`: made by `event_new`, or by `new event()` followed by `event_assign` (as a C
+ * program declares a `struct event` and assigns it). The fields a C program may read keep their
+ * names: `ev_fd`, `ev_events`, `ev_res`, `ev_flags`, `ev_pri`, `ev_base`.
+ */
+export class event<A = any> extends event_callback {
+  /** The base, or null before event_assign. */
+  ev_base: event_base | null = null;
+  /** The fd (or signal number) watched; -1 for a pure timer. */
+  ev_fd = -1;
+  /** EV_READ|EV_WRITE|EV_SIGNAL|EV_PERSIST|EV_ET|EV_CLOSED as assigned. */
+  ev_events = 0;
+  /** What made it active: the `what` its callback gets. */
+  ev_res = 0;
+  /** @internal Signal events: calls still to make in this activation. */
+  ev_ncalls = 0;
+  /** @internal Signal events: the counter of the running signal closure, so a del can stop it. */
+  ev_pncalls: { value: number } | null = null;
+  /** @internal Absolute expiry, monotonic µs. */
+  ev_timeout = 0;
+  /** @internal Common-timeout list of ev_timeout, or -1 for the heap. */
+  ev_timeout_ctl = -1;
+  /** @internal Persistent events: the interval re-armed before each callback, µs. */
+  ev_io_timeout = 0;
+  /** @internal Common-timeout list of ev_io_timeout, or -1. */
+  ev_io_timeout_ctl = -1;
+  /** @internal Index in the timer heap, -1 when not there. */
+  min_heap_idx = -1;
+  /** @internal evmap list links (per fd or per signal). */
+  ev_next: event | null = null;
+  /** @internal */
+  ev_prev: event | null = null;
+  /** @internal Common-timeout list links. */
+  ev_timeout_next: event | null = null;
+  /** @internal */
+  ev_timeout_prev: event | null = null;
+
+  /** `ev->ev_flags`: the EVLIST_* state bits. */
+  get ev_flags(): number {
+    return this.evcb_flags;
+  }
+  set ev_flags(v: number) {
+    this.evcb_flags = v;
+  }
+  /** `ev->ev_pri`: the priority. */
+  get ev_pri(): number {
+    return this.evcb_pri;
+  }
+  /** `ev->ev_arg`: the callback argument. */
+  get ev_arg(): A {
+    return this.evcb_arg as A;
+  }
+  /** `ev->ev_callback`: the callback. */
+  get ev_callback(): event_callback_fn<A> {
+    return this.evcb_cb as event_callback_fn<A>;
+  }
+}
+
+/** A FIFO of active callbacks, linked through the callbacks themselves. */
+class evcallback_list {
+  head: event_callback | null = null;
+  tail: event_callback | null = null;
+
+  insertTail(evcb: event_callback): void {
+    evcb.evcb_active_next = null;
+    evcb.evcb_active_prev = this.tail;
+    if (this.tail !== null) this.tail.evcb_active_next = evcb;
+    else this.head = evcb;
+    this.tail = evcb;
+  }
+
+  remove(evcb: event_callback): void {
+    const next = evcb.evcb_active_next;
+    const prev = evcb.evcb_active_prev;
+    if (next !== null) next.evcb_active_prev = prev;
+    else this.tail = prev;
+    if (prev !== null) prev.evcb_active_next = next;
+    else this.head = next;
+    evcb.evcb_active_next = evcb.evcb_active_prev = null;
+  }
+}
+
+/** Many events with one timeout duration: a FIFO sorted by expiry, one heap timer for its head. */
+class common_timeout_list {
+  head: event | null = null;
+  tail: event | null = null;
+  readonly timeout_event = new event<common_timeout_list>();
+  /** The magic timeval handed out by event_base_init_common_timeout. */
+  readonly duration: timeval;
+  /** The duration in µs. */
+  readonly durationUs: number;
+
+  constructor(
+    readonly base: event_base,
+    readonly index: number,
+    sec: number,
+    usec: number,
+  ) {
+    this.duration = new timeval(sec, usec | COMMON_TIMEOUT_MAGIC | (index << COMMON_TIMEOUT_IDX_SHIFT));
+    this.durationUs = sec * 1e6 + usec;
+  }
+
+  remove(ev: event): void {
+    const next = ev.ev_timeout_next;
+    const prev = ev.ev_timeout_prev;
+    if (next !== null) next.ev_timeout_prev = prev;
+    else this.tail = prev;
+    if (prev !== null) prev.ev_timeout_next = next;
+    else this.head = next;
+    ev.ev_timeout_next = ev.ev_timeout_prev = null;
+  }
+
+  /** Insert keeping expiry order, searching from the tail (where new events almost always go). */
+  insertInOrder(ev: event): void {
+    let e = this.tail;
+    while (e !== null && ev.ev_timeout < e.ev_timeout) e = e.ev_timeout_prev;
+    ev.ev_timeout_prev = e;
+    if (e === null) {
+      ev.ev_timeout_next = this.head;
+      if (this.head !== null) this.head.ev_timeout_prev = ev;
+      else this.tail = ev;
+      this.head = ev;
+    } else {
+      ev.ev_timeout_next = e.ev_timeout_next;
+      if (e.ev_timeout_next !== null) e.ev_timeout_next.ev_timeout_prev = ev;
+      else this.tail = ev;
+      e.ev_timeout_next = ev;
+    }
+  }
+}
+
+/** One `event_base_once` record. */
+class event_once {
+  readonly ev = new event<event_once>();
+  constructor(
+    readonly cb: event_callback_fn,
+    readonly arg: unknown,
+  ) {}
+}
+
+/**
+ * `struct event_base`: the loop and everything registered with it. Opaque, as in C: make it with
+ * `event_base_new` or `event_base_new_with_config`.
+ */
+export class event_base {
+  /** @internal The backend. */
+  evsel: eventop;
+  /** @internal EVENT_BASE_FLAG_* in force. */
+  flags: number;
+  /** @internal */
+  monotonicPrecise: number;
+  /** @internal Signal state. */
+  sig = new evsig_info();
+  /** @internal Non-internal events, counted once per queue they are on. */
+  event_count = 0;
+  /** @internal */
+  event_count_max = 0;
+  /** @internal Active and active-later callbacks (internal ones included). */
+  event_count_active = 0;
+  /** @internal */
+  event_count_active_max = 0;
+  /** @internal */
+  virtual_event_count = 0;
+  /** @internal */
+  virtual_event_count_max = 0;
+  /** @internal Set by the loopexit once-event. */
+  event_gotterm = 0;
+  /** @internal Set by event_base_loopbreak. */
+  event_break = 0;
+  /** @internal Set by event_base_loopcontinue, or by activating a more urgent event. */
+  event_continue = 0;
+  /** @internal The priority being processed, -1 outside processing. */
+  event_running_priority = -1;
+  /** @internal */
+  running_loop = 0;
+  /** @internal Deferred callbacks put on the active queues in this iteration. */
+  n_deferreds_queued = 0;
+  /** @internal One FIFO per priority. */
+  activequeues: evcallback_list[] = [];
+  /** @internal */
+  nactivequeues = 0;
+  /** @internal Callbacks to activate at the start of the next iteration. */
+  active_later_queue = new evcallback_list();
+  /** @internal */
+  common_timeout_queues: common_timeout_list[] = [];
+  /** @internal fd -> events. */
+  io: (evmap_io | undefined)[] = [];
+  /** @internal signal -> events. */
+  sigmap: (evmap_signal | undefined)[] = [];
+  /** @internal */
+  timeheap = new min_heap<event>();
+  /** @internal Cached monotonic time (µs), 0 when not cached. */
+  tv_cache = 0;
+  /** @internal Wall clock minus monotonic clock, µs. */
+  tv_clock_diff = 0;
+  /** @internal When tv_clock_diff was last computed (monotonic µs). */
+  last_updated_clock_diff = -Infinity;
+  /** @internal The callback running now. */
+  current_event: event_callback | null = null;
+  /** @internal Pending event_base_once records. */
+  once_events = new Set<event_once>();
+  /** @internal -1: no time limit per pass. */
+  max_dispatch_time = -1;
+  /** @internal */
+  max_dispatch_callbacks = 0x7fffffff;
+  /** @internal */
+  limit_callbacks_after_prio = 1;
+  /** @internal Set by event_base_free. */
+  freed = false;
+
+  /** @internal Use event_base_new / event_base_new_with_config. */
+  constructor(evsel: eventop, flags: number) {
+    this.evsel = evsel;
+    this.flags = flags;
+    this.monotonicPrecise = flags & EVENT_BASE_FLAG_PRECISE_TIMER ? 1 : 0;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Constants and globals
+// ---------------------------------------------------------------------------------------------
+
+const MICROSECONDS_MASK = 0x000fffff;
+const COMMON_TIMEOUT_IDX_MASK = 0x0ff00000;
+const COMMON_TIMEOUT_IDX_SHIFT = 20;
+const COMMON_TIMEOUT_MASK = 0xf0000000 | 0;
+const COMMON_TIMEOUT_MAGIC = 0x50000000;
+const MAX_COMMON_TIMEOUTS = 256;
+const MAX_DEFERREDS_QUEUED = 32;
+const CLOCK_SYNC_INTERVAL_US = 5 * 1e6;
+const INT_MAX = 0x7fffffff;
+
+/** The base made by the legacy event_init(); a null base argument means this one, as in C. */
+let current_base: event_base | null = null;
+
+/** The value event_self_cbarg() returns: as an `arg`, it stands for the event itself. */
+const event_self_cbarg_ptr_ = Object.freeze({ event_self_cbarg: true });
+
+// ---------------------------------------------------------------------------------------------
+// Misuse checks (C leaves these undefined; here they throw, naming the call)
+// ---------------------------------------------------------------------------------------------
+
+function checkBase(base: event_base, fn: string): void {
+  if (!(base instanceof event_base)) throw new TypeError(`${fn}: base is not an event_base`);
+  if (base.freed) throw new TypeError(`${fn}: the event_base was freed`);
+}
+
+function checkEvent(ev: event, fn: string): event_base {
+  if (!(ev instanceof event)) throw new TypeError(`${fn}: ev is not an event`);
+  const base = ev.ev_base;
+  if (base === null || !(ev.evcb_flags & EVLIST_INIT)) {
+    throw new TypeError(`${fn}: the event is not assigned (event_new/event_assign), or was freed`);
+  }
+  if (base.freed) throw new TypeError(`${fn}: the event's event_base was freed`);
+  return base;
+}
+
+function checkTimeval(tv: timeval | null, fn: string): void {
+  if (tv !== null && (typeof tv !== "object" || typeof tv.tv_sec !== "number" || typeof tv.tv_usec !== "number")) {
+    throw new TypeError(`${fn}: tv is not a timeval`);
+  }
+}
+
+function checkFd(fd: number, fn: string): void {
+  if (!Number.isInteger(fd)) throw new TypeError(`${fn}: fd ${String(fd)} is not an integer`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Time
+// ---------------------------------------------------------------------------------------------
+
+/** The base's notion of now, monotonic µs: the cached time inside the loop, else the clock. */
+function gettime(base: event_base): number {
+  if (base.tv_cache !== 0) return base.tv_cache;
+  const now = native.monotonicUs(base.monotonicPrecise);
+  if (base.last_updated_clock_diff + CLOCK_SYNC_INTERVAL_US < now) {
+    base.tv_clock_diff = native.realtimeUs() - now;
+    base.last_updated_clock_diff = now;
+  }
+  return now;
+}
+
+function update_time_cache(base: event_base): void {
+  base.tv_cache = 0;
+  if (!(base.flags & EVENT_BASE_FLAG_NO_CACHE_TIME)) base.tv_cache = gettime(base);
+}
+
+function usToTimeval(us: number, tv: timeval): void {
+  const sec = Math.floor(us / 1e6);
+  tv.tv_sec = sec;
+  tv.tv_usec = Math.round(us - sec * 1e6);
+}
+
+function is_common_timeout_usec(usec: number, base: event_base): boolean {
+  return (usec & COMMON_TIMEOUT_MASK) === COMMON_TIMEOUT_MAGIC &&
+    (usec & COMMON_TIMEOUT_IDX_MASK) >> COMMON_TIMEOUT_IDX_SHIFT < base.common_timeout_queues.length;
+}
+
+/**
+ * `int event_base_gettimeofday_cached(struct event_base *base, struct timeval *tv)`: the wall-clock
+ * time as the loop last cached it (the start of the current batch of callbacks); the real time
+ * when nothing is cached. A null base uses the current time. Returns 0.
+ */
+export function event_base_gettimeofday_cached(base: event_base | null, tv: timeval): number {
+  if (base === null) base = current_base;
+  if (base === null) return evutil_gettimeofday(tv, null);
+  checkBase(base, "event_base_gettimeofday_cached");
+  if (base.tv_cache === 0) return evutil_gettimeofday(tv, null);
+  usToTimeval(base.tv_cache + base.tv_clock_diff, tv);
+  return 0;
+}
+
+/**
+ * `int event_base_update_cache_time(struct event_base *base)`: refresh the cached time now, if
+ * the loop is running (useful after a long callback). Returns 0, or -1 for a null base without a
+ * current base.
+ */
+export function event_base_update_cache_time(base: event_base | null): number {
+  if (base === null) base = current_base;
+  if (base === null) return -1;
+  checkBase(base, "event_base_update_cache_time");
+  if (base.running_loop) update_time_cache(base);
+  return 0;
+}
+
+/**
+ * `int event_gettime_monotonic(struct event_base *base, struct timeval *tv)`: read the base's
+ * monotonic clock (not the cache). Returns 0, or -1 if base or tv is null.
+ */
+export function event_gettime_monotonic(base: event_base | null, tv: timeval | null): number {
+  if (base === null || tv === null) return -1;
+  checkBase(base, "event_gettime_monotonic");
+  usToTimeval(native.monotonicUs(base.monotonicPrecise), tv);
+  return 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Queues and counts (libevent's event_queue_*)
+// ---------------------------------------------------------------------------------------------
+
+function incrEventCount(base: event_base, flags: number): void {
+  if (!(flags & EVLIST_INTERNAL)) {
+    if (++base.event_count > base.event_count_max) base.event_count_max = base.event_count;
+  }
+}
+
+function decrEventCount(base: event_base, flags: number): void {
+  if (!(flags & EVLIST_INTERNAL)) base.event_count--;
+}
+
+function event_queue_insert_inserted(base: event_base, ev: event): void {
+  incrEventCount(base, ev.evcb_flags);
+  ev.evcb_flags |= EVLIST_INSERTED;
+}
+
+function event_queue_remove_inserted(base: event_base, ev: event): void {
+  decrEventCount(base, ev.evcb_flags);
+  ev.evcb_flags &= ~EVLIST_INSERTED;
+}
+
+function event_queue_insert_active(base: event_base, evcb: event_callback): void {
+  if (evcb.evcb_flags & EVLIST_ACTIVE) return;
+  incrEventCount(base, evcb.evcb_flags);
+  evcb.evcb_flags |= EVLIST_ACTIVE;
+  if (++base.event_count_active > base.event_count_active_max) base.event_count_active_max = base.event_count_active;
+  base.activequeues[evcb.evcb_pri]!.insertTail(evcb);
+}
+
+function event_queue_remove_active(base: event_base, evcb: event_callback): void {
+  decrEventCount(base, evcb.evcb_flags);
+  evcb.evcb_flags &= ~EVLIST_ACTIVE;
+  base.event_count_active--;
+  base.activequeues[evcb.evcb_pri]!.remove(evcb);
+}
+
+function event_queue_insert_active_later(base: event_base, evcb: event_callback): void {
+  if (evcb.evcb_flags & (EVLIST_ACTIVE_LATER | EVLIST_ACTIVE)) return;
+  incrEventCount(base, evcb.evcb_flags);
+  evcb.evcb_flags |= EVLIST_ACTIVE_LATER;
+  if (++base.event_count_active > base.event_count_active_max) base.event_count_active_max = base.event_count_active;
+  base.active_later_queue.insertTail(evcb);
+}
+
+function event_queue_remove_active_later(base: event_base, evcb: event_callback): void {
+  decrEventCount(base, evcb.evcb_flags);
+  evcb.evcb_flags &= ~EVLIST_ACTIVE_LATER;
+  base.event_count_active--;
+  base.active_later_queue.remove(evcb);
+}
+
+function event_queue_insert_timeout(base: event_base, ev: event): void {
+  incrEventCount(base, ev.evcb_flags);
+  ev.evcb_flags |= EVLIST_TIMEOUT;
+  if (ev.ev_timeout_ctl >= 0) base.common_timeout_queues[ev.ev_timeout_ctl]!.insertInOrder(ev);
+  else base.timeheap.push(ev);
+}
+
+function event_queue_remove_timeout(base: event_base, ev: event): void {
+  decrEventCount(base, ev.evcb_flags);
+  ev.evcb_flags &= ~EVLIST_TIMEOUT;
+  if (ev.ev_timeout_ctl >= 0) base.common_timeout_queues[ev.ev_timeout_ctl]!.remove(ev);
+  else base.timeheap.erase(ev);
+}
+
+/** Move the callbacks queued for "the next iteration" onto their active queues. */
+function event_queue_make_later_events_active(base: event_base): void {
+  const later = base.active_later_queue;
+  let evcb: event_callback | null;
+  while ((evcb = later.head) !== null) {
+    later.remove(evcb);
+    evcb.evcb_flags = (evcb.evcb_flags & ~EVLIST_ACTIVE_LATER) | EVLIST_ACTIVE;
+    base.activequeues[evcb.evcb_pri]!.insertTail(evcb);
+    if (evcb.evcb_closure === EV_CLOSURE_CB_SELF) base.n_deferreds_queued++;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Configuration and bases
+// ---------------------------------------------------------------------------------------------
+
+function event_is_method_disabled(name: string): boolean {
+  return process.env[`EVENT_NO${name.toUpperCase()}`] !== undefined;
+}
+
+/**
+ * `struct event_base *event_base_new_with_config(const struct event_config *cfg)`: a base using
+ * the first compiled-in backend (libevent's order: kqueue, epoll, poll, select) that the config
+ * does not avoid, that has the required features, and that no `EVENT_NO<METHOD>` environment
+ * variable disables (unless EVENT_BASE_FLAG_IGNORE_ENV). `EVENT_PRECISE_TIMER` in the environment
+ * acts as EVENT_BASE_FLAG_PRECISE_TIMER; `EVENT_SHOW_METHOD` logs the choice. Returns null (with a
+ * warning) when no backend qualifies. A null cfg is the default configuration.
+ */
+export function event_base_new_with_config(cfg: event_config | null): event_base | null {
+  if (cfg !== null && !(cfg instanceof event_config)) {
+    throw new TypeError("event_base_new_with_config: cfg is not an event_config");
+  }
+  event_debug_mode_too_late_();
+  let flags = cfg ? cfg.flags : 0;
+  const checkEnv = !(flags & EVENT_BASE_FLAG_IGNORE_ENV);
+  if (checkEnv && !(flags & EVENT_BASE_FLAG_PRECISE_TIMER) && process.env.EVENT_PRECISE_TIMER !== undefined) {
+    flags |= EVENT_BASE_FLAG_PRECISE_TIMER;
+  }
+
+  let evsel: eventop | null = null;
+  for (const name of eventop_methods()) {
+    if (cfg !== null) {
+      if (cfg.avoid.includes(name)) continue;
+      if ((native.methodFeatures(name) & cfg.require_features) !== cfg.require_features) continue;
+    }
+    if (checkEnv && event_is_method_disabled(name)) continue;
+    evsel = eventop_init(name, flags);
+    if (evsel !== null) break;
+  }
+  if (evsel === null) {
+    event_warnx("event_base_new_with_config: no event mechanism available");
+    return null;
+  }
+
+  const base = new event_base(evsel, flags);
+  gettime(base);
+  if (cfg !== null) {
+    base.max_dispatch_time = cfg.max_dispatch_interval.tv_sec < 0 ? -1 :
+      cfg.max_dispatch_interval.tv_sec * 1e6 + cfg.max_dispatch_interval.tv_usec;
+    base.limit_callbacks_after_prio = cfg.limit_callbacks_after_prio;
+    base.max_dispatch_callbacks = cfg.max_dispatch_callbacks >= 0 ? cfg.max_dispatch_callbacks : INT_MAX;
+  }
+  if (base.max_dispatch_callbacks === INT_MAX && base.max_dispatch_time < 0) base.limit_callbacks_after_prio = INT_MAX;
+
+  if (evsig_init_(base) !== 0) {
+    evsel.dealloc();
+    return null;
+  }
+  if (process.env.EVENT_SHOW_METHOD !== undefined) event_msgx(`libevent using: ${evsel.name}`);
+  event_base_priority_init(base, 1);
+  return base;
+}
+
+/**
+ * `struct event_base *event_base_new(void)`: a base with the default configuration (see
+ * event_base_new_with_config). Returns null if no backend could be initialised.
+ */
+export function event_base_new(): event_base | null {
+  const cfg = new event_config();
+  return event_base_new_with_config(cfg);
+}
+
+function event_base_free_(base: event_base | null, runFinalizers: boolean, fn: string): void {
+  if (base === null) base = current_base;
+  if (base === null) {
+    event_warnx(`${fn}: no base to free`);
+    return;
+  }
+  checkBase(base, fn);
+
+  evmap_delete_all_(base, (ev) => event_del_nolock_(ev, false));
+  let ev: event | null;
+  while ((ev = base.timeheap.top()) !== null) event_del_nolock_(ev, false);
+  for (const ctl of base.common_timeout_queues) {
+    event_del_nolock_(ctl.timeout_event, false);
+    for (let e = ctl.head; e !== null; ) {
+      const next = e.ev_timeout_next;
+      if (!(e.evcb_flags & EVLIST_INTERNAL)) event_del_nolock_(e, false);
+      e = next;
+    }
+  }
+  base.common_timeout_queues = [];
+
+  // Finalizers may queue more finalizers (a filter's underlying bufferevent): repeat until quiet.
+  while (event_base_free_queues_(base, runFinalizers) !== 0) {
+    /* again */
+  }
+  base.once_events.clear();
+  evsig_dealloc_(base);
+  base.evsel.dealloc();
+  if (base === current_base) current_base = null;
+  base.freed = true;
+}
+
+function event_base_cancel_single_callback_(base: event_base, evcb: event_callback, runFinalizers: boolean): number {
+  let result = 0;
+  if (evcb.evcb_flags & EVLIST_INIT) {
+    const ev = evcb as event;
+    if (!(ev.evcb_flags & EVLIST_INTERNAL)) {
+      event_del_nolock_(ev, true);
+      result = 1;
+    }
+  } else {
+    event_callback_cancel_nolock_(base, evcb, true);
+    result = 1;
+  }
+  if (runFinalizers && evcb.evcb_flags & EVLIST_FINALIZING) {
+    switch (evcb.evcb_closure) {
+      case EV_CLOSURE_EVENT_FINALIZE:
+      case EV_CLOSURE_EVENT_FINALIZE_FREE: {
+        const ev = evcb as event;
+        ev.evcb_cb(ev, ev.evcb_arg);
+        if (evcb.evcb_closure === EV_CLOSURE_EVENT_FINALIZE_FREE) markFreed(ev);
+        break;
+      }
+      case EV_CLOSURE_CB_FINALIZE:
+        evcb.evcb_cb(evcb, evcb.evcb_arg);
+        break;
+      default:
+        break;
+    }
+  }
+  return result;
+}
+
+function event_base_free_queues_(base: event_base, runFinalizers: boolean): number {
+  let deleted = 0;
+  for (const q of base.activequeues) {
+    for (let evcb = q.head; evcb !== null; ) {
+      const next = evcb.evcb_active_next;
+      deleted += event_base_cancel_single_callback_(base, evcb, runFinalizers);
+      evcb = next;
+    }
+  }
+  let evcb: event_callback | null;
+  while ((evcb = base.active_later_queue.head) !== null) {
+    deleted += event_base_cancel_single_callback_(base, evcb, runFinalizers);
+  }
+  return deleted;
+}
+
+/**
+ * `void event_base_free(struct event_base *base)`: delete every event (the `event` objects stay
+ * usable for event_assign on another base; fds are never closed), run pending finalizers, drop
+ * event_base_once records, restore signal handlers, and release the backend. Using the base
+ * afterwards throws a TypeError. A null base frees the event_init() base, or warns if none.
+ */
+export function event_base_free(base: event_base | null): void {
+  event_base_free_(base, true, "event_base_free");
+}
+
+/**
+ * `void event_base_free_nofinalize(struct event_base *base)`: as event_base_free, but pending
+ * finalizer callbacks are not run.
+ */
+export function event_base_free_nofinalize(base: event_base | null): void {
+  event_base_free_(base, false, "event_base_free_nofinalize");
+}
+
+/**
+ * `int event_reinit(struct event_base *base)`: rebuild the backend and the signal socket and
+ * register every event again (what a child process does after fork() in C). Returns 0, or -1 if
+ * some event could not be registered again.
+ */
+export function event_reinit(base: event_base): number {
+  checkBase(base, "event_reinit");
+  const name = base.evsel.name;
+  base.evsel.dealloc();
+  const evsel = eventop_init(name, base.flags);
+  if (evsel === null) {
+    throw new Error("event_reinit: could not reinitialize event mechanism");
+  }
+  base.evsel = evsel;
+  let res = 0;
+  // The signal socket's read event sits in the io map; rebuilding it is evsig_reinit_'s job.
+  if (evsig_reinit_(base) < 0) res = -1;
+  if (evmap_reinit_(base) < 0) res = -1;
+  return res;
+}
+
+/** `const char *event_base_get_method(const struct event_base *base)`: the backend in use ("epoll", "poll", "select", "kqueue"). */
+export function event_base_get_method(base: event_base): string {
+  checkBase(base, "event_base_get_method");
+  return base.evsel.name;
+}
+
+/** `int event_base_get_features(const struct event_base *base)`: the EV_FEATURE_* bits of its backend. */
+export function event_base_get_features(base: event_base): number {
+  checkBase(base, "event_base_get_features");
+  return base.evsel.features;
+}
+
+/**
+ * `const char **event_get_supported_methods(void)`: the compiled-in backends in order of
+ * preference, without probing them. C's NULL terminator is not in the array.
+ */
+export function event_get_supported_methods(): string[] {
+  return eventop_methods();
+}
+
+/**
+ * `void libevent_global_shutdown(void)`: turn debug mode off and release global state. Bases and
+ * events are not touched.
+ */
+export function libevent_global_shutdown(): void {
+  event_disable_debug_mode();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Priorities
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * `int event_base_priority_init(struct event_base *base, int npriorities)`: use `npriorities`
+ * active queues (0 most urgent). Returns 0, or -1 if any callback is active or npriorities is not
+ * in 1..255. New events get the middle priority, npriorities / 2.
+ */
+export function event_base_priority_init(base: event_base, npriorities: number): number {
+  checkBase(base, "event_base_priority_init");
+  if (base.event_count_active || npriorities < 1 || npriorities >= EVENT_MAX_PRIORITIES) return -1;
+  if (npriorities === base.nactivequeues) return 0;
+  base.activequeues = [];
+  for (let i = 0; i < npriorities; i++) base.activequeues.push(new evcallback_list());
+  base.nactivequeues = npriorities;
+  return 0;
+}
+
+/** `int event_base_get_npriorities(struct event_base *base)`: the number of priorities. A null base means the event_init() base. */
+export function event_base_get_npriorities(base: event_base | null): number {
+  if (base === null) base = current_base;
+  if (base === null) throw new TypeError("event_base_get_npriorities: no base");
+  checkBase(base, "event_base_get_npriorities");
+  return base.nactivequeues;
+}
+
+/**
+ * `int event_priority_set(struct event *ev, int priority)`: set the priority of an event.
+ * Returns 0, or -1 if the event is active or the priority is out of range.
+ */
+export function event_priority_set(ev: event, pri: number): number {
+  const base = checkEvent(ev, "event_priority_set");
+  event_debug_assert_is_setup_(ev, "event_priority_set");
+  if (ev.evcb_flags & EVLIST_ACTIVE) return -1;
+  if (pri < 0 || pri >= base.nactivequeues) return -1;
+  ev.evcb_pri = pri;
+  return 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Events
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * `int event_assign(struct event *ev, struct event_base *base, evutil_socket_t fd, short events,
+ * event_callback_fn callback, void *arg)`: prepare a caller-owned event (`new event()`). `events`
+ * is EV_READ|EV_WRITE|EV_CLOSED (I/O on fd), EV_SIGNAL (fd is the signal number), or 0 (a pure
+ * timer), plus EV_PERSIST and EV_ET. `arg` equal to `event_self_cbarg()` passes the event itself.
+ * The priority becomes the base's middle one. A null base means the event_init() base. Returns 0,
+ * or -1 if EV_SIGNAL is combined with READ, WRITE or CLOSED. Assigning an event that is pending or
+ * active throws a TypeError (C corrupts its lists).
+ */
+export function event_assign<A>(
+  ev: event<A>, base: event_base | null, fd: evutil_socket_t, events: number,
+  callback: event_callback_fn<A>, arg: A,
+): number {
+  if (!(ev instanceof event)) throw new TypeError("event_assign: ev is not an event");
+  if (base === null) base = current_base;
+  if (base !== null) checkBase(base, "event_assign");
+  checkFd(fd, "event_assign");
+  if (typeof callback !== "function") throw new TypeError("event_assign: callback is not a function");
+  if (ev.evcb_flags & (EVLIST_INSERTED | EVLIST_ACTIVE | EVLIST_ACTIVE_LATER | EVLIST_TIMEOUT | EVLIST_FINALIZING)) {
+    throw new TypeError("event_assign: the event is pending or active; event_del it first");
+  }
+  if ((arg as unknown) === event_self_cbarg_ptr_) arg = ev as unknown as A;
+  event_debug_assert_not_added_(ev, "event_assign");
+
+  ev.ev_base = base;
+  ev.evcb_cb = callback;
+  ev.evcb_arg = arg;
+  ev.ev_fd = fd;
+  ev.ev_events = events;
+  ev.ev_res = 0;
+  ev.evcb_flags = EVLIST_INIT;
+  ev.ev_ncalls = 0;
+  ev.ev_pncalls = null;
+
+  if (events & EV_SIGNAL) {
+    if (events & (EV_READ | EV_WRITE | EV_CLOSED)) {
+      event_warnx("event_assign: EV_SIGNAL is not compatible with EV_READ, EV_WRITE or EV_CLOSED");
+      return -1;
+    }
+    ev.evcb_closure = EV_CLOSURE_EVENT_SIGNAL;
+  } else if (events & EV_PERSIST) {
+    ev.ev_io_timeout = 0;
+    ev.ev_io_timeout_ctl = -1;
+    ev.evcb_closure = EV_CLOSURE_EVENT_PERSIST;
+  } else {
+    ev.evcb_closure = EV_CLOSURE_EVENT;
+  }
+  ev.min_heap_idx = -1;
+  ev.ev_timeout_ctl = -1;
+  if (base !== null) ev.evcb_pri = base.nactivequeues >> 1;
+  event_debug_note_setup_(ev);
+  return 0;
+}
+
+/**
+ * `struct event *event_new(struct event_base *base, evutil_socket_t fd, short events,
+ * event_callback_fn cb, void *arg)`: allocate and assign an event (see event_assign). Returns the
+ * event, or null if the arguments are invalid.
+ */
+export function event_new<A>(
+  base: event_base | null, fd: evutil_socket_t, events: number, cb: event_callback_fn<A>, arg: A,
+): event<A> | null {
+  const ev = new event<A>();
+  if (event_assign(ev, base, fd, events, cb, arg) < 0) return null;
+  return ev;
+}
+
+function markFreed(ev: event): void {
+  ev.evcb_flags = 0;
+  ev.ev_base = null;
+}
+
+/**
+ * `void event_free(struct event *ev)`: delete the event (pending or active: legal) and release
+ * it; any later use throws a TypeError. An event whose finalizer has not run yet cannot be freed
+ * (TypeError): event_free_finalize frees it.
+ */
+export function event_free(ev: event): void {
+  if (!(ev instanceof event)) throw new TypeError("event_free: ev is not an event");
+  if (ev.ev_base === null && !(ev.evcb_flags & EVLIST_INIT)) return markFreed(ev);
+  if (ev.evcb_flags & EVLIST_FINALIZING && ev.evcb_flags & (EVLIST_ACTIVE | EVLIST_ACTIVE_LATER)) {
+    throw new TypeError("event_free: the event is being finalized; its finalizer frees it");
+  }
+  if (ev.ev_base !== null && !ev.ev_base.freed) event_del(ev);
+  event_debug_note_teardown_(ev);
+  markFreed(ev);
+}
+
+/**
+ * `void event_debug_unassign(struct event *ev)`: mark a caller-owned event as no longer assigned
+ * (debug mode then refuses to use it until it is assigned again). The event must not be added.
+ */
+export function event_debug_unassign(ev: event): void {
+  if (!(ev instanceof event)) throw new TypeError("event_debug_unassign: ev is not an event");
+  event_debug_assert_not_added_(ev, "event_debug_unassign");
+  event_debug_note_teardown_(ev);
+  ev.evcb_flags &= ~EVLIST_INIT;
+}
+
+/**
+ * `int event_base_set(struct event_base *base, struct event *ev)`: move an assigned event that was
+ * never added to another base; its priority becomes that base's middle one. Returns 0, or -1 if
+ * the event is not in its initial state.
+ */
+export function event_base_set(base: event_base, ev: event): number {
+  checkBase(base, "event_base_set");
+  if (!(ev instanceof event)) throw new TypeError("event_base_set: ev is not an event");
+  if (ev.evcb_flags !== EVLIST_INIT) return -1;
+  event_debug_assert_is_setup_(ev, "event_base_set");
+  ev.ev_base = base;
+  ev.evcb_pri = base.nactivequeues >> 1;
+  return 0;
+}
+
+/**
+ * `void *event_self_cbarg(void)`: a value that, passed as the `arg` of event_new/event_assign,
+ * makes the callback receive the event itself (typed here as an `event` for that reason).
+ */
+export function event_self_cbarg(): event {
+  return event_self_cbarg_ptr_ as unknown as event;
+}
+
+/** Decode a public timeval (possibly a common-timeout magic value) into µs and a list index. */
+let tvCtl = -1;
+function timevalToUs(base: event_base, tv: timeval): number {
+  const usec = tv.tv_usec;
+  if (is_common_timeout_usec(usec, base)) {
+    tvCtl = (usec & COMMON_TIMEOUT_IDX_MASK) >> COMMON_TIMEOUT_IDX_SHIFT;
+    return tv.tv_sec * 1e6 + (usec & MICROSECONDS_MASK);
+  }
+  tvCtl = -1;
+  return tv.tv_sec * 1e6 + usec;
+}
+
+/**
+ * `int event_add(struct event *ev, const struct timeval *tv)`: make the event pending. A non-null
+ * `tv` (re)sets its timeout, relative to now (the cached time inside callbacks); null keeps an
+ * existing timeout. For an EV_PERSIST event the timeout becomes its interval. Returns 0, or -1 if
+ * the backend refused the fd (errno set: EBADF for a closed fd, EPERM for a regular file under
+ * epoll), the fd or signal number is out of range, or the event is being finalized.
+ */
+export function event_add(ev: event, tv: timeval | null): number {
+  const base = checkEvent(ev, "event_add");
+  if (tv === null) return event_add_nolock_(ev, false, 0, -1, false);
+  checkTimeval(tv, "event_add");
+  const us = timevalToUs(base, tv);
+  return event_add_nolock_(ev, true, us, tvCtl, false);
+}
+
+/**
+ * @internal libevent's event_add_nolock_: `hasTimeout` with `us` relative (or absolute when
+ * `absolute`), `ctl` the common-timeout list or -1.
+ */
+export function event_add_nolock_(ev: event, hasTimeout: boolean, us: number, ctl: number, absolute: boolean): number {
+  const base = ev.ev_base!;
+  event_debug_assert_is_setup_(ev, "event_add");
+  if (ev.evcb_flags & EVLIST_FINALIZING) return -1;
+
+  let res = 0;
+  if (ev.ev_events & (EV_READ | EV_WRITE | EV_CLOSED | EV_SIGNAL) &&
+      !(ev.evcb_flags & (EVLIST_INSERTED | EVLIST_ACTIVE | EVLIST_ACTIVE_LATER))) {
+    if (ev.ev_events & (EV_READ | EV_WRITE | EV_CLOSED)) res = evmap_io_add_(base, ev.ev_fd, ev);
+    else res = evmap_signal_add_(base, ev.ev_fd, ev);
+    if (res !== -1) event_queue_insert_inserted(base, ev);
+    if (res === 1) res = 0;
+  }
+
+  if (res !== -1 && hasTimeout) {
+    if (ev.evcb_closure === EV_CLOSURE_EVENT_PERSIST && !absolute) {
+      ev.ev_io_timeout = us;
+      ev.ev_io_timeout_ctl = ctl;
+    }
+    if (ev.evcb_flags & EVLIST_TIMEOUT) event_queue_remove_timeout(base, ev);
+    // Active because of a timeout: re-arming it must not also fire the old expiry.
+    if (ev.evcb_flags & EVLIST_ACTIVE && ev.ev_res & EV_TIMEOUT) {
+      if (ev.ev_events & EV_SIGNAL && ev.ev_ncalls && ev.ev_pncalls) ev.ev_pncalls.value = 0;
+      event_queue_remove_active(base, ev);
+    }
+    const now = gettime(base);
+    ev.ev_timeout = absolute ? us : now + us;
+    ev.ev_timeout_ctl = ctl;
+    event_queue_insert_timeout(base, ev);
+    if (ctl >= 0) {
+      const list = base.common_timeout_queues[ctl]!;
+      if (ev === list.head) common_timeout_schedule(list, ev);
+    }
+  }
+  event_debug_note_add_(ev, "event_add");
+  return res;
+}
+
+/**
+ * `int event_del(struct event *ev)`: make the event neither pending nor active (its timeout,
+ * I/O or signal registration and any queued activation go). Returns 0 (also when it was not
+ * added), or -1 on a backend error. A no-op on an event being finalized.
+ */
+export function event_del(ev: event): number {
+  checkEvent(ev, "event_del");
+  return event_del_nolock_(ev, false);
+}
+
+/** `int event_del_noblock(struct event *ev)`: event_del (there is no other thread to wait for). */
+export function event_del_noblock(ev: event): number {
+  checkEvent(ev, "event_del_noblock");
+  return event_del_nolock_(ev, false);
+}
+
+/** `int event_del_block(struct event *ev)`: event_del (there is no other thread to wait for). */
+export function event_del_block(ev: event): number {
+  checkEvent(ev, "event_del_block");
+  return event_del_nolock_(ev, false);
+}
+
+/** @internal libevent's event_del_nolock_; `evenIfFinalizing` is EVENT_DEL_EVEN_IF_FINALIZING. */
+export function event_del_nolock_(ev: event, evenIfFinalizing: boolean): number {
+  const base = ev.ev_base;
+  if (base === null) return -1;
+  if (!evenIfFinalizing && ev.evcb_flags & EVLIST_FINALIZING) return 0;
+
+  // A signal callback running its ncalls loop for this event stops.
+  if (ev.ev_events & EV_SIGNAL && ev.ev_ncalls && ev.ev_pncalls) ev.ev_pncalls.value = 0;
+  const flags = ev.evcb_flags;
+  if (flags & EVLIST_TIMEOUT) event_queue_remove_timeout(base, ev);
+  if (flags & EVLIST_ACTIVE) event_queue_remove_active(base, ev);
+  else if (flags & EVLIST_ACTIVE_LATER) event_queue_remove_active_later(base, ev);
+
+  let res = 0;
+  if (flags & EVLIST_INSERTED) {
+    event_queue_remove_inserted(base, ev);
+    if (ev.ev_events & (EV_READ | EV_WRITE | EV_CLOSED)) res = evmap_io_del_(base, ev.ev_fd, ev);
+    else res = evmap_signal_del_(base, ev.ev_fd, ev);
+    if (res === 1) res = 0;
+  }
+  event_debug_note_del_(ev, "event_del");
+  return res;
+}
+
+/**
+ * `int event_remove_timer(struct event *ev)`: remove only the timeout; I/O or signal
+ * registration stays. Returns 0.
+ */
+export function event_remove_timer(ev: event): number {
+  const base = checkEvent(ev, "event_remove_timer");
+  event_debug_assert_is_setup_(ev, "event_remove_timer");
+  if (ev.evcb_flags & EVLIST_TIMEOUT) {
+    event_queue_remove_timeout(base, ev);
+    ev.ev_io_timeout = 0;
+    ev.ev_io_timeout_ctl = -1;
+  }
+  return 0;
+}
+
+/**
+ * `void event_active(struct event *ev, int res, short ncalls)`: make the event active as if `res`
+ * (EV_READ, EV_TIMEOUT, ...) had happened, whether or not it is added. If it is already active,
+ * `res` is ORed into what its callback will get. `ncalls` is how many times a signal event's
+ * callback runs. Ignored on an event being finalized.
+ */
+export function event_active(ev: event, res: number, ncalls: number): void {
+  checkEvent(ev, "event_active");
+  event_debug_assert_is_setup_(ev, "event_active");
+  event_active_nolock_(ev, res, ncalls);
+}
+
+/** @internal libevent's event_active_nolock_. */
+export function event_active_nolock_(ev: event, res: number, ncalls: number): void {
+  const base = ev.ev_base!;
+  const flags = ev.evcb_flags;
+  if (flags & EVLIST_FINALIZING) return;
+  if (flags & EVLIST_ACTIVE) {
+    ev.ev_res |= res;
+    return;
+  }
+  if (flags & EVLIST_ACTIVE_LATER) ev.ev_res |= res;
+  else ev.ev_res = res;
+  if (ev.evcb_pri < base.event_running_priority) base.event_continue = 1;
+  if (ev.ev_events & EV_SIGNAL) {
+    ev.ev_ncalls = ncalls;
+    ev.ev_pncalls = null;
+  }
+  event_callback_activate_nolock_(base, ev);
+}
+
+/** @internal Activate the event at the start of the next loop iteration (libevent's event_active_later_). */
+export function event_active_later_(ev: event, res: number): void {
+  const base = checkEvent(ev, "event_active_later_");
+  if (ev.evcb_flags & (EVLIST_ACTIVE | EVLIST_ACTIVE_LATER)) {
+    ev.ev_res |= res;
+    return;
+  }
+  ev.ev_res = res;
+  event_callback_activate_later_nolock_(base, ev);
+}
+
+/** @internal 1 if newly put on an active queue, else 0. */
+export function event_callback_activate_nolock_(base: event_base, evcb: event_callback): number {
+  let r = 1;
+  if (evcb.evcb_flags & EVLIST_FINALIZING) return 0;
+  if (evcb.evcb_flags & EVLIST_ACTIVE) return 0;
+  if (evcb.evcb_flags & EVLIST_ACTIVE_LATER) {
+    event_queue_remove_active_later(base, evcb);
+    r = 0;
+  }
+  event_queue_insert_active(base, evcb);
+  return r;
+}
+
+/** @internal Queue a callback for the next iteration; 1 if newly queued. */
+export function event_callback_activate_later_nolock_(base: event_base, evcb: event_callback): number {
+  if (evcb.evcb_flags & (EVLIST_ACTIVE | EVLIST_ACTIVE_LATER)) return 0;
+  event_queue_insert_active_later(base, evcb);
+  return 1;
+}
+
+/** @internal Take a callback off the active queues (libevent's event_callback_cancel_nolock_). */
+export function event_callback_cancel_nolock_(base: event_base, evcb: event_callback, evenIfFinalizing: boolean): number {
+  if (evcb.evcb_flags & EVLIST_FINALIZING && !evenIfFinalizing) return 0;
+  if (evcb.evcb_flags & EVLIST_INIT) return event_del_nolock_(evcb as event, evenIfFinalizing);
+  if (evcb.evcb_flags & EVLIST_ACTIVE) event_queue_remove_active(base, evcb);
+  else if (evcb.evcb_flags & EVLIST_ACTIVE_LATER) event_queue_remove_active_later(base, evcb);
+  return 0;
+}
+
+/**
+ * `int event_pending(const struct event *ev, short events, struct timeval *tv)`: which of
+ * `events` (EV_TIMEOUT|EV_READ|EV_WRITE|EV_CLOSED|EV_SIGNAL) the event is pending or active for.
+ * If EV_TIMEOUT is asked and set and `tv` is non-null, `tv` gets the expiry as wall-clock time.
+ */
+export function event_pending(ev: event, events: number, tv: timeval | null): number {
+  const base = checkEvent(ev, "event_pending");
+  event_debug_assert_is_setup_(ev, "event_pending");
+  let flags = 0;
+  if (ev.evcb_flags & EVLIST_INSERTED) flags |= ev.ev_events & (EV_READ | EV_WRITE | EV_CLOSED | EV_SIGNAL);
+  if (ev.evcb_flags & (EVLIST_ACTIVE | EVLIST_ACTIVE_LATER)) flags |= ev.ev_res;
+  if (ev.evcb_flags & EVLIST_TIMEOUT) flags |= EV_TIMEOUT;
+  events &= EV_TIMEOUT | EV_READ | EV_WRITE | EV_CLOSED | EV_SIGNAL;
+  if (tv !== null && flags & events & EV_TIMEOUT) usToTimeval(ev.ev_timeout + base.tv_clock_diff, tv);
+  return flags & events;
+}
+
+/** `int event_initialized(const struct event *ev)`: 1 if the event has been assigned, else 0. */
+export function event_initialized(ev: event): number {
+  return ev.evcb_flags & EVLIST_INIT ? 1 : 0;
+}
+
+/** `evutil_socket_t event_get_fd(const struct event *ev)`: the fd (or signal number) of the event. */
+export function event_get_fd(ev: event): evutil_socket_t {
+  checkEvent(ev, "event_get_fd");
+  event_debug_assert_is_setup_(ev, "event_get_fd");
+  return ev.ev_fd;
+}
+
+/** `#define event_get_signal(ev)`: the signal number of a signal event. */
+export function event_get_signal(ev: event): number {
+  return event_get_fd(ev);
+}
+
+/** `struct event_base *event_get_base(const struct event *ev)`: the base of the event. */
+export function event_get_base(ev: event): event_base {
+  const base = checkEvent(ev, "event_get_base");
+  event_debug_assert_is_setup_(ev, "event_get_base");
+  return base;
+}
+
+/** `short event_get_events(const struct event *ev)`: the EV_* flags it was assigned with. */
+export function event_get_events(ev: event): number {
+  checkEvent(ev, "event_get_events");
+  event_debug_assert_is_setup_(ev, "event_get_events");
+  return ev.ev_events;
+}
+
+/** `event_callback_fn event_get_callback(const struct event *ev)`: its callback. */
+export function event_get_callback<A>(ev: event<A>): event_callback_fn<A> {
+  checkEvent(ev, "event_get_callback");
+  event_debug_assert_is_setup_(ev, "event_get_callback");
+  return ev.evcb_cb as event_callback_fn<A>;
+}
+
+/** `void *event_get_callback_arg(const struct event *ev)`: its callback argument. */
+export function event_get_callback_arg<A>(ev: event<A>): A {
+  checkEvent(ev, "event_get_callback_arg");
+  event_debug_assert_is_setup_(ev, "event_get_callback_arg");
+  return ev.evcb_arg as A;
+}
+
+/** `int event_get_priority(const struct event *ev)`: its priority. */
+export function event_get_priority(ev: event): number {
+  checkEvent(ev, "event_get_priority");
+  event_debug_assert_is_setup_(ev, "event_get_priority");
+  return ev.evcb_pri;
+}
+
+/**
+ * `void event_get_assignment(const struct event *event, struct event_base **base_out,
+ * evutil_socket_t *fd_out, short *events_out, event_callback_fn *callback_out, void **arg_out)`:
+ * everything event_assign was given, each into its box `{ value }`; a null box is skipped.
+ */
+export function event_get_assignment<A>(
+  ev: event<A>,
+  base_out: { value: event_base | null } | null,
+  fd_out: { value: evutil_socket_t } | null,
+  events_out: { value: number } | null,
+  callback_out: { value: event_callback_fn<A> | null } | null,
+  arg_out: { value: A | null } | null,
+): void {
+  if (!(ev instanceof event)) throw new TypeError("event_get_assignment: ev is not an event");
+  event_debug_assert_is_setup_(ev, "event_get_assignment");
+  if (base_out) base_out.value = ev.ev_base;
+  if (fd_out) fd_out.value = ev.ev_fd;
+  if (events_out) events_out.value = ev.ev_events;
+  if (callback_out) callback_out.value = ev.evcb_cb as event_callback_fn<A>;
+  if (arg_out) arg_out.value = ev.evcb_arg as A;
+}
+
+/**
+ * `size_t event_get_struct_event_size(void)`: sizeof(struct event) in libevent 2.1.12 on 64-bit
+ * Linux (128), for programs that allocate events themselves; here `new event()` does that.
+ */
+export function event_get_struct_event_size(): number {
+  return 128;
+}
+
+/**
+ * `struct event *event_base_get_running_event(struct event_base *base)`: the event whose callback
+ * is running, or null (outside any callback, inside a finalizer, or while a deferred callback that
+ * is not an event runs; C leaves the first case undefined).
+ */
+export function event_base_get_running_event(base: event_base): event | null {
+  checkBase(base, "event_base_get_running_event");
+  const evcb = base.current_event;
+  return evcb !== null && evcb.evcb_flags & EVLIST_INIT ? (evcb as event) : null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// One-shot events and loop exit
+// ---------------------------------------------------------------------------------------------
+
+function event_once_cb(fd: number, events: number, eonce: event_once): void {
+  eonce.cb(fd, events, eonce.arg);
+  eonce.ev.ev_base?.once_events.delete(eonce);
+  event_debug_note_teardown_(eonce.ev);
+}
+
+/**
+ * `int event_base_once(struct event_base *base, evutil_socket_t fd, short events,
+ * event_callback_fn callback, void *arg, const struct timeval *tv)`: run `callback` once, when
+ * the fd is ready (events with EV_READ/EV_WRITE/EV_CLOSED, `tv` a timeout) or when `tv` elapses
+ * (events == EV_TIMEOUT; a null or zero tv runs it on the next iteration, in order). The base owns
+ * the record and frees it after the callback or in event_base_free. Returns 0, or -1 for
+ * EV_SIGNAL, EV_PERSIST or no usable event bits.
+ */
+export function event_base_once<A>(
+  base: event_base | null, fd: evutil_socket_t, events: number, callback: event_callback_fn<A>, arg: A,
+  tv: timeval | null,
+): number {
+  if (base === null) return -1;
+  checkBase(base, "event_base_once");
+  checkFd(fd, "event_base_once");
+  checkTimeval(tv, "event_base_once");
+  if (events & (EV_SIGNAL | EV_PERSIST)) return -1;
+  const eonce = new event_once(callback as event_callback_fn, arg);
+  let activate = false;
+  if ((events & (EV_TIMEOUT | EV_SIGNAL | EV_READ | EV_WRITE | EV_CLOSED)) === EV_TIMEOUT) {
+    event_assign(eonce.ev, base, -1, 0, event_once_cb, eonce);
+    if (tv === null || (tv.tv_sec === 0 && tv.tv_usec === 0)) activate = true;
+  } else if (events & (EV_READ | EV_WRITE | EV_CLOSED)) {
+    event_assign(eonce.ev, base, fd, events & (EV_READ | EV_WRITE | EV_CLOSED), event_once_cb, eonce);
+  } else {
+    return -1;
+  }
+  if (activate) {
+    event_active_nolock_(eonce.ev, EV_TIMEOUT, 1);
+  } else {
+    const res = tv === null
+      ? event_add_nolock_(eonce.ev, false, 0, -1, false)
+      : event_add_nolock_(eonce.ev, true, timevalToUs(base, tv), tvCtl, false);
+    if (res !== 0) return res;
+  }
+  base.once_events.add(eonce);
+  return 0;
+}
+
+function event_loopexit_cb(_fd: number, _what: number, base: event_base): void {
+  base.event_gotterm = 1;
+}
+
+/**
+ * `int event_base_loopexit(struct event_base *base, const struct timeval *tv)`: make the loop
+ * exit after `tv` (null: as soon as possible), once the callbacks active at that moment in that
+ * priority pass have run. Implemented, as in libevent, as a one-shot event at the default
+ * priority, which keeps an otherwise empty loop running until it fires. Returns 0 or -1.
+ */
+export function event_base_loopexit(base: event_base, tv: timeval | null): number {
+  return event_base_once(base, -1, EV_TIMEOUT, event_loopexit_cb, base, tv);
+}
+
+/**
+ * `int event_base_loopbreak(struct event_base *base)`: make the loop return right after the
+ * callback running now (remaining active events stay queued). A loopbreak while the loop is not
+ * running is forgotten when it starts. Returns 0, or -1 for a null base.
+ */
+export function event_base_loopbreak(base: event_base | null): number {
+  if (base === null) return -1;
+  checkBase(base, "event_base_loopbreak");
+  base.event_break = 1;
+  return 0;
+}
+
+/**
+ * `int event_base_loopcontinue(struct event_base *base)`: stop the current pass over the active
+ * queue after the running callback and poll again (higher-priority events then get a chance).
+ * Returns 0, or -1 for a null base.
+ */
+export function event_base_loopcontinue(base: event_base | null): number {
+  if (base === null) return -1;
+  checkBase(base, "event_base_loopcontinue");
+  base.event_continue = 1;
+  return 0;
+}
+
+/** `int event_base_got_exit(struct event_base *base)`: 1 if the last loop ended through event_base_loopexit, else 0. */
+export function event_base_got_exit(base: event_base): number {
+  checkBase(base, "event_base_got_exit");
+  return base.event_gotterm;
+}
+
+/** `int event_base_got_break(struct event_base *base)`: 1 if the last loop ended through event_base_loopbreak, else 0. */
+export function event_base_got_break(base: event_base): number {
+  checkBase(base, "event_base_got_break");
+  return base.event_break;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Finalizers and deferred callbacks
+// ---------------------------------------------------------------------------------------------
+
+const EVENT_FINALIZE_FREE_ = 0x10000;
+
+function event_finalize_impl_(flags: number, ev: event, cb: event_finalize_callback_fn, fn: string): number {
+  checkEvent(ev, fn);
+  if (typeof cb !== "function") throw new TypeError(`${fn}: cb is not a function`);
+  event_del_nolock_(ev, false);
+  ev.evcb_closure = flags & EVENT_FINALIZE_FREE_ ? EV_CLOSURE_EVENT_FINALIZE_FREE : EV_CLOSURE_EVENT_FINALIZE;
+  ev.evcb_cb = cb;
+  event_active_nolock_(ev, EV_FINALIZE, 1);
+  ev.evcb_flags |= EVLIST_FINALIZING;
+  return 0;
+}
+
+/**
+ * `int event_finalize(unsigned flags, struct event *ev, event_finalize_callback_fn cb)`: delete
+ * the event and run `cb(ev, arg)` from the loop at its priority, instead of its callback, when it
+ * is safe to release what `arg` holds. Afterwards event_add and event_active do nothing. Returns 0.
+ */
+export function event_finalize<A>(flags: number, ev: event<A>, cb: event_finalize_callback_fn<A>): number {
+  return event_finalize_impl_(flags, ev, cb as event_finalize_callback_fn, "event_finalize");
+}
+
+/** `int event_free_finalize(unsigned flags, struct event *ev, event_finalize_callback_fn cb)`: event_finalize, then free the event after `cb`. Returns 0. */
+export function event_free_finalize<A>(flags: number, ev: event<A>, cb: event_finalize_callback_fn<A>): number {
+  return event_finalize_impl_(flags | EVENT_FINALIZE_FREE_, ev, cb as event_finalize_callback_fn, "event_free_finalize");
+}
+
+/** @internal libevent's event_callback_finalize_nolock_. */
+export function event_callback_finalize_nolock_(
+  base: event_base, evcb: event_callback, cb: (evcb: event_callback, arg: any) => void,
+): void {
+  if (evcb.evcb_flags & EVLIST_INIT) event_del_nolock_(evcb as event, false);
+  else event_callback_cancel_nolock_(base, evcb, false);
+  evcb.evcb_closure = EV_CLOSURE_CB_FINALIZE;
+  evcb.evcb_cb = cb;
+  event_callback_activate_nolock_(base, evcb);
+  evcb.evcb_flags |= EVLIST_FINALIZING;
+}
+
+/**
+ * @internal Finalize all of `evcbs`; `cb` runs once, on one of them, after all are finalized
+ * (libevent's event_callback_finalize_many_, how bufferevents are destroyed).
+ */
+export function event_callback_finalize_many_(
+  base: event_base, evcbs: event_callback[], cb: (evcb: event_callback, arg: any) => void,
+): number {
+  let nPending = 0;
+  for (const evcb of evcbs) {
+    if (evcb === base.current_event) {
+      event_callback_finalize_nolock_(base, evcb, cb);
+      ++nPending;
+    } else {
+      event_callback_cancel_nolock_(base, evcb, false);
+    }
+  }
+  if (nPending === 0) event_callback_finalize_nolock_(base, evcbs[0]!, cb);
+  return 0;
+}
+
+/**
+ * @internal Prepare a deferred callback: `fn(cb, arg)` runs from the loop at `priority` when
+ * scheduled (libevent's event_deferred_cb_init_).
+ */
+export function event_deferred_cb_init_(
+  cb: event_callback, priority: number, fn: (cb: event_callback, arg: any) => void, arg: unknown,
+): void {
+  cb.evcb_active_next = cb.evcb_active_prev = null;
+  cb.evcb_flags = 0;
+  cb.evcb_cb = fn;
+  cb.evcb_arg = arg;
+  cb.evcb_pri = priority;
+  cb.evcb_closure = EV_CLOSURE_CB_SELF;
+}
+
+/** @internal */
+export function event_deferred_cb_set_priority_(cb: event_callback, priority: number): void {
+  cb.evcb_pri = priority;
+}
+
+/** @internal Unschedule a deferred callback. */
+export function event_deferred_cb_cancel_(base: event_base | null, cb: event_callback): void {
+  if (base === null) base = current_base;
+  if (base === null) return;
+  event_callback_cancel_nolock_(base, cb, false);
+}
+
+/**
+ * @internal Schedule a deferred callback: on the active queue now, or in the next iteration once
+ * 32 were queued in this one (so deferred callbacks cannot starve I/O). 1 if newly scheduled.
+ */
+export function event_deferred_cb_schedule_(base: event_base | null, cb: event_callback): number {
+  if (base === null) base = current_base;
+  if (base === null) throw new TypeError("event_deferred_cb_schedule_: no base");
+  if (base.n_deferreds_queued > MAX_DEFERREDS_QUEUED) return event_callback_activate_later_nolock_(base, cb);
+  const r = event_callback_activate_nolock_(base, cb);
+  if (r) ++base.n_deferreds_queued;
+  return r;
+}
+
+/** @internal A virtual event keeps the loop from exiting while something outside it is pending. */
+export function event_base_add_virtual_(base: event_base): void {
+  if (++base.virtual_event_count > base.virtual_event_count_max) base.virtual_event_count_max = base.virtual_event_count;
+}
+
+/** @internal */
+export function event_base_del_virtual_(base: event_base): void {
+  base.virtual_event_count--;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Common timeouts
+// ---------------------------------------------------------------------------------------------
+
+function common_timeout_schedule(ctl: common_timeout_list, head: event): void {
+  event_add_nolock_(ctl.timeout_event, true, head.ev_timeout, -1, true);
+}
+
+function common_timeout_callback(_fd: number, _what: number, ctl: common_timeout_list): void {
+  const base = ctl.base;
+  const now = gettime(base);
+  let ev: event | null;
+  while ((ev = ctl.head) !== null && ev.ev_timeout <= now) {
+    event_del_nolock_(ev, false);
+    event_active_nolock_(ev, EV_TIMEOUT, 1);
+  }
+  if (ev !== null) common_timeout_schedule(ctl, ev);
+}
+
+/**
+ * `const struct timeval *event_base_init_common_timeout(struct event_base *base, const struct
+ * timeval *duration)`: a timeval standing for `duration` that, given to event_add, queues the
+ * event on a FIFO shared by every event with that duration (O(1) instead of the heap's O(log n)).
+ * The value carries libevent's magic bits in tv_usec; the same duration gives the same object.
+ * Returns null (with a warning) beyond 256 durations per base.
+ */
+export function event_base_init_common_timeout(base: event_base, duration: timeval): timeval | null {
+  checkBase(base, "event_base_init_common_timeout");
+  checkTimeval(duration, "event_base_init_common_timeout");
+  let sec = duration.tv_sec;
+  let usec = duration.tv_usec;
+  if (usec > 1000000) {
+    if (is_common_timeout_usec(usec, base)) usec &= MICROSECONDS_MASK;
+    sec += Math.floor(usec / 1000000);
+    usec %= 1000000;
+  }
+  for (const ctl of base.common_timeout_queues) {
+    if (ctl.duration.tv_sec === sec && (ctl.duration.tv_usec & MICROSECONDS_MASK) === usec) return ctl.duration;
+  }
+  if (base.common_timeout_queues.length === MAX_COMMON_TIMEOUTS) {
+    event_warnx(`event_base_init_common_timeout: Too many common timeouts already in use; we only support ${MAX_COMMON_TIMEOUTS} per event_base`);
+    return null;
+  }
+  const ctl = new common_timeout_list(base, base.common_timeout_queues.length, sec, usec);
+  event_assign(ctl.timeout_event, base, -1, 0, common_timeout_callback, ctl);
+  ctl.timeout_event.evcb_flags |= EVLIST_INTERNAL;
+  event_priority_set(ctl.timeout_event, 0);
+  base.common_timeout_queues.push(ctl);
+  return ctl.duration;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The loop
+// ---------------------------------------------------------------------------------------------
+
+/** Time until the earliest heap timer (µs), or -1 when there is none (wait without limit). */
+function timeout_next(base: event_base): number {
+  const ev = base.timeheap.top();
+  if (ev === null) return -1;
+  const now = gettime(base);
+  return ev.ev_timeout <= now ? 0 : ev.ev_timeout - now;
+}
+
+/** Activate every heap timer that has expired, in heap order, each with EV_TIMEOUT only. */
+function timeout_process(base: event_base): void {
+  const heap = base.timeheap;
+  if (heap.n === 0) return;
+  const now = gettime(base);
+  let ev: event | null;
+  while ((ev = heap.top()) !== null && ev.ev_timeout <= now) {
+    event_del_nolock_(ev, false);
+    event_active_nolock_(ev, EV_TIMEOUT, 1);
+  }
+}
+
+function event_signal_closure(base: event_base, ev: event): void {
+  const ncalls = { value: ev.ev_ncalls };
+  if (ncalls.value !== 0) ev.ev_pncalls = ncalls;
+  while (ncalls.value) {
+    ncalls.value--;
+    ev.ev_ncalls = ncalls.value;
+    if (ncalls.value === 0) ev.ev_pncalls = null;
+    ev.evcb_cb(ev.ev_fd, ev.ev_res, ev.evcb_arg);
+    if (base.event_break) {
+      if (ncalls.value !== 0) ev.ev_pncalls = null;
+      return;
+    }
+  }
+}
+
+/**
+ * Re-arm a persistent event's timeout before its callback: one interval after the expiry that
+ * fired (drift-free), or after now when something else activated it; never in the past.
+ */
+function event_persist_closure(base: event_base, ev: event): void {
+  if (ev.ev_io_timeout !== 0 || ev.ev_io_timeout_ctl >= 0) {
+    const now = gettime(base);
+    const delay = ev.ev_io_timeout;
+    const relativeTo = ev.ev_res & EV_TIMEOUT ? ev.ev_timeout : now;
+    let runAt = relativeTo + delay;
+    if (runAt < now) runAt = now + delay;
+    event_add_nolock_(ev, true, runAt, ev.ev_io_timeout_ctl, true);
+  }
+  ev.evcb_cb(ev.ev_fd, ev.ev_res, ev.evcb_arg);
+}
+
+/**
+ * Run the callbacks of one priority queue, taking its head each time (so callbacks activated
+ * meanwhile at this priority run in the same pass). Returns the number of non-internal callbacks
+ * run, or -1 when loopbreak was called.
+ */
+function event_process_active_single_queue(base: event_base, q: evcallback_list, maxToProcess: number, endtime: number): number {
+  let count = 0;
+  for (let evcb = q.head; evcb !== null; evcb = q.head) {
+    let ev: event | null = null;
+    if (evcb.evcb_flags & EVLIST_INIT) {
+      ev = evcb as event;
+      if (ev.ev_events & EV_PERSIST || ev.evcb_flags & EVLIST_FINALIZING) event_queue_remove_active(base, evcb);
+      else event_del_nolock_(ev, false);
+    } else {
+      event_queue_remove_active(base, evcb);
+    }
+    if (!(evcb.evcb_flags & EVLIST_INTERNAL)) ++count;
+
+    base.current_event = evcb;
+    switch (evcb.evcb_closure) {
+      case EV_CLOSURE_EVENT_SIGNAL:
+        event_signal_closure(base, ev!);
+        break;
+      case EV_CLOSURE_EVENT_PERSIST:
+        event_persist_closure(base, ev!);
+        break;
+      case EV_CLOSURE_EVENT:
+        ev!.evcb_cb(ev!.ev_fd, ev!.ev_res, ev!.evcb_arg);
+        break;
+      case EV_CLOSURE_CB_SELF:
+        evcb.evcb_cb(evcb, evcb.evcb_arg);
+        break;
+      case EV_CLOSURE_EVENT_FINALIZE:
+      case EV_CLOSURE_EVENT_FINALIZE_FREE: {
+        const closure = evcb.evcb_closure;
+        base.current_event = null;
+        event_debug_note_teardown_(ev!);
+        ev!.evcb_cb(ev, ev!.evcb_arg);
+        if (closure === EV_CLOSURE_EVENT_FINALIZE_FREE) markFreed(ev!);
+        break;
+      }
+      case EV_CLOSURE_CB_FINALIZE:
+        base.current_event = null;
+        evcb.evcb_cb(evcb, evcb.evcb_arg);
+        break;
+      default:
+        throw new Error(`event_process_active: unknown closure ${evcb.evcb_closure}`);
+    }
+    base.current_event = null;
+
+    if (base.event_break) return -1;
+    if (count >= maxToProcess) return count;
+    if (count && endtime >= 0) {
+      update_time_cache(base);
+      if (gettime(base) >= endtime) return count;
+    }
+    if (base.event_continue) break;
+  }
+  return count;
+}
+
+/**
+ * Process the first non-empty priority queue (the most urgent). Lower priorities wait for a later
+ * iteration unless every callback run here was internal.
+ */
+function event_process_active(base: event_base): number {
+  let endtime = -1;
+  if (base.max_dispatch_time >= 0) {
+    update_time_cache(base);
+    endtime = gettime(base) + base.max_dispatch_time;
+  }
+  const maxcb = base.max_dispatch_callbacks;
+  const limitAfterPrio = base.limit_callbacks_after_prio;
+  let c = 0;
+  const queues = base.activequeues;
+  for (let i = 0; i < base.nactivequeues; ++i) {
+    const q = queues[i]!;
+    if (q.head === null) continue;
+    base.event_running_priority = i;
+    c = i < limitAfterPrio
+      ? event_process_active_single_queue(base, q, INT_MAX, -1)
+      : event_process_active_single_queue(base, q, maxcb, endtime);
+    if (c !== 0) break; // -1: loopbreak; > 0: a real callback ran, lower priorities wait
+  }
+  base.event_running_priority = -1;
+  return c;
+}
+
+/**
+ * `int event_base_loop(struct event_base *base, int flags)`: run the loop. Each iteration, as in
+ * libevent: stop if exit/break was requested; compute how long to wait (until the earliest timer,
+ * zero if callbacks are active or EVLOOP_NONBLOCK); return 1 if no events are left (unless
+ * EVLOOP_NO_EXIT_ON_EMPTY); wait in the backend; cache the time; activate expired timers; run the
+ * most urgent active queue. EVLOOP_ONCE returns after an iteration that ran callbacks and left
+ * none active; EVLOOP_NONBLOCK after an iteration in which nothing was active.
+ * Returns 0 (exit, break, ONCE/NONBLOCK done), 1 (no events left), or -1 (backend error, or the
+ * loop of this base is already running: "reentrant invocation"). An exception thrown by a
+ * callback leaves the loop consistent and propagates to the caller; the loop can be run again.
+ * Blocks the JavaScript thread while waiting, as the C call blocks its thread.
+ */
+export function event_base_loop(base: event_base, flags: number): number {
+  checkBase(base, "event_base_loop");
+  if (base.running_loop) {
+    event_warnx("event_base_loop: reentrant invocation.  Only one event_base_loop can run on each event_base at once.");
+    return -1;
+  }
+  base.running_loop = 1;
+  base.tv_cache = 0;
+  if (base.sig.ev_signal_added && base.sig.ev_n_signals_added) evsig_set_base_(base);
+  base.event_gotterm = base.event_break = 0;
+  let retval = 0;
+  try {
+    for (let done = false; !done; ) {
+      base.event_continue = 0;
+      base.n_deferreds_queued = 0;
+      if (base.event_gotterm || base.event_break) break;
+
+      const timeoutUs = base.event_count_active === 0 && !(flags & EVLOOP_NONBLOCK) ? timeout_next(base) : 0;
+      if (!(flags & EVLOOP_NO_EXIT_ON_EMPTY) && base.virtual_event_count === 0 && base.event_count === 0 &&
+          base.event_count_active === 0) {
+        event_debugx("event_base_loop: no events registered.");
+        retval = 1;
+        break;
+      }
+      event_queue_make_later_events_active(base);
+
+      base.tv_cache = 0;
+      if (base.evsel.dispatch(base, timeoutUs) === -1) {
+        retval = -1;
+        break;
+      }
+      update_time_cache(base);
+      timeout_process(base);
+
+      if (base.event_count_active) {
+        const n = event_process_active(base);
+        if (flags & EVLOOP_ONCE && base.event_count_active === 0 && n !== 0) done = true;
+      } else if (flags & EVLOOP_NONBLOCK) {
+        done = true;
+      }
+    }
+  } finally {
+    base.tv_cache = 0;
+    base.running_loop = 0;
+    base.current_event = null;
+    base.event_running_priority = -1;
+  }
+  return retval;
+}
+
+/** `int event_base_dispatch(struct event_base *base)`: event_base_loop(base, 0). */
+export function event_base_dispatch(base: event_base): number {
+  return event_base_loop(base, 0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Inspection
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * `int event_base_get_num_events(struct event_base *base, unsigned int flags)`: the sum of the
+ * counts asked for: EVENT_BASE_COUNT_ACTIVE (active callbacks, internal ones included),
+ * EVENT_BASE_COUNT_VIRTUAL, EVENT_BASE_COUNT_ADDED (user events, counted once per queue they are
+ * on: an fd event with a timeout counts 2, 3 when also active).
+ */
+export function event_base_get_num_events(base: event_base, flags: number): number {
+  checkBase(base, "event_base_get_num_events");
+  let r = 0;
+  if (flags & EVENT_BASE_COUNT_ACTIVE) r += base.event_count_active;
+  if (flags & EVENT_BASE_COUNT_VIRTUAL) r += base.virtual_event_count;
+  if (flags & EVENT_BASE_COUNT_ADDED) r += base.event_count;
+  return r;
+}
+
+/**
+ * `int event_base_get_max_events(struct event_base *base, unsigned int flags, int clear)`: the
+ * highest values those counts reached, summed as above; `clear` nonzero resets the ones asked for.
+ */
+export function event_base_get_max_events(base: event_base, flags: number, clear: number): number {
+  checkBase(base, "event_base_get_max_events");
+  let r = 0;
+  if (flags & EVENT_BASE_COUNT_ACTIVE) {
+    r += base.event_count_active_max;
+    if (clear) base.event_count_active_max = 0;
+  }
+  if (flags & EVENT_BASE_COUNT_VIRTUAL) {
+    r += base.virtual_event_count_max;
+    if (clear) base.virtual_event_count_max = 0;
+  }
+  if (flags & EVENT_BASE_COUNT_ADDED) {
+    r += base.event_count_max;
+    if (clear) base.event_count_max = 0;
+  }
+  return r;
+}
+
+function event_base_foreach_event_nolock_(base: event_base, fn: (ev: event) => number): number {
+  let r = evmap_foreach_event_(base, fn);
+  if (r) return r;
+  const heap = base.timeheap;
+  for (let u = 0; u < heap.n; ++u) {
+    const ev = heap.p[u]!;
+    if (ev.evcb_flags & EVLIST_INSERTED) continue;
+    if ((r = fn(ev))) return r;
+  }
+  for (const ctl of base.common_timeout_queues) {
+    for (let ev = ctl.head; ev !== null; ev = ev.ev_timeout_next) {
+      if (ev.evcb_flags & EVLIST_INSERTED) continue;
+      if ((r = fn(ev))) return r;
+    }
+  }
+  for (const q of base.activequeues) {
+    for (let evcb = q.head; evcb !== null; evcb = evcb.evcb_active_next) {
+      if ((evcb.evcb_flags & (EVLIST_INIT | EVLIST_INSERTED | EVLIST_TIMEOUT)) !== EVLIST_INIT) continue;
+      if ((r = fn(evcb as event))) return r;
+    }
+  }
+  return 0;
+}
+
+/**
+ * `int event_base_foreach_event(struct event_base *base, event_base_foreach_event_cb fn, void
+ * *arg)`: call `fn(base, ev, arg)` once for every added or active event (internal ones included),
+ * stopping at the first nonzero result, which it returns. Returns 0 when all were visited, -1 for
+ * a null base or fn. `fn` must not add, delete or activate events.
+ */
+export function event_base_foreach_event<A>(base: event_base | null, fn: event_base_foreach_event_cb<A> | null, arg: A): number {
+  if (!fn || !base) return -1;
+  checkBase(base, "event_base_foreach_event");
+  return event_base_foreach_event_nolock_(base, (ev) => fn(base, ev, arg));
+}
+
+const objectIds = new WeakMap<object, number>();
+let nextObjectId = 0x1000;
+
+/** @internal A stable `0x...` id standing for a C pointer in libevent's text output (%p). */
+export function event_object_id_(obj: object): string {
+  let id = objectIds.get(obj);
+  if (id === undefined) {
+    id = nextObjectId;
+    nextObjectId += 0x40;
+    objectIds.set(obj, id);
+  }
+  return `0x${id.toString(16)}`;
+}
+
+/**
+ * `void event_base_dump_events(struct event_base *base, FILE *output)`: write every added and
+ * every active event to `output` (anything with `write(text)`, such as `process.stdout`) in
+ * libevent's format: "Inserted events:" then lines like `  0x1040 [fd  5] Read Persist
+ * Timeout=1700000000.250000`, then "Active events:" and lines like
+ * `  0x1040 [fd 5, priority=0] Read active`. Pointers are `0x` ids unique per object.
+ */
+export function event_base_dump_events(base: event_base, output: event_output): void {
+  checkBase(base, "event_base_dump_events");
+  output.write("Inserted events:\n");
+  event_base_foreach_event_nolock_(base, (e) => {
+    if (!(e.evcb_flags & (EVLIST_INSERTED | EVLIST_TIMEOUT))) return 0;
+    const gloss = e.ev_events & EV_SIGNAL ? "sig" : "fd ";
+    let line = `  ${event_object_id_(e)} [${gloss} ${e.ev_fd}]` +
+      (e.ev_events & EV_READ ? " Read" : "") + (e.ev_events & EV_WRITE ? " Write" : "") +
+      (e.ev_events & EV_CLOSED ? " EOF" : "") + (e.ev_events & EV_SIGNAL ? " Signal" : "") +
+      (e.ev_events & EV_PERSIST ? " Persist" : "") + (e.ev_events & EV_ET ? " ET" : "") +
+      (e.evcb_flags & EVLIST_INTERNAL ? " Internal" : "");
+    if (e.evcb_flags & EVLIST_TIMEOUT) {
+      const tv = new timeval();
+      usToTimeval(e.ev_timeout + base.tv_clock_diff, tv);
+      line += ` Timeout=${tv.tv_sec}.${String(tv.tv_usec).padStart(6, "0")}`;
+    }
+    output.write(`${line}\n`);
+    return 0;
+  });
+  output.write("Active events:\n");
+  event_base_foreach_event_nolock_(base, (e) => {
+    if (!(e.evcb_flags & (EVLIST_ACTIVE | EVLIST_ACTIVE_LATER))) return 0;
+    const gloss = e.ev_events & EV_SIGNAL ? "sig" : "fd ";
+    output.write(`  ${event_object_id_(e)} [${gloss} ${e.ev_fd}, priority=${e.evcb_pri}]` +
+      (e.ev_res & EV_READ ? " Read" : "") + (e.ev_res & EV_WRITE ? " Write" : "") +
+      (e.ev_res & EV_CLOSED ? " EOF" : "") + (e.ev_res & EV_SIGNAL ? " Signal" : "") +
+      (e.ev_res & EV_TIMEOUT ? " Timeout" : "") + " active" +
+      (e.evcb_flags & EVLIST_INTERNAL ? " [Internal]" : "") +
+      (e.evcb_flags & EVLIST_ACTIVE_LATER ? " [NextTime]" : "") + "\n");
+    return 0;
+  });
+}
+
+/**
+ * `void event_base_active_by_fd(struct event_base *base, evutil_socket_t fd, short events)`:
+ * activate the added events on `fd` that wait for any of `events` (EV_READ|EV_WRITE|EV_CLOSED),
+ * as if the backend had reported them. With EV_TIMEOUT in `events`, instead activate (with
+ * EV_TIMEOUT) every event on `fd` that has a pending timeout. Unknown fds are ignored.
+ */
+export function event_base_active_by_fd(base: event_base, fd: evutil_socket_t, events: number): void {
+  checkBase(base, "event_base_active_by_fd");
+  checkFd(fd, "event_base_active_by_fd");
+  if (!(events & EV_TIMEOUT)) {
+    evmap_io_active_(base, fd, events & (EV_READ | EV_WRITE | EV_CLOSED));
+    return;
+  }
+  const heap = base.timeheap;
+  for (let u = 0; u < heap.n; ++u) {
+    const ev = heap.p[u]!;
+    if (ev.ev_fd === fd) event_active_nolock_(ev, EV_TIMEOUT, 1);
+  }
+  for (const ctl of base.common_timeout_queues) {
+    for (let ev = ctl.head; ev !== null; ev = ev.ev_timeout_next) {
+      if (ev.ev_fd === fd) event_active_nolock_(ev, EV_TIMEOUT, 1);
+    }
+  }
+}
+
+/**
+ * `void event_base_active_by_signal(struct event_base *base, int sig)`: activate every added
+ * event for signal `sig` once, as if it had been raised. Unknown signals are ignored.
+ */
+export function event_base_active_by_signal(base: event_base, sig: number): void {
+  checkBase(base, "event_base_active_by_signal");
+  evmap_signal_active_(base, sig, 1);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Versions
+// ---------------------------------------------------------------------------------------------
+
+/** `const char *event_get_version(void)`: the libevent version implemented, "2.1.12-stable". */
+export function event_get_version(): string {
+  return LIBEVENT_VERSION;
+}
+
+/** `ev_uint32_t event_get_version_number(void)`: the libevent version implemented, 0x02010c00. */
+export function event_get_version_number(): number {
+  return LIBEVENT_VERSION_NUMBER;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Legacy current base (event_compat.h)
+// ---------------------------------------------------------------------------------------------
+
+/** @internal The legacy "current base" (event_init). */
+export function event_current_base_(): event_base | null {
+  return current_base;
+}
+
+/** @internal */
+export function event_set_current_base_(base: event_base | null): void {
+  current_base = base;
+}

@@ -1,0 +1,103 @@
+/**
+ * The backend interface (libevent's `struct eventop`): one per demultiplexing mechanism compiled
+ * into the addon (epoll, poll, select; kqueue on BSD/macOS). A backend knows fds and masks only;
+ * turning readiness into events is the evmap's job.
+ * @internal
+ * @module
+ */
+import { native } from "../native/binding.js";
+import { set_errno } from "../util/errno.js";
+import type { event_base } from "./event.js";
+import { evmap_io_active_ } from "./evmap.js";
+import { event_warn } from "./log.js";
+
+/** @internal The shape of libevent's struct eventop, bound to one backend instance. */
+export interface eventop {
+  /** "epoll", "poll", "select", "kqueue". */
+  readonly name: string;
+  /** EV_FEATURE_* bits. */
+  readonly features: number;
+  /** Start watching `events` on `fd`, `old` being what is already watched. 0 or -1 (errno set). */
+  add(fd: number, old: number, events: number): number;
+  /** Stop watching `events` on `fd`. 0 or -1 (errno set). */
+  del(fd: number, old: number, events: number): number;
+  /** Wait up to `timeoutUs` (-1: forever) and activate what is ready. 0, or -1 on error. */
+  dispatch(base: event_base, timeoutUs: number): number;
+  /** Release the backend. */
+  dealloc(): void;
+}
+
+// One ready list for the process: JavaScript runs one dispatch at a time. It grows when a wait
+// fills it, so that a large burst of readiness is taken in fewer waits (libevent's epoll does the same).
+let readyList = new Int32Array(2 * 4096);
+native.setReadyList(readyList);
+
+class NativeBackend implements eventop {
+  constructor(
+    readonly name: string,
+    readonly features: number,
+    private readonly h: number,
+  ) {}
+
+  add(fd: number, old: number, events: number): number {
+    const r = native.backendAdd(this.h, fd, old, events);
+    if (r < 0) {
+      set_errno(-r);
+      event_warn(`${this.name}: add of fd ${fd}`);
+      return -1;
+    }
+    return 0;
+  }
+
+  del(fd: number, old: number, events: number): number {
+    const r = native.backendDel(this.h, fd, old, events);
+    if (r < 0) {
+      set_errno(-r);
+      event_warn(`${this.name}: del of fd ${fd}`);
+      return -1;
+    }
+    return 0;
+  }
+
+  dispatch(base: event_base, timeoutUs: number): number {
+    const n = native.backendDispatch(this.h, timeoutUs);
+    if (n < 0) {
+      set_errno(-n);
+      event_warn(this.name);
+      return -1;
+    }
+    const list = readyList;
+    for (let i = 0; i < 2 * n; i += 2) {
+      evmap_io_active_(base, list[i]!, list[i + 1]!);
+    }
+    if (2 * n === list.length) {
+      readyList = new Int32Array(list.length * 2);
+      native.setReadyList(readyList);
+    }
+    return 0;
+  }
+
+  dealloc(): void {
+    native.backendFree(this.h);
+  }
+}
+
+/** @internal The compiled-in backends, in libevent's order of preference. */
+export function eventop_methods(): string[] {
+  return native.methods();
+}
+
+/** @internal EV_FEATURE_* of a compiled-in backend. */
+export function eventop_features(name: string): number {
+  return native.methodFeatures(name);
+}
+
+/** @internal Initialise a backend (`eventop.init`); null (errno set) if the mechanism is unusable. */
+export function eventop_init(name: string, flags: number): eventop | null {
+  const h = native.backendNew(name, flags);
+  if (h < 0) {
+    set_errno(-h);
+    return null;
+  }
+  return new NativeBackend(name, native.methodFeatures(name), h);
+}
