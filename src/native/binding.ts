@@ -13,7 +13,12 @@
  */
 import { createRequire } from "node:module";
 
-/** Constants of this platform's C headers, read by the addon at load time. */
+/**
+ * Constants of this platform's C headers, read by the addon at load time. A name the platform does
+ * not define reads as 0, except SOCK_NONBLOCK/SOCK_CLOEXEC: where the headers lack them (macOS),
+ * they are private flags that socket, socketpair and accept emulate with fcntl, as libevent's
+ * EVUTIL_SOCK_NONBLOCK/EVUTIL_SOCK_CLOEXEC are.
+ */
 export interface NativeConstants {
   // socket domains, types and flags
   AF_UNSPEC: number; AF_INET: number; AF_INET6: number; AF_UNIX: number;
@@ -49,8 +54,11 @@ export interface NativeAddrinfo {
 
 /**
  * The addon's exports. Every function returning `number` returns its result (>= 0) or `-errno`.
- * `fd` arguments must be integers >= 0 (TypeError otherwise); lengths and offsets must be
- * integers >= 0 and lie within the Uint8Array given (RangeError otherwise).
+ * Misuse throws, naming the function and the argument (`read: fd must be a non-negative integer,
+ * got -1`): a TypeError for a value of the wrong type (a string fd, an Int32Array where a
+ * Uint8Array is due), a RangeError for a number out of range (a negative or fractional fd, length
+ * or offset; an extent beyond its Uint8Array: `write: off + len (70) exceeds the buffer (64)`).
+ * Byte arguments are Uint8Arrays (Buffers included).
  */
 export interface NativeBinding {
   readonly constants: NativeConstants;
@@ -59,18 +67,23 @@ export interface NativeBinding {
 
   /** The compiled-in backends in libevent's preference order, e.g. ["epoll", "poll", "select"]. */
   methods(): string[];
-  /** EV_FEATURE_* mask of a compiled-in backend (epoll: ET|O1|EARLY_CLOSE; poll: FDS|EARLY_CLOSE; select: FDS). -1 if unknown. */
+  /**
+   * EV_FEATURE_* mask of a compiled-in backend (epoll: ET|O1|EARLY_CLOSE; poll: FDS|EARLY_CLOSE
+   * where POLLRDHUP exists; select: FDS; kqueue: ET|O1|FDS, as in libevent 2.1). -1 if unknown.
+   */
   methodFeatures(name: string): number;
   /**
    * Create a backend instance (`eventop.init`). `flags` may hold EVENT_BASE_FLAG_PRECISE_TIMER
    * (0x20: epoll then waits with microsecond precision through a timerfd). Returns a handle >= 0,
-   * or -errno when the mechanism cannot be initialised.
+   * or -errno when the mechanism cannot be initialised. A name not in methods() is a RangeError.
+   * Freed handles are reused; a handle that is not live is a RangeError in every backend call.
    */
   backendNew(name: string, flags: number): number;
   /**
    * Start watching `events` on `fd` (`eventop.add`). `old` is what was already watched on that fd;
    * masks use libevent's bits: EV_READ 0x02, EV_WRITE 0x04, EV_ET 0x20, EV_CLOSED 0x80.
-   * select refuses fd >= FD_SETSIZE with a RangeError. Returns 0 or -errno.
+   * Other bits are a RangeError. select refuses fd >= FD_SETSIZE with a RangeError. epoll keeps
+   * the registration edge-triggered while `old` or `events` has EV_ET. Returns 0 or -errno.
    */
   backendAdd(h: number, fd: number, old: number, events: number): number;
   /** Stop watching `events` on `fd`, of `old` (`eventop.del`). Returns 0 or -errno. */
@@ -80,24 +93,39 @@ export interface NativeBinding {
    * Writes (fd, what) pairs into the registered ready list, `what` already mapped to libevent's bits
    * as libevent's backends map them (epoll: EPOLLERR and EPOLLHUP without RDHUP -> READ|WRITE,
    * RDHUP -> CLOSED, and EV_ET on every result; poll: HUP/ERR/NVAL -> READ|WRITE, RDHUP -> CLOSED;
-   * select: READ/WRITE). At most (ready list length / 2) pairs. Returns the number of pairs, 0 on
-   * EINTR (a signal is an ordinary empty return), or -errno.
+   * select: READ/WRITE; kqueue: READ/WRITE, and EV_ET on every result). At most (ready list
+   * length / 2) pairs: poll and select leave further ready fds for the next dispatch (they are
+   * level-triggered), epoll and kqueue ask the kernel for no more. `timeoutUs` is -1 or an
+   * integer >= 0 (RangeError otherwise); epoll and poll round it up to milliseconds. Returns the
+   * number of pairs, 0 on EINTR (a signal is an ordinary empty return), or -errno. An Error if no
+   * ready list is registered.
    */
   backendDispatch(h: number, timeoutUs: number): number;
   /** The backend's own fd (epoll fd), or -1 where it has none (poll, select). */
   backendFd(h: number): number;
   /** Release a backend instance (`eventop.dealloc`). */
   backendFree(h: number): void;
-  /** Register the array that backendDispatch fills with (fd, what) pairs; kept until replaced. */
+  /**
+   * Register the array that backendDispatch fills with (fd, what) pairs; kept (referenced) until
+   * replaced. It must hold at least 2 elements (RangeError), and must not be transferred to
+   * another thread while registered: the addon keeps its memory address.
+   */
   setReadyList(list: Int32Array): void;
 
   // ---- signals: libevent's evsig, a sigaction handler writing the signal number to a socket ----
 
-  /** The fd the handler writes one byte (the signal number) to; -1 to write nowhere. */
+  /**
+   * The fd the handler writes one byte (the signal number) to; -1 to write nowhere. It should be
+   * nonblocking: a handler must never block. The handler and this fd are process-wide.
+   */
   sigSetWakeFd(fd: number): void;
-  /** Install the handler for `sig`, saving the previous disposition the first time. 0 or -errno. */
+  /**
+   * Install the handler for `sig` (SA_RESTART, every signal blocked while it runs), saving the
+   * previous disposition the first time. `sig` outside 1..NSIG-1 is a RangeError. 0 or -errno
+   * (-EINVAL for SIGKILL/SIGSTOP). One owner per signal: a later process.on(sig) replaces ours.
+   */
   sigInstall(sig: number): number;
-  /** Restore the disposition saved by sigInstall. 0 or -errno (0 if nothing was saved). */
+  /** Restore (and forget) the disposition saved by sigInstall. 0 or -errno (0 if nothing was saved). */
   sigRestore(sig: number): number;
 
   // ---- byte transfers ----
@@ -140,26 +168,36 @@ export interface NativeBinding {
   accept(fd: number, flags: number, addrOut: Uint8Array, lenOut: Int32Array): number;
   getsockname(fd: number, addrOut: Uint8Array, lenOut: Int32Array): number;
   getpeername(fd: number, addrOut: Uint8Array, lenOut: Int32Array): number;
-  /** getsockopt(2) of an int option; the value goes into out[0]. */
+  /**
+   * getsockopt(2) of an int option; the value goes into out[0]. SO_LINGER, the one struct
+   * option, reads as its l_linger seconds, or -1 when l_onoff is 0.
+   */
   getsockopt(fd: number, level: number, name: number, out: Int32Array): number;
-  /** setsockopt(2) of an int option. */
+  /** setsockopt(2) of an int option. SO_LINGER: `value` >= 0 sets l_onoff = 1, l_linger = value; -1 turns it off. */
   setsockopt(fd: number, level: number, name: number, value: number): number;
   shutdown(fd: number, how: number): number;
 
   // ---- name resolution ----
 
-  /** Blocking getaddrinfo(3). Returns the results, or the (nonzero) EAI_* code. */
+  /**
+   * Blocking getaddrinfo(3). Returns the results, or the (nonzero) EAI_* code. A node or service
+   * longer than 1024 bytes is a RangeError.
+   */
   getaddrinfo(node: string | null, service: string | null, flags: number, family: number,
               socktype: number, protocol: number): NativeAddrinfo[] | number;
   /**
-   * Start getaddrinfo(3) on a worker thread; when done, the thread writes one byte to `wakeFd`.
-   * Returns a request id >= 0 (or -errno if no thread could be started).
+   * Start getaddrinfo(3) on a worker thread; when done, the thread writes one byte to `wakeFd`
+   * (never blocking: a full wake fd already has a wake-up pending), unless the request was
+   * cancelled. Returns a request id >= 0 (or -errno if no thread could be started).
    */
   gaiStart(node: string | null, service: string | null, flags: number, family: number,
            socktype: number, protocol: number, wakeFd: number): number;
-  /** The result of a finished request (then forgotten), or undefined while it runs. */
+  /**
+   * The result of a finished request (then forgotten: its id may be reused), or undefined while it
+   * runs. An id that is not pending is a RangeError.
+   */
   gaiCollect(id: number): NativeAddrinfo[] | number | undefined;
-  /** Forget a request; its result is dropped when the thread ends. */
+  /** Forget a request; its result is dropped when the thread ends. An id that is not pending is a RangeError. */
   gaiCancel(id: number): void;
 
   // ---- clocks and texts ----
