@@ -1,0 +1,49 @@
+/**
+ * Argument checks shared by the util functions: misuse that C leaves undefined throws a
+ * TypeError or RangeError naming the function and the fault.
+ * @internal
+ * @module
+ */
+
+/** @internal Throw a TypeError unless `v` is an integer. */
+export function check_int_(fn: string, name: string, v: unknown): asserts v is number {
+  if (typeof v !== "number" || !Number.isInteger(v)) {
+    throw new TypeError(`${fn}: ${name} must be an integer, not ${show(v)}`);
+  }
+}
+
+/** @internal Throw a TypeError unless `v` is a number (C converts it to its integer type). */
+export function check_number_(fn: string, name: string, v: unknown): asserts v is number {
+  if (typeof v !== "number") throw new TypeError(`${fn}: ${name} must be a number, not ${show(v)}`);
+}
+
+/** @internal Throw unless `v` is a string. */
+export function check_string_(fn: string, name: string, v: unknown): asserts v is string {
+  if (typeof v !== "string") throw new TypeError(`${fn}: ${name} must be a string, not ${show(v)}`);
+}
+
+/**
+ * @internal Check a C `size_t` length that must fit the caller's Uint8Array: an integer, not
+ * negative, and at most `buf.length`.
+ */
+export function check_len_(fn: string, name: string, buf: unknown, bufName: string, len: unknown): asserts buf is Uint8Array {
+  if (!(buf instanceof Uint8Array)) throw new TypeError(`${fn}: ${bufName} must be a Uint8Array, not ${show(buf)}`);
+  check_int_(fn, name, len);
+  if (len < 0) throw new RangeError(`${fn}: ${name} ${len} is negative`);
+  if (len > buf.length) throw new RangeError(`${fn}: ${name} ${len} exceeds the ${buf.length}-byte ${bufName}`);
+}
+
+/** @internal Throw a TypeError unless `box` is an out-parameter box `{ value }`. */
+export function check_box_(fn: string, name: string, box: unknown): asserts box is { value: unknown } {
+  if (typeof box !== "object" || box === null || !("value" in box)) {
+    throw new TypeError(`${fn}: ${name} must be a box { value }, not ${show(box)}`);
+  }
+}
+
+/** @internal A short description of a wrong argument for error messages. */
+export function show(v: unknown): string {
+  if (v === null) return "null";
+  if (typeof v === "string") return JSON.stringify(v.length > 40 ? v.slice(0, 40) + "..." : v);
+  if (typeof v === "object") return `a ${(v as object).constructor?.name ?? "plain object"}`;
+  return String(v);
+}

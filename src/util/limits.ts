@@ -1,0 +1,26 @@
+/**
+ * The integer limits of `<event2/util.h>`.
+ *
+ * A limit is a `number` when a number holds it exactly (every limit of a type of 32 bits or
+ * fewer) and a `bigint` for the 64-bit types (`ev_uint64_t`, `ev_int64_t`, and `size_t` /
+ * `ev_ssize_t`, which are 64 bits wide on the platforms this runs on), so that each is its
+ * exact C value: `evutil_strtoll` also returns a bigint and saturates at `EV_INT64_MAX`.
+ * Where the API takes a size as a number, C's `(size_t)-1` is written `-1` (see API-MAPPING).
+ * @module
+ */
+
+/** Largest `ev_uint64_t`: 2^64 - 1 (a bigint). */ export const EV_UINT64_MAX = 0xffffffffffffffffn;
+/** Largest `ev_int64_t`: 2^63 - 1 (a bigint). */ export const EV_INT64_MAX = 0x7fffffffffffffffn;
+/** Smallest `ev_int64_t`: -2^63 (a bigint). */ export const EV_INT64_MIN = -0x8000000000000000n;
+/** Largest `ev_uint32_t`: 4294967295. */ export const EV_UINT32_MAX = 0xffffffff;
+/** Largest `ev_int32_t`: 2147483647. */ export const EV_INT32_MAX = 0x7fffffff;
+/** Smallest `ev_int32_t`: -2147483648. */ export const EV_INT32_MIN = -0x80000000;
+/** Largest `ev_uint16_t`: 65535. */ export const EV_UINT16_MAX = 0xffff;
+/** Largest `ev_int16_t`: 32767. */ export const EV_INT16_MAX = 0x7fff;
+/** Smallest `ev_int16_t`: -32768. */ export const EV_INT16_MIN = -0x8000;
+/** Largest `ev_uint8_t`: 255. */ export const EV_UINT8_MAX = 0xff;
+/** Largest `ev_int8_t`: 127. */ export const EV_INT8_MAX = 0x7f;
+/** Smallest `ev_int8_t`: -128. */ export const EV_INT8_MIN = -0x80;
+/** Largest `size_t` (64-bit): 2^64 - 1 (a bigint; as a size argument, C's SIZE_MAX is `-1`). */ export const EV_SIZE_MAX = EV_UINT64_MAX;
+/** Largest `ev_ssize_t` (64-bit): 2^63 - 1 (a bigint). */ export const EV_SSIZE_MAX = EV_INT64_MAX;
+/** Smallest `ev_ssize_t` (64-bit): -2^63 (a bigint). */ export const EV_SSIZE_MIN = EV_INT64_MIN;
