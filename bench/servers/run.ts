@@ -115,6 +115,7 @@ export async function run(opts: BenchOptions): Promise<void> {
 
     const samples = new Map<string, Sample[]>();
     for (let rep = 0; rep < reps; rep++) {
+      const seen: string[] = [];
       for (const t of tests) {
         for (let k = 0; k < IMPLS.length; k++) {
           const impl = IMPLS[(k + rep) % IMPLS.length]!;
@@ -129,9 +130,10 @@ export async function run(opts: BenchOptions): Promise<void> {
           const list = samples.get(`${t.name}/${impl}`) ?? [];
           list.push({ rate: Number(kv[t.unit]), cpuPerOp: ops ? (cpu1 - cpu0) / ops : NaN, failures });
           samples.set(`${t.name}/${impl}`, list);
+          seen.push(`${t.kind === "hello" ? "hello" : `echo${t.args[1]}`} ${impl} ${fmt(Number(kv[t.unit]))}`);
         }
       }
-      console.log(`  rep ${rep + 1}/${reps} done`);
+      console.log(`  rep ${rep + 1}/${reps}: ${seen.join(", ")}`);
     }
     report(tests, samples);
   } finally {
