@@ -22,8 +22,7 @@
         "native/strerror.c"
       ],
       "defines": ["NAPI_VERSION=8"],
-      "cflags": ["-std=c11", "-Wall", "-Wextra", "-O2"],
-      "cflags!": ["-fno-exceptions"],
+      "cflags": ["-std=c11", "-Wall", "-Wextra"],
       "conditions": [
         ["OS=='linux'", {
           "sources": ["native/epoll.c"],

@@ -64,7 +64,7 @@ static const char *type_name(napi_env env, napi_value v) {
 /* A number that is an integer in [min, max]. Both bounds lie within +-2^53. */
 static bool arg_integer(napi_env env, const char *fn, napi_value v, const char *what,
                         double min, double max, double *out) {
-  double d;
+  double d = 0;
   if (napi_get_value_double(env, v, &d) != napi_ok)
     return throw_type(env, "%s: %s must be a number, got %s", fn, what, type_name(env, v));
   if (!(d >= min && d <= max) || d != trunc(d)) {
@@ -80,14 +80,14 @@ static bool arg_integer(napi_env env, const char *fn, napi_value v, const char *
 
 bool arg_int(napi_env env, const char *fn, napi_value v, const char *what, int min, int max,
              int *out) {
-  double d;
+  double d = 0;
   if (!arg_integer(env, fn, v, what, min, max, &d)) return false;
   *out = (int)d;
   return true;
 }
 
 bool arg_fd(napi_env env, const char *fn, napi_value v, const char *what, int *out) {
-  double d;
+  double d = 0;
   if (napi_get_value_double(env, v, &d) != napi_ok)
     return throw_type(env, "%s: %s must be a non-negative integer, got %s", fn, what,
                       type_name(env, v));
@@ -99,7 +99,7 @@ bool arg_fd(napi_env env, const char *fn, napi_value v, const char *what, int *o
 
 bool arg_i64(napi_env env, const char *fn, napi_value v, const char *what, int64_t min,
              int64_t max, int64_t *out) {
-  double d;
+  double d = 0;
   double lo = (double)min < -MAX_SAFE_INTEGER ? -MAX_SAFE_INTEGER : (double)min;
   double hi = (double)max > MAX_SAFE_INTEGER ? MAX_SAFE_INTEGER : (double)max;
   if (!arg_integer(env, fn, v, what, lo, hi, &d)) return false;
@@ -127,7 +127,7 @@ bool arg_extent(napi_env env, const char *fn, napi_value buf, napi_value off, na
   const char *const *name = names[n];
   uint8_t *data;
   size_t have;
-  double o, l;
+  double o = 0, l = 0;
   if (!arg_bytes(env, fn, buf, name[0], &data, &have) ||
       !arg_integer(env, fn, off, name[1], 0, MAX_SAFE_INTEGER, &o) ||
       !arg_integer(env, fn, len, name[2], 0, MAX_SAFE_INTEGER, &l))

@@ -36,19 +36,20 @@ static napi_value js_readv(napi_env env, napi_callback_info info) {
   ARGS(7);
   int fd, iovcnt = 1;
   struct iovec iov[2];
+  uint8_t *p;
   napi_valuetype t;
   if (!arg_fd(env, "readv", argv[0], "fd", &fd) ||
-      !arg_extent(env, "readv", argv[1], argv[2], argv[3], 1, (uint8_t **)&iov[0].iov_base,
-                  &iov[0].iov_len) ||
+      !arg_extent(env, "readv", argv[1], argv[2], argv[3], 1, &p, &iov[0].iov_len) ||
       napi_typeof(env, argv[4], &t) != napi_ok)
     return NULL;
+  iov[0].iov_base = p;
   if (t == napi_null) {
     int64_t len2;
     if (!arg_i64(env, "readv", argv[6], "len2", 0, 0, &len2)) return NULL;
   } else {
-    if (!arg_extent(env, "readv", argv[4], argv[5], argv[6], 2, (uint8_t **)&iov[1].iov_base,
-                    &iov[1].iov_len))
+    if (!arg_extent(env, "readv", argv[4], argv[5], argv[6], 2, &p, &iov[1].iov_len))
       return NULL;
+    iov[1].iov_base = p;
     iovcnt = 2;
   }
   return ret_sys(env, readv(fd, iov, iovcnt));
@@ -94,12 +95,12 @@ static napi_value js_writev(napi_env env, napi_callback_info info) {
   }
   for (int i = 0; i < n; i++) {
     napi_value b;
-    uint8_t *data;
-    size_t have;
-    int32_t off = offlen[2 * i], len = offlen[2 * i + 1];
     napi_typedarray_type type;
+    size_t have;
+    void *p;
+    int32_t off = offlen[2 * i], len = offlen[2 * i + 1];
     if (napi_get_element(env, argv[1], (uint32_t)i, &b) != napi_ok) return NULL;
-    if (napi_get_typedarray_info(env, b, &type, &have, (void **)&data, NULL, NULL) != napi_ok ||
+    if (napi_get_typedarray_info(env, b, &type, &have, &p, NULL, NULL) != napi_ok ||
         type != napi_uint8_array) {
       throw_type(env, "writev: bufs[%d] must be a Uint8Array", i);
       return NULL;
@@ -109,7 +110,7 @@ static napi_value js_writev(napi_env env, napi_callback_info info) {
                   len, have);
       return NULL;
     }
-    iov[i].iov_base = data + off;
+    iov[i].iov_base = (uint8_t *)p + off;
     iov[i].iov_len = (size_t)len;
   }
   return ret_sys(env, writev(fd, iov, n));
