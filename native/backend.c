@@ -177,13 +177,27 @@ static napi_value js_backend_free(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* The addon keeps the list's address and length: a resizable ArrayBuffer could shrink under it. */
+static bool fixed_length(napi_env env, napi_value list) {
+  napi_value ab, resizable;
+  bool yes = false;
+  if (napi_get_typedarray_info(env, list, NULL, NULL, NULL, &ab, NULL) != napi_ok ||
+      napi_get_named_property(env, ab, "resizable", &resizable) != napi_ok)
+    return false;
+  napi_get_value_bool(env, resizable, &yes);
+  if (yes) return throw_type(env, "setReadyList: list must not be on a resizable ArrayBuffer");
+  return true;
+}
+
 static napi_value js_set_ready_list(napi_env env, napi_callback_info info) {
   ARGS(1);
   struct addon_state *st = data;
   int32_t *list;
   size_t len;
   napi_ref ref;
-  if (!arg_int32s(env, "setReadyList", argv[0], "list", 2, &list, &len)) return NULL;
+  if (!arg_int32s(env, "setReadyList", argv[0], "list", 2, &list, &len) ||
+      !fixed_length(env, argv[0]))
+    return NULL;
   if (napi_create_reference(env, argv[0], 1, &ref) != napi_ok) return NULL;
   if (st->ready_ref) napi_delete_reference(env, st->ready_ref);
   st->ready_ref = ref;

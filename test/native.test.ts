@@ -912,6 +912,8 @@ describe("clocks and texts", () => {
 
 describe("bad arguments throw the right error and crash nothing", () => {
   const buf = new Uint8Array(64);
+  // ES2024's resizable ArrayBuffer (in Node 20, not yet in the ES2022 lib this project compiles against).
+  const ResizableArrayBuffer = ArrayBuffer as unknown as new (n: number, o: { maxByteLength: number }) => ArrayBuffer;
   type Case = [string, () => unknown, typeof TypeError | typeof RangeError, RegExp | string];
   const cases: Case[] = [
     ["fd not a number", () => native.read("3" as unknown as number, buf, 0, 1), TypeError, "read: fd must be a non-negative integer, got string"],
@@ -951,6 +953,7 @@ describe("bad arguments throw the right error and crash nothing", () => {
     ["backendAdd dead handle", () => native.backendAdd(12345, 0, 0, EV_READ), RangeError, "backendAdd: 12345 is not a live backend handle"],
     ["backendDispatch handle a string", () => native.backendDispatch("0" as unknown as number, 0), TypeError, /backendDispatch: h/],
     ["setReadyList too short", () => native.setReadyList(new Int32Array(1)), RangeError, /setReadyList: list must hold at least 2/],
+    ["setReadyList on a resizable buffer", () => native.setReadyList(new Int32Array(new ResizableArrayBuffer(16, { maxByteLength: 64 }))), TypeError, "setReadyList: list must not be on a resizable ArrayBuffer"],
     ["setReadyList not Int32Array", () => native.setReadyList([0, 0] as unknown as Int32Array), TypeError, /setReadyList: list/],
     ["methodFeatures name", () => native.methodFeatures(undefined as unknown as string), TypeError, /methodFeatures: name/],
     ["getaddrinfo node a number", () => native.getaddrinfo(5 as unknown as string, null, 0, 0, 0, 0), TypeError, "getaddrinfo: node must be a string or null, got number"],
