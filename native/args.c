@@ -68,9 +68,8 @@ static bool arg_integer(napi_env env, const char *fn, napi_value v, const char *
   if (napi_get_value_double(env, v, &d) != napi_ok)
     return throw_type(env, "%s: %s must be a number, got %s", fn, what, type_name(env, v));
   if (!(d >= min && d <= max) || d != trunc(d)) {
-    if (min == 0)
-      return throw_range(env, "%s: %s must be a non-negative integer%s, got %g", fn, what,
-                         max < MAX_SAFE_INTEGER ? " in range" : "", d);
+    if (min == 0 && max == MAX_SAFE_INTEGER)
+      return throw_range(env, "%s: %s must be a non-negative integer, got %g", fn, what, d);
     return throw_range(env, "%s: %s must be an integer in [%.0f, %.0f], got %g", fn, what, min,
                        max, d);
   }

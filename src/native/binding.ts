@@ -107,8 +107,9 @@ export interface NativeBinding {
   backendFree(h: number): void;
   /**
    * Register the array that backendDispatch fills with (fd, what) pairs; kept (referenced) until
-   * replaced. It must hold at least 2 elements (RangeError), and must not be transferred to
-   * another thread while registered: the addon keeps its memory address.
+   * replaced. It must hold at least 2 elements (RangeError) and not lie on a resizable
+   * ArrayBuffer (TypeError); it must not be transferred to another thread while registered: the
+   * addon keeps its memory address.
    */
   setReadyList(list: Int32Array): void;
 
