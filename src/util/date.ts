@@ -3,7 +3,7 @@
  * @module
  */
 import { check_number_, show } from "./check.js";
-import { put_cstring_ } from "./string.js";
+import { snprintf_text_ } from "./string.js";
 
 /** `struct tm`: a broken-down time. `new tm()` is zeroed. */
 export class tm {
@@ -59,8 +59,8 @@ function pad2(n: number): string {
 /**
  * `int evutil_date_rfc1123(char *date, const size_t datelen, const struct tm *tm)`: write the
  * date `cur_p` (or, if null, the current time) as "Thu, 01 Jan 1970 00:00:00 GMT" into `date`,
- * as snprintf does: at most `datelen - 1` bytes and a NUL. Returns the length of the whole text
- * (29), even if it was cut short.
+ * as libevent's evutil_snprintf does: at most `datelen - 1` bytes and a NUL. Returns the length
+ * of the whole text (29), even if it was cut short, or 0 if `datelen` is 0.
  */
 export function evutil_date_rfc1123(date: Uint8Array, datelen: number, cur_p: tm | null): number {
   const fn = "evutil_date_rfc1123";
@@ -71,5 +71,5 @@ export function evutil_date_rfc1123(date: Uint8Array, datelen: number, cur_p: tm
   if (day === undefined || month === undefined) throw new RangeError(`${fn}: tm_wday ${t.tm_wday} or tm_mon ${t.tm_mon} is out of range`);
   const year = String(1900 + t.tm_year).padStart(4, " ");
   const text = `${day}, ${pad2(t.tm_mday)} ${month} ${year} ${pad2(t.tm_hour)}:${pad2(t.tm_min)}:${pad2(t.tm_sec)} GMT`;
-  return put_cstring_(fn, date, datelen, text);
+  return snprintf_text_(fn, date, datelen, text);
 }

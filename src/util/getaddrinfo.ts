@@ -112,6 +112,8 @@ function parseNumericServname(servname: string): number {
  * the system's services database through getaddrinfo(3). -1 if unknown.
  */
 function getservbynamePort(servname: string, hints: evutil_addrinfo): number {
+  // getaddrinfo(3) would take a number as a port; getservbyname(3) knows only names.
+  if (servname === "" || strtol_(servname, 0, 10, 0).end === servname.length) return -1;
   const socktype = hints.ai_protocol === c.IPPROTO_TCP ? c.SOCK_STREAM : hints.ai_protocol === c.IPPROTO_UDP ? c.SOCK_DGRAM : hints.ai_socktype;
   const r = native.getaddrinfo(null, servname, c.AI_PASSIVE, c.AF_INET, socktype, hints.ai_protocol);
   if (typeof r === "number" || r.length === 0) return -1;

@@ -13,7 +13,7 @@ import {
   in6_addr, in_addr, sockaddr, sockaddr_from_bytes_, sockaddr_in, sockaddr_in6, sockaddr_size_, sockaddr_to_bytes_,
   SIZEOF_SOCKADDR_IN, SIZEOF_SOCKADDR_IN6, SIZEOF_SOCKADDR_STORAGE,
 } from "./sockaddr.js";
-import { put_cstring_ } from "./string.js";
+import { put_cstring_, snprintf_text_ } from "./string.js";
 import { atoi_, scan_u_, strtol_ } from "./strtol.js";
 
 const { AF_INET, AF_INET6 } = native.constants;
@@ -188,7 +188,7 @@ export function evutil_inet_ntop(af: number, src: in_addr | in6_addr, dst: Uint8
     if (!(src instanceof in_addr)) throw new TypeError(`${fn}: src must be an in_addr for AF_INET, not ${show(src)}`);
     const a = ntohl(src.s_addr);
     const text = `${a >>> 24}.${(a >>> 16) & 0xff}.${(a >>> 8) & 0xff}.${a & 0xff}`;
-    return put_cstring_(fn, dst, len, text) >= len ? null : text;
+    return snprintf_text_(fn, dst, len, text) >= len ? null : text;
   }
   if (af === AF_INET6) {
     if (!(src instanceof in6_addr)) throw new TypeError(`${fn}: src must be an in6_addr for AF_INET6, not ${show(src)}`);

@@ -74,9 +74,9 @@ export function evutil_ascii_strncasecmp(str1: string, str2: string, n: number):
 }
 
 /**
- * @internal Write `text` into `dst` as C's snprintf writes a string into a `len`-byte buffer:
+ * @internal Write `text` into `dst` as strlcpy(3) copies a string into a `len`-byte buffer:
  * at most `len - 1` bytes of its UTF-8 encoding and a NUL (nothing if `len` is 0). Returns the
- * full byte length of `text`, as snprintf does. `fn` names the caller for error messages.
+ * full byte length of `text`. `fn` names the caller for error messages.
  */
 export function put_cstring_(fn: string, dst: Uint8Array, len: number, text: string): number {
   check_len_(fn, "len", dst, "dst", len);
@@ -87,6 +87,18 @@ export function put_cstring_(fn: string, dst: Uint8Array, len: number, text: str
     dst[n] = 0;
   }
   return bytes.length;
+}
+
+/**
+ * @internal Write already formatted `text` as libevent's `evutil_snprintf` would: as strlcpy,
+ * and the last byte of the buffer is always set to NUL. Returns the full byte length of `text`,
+ * or 0 when `len` is 0.
+ */
+export function snprintf_text_(fn: string, dst: Uint8Array, len: number, text: string): number {
+  const n = put_cstring_(fn, dst, len, text);
+  if (len === 0) return 0;
+  dst[len - 1] = 0;
+  return n;
 }
 
 /** @internal The C string at the start of `buf`: its bytes up to the first NUL, as UTF-8. */
