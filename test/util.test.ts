@@ -25,8 +25,9 @@ import {
   mkfifo, NSIG, ntohl, ntohs, O_NONBLOCK, O_RDONLY, O_WRONLY, open, PF_INET, PF_INET6, PF_UNSPEC, read, recv, send,
   setsockopt, shutdown, SHUT_WR, SIGALRM, SIGHUP, SIGINT, SIGTERM, SIGUSR2, sizeof, SO_ERROR, SO_KEEPALIVE,
   SO_REUSEADDR, SO_REUSEPORT, SO_TYPE, SOCK_DGRAM, SOCK_STREAM, sockaddr, sockaddr_in, sockaddr_in6, sockaddr_storage,
-  sockaddr_un, socket, SOL_SOCKET, strlen, TCP_NODELAY, timeval, tm, unlink, write,
+  sockaddr_un, socket, SOL_SOCKET, strerror, strlen, TCP_NODELAY, timeval, tm, unlink, write,
 } from "libevent-ts/event2/util";
+import { event_set_log_callback, EVENT_LOG_WARN } from "libevent-ts/event2/event";
 import {
   evutil_accept4_, evutil_make_internal_pipe_, evutil_socket_, evutil_socket_connect_, evutil_socket_finished_connecting_,
 } from "../src/util/evutil.js";
@@ -850,6 +851,20 @@ describe("sockets and POSIX calls", () => {
     expect(errno).toBe(EBADF);
     expect(read(-1, new Uint8Array(1), 1)).toBe(-1);
     expect(errno).toBe(EBADF);
+    // The evutil helpers also log the failure, as libevent's event_warn does.
+    const logged: [number, string][] = [];
+    event_set_log_callback((severity, msg) => logged.push([severity, msg]));
+    try {
+      expect(evutil_make_socket_nonblocking(pair[0]!)).toBe(-1);
+      expect(errno).toBe(EBADF);
+      expect(evutil_make_socket_closeonexec(pair[0]!)).toBe(-1);
+    } finally {
+      event_set_log_callback(null);
+    }
+    expect(logged).toEqual([
+      [EVENT_LOG_WARN, `fcntl(${pair[0]}, F_GETFL): ${strerror(EBADF)}`],
+      [EVENT_LOG_WARN, `fcntl(${pair[0]}, F_GETFD): ${strerror(EBADF)}`],
+    ]);
   });
 
   it("getsockname after bind to 127.0.0.1:0 gives the address and the port chosen", () => {
@@ -1209,6 +1224,9 @@ describe("C helpers", () => {
     expect(() => evutil_inet_ntop(AF_INET, new in_addr(), buf, 5)).toThrow(/evutil_inet_ntop: len 5 exceeds/);
     expect(() => evutil_parse_sockaddr_port("1.2.3.4", new sockaddr_in(), { value: 128 })).toThrow(/outlen 128 exceeds/);
     expect(() => evutil_socketpair(AF_UNIX, SOCK_STREAM, 0, null as unknown as number[])).toThrow(TypeError);
+    const box = { value: -1 };
+    expect(() => evutil_socket_connect_(box, new sockaddr_in(), 28)).toThrow(/evutil_socket_connect_: addrlen 28 is outside/);
+    expect(box.value).toBe(-1);
     expect(() => evutil_strtoll(null as unknown as string, null, 10)).toThrow(/evutil_strtoll: s must be a string/);
     expect(() => evutil_getaddrinfo("x", null, {} as evutil_addrinfo, { value: null })).toThrow(/evutil_getaddrinfo: hints/);
     expect(() => evutil_date_rfc1123(buf, 5, null)).toThrow(RangeError);

@@ -7,7 +7,8 @@
 import { native } from "../native/binding.js";
 import { EBADF, ECONNREFUSED, EINPROGRESS, EINTR, EINVAL, ENOSYS, errno, fail, set_errno, sysret } from "./errno.js";
 import { check_box_, check_int_, show } from "./check.js";
-import { accept_, close, connect, fd_ok_, getsockopt, setsockopt, socket } from "./posix.js";
+import { accept_, check_addr_, close, connect, fd_ok_, getsockopt, setsockopt, socket } from "./posix.js";
+import { event_warn } from "../event/log.js";
 import { sockaddr } from "./sockaddr.js";
 
 const c = native.constants;
@@ -29,14 +30,16 @@ export function evutil_socketpair(family: number, type: number, protocol: number
 
 /** `int evutil_make_socket_nonblocking(evutil_socket_t sock)`: set O_NONBLOCK. 0 or -1 with errno. */
 export function evutil_make_socket_nonblocking(sock: number): number {
-  if (!fd_ok_("evutil_make_socket_nonblocking", sock)) return fail(-EBADF);
-  return sysret(native.setNonblock(sock));
+  const r = fd_ok_("evutil_make_socket_nonblocking", sock) ? sysret(native.setNonblock(sock)) : fail(-EBADF);
+  if (r < 0) event_warn(`fcntl(${sock}, F_GETFL)`);
+  return r;
 }
 
 /** `int evutil_make_socket_closeonexec(evutil_socket_t sock)`: set FD_CLOEXEC. 0 or -1 with errno. */
 export function evutil_make_socket_closeonexec(sock: number): number {
-  if (!fd_ok_("evutil_make_socket_closeonexec", sock)) return fail(-EBADF);
-  return sysret(native.setCloexec(sock));
+  const r = fd_ok_("evutil_make_socket_closeonexec", sock) ? sysret(native.setCloexec(sock)) : fail(-EBADF);
+  if (r < 0) event_warn(`fcntl(${sock}, F_GETFD)`);
+  return r;
 }
 
 /** `int evutil_closesocket(evutil_socket_t sock)`: close a socket (close(2) on POSIX). 0 or -1 with errno. */
@@ -130,6 +133,7 @@ export function evutil_accept4_(sockfd: number, addr: sockaddr | null, addrlen: 
  */
 export function evutil_socket_connect_(fd_ptr: { value: number }, sa: sockaddr, socklen: number): number {
   check_box_("evutil_socket_connect_", "fd_ptr", fd_ptr);
+  check_addr_("evutil_socket_connect_", sa, socklen);
   let madeFd = false;
   if (fd_ptr.value < 0) {
     const fd = socket(sa.sa_family, c.SOCK_STREAM, 0);

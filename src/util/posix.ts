@@ -85,13 +85,20 @@ export function socket(domain: number, type: number, protocol: number): number {
   return sysret(native.socket(domain, type, protocol));
 }
 
-/** Encode `addr` into addrBuf and check that `addrlen` (C's socklen) lies within it. */
-function addrIn(fn: string, addr: sockaddr, addrlen: number): void {
-  const size = sockaddr_to_bytes_(fn, addr, addrBuf);
+/** @internal Check that `addr` is an address object and `addrlen` (C's socklen) lies within it. */
+export function check_addr_(fn: string, addr: sockaddr, addrlen: number): void {
+  const size = sockaddr_size_(addr);
+  if (size < 0) throw new TypeError(`${fn}: ${show(addr)} is not a sockaddr object (sockaddr_in, sockaddr_in6, sockaddr_un, sockaddr_storage)`);
   check_int_(fn, "addrlen", addrlen);
   if (addrlen < 0 || addrlen > size) {
     throw new RangeError(`${fn}: addrlen ${addrlen} is outside the ${size}-byte ${addr.constructor.name}`);
   }
+}
+
+/** Check `addr` and `addrlen`, and encode `addr` into addrBuf. */
+function addrIn(fn: string, addr: sockaddr, addrlen: number): void {
+  check_addr_(fn, addr, addrlen);
+  sockaddr_to_bytes_(fn, addr, addrBuf);
 }
 
 /** `int bind(int sockfd, const struct sockaddr *addr, socklen_t addrlen)`: give the socket the address `addr` (`addrlen` bytes of it, as C's). 0 or -1 with errno. */
