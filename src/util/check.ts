@@ -44,6 +44,10 @@ export function check_box_(fn: string, name: string, box: unknown): asserts box 
 export function show(v: unknown): string {
   if (v === null) return "null";
   if (typeof v === "string") return JSON.stringify(v.length > 40 ? v.slice(0, 40) + "..." : v);
-  if (typeof v === "object") return `a ${(v as object).constructor?.name ?? "plain object"}`;
+  if (typeof v === "object") {
+    const name = (v as object).constructor?.name;
+    if (!name || name === "Object") return "a plain object";
+    return /^[aeiou]/i.test(name) ? `an ${name}` : `a ${name}`;
+  }
   return String(v);
 }
