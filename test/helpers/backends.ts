@@ -1,0 +1,83 @@
+/**
+ * Run a group of tests once per compiled-in backend, the way libevent's test/test.sh runs its
+ * regression binary: for each method of event_get_supported_methods(), the EVENT_NO<OTHER>
+ * variables of the other methods are set while that describe block runs (and restored after),
+ * so that event_base_new() picks the intended one. epoll also runs a second time with
+ * EVENT_PRECISE_TIMER set (test.sh's "epoll (timerfd)" pass).
+ */
+import { afterAll, beforeAll, describe, expect } from "vitest";
+import { event_base, event_base_get_method, event_base_new, event_get_supported_methods } from "libevent-ts/event2/event";
+import { EVENT_BASE_FLAG_PRECISE_TIMER } from "../../src/event/constants.js";
+import { internals } from "./internal.js";
+
+/** One pass of the tests. */
+export interface backend {
+  /** The method event_base_new() must choose. */
+  method: string;
+  /** EVENT_PRECISE_TIMER set for this pass. */
+  precise: boolean;
+  /** How the pass is named in test titles. */
+  label: string;
+}
+
+export const methods: string[] = event_get_supported_methods();
+
+export const backends: backend[] = methods.map((m) => ({ method: m, precise: false, label: m }));
+if (methods.includes("epoll")) backends.splice(1, 0, { method: "epoll", precise: true, label: "epoll (timerfd)" });
+
+/** `EVENT_NO` + the method name upper-cased (libevent's methodname_to_envvar). */
+export function methodname_to_envvar(name: string): string {
+  return `EVENT_NO${name.toUpperCase()}`;
+}
+
+let current: backend | null = null;
+
+/** The backend of the describe block running now. */
+export function currentBackend(): backend {
+  if (current === null) throw new Error("not inside eachBackend()");
+  return current;
+}
+
+/** Define `body`'s tests once per backend, inside `describe("[<label>]")`. */
+export function eachBackend(body: (b: backend) => void): void {
+  for (const b of backends) {
+    describe(`[${b.label}]`, () => {
+      const saved = new Map<string, string | undefined>();
+      beforeAll(() => {
+        current = b;
+        for (const m of methods) {
+          const k = methodname_to_envvar(m);
+          saved.set(k, process.env[k]);
+          if (m === b.method) delete process.env[k];
+          else process.env[k] = "yes";
+        }
+        saved.set("EVENT_PRECISE_TIMER", process.env.EVENT_PRECISE_TIMER);
+        if (b.precise) process.env.EVENT_PRECISE_TIMER = "1";
+        else delete process.env.EVENT_PRECISE_TIMER;
+      });
+      afterAll(() => {
+        for (const [k, v] of saved) {
+          if (v === undefined) delete process.env[k];
+          else process.env[k] = v;
+        }
+        current = null;
+      });
+      body(b);
+    });
+  }
+}
+
+/** Check that `base` uses the backend of the running pass. */
+export function expectIntendedBackend(base: event_base): void {
+  const b = currentBackend();
+  expect(event_base_get_method(base)).toBe(b.method);
+  expect((internals(base).flags & EVENT_BASE_FLAG_PRECISE_TIMER) !== 0).toBe(b.precise);
+}
+
+/** event_base_new(), checked to have chosen the backend of the running pass. */
+export function newBase(): event_base {
+  const base = event_base_new();
+  expect(base).not.toBeNull();
+  expectIntendedBackend(base!);
+  return base!;
+}
