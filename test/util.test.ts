@@ -1204,8 +1204,10 @@ describe("C helpers", () => {
     expect(EV_UINT64_MAX).toBe(2n ** 64n - 1n);
     expect(EV_INT64_MAX).toBe(2n ** 63n - 1n);
     expect(EV_INT64_MIN).toBe(-(2n ** 63n));
-    expect(EV_SIZE_MAX).toBe(EV_UINT64_MAX);
-    expect([EV_SSIZE_MAX, EV_SSIZE_MIN]).toEqual([EV_INT64_MAX, EV_INT64_MIN]);
+    // Sizes are numbers: C's limits rounded to the nearest double, beyond every exact size.
+    expect(EV_SIZE_MAX).toBe(Number(EV_UINT64_MAX));
+    expect([EV_SSIZE_MAX, EV_SSIZE_MIN]).toEqual([Number(EV_INT64_MAX), Number(EV_INT64_MIN)]);
+    expect(Number.MAX_SAFE_INTEGER < EV_SSIZE_MAX).toBe(true);
     expect([EV_UINT32_MAX, EV_INT32_MAX, EV_INT16_MIN, EV_UINT8_MAX]).toEqual([4294967295, 2147483647, -32768, 255]);
     expect(EVUTIL_INVALID_SOCKET).toBe(-1);
   });

@@ -1,11 +1,12 @@
 /**
  * The integer limits of `<event2/util.h>`.
  *
- * A limit is a `number` when a number holds it exactly (every limit of a type of 32 bits or
- * fewer) and a `bigint` for the 64-bit types (`ev_uint64_t`, `ev_int64_t`, and `size_t` /
- * `ev_ssize_t`, which are 64 bits wide on the platforms this runs on), so that each is its
- * exact C value: `evutil_strtoll` also returns a bigint and saturates at `EV_INT64_MAX`.
- * Where the API takes a size as a number, C's `(size_t)-1` is written `-1` (see API-MAPPING).
+ * The limits of the fixed-width integer types are exact: numbers up to 32 bits, bigints for
+ * `ev_uint64_t` and `ev_int64_t` (`evutil_strtoll` also returns a bigint and saturates at
+ * `EV_INT64_MAX`). Sizes (`size_t`, `ev_ssize_t`) are numbers throughout the API, so their limits
+ * are numbers too: C's values rounded to the nearest double (2^64 and 2^63), larger than any size a
+ * number can hold exactly, so `n < EV_SSIZE_MAX` and `limit === EV_SSIZE_MAX` read as in C. Where the
+ * API takes a size, C's `(size_t)-1` is written `-1` (see API-MAPPING).
  * @module
  */
 
@@ -21,6 +22,6 @@
 /** Largest `ev_uint8_t`: 255. */ export const EV_UINT8_MAX = 0xff;
 /** Largest `ev_int8_t`: 127. */ export const EV_INT8_MAX = 0x7f;
 /** Smallest `ev_int8_t`: -128. */ export const EV_INT8_MIN = -0x80;
-/** Largest `size_t` (64-bit): 2^64 - 1 (a bigint; as a size argument, C's SIZE_MAX is `-1`). */ export const EV_SIZE_MAX = EV_UINT64_MAX;
-/** Largest `ev_ssize_t` (64-bit): 2^63 - 1 (a bigint). */ export const EV_SSIZE_MAX = EV_INT64_MAX;
-/** Smallest `ev_ssize_t` (64-bit): -2^63 (a bigint). */ export const EV_SSIZE_MIN = EV_INT64_MIN;
+/** Largest `size_t`: C's 2^64 - 1 as the nearest number, 2^64 (as a size argument, C's SIZE_MAX is written `-1`). */ export const EV_SIZE_MAX = 2 ** 64;
+/** Largest `ev_ssize_t`: C's 2^63 - 1 as the nearest number, 2^63. */ export const EV_SSIZE_MAX = 2 ** 63;
+/** Smallest `ev_ssize_t`: -2^63. */ export const EV_SSIZE_MIN = -(2 ** 63);
