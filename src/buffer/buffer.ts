@@ -1,0 +1,2516 @@
+/**
+ * evbuffer: libevent's buffer of bytes, a singly linked list of chains (buffer.c).
+ *
+ * The representation is libevent's because public results depend on it: `evbuffer_peek` returns
+ * one extent per chain, `evbuffer_get_contiguous_space` is the first chain's length,
+ * `evbuffer_reserve_space` gives one or two extents. Chains are allocated as libevent 2.1.12 does
+ * on 64-bit Linux (powers of two of at least 1024 bytes including a 48-byte header: 976, 2000,
+ * 4048, 8144 ... usable bytes), grow and realign by the same rules, and move between buffers
+ * whole. Chain memory is a Node Buffer; views handed out (pullup, peek, reserve_space) are views
+ * of it, never copies; fd reads land straight in it.
+ * @module
+ */
+import { native } from "../native/binding.js";
+import { fail, set_errno, EAGAIN, EINTR } from "../util/errno.js";
+import { evutil_format_, evutil_format_out_ } from "../util/snprintf.js";
+import {
+  evbuffer_file_segment,
+  evbuffer_file_segment_check_,
+  evbuffer_file_segment_decref_,
+  evbuffer_file_segment_materialize_,
+  evbuffer_file_segment_new,
+  EVBUF_FS_CLOSE_ON_FREE,
+} from "./buffer_file.js";
+
+// ---------------------------------------------------------------------------------------------
+// Constants
+
+/** `#define EVBUFFER_FLAG_DRAINS_TO_FD 1`: the buffer is written to an fd, so file segments may use sendfile. */
+export const EVBUFFER_FLAG_DRAINS_TO_FD = 1;
+/** `#define EVBUFFER_CB_ENABLED 1`: the callback entry is enabled (set by `evbuffer_add_cb`). */
+export const EVBUFFER_CB_ENABLED = 1;
+/** @internal `#define EVBUFFER_CB_NODEFER 2`: run this callback inline even when the buffer's callbacks are deferred. */
+export const EVBUFFER_CB_NODEFER = 2;
+/** @internal `#define EVBUFFER_MAX_READ 4096`: the most one `evbuffer_read` takes. */
+export const EVBUFFER_MAX_READ = 4096;
+
+/** `EVBUFFER_EOL_ANY`: a line ends at any run of CR and LF characters, in any order and number. */
+export const EVBUFFER_EOL_ANY = 0;
+/** `EVBUFFER_EOL_CRLF`: a line ends at LF, optionally preceded by CR. */
+export const EVBUFFER_EOL_CRLF = 1;
+/** `EVBUFFER_EOL_CRLF_STRICT`: a line ends at exactly CR LF. */
+export const EVBUFFER_EOL_CRLF_STRICT = 2;
+/** `EVBUFFER_EOL_LF`: a line ends at LF. */
+export const EVBUFFER_EOL_LF = 3;
+/** `EVBUFFER_EOL_NUL`: a line ends at a NUL byte. */
+export const EVBUFFER_EOL_NUL = 4;
+/**
+ * `enum evbuffer_eol_style`: one of the `EVBUFFER_EOL_*` values. Any other number is accepted,
+ * as in C, and finds no end of line.
+ */
+export type evbuffer_eol_style = number;
+
+/** `EVBUFFER_PTR_SET`: `evbuffer_ptr_set` puts the pointer at an absolute position. */
+export const EVBUFFER_PTR_SET = 0;
+/** `EVBUFFER_PTR_ADD`: `evbuffer_ptr_set` moves the pointer forward. */
+export const EVBUFFER_PTR_ADD = 1;
+/** `enum evbuffer_ptr_how`: `EVBUFFER_PTR_SET` or `EVBUFFER_PTR_ADD`. */
+export type evbuffer_ptr_how = number;
+
+const EVBUFFER_CB_INTERNAL_FLAGS = 0xffff0000;
+const EVBUFFER_CB_OBSOLETE = 0x00040000;
+
+// chain flags (evbuffer-internal.h); pinning is used only by Windows IOCP and is left out.
+const EVBUFFER_FILESEGMENT = 0x0001;
+const EVBUFFER_SENDFILE = 0x0002;
+const EVBUFFER_REFERENCE = 0x0004;
+const EVBUFFER_IMMUTABLE = 0x0008;
+const EVBUFFER_MULTICAST = 0x0080;
+
+/** Smallest chain allocation on 64-bit, header included. */
+const MIN_BUFFER_SIZE = 1024;
+/** sizeof(struct evbuffer_chain) on 64-bit Linux: counted in every allocation. */
+const EVBUFFER_CHAIN_SIZE = 48;
+/** EV_SSIZE_MAX as a double: the largest chain libevent allows. */
+const EVBUFFER_CHAIN_MAX = 2 ** 63;
+/** SIZE_MAX as a double: what a size_t argument of -1 means. */
+const EV_SIZE_MAX = 2 ** 64;
+const EV_SSIZE_MAX = 2 ** 63;
+/** The largest Buffer Node can allocate: beyond it malloc "fails". */
+const MAX_ALLOC = 0x100000000;
+const EVBUFFER_CHAIN_MAX_AUTO_SIZE = 4096;
+const MAX_TO_COPY_IN_EXPAND = 4096;
+const MAX_TO_REALIGN_IN_EXPAND = 2048;
+const NUM_READ_IOVEC = 4;
+/** libevent's NUM_WRITE_IOVEC: 128 (below Linux's IOV_MAX of 1024). */
+const NUM_WRITE_IOVEC = 128;
+
+// ---------------------------------------------------------------------------------------------
+// Types
+
+/**
+ * `typedef void (*evbuffer_cb_func)(struct evbuffer *buffer, const struct evbuffer_cb_info *info, void *arg)`:
+ * called after the buffer's length changed, with what changed since the last call.
+ */
+export type evbuffer_cb_func<A = any> = (buffer: evbuffer, info: evbuffer_cb_info, arg: A) => void;
+
+/**
+ * `typedef void (*evbuffer_cb)(struct evbuffer *buffer, size_t old_len, size_t new_len, void *arg)`
+ * (buffer_compat.h): the obsolete callback type of {@link evbuffer_setcb}.
+ */
+export type evbuffer_cb<A = any> = (buffer: evbuffer, old_len: number, new_len: number, arg: A) => void;
+
+/**
+ * `typedef void (*evbuffer_ref_cleanup_cb)(const void *data, size_t datalen, void *extra)`:
+ * called once the referenced memory is no longer used, with the very value that was passed to
+ * {@link evbuffer_add_reference} (the same Uint8Array or string), its length and `extra`.
+ */
+export type evbuffer_ref_cleanup_cb<A = any> = (data: Uint8Array | string | null, datalen: number, extra: A) => void;
+
+/** `struct evbuffer_cb_info`: what changed since the callback last ran. */
+export class evbuffer_cb_info {
+  /** The buffer's length when the changes began. */
+  orig_size = 0;
+  /** Bytes added since then. */
+  n_added = 0;
+  /** Bytes removed since then. */
+  n_deleted = 0;
+}
+
+/**
+ * `struct evbuffer_iovec` (`struct iovec` on POSIX): an extent of memory. Filled by
+ * `evbuffer_peek` and `evbuffer_reserve_space` with a view of the buffer's own memory;
+ * `new evbuffer_iovec()` starts with `iov_base = null`, `iov_len = 0`.
+ */
+export class evbuffer_iovec {
+  /** The memory: a view of a chain (peek, reserve_space), or data to add (add_iovec). */
+  iov_base: Uint8Array | null = null;
+  /** Its length in bytes. */
+  iov_len = 0;
+}
+
+/** @internal evbuffer_ptr's internal_ part: the chain and offset, plus the buffer it came from. */
+export class evbuffer_ptr_internal_ {
+  /** The chain the position is in, or null at the end of the buffer. */
+  chain: evbuffer_chain | null = null;
+  /** Offset of the position inside that chain's data. */
+  pos_in_chain = 0;
+  /** The buffer the pointer was set for (not in C: lets misuse be reported). */
+  buffer: evbuffer | null = null;
+}
+
+/**
+ * `struct evbuffer_ptr`: a position inside an evbuffer, set by `evbuffer_ptr_set` or returned by
+ * the search functions. Any change to the buffer invalidates it, as in C.
+ */
+export class evbuffer_ptr {
+  /** Offset from the start of the buffer, or -1 when a search found nothing. */
+  pos = 0;
+  /** @internal */
+  internal_ = new evbuffer_ptr_internal_();
+}
+
+/** @internal What a reference chain remembers (struct evbuffer_chain_reference). */
+class evbuffer_chain_reference {
+  constructor(
+    readonly cleanupfn: evbuffer_ref_cleanup_cb | null,
+    readonly extra: unknown,
+    readonly data: Uint8Array | string | null,
+  ) {}
+}
+
+/** @internal What a multicast chain remembers (struct evbuffer_multicast_parent). */
+class evbuffer_multicast_parent {
+  constructor(readonly source: evbuffer, readonly parent: evbuffer_chain) {}
+}
+
+const EMPTY = Buffer.alloc(0);
+
+/** @internal struct evbuffer_chain: one piece of a buffer. */
+export class evbuffer_chain {
+  /** The next chain, or null. */
+  next: evbuffer_chain | null = null;
+  /** Bytes of memory (for a sendfile chain: file offset + length). */
+  buffer_len: number;
+  /** Unused bytes before the data (for a sendfile chain: the file offset). */
+  misalign = 0;
+  /** Bytes of data. */
+  off = 0;
+  /** EVBUFFER_* chain flags. */
+  flags = 0;
+  /** Chains sharing this one's memory (multicast), plus one. 0 once freed. */
+  refcnt = 1;
+  /** The memory; null for a sendfile chain. */
+  buffer: Buffer | null;
+  /** Reference, file segment or multicast parent, according to flags. */
+  info: evbuffer_chain_reference | evbuffer_file_segment | evbuffer_multicast_parent | null = null;
+
+  constructor(buffer: Buffer | null, buffer_len: number) {
+    this.buffer = buffer;
+    this.buffer_len = buffer_len;
+  }
+}
+
+/**
+ * `struct evbuffer_cb_entry` (opaque): one callback of a buffer, returned by `evbuffer_add_cb`.
+ */
+export class evbuffer_cb_entry {
+  /** @internal */
+  next: evbuffer_cb_entry | null = null;
+  /** @internal */
+  prev: evbuffer_cb_entry | null = null;
+  /** @internal evbuffer_cb_func, or evbuffer_cb when EVBUFFER_CB_OBSOLETE is set. */
+  cb: evbuffer_cb_func | evbuffer_cb | null;
+  /** @internal */
+  cbarg: unknown;
+  /** @internal */
+  flags = EVBUFFER_CB_ENABLED;
+  /** @internal The buffer whose list holds the entry; null once removed. */
+  owner: evbuffer | null;
+
+  /** @internal Use {@link evbuffer_add_cb}. */
+  constructor(owner: evbuffer, cb: evbuffer_cb_func | evbuffer_cb | null, cbarg: unknown) {
+    this.owner = owner;
+    this.cb = cb;
+    this.cbarg = cbarg;
+  }
+}
+
+/**
+ * @internal What an evbuffer needs of the bufferevent it belongs to: libevent takes a reference
+ * on the parent (`bufferevent_incref_`) while a deferred callback run is pending and drops it
+ * (`bufferevent_decref_`) after the run.
+ */
+export interface evbuffer_parent_ {
+  /** bufferevent_incref_(bev) */
+  incref_(): void;
+  /** bufferevent_decref_(bev) */
+  decref_(): void;
+}
+
+/**
+ * `struct evbuffer` (opaque): a buffer of bytes. Made by {@link evbuffer_new}, released by
+ * {@link evbuffer_free}.
+ */
+export class evbuffer {
+  /** @internal */
+  first: evbuffer_chain | null = null;
+  /** @internal */
+  last: evbuffer_chain | null = null;
+  /**
+   * @internal libevent's last_with_datap, a pointer to the `next` field that points at the last
+   * chain holding data: the chain owning that field, or null for `&buf->first`.
+   */
+  lwd: evbuffer_chain | null = null;
+  /** @internal */
+  total_len = 0;
+  /** @internal */
+  n_add_for_cb = 0;
+  /** @internal */
+  n_del_for_cb = 0;
+  /** @internal */
+  lock: unknown = null;
+  /** @internal */
+  freeze_start = false;
+  /** @internal */
+  freeze_end = false;
+  /** @internal */
+  deferred_cbs = false;
+  /** @internal EVBUFFER_FLAG_* */
+  flags = 0;
+  /** @internal The base deferred callbacks run on. */
+  cb_queue: unknown = null;
+  /** @internal */
+  refcnt = 1;
+  /** @internal The event_callback deferred runs go through. */
+  deferred: unknown = null;
+  /** @internal Newest first. */
+  callbacks: evbuffer_cb_entry | null = null;
+  /** @internal The bufferevent this buffer belongs to, if any. */
+  parent: evbuffer_parent_ | null = null;
+  /** @internal evbuffer_free was called (the buffer may live on internally). */
+  freed = false;
+  /** @internal Callback runs in progress: nested runs get their own info. */
+  cbDepth = 0;
+  /** @internal */
+  cbInfo = new evbuffer_cb_info();
+
+  /** @internal Use {@link evbuffer_new}. */
+  constructor() {}
+}
+
+// ---------------------------------------------------------------------------------------------
+// Argument checking: misuse throws, naming the function.
+
+function live(fn: string, buf: evbuffer): void {
+  if (!(buf instanceof evbuffer)) throw new TypeError(`${fn}: not an evbuffer (${String(buf)})`);
+  if (buf.freed) throw new TypeError(`${fn}: evbuffer used after evbuffer_free`);
+}
+
+/** A size_t argument: a safe integer >= 0, or -1 meaning SIZE_MAX. */
+function sizeArg(fn: string, name: string, v: number): number {
+  if (typeof v !== "number" || !Number.isSafeInteger(v)) {
+    throw new TypeError(`${fn}: ${name} ${String(v)} is not an integer`);
+  }
+  if (v < 0) {
+    if (v === -1) return EV_SIZE_MAX;
+    throw new RangeError(`${fn}: ${name} ${v} is negative`);
+  }
+  return v;
+}
+
+/** An ev_ssize_t / int argument. */
+function ssizeArg(fn: string, name: string, v: number): number {
+  if (typeof v !== "number" || !Number.isSafeInteger(v)) {
+    throw new TypeError(`${fn}: ${name} ${String(v)} is not an integer`);
+  }
+  return v;
+}
+
+/** A length that must fit inside the memory given with it. */
+function lenArg(fn: string, name: string, v: number, room: number): number {
+  if (typeof v !== "number" || !Number.isSafeInteger(v)) {
+    throw new TypeError(`${fn}: ${name} ${String(v)} is not an integer`);
+  }
+  if (v < 0) throw new RangeError(`${fn}: ${name} ${v} is negative`);
+  if (v > room) throw new RangeError(`${fn}: ${name} ${v} is beyond the ${room} bytes given`);
+  return v;
+}
+
+let scratch = Buffer.allocUnsafe(1024);
+
+/** Bytes of a `const void *data` argument: the Uint8Array itself, or a string's UTF-8 in scratch memory. */
+function bytesArg(fn: string, data: Uint8Array | string, datlen: number, name = "datlen"): Uint8Array {
+  if (data instanceof Uint8Array) {
+    lenArg(fn, name, datlen, data.length);
+    return data;
+  }
+  if (typeof data !== "string") throw new TypeError(`${fn}: data is not a Uint8Array or a string`);
+  if (scratch.length < data.length * 3) scratch = Buffer.allocUnsafe(Math.max(data.length * 3, scratch.length * 2));
+  const n = scratch.write(data, 0);
+  lenArg(fn, name, datlen, n);
+  return scratch;
+}
+
+function outArg(fn: string, data_out: Uint8Array, datlen: number): number {
+  if (!(data_out instanceof Uint8Array)) throw new TypeError(`${fn}: data_out is not a Uint8Array`);
+  return lenArg(fn, "datlen", datlen, data_out.length);
+}
+
+function vecArg(fn: string, vec: evbuffer_iovec[] | null, n_vec: number): void {
+  if (!Number.isSafeInteger(n_vec)) throw new TypeError(`${fn}: n_vec ${String(n_vec)} is not an integer`);
+  if (n_vec > 0 && (!Array.isArray(vec) || vec.length < n_vec)) {
+    throw new RangeError(`${fn}: n_vec ${n_vec} is beyond the ${Array.isArray(vec) ? vec.length : 0} evbuffer_iovec given`);
+  }
+}
+
+/** A pointer argument: from this buffer, and still pointing into it. */
+function ptrArg(fn: string, buf: evbuffer, ptr: evbuffer_ptr): void {
+  if (!(ptr instanceof evbuffer_ptr)) throw new TypeError(`${fn}: not an evbuffer_ptr`);
+  const chain = ptr.internal_.chain;
+  if (chain === null) return;
+  if (ptr.internal_.buffer !== buf) throw new TypeError(`${fn}: the evbuffer_ptr belongs to another evbuffer`);
+  if (chain.refcnt === 0 || ptr.internal_.pos_in_chain > chain.off || ptr.pos > buf.total_len) {
+    throw new TypeError(`${fn}: the evbuffer_ptr is stale (the buffer changed since it was set)`);
+  }
+}
+
+function memOf(fn: string, chain: evbuffer_chain): Buffer {
+  if (chain.buffer === null) {
+    throw new TypeError(`${fn}: the buffer holds a file segment meant for sendfile; its bytes can only be written to an fd`);
+  }
+  return chain.buffer;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Chains
+
+/** Copy n bytes (memmove semantics when src and dst share memory). */
+function copyBytes(dst: Uint8Array, dstOff: number, src: Uint8Array, srcOff: number, n: number): void {
+  if (n <= 32) {
+    if (dst.buffer === src.buffer && dstOff + dst.byteOffset > srcOff + src.byteOffset) {
+      for (let i = n - 1; i >= 0; i--) dst[dstOff + i] = src[srcOff + i]!;
+    } else {
+      for (let i = 0; i < n; i++) dst[dstOff + i] = src[srcOff + i]!;
+    }
+  } else if (srcOff === 0 && n === src.length) {
+    dst.set(src, dstOff);
+  } else {
+    dst.set(src.subarray(srcOff, srcOff + n), dstOff);
+  }
+}
+
+function evbuffer_chain_new(size: number): evbuffer_chain | null {
+  if (size > EVBUFFER_CHAIN_MAX - EVBUFFER_CHAIN_SIZE) return null;
+  size += EVBUFFER_CHAIN_SIZE;
+  let to_alloc: number;
+  if (size < EVBUFFER_CHAIN_MAX / 2) {
+    to_alloc = MIN_BUFFER_SIZE;
+    while (to_alloc < size) to_alloc *= 2;
+  } else {
+    to_alloc = size;
+  }
+  const len = to_alloc - EVBUFFER_CHAIN_SIZE;
+  if (len > MAX_ALLOC) return null;
+  let mem: Buffer;
+  try {
+    mem = Buffer.allocUnsafe(len);
+  } catch {
+    return null;
+  }
+  return new evbuffer_chain(mem, len);
+}
+
+/** A chain that holds no memory of its own (reference, file segment, multicast). */
+function evbuffer_chain_new_external(mem: Buffer | null, buffer_len: number, flags: number): evbuffer_chain {
+  const chain = new evbuffer_chain(mem, buffer_len);
+  chain.flags = flags;
+  return chain;
+}
+
+function CHAIN_SPACE_LEN(ch: evbuffer_chain): number {
+  return ch.flags & EVBUFFER_IMMUTABLE ? 0 : ch.buffer_len - (ch.misalign + ch.off);
+}
+
+/** A view of a chain's free space (CHAIN_SPACE_PTR, CHAIN_SPACE_LEN). */
+function spaceView(ch: evbuffer_chain): Buffer {
+  const start = ch.misalign + ch.off;
+  return ch.buffer!.subarray(start, start + CHAIN_SPACE_LEN(ch));
+}
+
+/** Does `view` start where the chain's free space starts (C: iov_base == CHAIN_SPACE_PTR)? */
+function isSpacePtr(view: Uint8Array | null, ch: evbuffer_chain): boolean {
+  const mem = ch.buffer;
+  return view !== null && mem !== null && view.buffer === mem.buffer &&
+    view.byteOffset === mem.byteOffset + ch.misalign + ch.off;
+}
+
+/** User callbacks that chain frees owe (reference cleanups, file segment releases), run once the buffer is consistent again. */
+const pendingReleases: evbuffer_chain[] = [];
+
+function evbuffer_chain_free(chain: evbuffer_chain): void {
+  if (--chain.refcnt > 0) return;
+  if (chain.flags & (EVBUFFER_REFERENCE | EVBUFFER_FILESEGMENT)) {
+    pendingReleases.push(chain);
+  } else if (chain.flags & EVBUFFER_MULTICAST) {
+    const info = chain.info as evbuffer_multicast_parent;
+    evbuffer_chain_free(info.parent);
+    evbuffer_decref_and_unlock_(info.source);
+  }
+}
+
+/** Run the reference cleanups and segment releases of chains freed so far, in order. */
+function runReleases(): void {
+  let failure: unknown = undefined;
+  let failed = false;
+  for (let i = 0; i < pendingReleases.length; i++) {
+    const chain = pendingReleases[i]!;
+    try {
+      if (chain.flags & EVBUFFER_REFERENCE) {
+        const info = chain.info as evbuffer_chain_reference;
+        if (info.cleanupfn) info.cleanupfn(info.data, chain.buffer_len, info.extra);
+      } else {
+        const seg = chain.info as evbuffer_file_segment | null;
+        if (seg) evbuffer_file_segment_decref_(seg);
+      }
+    } catch (e) {
+      if (!failed) {
+        failed = true;
+        failure = e;
+      }
+    }
+  }
+  pendingReleases.length = 0;
+  if (failed) throw failure;
+}
+
+function evbuffer_free_all_chains(chain: evbuffer_chain | null): void {
+  while (chain) {
+    const next: evbuffer_chain | null = chain.next;
+    evbuffer_chain_free(chain);
+    chain = next;
+  }
+}
+
+/** *p where p is a "pointer to a next field": a chain (its next) or null (&buf->first). */
+function deref(buf: evbuffer, p: evbuffer_chain | null): evbuffer_chain | null {
+  return p === null ? buf.first : p.next;
+}
+
+/** *p = v */
+function assign(buf: evbuffer, p: evbuffer_chain | null, v: evbuffer_chain | null): void {
+  if (p === null) buf.first = v;
+  else p.next = v;
+}
+
+/** Free the empty chains after the last chain with data; return where a new chain goes. */
+function evbuffer_free_trailing_empty_chains(buf: evbuffer): evbuffer_chain | null {
+  let ch = buf.lwd;
+  let c = deref(buf, ch);
+  while (c !== null && c.off !== 0) {
+    ch = c;
+    c = c.next;
+  }
+  if (c !== null) {
+    evbuffer_free_all_chains(c);
+    assign(buf, ch, null);
+  }
+  return ch;
+}
+
+/** Append `chain`, dropping trailing empty chains. Does not run callbacks. */
+function evbuffer_chain_insert(buf: evbuffer, chain: evbuffer_chain): void {
+  if (deref(buf, buf.lwd) === null) {
+    buf.first = buf.last = chain;
+  } else {
+    const chp = evbuffer_free_trailing_empty_chains(buf);
+    assign(buf, chp, chain);
+    if (chain.off) buf.lwd = chp;
+    buf.last = chain;
+  }
+  buf.total_len += chain.off;
+}
+
+function evbuffer_chain_insert_new(buf: evbuffer, datlen: number): evbuffer_chain | null {
+  const chain = evbuffer_chain_new(datlen);
+  if (chain === null) return null;
+  evbuffer_chain_insert(buf, chain);
+  return chain;
+}
+
+function advance_last_with_data(buf: evbuffer): void {
+  let cp = buf.lwd;
+  let c = deref(buf, cp);
+  if (c === null) return;
+  while (c.next !== null) {
+    cp = c;
+    c = c.next;
+    if (c.off) buf.lwd = cp;
+  }
+}
+
+function ZERO_CHAIN(dst: evbuffer): void {
+  dst.first = null;
+  dst.last = null;
+  dst.lwd = null;
+  dst.total_len = 0;
+}
+
+function COPY_CHAIN(dst: evbuffer, src: evbuffer): void {
+  dst.first = src.first;
+  dst.lwd = src.lwd; // &src->first becomes &dst->first: both are null here
+  dst.last = src.last;
+  dst.total_len = src.total_len;
+}
+
+function APPEND_CHAIN(dst: evbuffer, src: evbuffer): void {
+  const chp = evbuffer_free_trailing_empty_chains(dst);
+  assign(dst, chp, src.first);
+  dst.lwd = src.lwd === null ? chp : src.lwd;
+  dst.last = src.last;
+  dst.total_len += src.total_len;
+}
+
+function APPEND_CHAIN_MULTICAST(dst: evbuffer, src: evbuffer): void {
+  for (let chain = src.first; chain !== null; chain = chain.next) {
+    if (!chain.off) continue;
+    const tmp = evbuffer_chain_new_external(chain.buffer, chain.buffer_len, EVBUFFER_MULTICAST | EVBUFFER_IMMUTABLE);
+    evbuffer_incref_(src);
+    ++chain.refcnt;
+    chain.flags |= EVBUFFER_IMMUTABLE;
+    tmp.info = new evbuffer_multicast_parent(src, chain);
+    tmp.misalign = chain.misalign;
+    tmp.off = chain.off;
+    evbuffer_chain_insert(dst, tmp);
+  }
+}
+
+function PREPEND_CHAIN(dst: evbuffer, src: evbuffer): void {
+  src.last!.next = dst.first;
+  dst.first = src.first;
+  dst.total_len += src.total_len;
+  if (deref(dst, dst.lwd) === null) {
+    dst.lwd = src.lwd;
+  } else if (dst.lwd === null) {
+    dst.lwd = src.last;
+  }
+}
+
+function evbuffer_chain_align(chain: evbuffer_chain): void {
+  chain.buffer!.copyWithin(0, chain.misalign, chain.misalign + chain.off);
+  chain.misalign = 0;
+}
+
+function evbuffer_chain_should_realign(chain: evbuffer_chain, datlen: number): boolean {
+  return chain.buffer_len - chain.off >= datlen &&
+    chain.off < Math.floor(chain.buffer_len / 2) &&
+    chain.off <= MAX_TO_REALIGN_IN_EXPAND;
+}
+
+/** Make `datlen` bytes of free space available in one chain; return that chain, or null. */
+function evbuffer_expand_singlechain(buf: evbuffer, datlen: number): evbuffer_chain | null {
+  let chainp = buf.lwd;
+  let chain = deref(buf, chainp);
+  if (chain !== null && CHAIN_SPACE_LEN(chain) === 0) {
+    chainp = chain;
+    chain = chain.next;
+  }
+  if (chain === null || chain.flags & EVBUFFER_IMMUTABLE) return evbuffer_chain_insert_new(buf, datlen);
+  if (CHAIN_SPACE_LEN(chain) >= datlen) return chain;
+  if (chain.off === 0) return evbuffer_chain_insert_new(buf, datlen);
+  if (evbuffer_chain_should_realign(chain, datlen)) {
+    evbuffer_chain_align(chain);
+    return chain;
+  }
+  if (CHAIN_SPACE_LEN(chain) < Math.floor(chain.buffer_len / 8) ||
+      chain.off > MAX_TO_COPY_IN_EXPAND ||
+      datlen >= EVBUFFER_CHAIN_MAX - chain.off) {
+    // Not worth growing this chain: use the next one if it is big enough, else add one.
+    if (chain.next !== null && CHAIN_SPACE_LEN(chain.next) >= datlen) return chain.next;
+    return evbuffer_chain_insert_new(buf, datlen);
+  }
+  // Replace the chain by a bigger copy of it.
+  const tmp = evbuffer_chain_new(chain.off + datlen);
+  if (tmp === null) return null;
+  tmp.off = chain.off;
+  copyBytes(tmp.buffer!, 0, chain.buffer!, chain.misalign, chain.off);
+  assign(buf, chainp, tmp);
+  if (buf.last === chain) buf.last = tmp;
+  tmp.next = chain.next;
+  evbuffer_chain_free(chain);
+  return tmp;
+}
+
+/**
+ * @internal evbuffer_expand_fast_: make `datlen` bytes of free space available in the last `n`
+ * chains (n >= 2) without moving data. 0, or -1 when memory cannot be had.
+ */
+export function evbuffer_expand_fast_(buf: evbuffer, datlen: number, n: number): number {
+  let chain = buf.last;
+  if (chain === null || chain.flags & EVBUFFER_IMMUTABLE) {
+    chain = evbuffer_chain_new(datlen);
+    if (chain === null) return -1;
+    evbuffer_chain_insert(buf, chain);
+    return 0;
+  }
+  let used = 0;
+  let avail = 0;
+  for (chain = deref(buf, buf.lwd); chain !== null; chain = chain.next) {
+    if (chain.off) {
+      const space = CHAIN_SPACE_LEN(chain);
+      if (space) {
+        avail += space;
+        ++used;
+      }
+    } else {
+      chain.misalign = 0;
+      avail += chain.buffer_len;
+      ++used;
+    }
+    if (avail >= datlen) return 0;
+    if (used === n) break;
+  }
+  if (used < n) {
+    const tmp = evbuffer_chain_new(datlen - avail);
+    if (tmp === null) return -1;
+    buf.last!.next = tmp;
+    buf.last = tmp;
+    return 0;
+  }
+  // Out of chains: replace every empty chain by one chain with all the space needed.
+  let rmv_all = false;
+  chain = deref(buf, buf.lwd)!;
+  if (!chain.off) {
+    rmv_all = true;
+    avail = 0;
+  } else {
+    avail = CHAIN_SPACE_LEN(chain);
+    chain = chain.next;
+  }
+  evbuffer_free_all_chains(chain);
+  const tmp = evbuffer_chain_new(datlen - avail);
+  if (tmp === null) {
+    if (rmv_all) {
+      ZERO_CHAIN(buf);
+    } else {
+      const lwdChain = deref(buf, buf.lwd)!;
+      buf.last = lwdChain;
+      lwdChain.next = null;
+    }
+    return -1;
+  }
+  if (rmv_all) {
+    buf.first = buf.last = tmp;
+    buf.lwd = null;
+  } else {
+    deref(buf, buf.lwd)!.next = tmp;
+    buf.last = tmp;
+  }
+  return 0;
+}
+
+/** Extents set up by evbuffer_read_setup_vecs_: the chains and how much of each one's space. */
+const setupChains: (evbuffer_chain | null)[] = [null, null, null, null];
+const setupLens = [0, 0, 0, 0];
+/** The "pointer" (C's chainp) to the first chain set up. */
+let setupFirst: evbuffer_chain | null = null;
+
+/**
+ * evbuffer_read_setup_vecs_: describe the free space to read `howmuch` bytes into, over at most
+ * `n_vecs` chains starting with the first chain that has space. The extents land in the module's
+ * setupChains/setupLens; with `exact`, the last one is cut to `howmuch`. Returns the number of
+ * extents, and the "pointer" to the first chain (C's chainp) in `setupFirst`.
+ */
+function evbuffer_read_setup_vecs_(buf: evbuffer, howmuch: number, n_vecs: number, exact: boolean): number {
+  if (howmuch < 0) return -1;
+  while (setupChains.length < n_vecs) {
+    setupChains.push(null);
+    setupLens.push(0);
+  }
+  let so_far = 0;
+  let firstp = buf.lwd;
+  let chain = deref(buf, firstp)!;
+  if (CHAIN_SPACE_LEN(chain) === 0) {
+    firstp = chain;
+    chain = chain.next!;
+  }
+  setupFirst = firstp;
+  let i = 0;
+  for (; i < n_vecs && so_far < howmuch; ++i) {
+    let avail = CHAIN_SPACE_LEN(chain);
+    if (avail > howmuch - so_far && exact) avail = howmuch - so_far;
+    setupChains[i] = chain;
+    setupLens[i] = avail;
+    so_far += avail;
+    chain = chain.next!;
+  }
+  return i;
+}
+
+function clearSetup(n: number): void {
+  for (let i = 0; i < n; i++) setupChains[i] = null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Callbacks
+
+function evbuffer_run_callbacks(buffer: evbuffer, running_deferred: boolean): void {
+  let mask: number;
+  let masked_val: number;
+  let clear = true;
+  if (running_deferred) {
+    mask = EVBUFFER_CB_NODEFER | EVBUFFER_CB_ENABLED;
+    masked_val = EVBUFFER_CB_ENABLED;
+  } else if (buffer.deferred_cbs) {
+    mask = EVBUFFER_CB_NODEFER | EVBUFFER_CB_ENABLED;
+    masked_val = EVBUFFER_CB_NODEFER | EVBUFFER_CB_ENABLED;
+    clear = false; // the deferred run wants the counts
+  } else {
+    mask = EVBUFFER_CB_ENABLED;
+    masked_val = EVBUFFER_CB_ENABLED;
+  }
+  if (buffer.callbacks === null) {
+    buffer.n_add_for_cb = buffer.n_del_for_cb = 0;
+    return;
+  }
+  if (buffer.n_add_for_cb === 0 && buffer.n_del_for_cb === 0) return;
+
+  const new_size = buffer.total_len;
+  const info = buffer.cbDepth === 0 ? buffer.cbInfo : new evbuffer_cb_info();
+  info.orig_size = new_size + buffer.n_del_for_cb - buffer.n_add_for_cb;
+  info.n_added = buffer.n_add_for_cb;
+  info.n_deleted = buffer.n_del_for_cb;
+  if (clear) buffer.n_add_for_cb = buffer.n_del_for_cb = 0;
+  buffer.cbDepth++;
+  try {
+    for (let ent: evbuffer_cb_entry | null = buffer.callbacks; ent !== null;) {
+      const next: evbuffer_cb_entry | null = ent.next;
+      if (ent.owner !== null && (ent.flags & mask) === masked_val) {
+        if (ent.flags & EVBUFFER_CB_OBSOLETE) {
+          (ent.cb as evbuffer_cb)(buffer, info.orig_size, new_size, ent.cbarg);
+        } else {
+          (ent.cb as evbuffer_cb_func)(buffer, info, ent.cbarg);
+        }
+      }
+      ent = next;
+    }
+  } finally {
+    buffer.cbDepth--;
+  }
+}
+
+/** @internal The event core's deferred-callback API, as evbuffer_defer_callbacks needs it. */
+interface DeferredApi {
+  schedule(base: unknown, cb: unknown): number;
+  cancel(base: unknown, cb: unknown): void;
+}
+let deferredApi: DeferredApi | null = null;
+
+/**
+ * @internal evbuffer_invoke_callbacks_: tell the buffer's callbacks about the changes counted
+ * so far (inline, or from the loop when the buffer's callbacks are deferred).
+ */
+export function evbuffer_invoke_callbacks_(buffer: evbuffer): void {
+  if (pendingReleases.length) runReleases();
+  if (buffer.callbacks === null) {
+    buffer.n_add_for_cb = buffer.n_del_for_cb = 0;
+    return;
+  }
+  if (buffer.deferred_cbs && deferredApi !== null) {
+    if (deferredApi.schedule(buffer.cb_queue, buffer.deferred)) {
+      ++buffer.refcnt;
+      if (buffer.parent) buffer.parent.incref_();
+    }
+  }
+  evbuffer_run_callbacks(buffer, false);
+}
+
+function evbuffer_deferred_callback(_cb: unknown, arg: evbuffer): void {
+  const parent = arg.parent;
+  try {
+    evbuffer_run_callbacks(arg, true);
+  } finally {
+    evbuffer_decref_and_unlock_(arg);
+    if (parent) parent.decref_();
+  }
+}
+
+function evbuffer_remove_all_callbacks(buffer: evbuffer): void {
+  for (let ent = buffer.callbacks; ent !== null; ent = ent.next) ent.owner = null;
+  buffer.callbacks = null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lifecycle
+
+/** `struct evbuffer *evbuffer_new(void)`: a new, empty buffer. Never returns null. */
+export function evbuffer_new(): evbuffer {
+  return new evbuffer();
+}
+
+/** @internal evbuffer_incref_: take a reference on the buffer. */
+export function evbuffer_incref_(buf: evbuffer): void {
+  ++buf.refcnt;
+}
+
+/** @internal evbuffer_incref_and_lock_: take a reference (there is no lock to take). */
+export function evbuffer_incref_and_lock_(buf: evbuffer): void {
+  ++buf.refcnt;
+}
+
+/**
+ * @internal evbuffer_decref_and_unlock_: drop a reference; the last one frees the chains
+ * (running reference cleanups), forgets the callbacks and cancels a pending deferred run.
+ */
+export function evbuffer_decref_and_unlock_(buffer: evbuffer): void {
+  if (--buffer.refcnt > 0) return;
+  evbuffer_free_all_chains(buffer.first);
+  ZERO_CHAIN(buffer);
+  evbuffer_remove_all_callbacks(buffer);
+  if (buffer.deferred_cbs && deferredApi !== null) deferredApi.cancel(buffer.cb_queue, buffer.deferred);
+  if (pendingReleases.length) runReleases();
+}
+
+/**
+ * `void evbuffer_free(struct evbuffer *buf)`
+ *
+ * Releases the buffer: its chains (running the cleanup of every reference it holds, releasing
+ * its file segments) and its callbacks. Differs from C: using the buffer afterwards, or freeing
+ * it twice, throws a TypeError.
+ */
+export function evbuffer_free(buf: evbuffer): void {
+  live("evbuffer_free", buf);
+  buf.freed = true;
+  evbuffer_decref_and_unlock_(buf);
+}
+
+/**
+ * `int evbuffer_enable_locking(struct evbuffer *buf, void *lock)`
+ *
+ * JavaScript runs one thread per isolate, so this is what a libevent built with thread support
+ * does when the lock is never contended: it records `lock` (or a lock of its own when `lock` is
+ * null) and returns 0, or -1 when the buffer already has a lock.
+ */
+export function evbuffer_enable_locking(buf: evbuffer, lock: unknown): number {
+  live("evbuffer_enable_locking", buf);
+  if (buf.lock) return -1;
+  buf.lock = lock ?? {};
+  return 0;
+}
+
+/**
+ * `void evbuffer_lock(struct evbuffer *buf)`: acquire the buffer's lock. With one thread per
+ * isolate the lock is never contended, so nothing observable happens.
+ */
+export function evbuffer_lock(buf: evbuffer): void {
+  live("evbuffer_lock", buf);
+}
+
+/**
+ * `void evbuffer_unlock(struct evbuffer *buf)`: release the buffer's lock. Nothing observable
+ * happens (see {@link evbuffer_lock}).
+ */
+export function evbuffer_unlock(buf: evbuffer): void {
+  live("evbuffer_unlock", buf);
+}
+
+function flagsArg(fn: string, flags: number | bigint): number {
+  if (typeof flags === "bigint") return Number(BigInt.asUintN(32, flags));
+  if (!Number.isInteger(flags)) throw new TypeError(`${fn}: flags ${String(flags)} is not an integer`);
+  return flags >>> 0;
+}
+
+/**
+ * `int evbuffer_set_flags(struct evbuffer *buf, ev_uint64_t flags)`: sets flags
+ * (`EVBUFFER_FLAG_DRAINS_TO_FD`). Returns 0.
+ */
+export function evbuffer_set_flags(buf: evbuffer, flags: number | bigint): number {
+  live("evbuffer_set_flags", buf);
+  buf.flags = (buf.flags | flagsArg("evbuffer_set_flags", flags)) >>> 0;
+  return 0;
+}
+
+/** `int evbuffer_clear_flags(struct evbuffer *buf, ev_uint64_t flags)`: clears flags. Returns 0. */
+export function evbuffer_clear_flags(buf: evbuffer, flags: number | bigint): number {
+  live("evbuffer_clear_flags", buf);
+  buf.flags = (buf.flags & ~flagsArg("evbuffer_clear_flags", flags)) >>> 0;
+  return 0;
+}
+
+/** @internal evbuffer_set_parent_: the bufferevent the buffer belongs to (null: none). */
+export function evbuffer_set_parent_(buf: evbuffer, bev: evbuffer_parent_ | null): void {
+  buf.parent = bev;
+}
+
+/**
+ * `int evbuffer_freeze(struct evbuffer *buf, int at_front)`
+ *
+ * Forbids changes at the front (`at_front` nonzero: drain, remove, prepend, readln, write fail)
+ * or at the end (add, reserve/commit, printf, read, add_buffer fail). Returns 0.
+ */
+export function evbuffer_freeze(buf: evbuffer, at_front: number): number {
+  live("evbuffer_freeze", buf);
+  if (at_front) buf.freeze_start = true;
+  else buf.freeze_end = true;
+  return 0;
+}
+
+/** `int evbuffer_unfreeze(struct evbuffer *buf, int at_front)`: undoes {@link evbuffer_freeze}. Returns 0. */
+export function evbuffer_unfreeze(buf: evbuffer, at_front: number): number {
+  live("evbuffer_unfreeze", buf);
+  if (at_front) buf.freeze_start = false;
+  else buf.freeze_end = false;
+  return 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Size and space
+
+/** `size_t evbuffer_get_length(const struct evbuffer *buf)`: bytes stored. */
+export function evbuffer_get_length(buf: evbuffer): number {
+  live("evbuffer_get_length", buf);
+  return buf.total_len;
+}
+
+/**
+ * `size_t evbuffer_get_contiguous_space(const struct evbuffer *buf)`: bytes stored in the first
+ * chain, i.e. how much `evbuffer_pullup` can return without copying (0 if the first chain is
+ * empty, even when later ones are not).
+ */
+export function evbuffer_get_contiguous_space(buf: evbuffer): number {
+  live("evbuffer_get_contiguous_space", buf);
+  return buf.first !== null ? buf.first.off : 0;
+}
+
+/**
+ * `int evbuffer_expand(struct evbuffer *buf, size_t datlen)`
+ *
+ * Makes room for `datlen` more bytes in one chain, so that adding them allocates nothing.
+ * Returns 0, or -1 when the memory cannot be had (a `datlen` of -1 means SIZE_MAX).
+ */
+export function evbuffer_expand(buf: evbuffer, datlen: number): number {
+  live("evbuffer_expand", buf);
+  const n = sizeArg("evbuffer_expand", "datlen", datlen);
+  const chain = evbuffer_expand_singlechain(buf, n);
+  if (pendingReleases.length) runReleases();
+  return chain !== null ? 0 : -1;
+}
+
+/**
+ * `int evbuffer_reserve_space(struct evbuffer *buf, ev_ssize_t size, struct evbuffer_iovec *vec, int n_vec)`
+ *
+ * Reserves at least `size` bytes of free space at the end of the buffer, over at most `n_vec`
+ * extents, and fills `vec` with views of it: write into them, set `iov_len` to what was used and
+ * call {@link evbuffer_commit_space}. With one extent the space is contiguous; with two or more
+ * it may span chains (libevent gives 1 or 2 in practice).
+ *
+ * @returns the number of extents used, or -1 (end frozen, `n_vec` < 1, negative `size`, no memory).
+ */
+export function evbuffer_reserve_space(buf: evbuffer, size: number, vec: evbuffer_iovec[], n_vec: number): number {
+  const fn = "evbuffer_reserve_space";
+  live(fn, buf);
+  let want = ssizeArg(fn, "size", size);
+  vecArg(fn, vec, n_vec);
+  if (buf.freeze_end || n_vec < 1) return -1;
+  if (want < 0) want += EV_SIZE_MAX; // (size_t) of a negative ssize
+  let n = -1;
+  if (n_vec === 1) {
+    const chain = evbuffer_expand_singlechain(buf, want);
+    if (chain !== null) {
+      const v = vec[0]!;
+      v.iov_base = spaceView(chain);
+      v.iov_len = CHAIN_SPACE_LEN(chain);
+      n = 1;
+    }
+  } else if (evbuffer_expand_fast_(buf, want, n_vec) >= 0) {
+    n = evbuffer_read_setup_vecs_(buf, want, n_vec, false);
+    for (let i = 0; i < n; i++) {
+      const v = vec[i]!;
+      v.iov_base = spaceView(setupChains[i]!);
+      v.iov_len = setupLens[i]!;
+    }
+    clearSetup(n);
+  }
+  if (pendingReleases.length) runReleases();
+  return n;
+}
+
+/**
+ * `int evbuffer_commit_space(struct evbuffer *buf, struct evbuffer_iovec *vec, int n_vecs)`
+ *
+ * Adds the bytes written into extents from {@link evbuffer_reserve_space}: the first `n_vecs`
+ * of `vec`, each with `iov_len` set to the bytes used (at most what was reserved).
+ *
+ * @returns 0, or -1 when the end is frozen or the extents are not (or no longer) the buffer's
+ *   free space.
+ */
+export function evbuffer_commit_space(buf: evbuffer, vec: evbuffer_iovec[], n_vecs: number): number {
+  const fn = "evbuffer_commit_space";
+  live(fn, buf);
+  vecArg(fn, vec, n_vecs);
+  if (buf.freeze_end) return -1;
+  if (n_vecs === 0) return 0;
+  for (let i = 0; i < n_vecs; i++) ssizeArg(fn, "iov_len", vec[i]!.iov_len);
+  let added = 0;
+  const last = buf.last;
+  if (n_vecs === 1 && last !== null && isSpacePtr(vec[0]!.iov_base, last)) {
+    // Only one chain was got or used; it need not be the first one with space.
+    const len = vec[0]!.iov_len;
+    if (len < 0 || len > CHAIN_SPACE_LEN(last)) return -1;
+    last.off += len;
+    added = len;
+    if (added) advance_last_with_data(buf);
+  } else {
+    let firstp = buf.lwd;
+    let chain = deref(buf, firstp);
+    if (chain === null) return -1;
+    if (CHAIN_SPACE_LEN(chain) === 0) {
+      firstp = chain;
+      chain = chain.next;
+    }
+    const first = chain;
+    for (let i = 0; i < n_vecs; ++i) {
+      if (chain === null) return -1;
+      const v = vec[i]!;
+      if (!isSpacePtr(v.iov_base, chain) || v.iov_len < 0 || v.iov_len > CHAIN_SPACE_LEN(chain)) return -1;
+      chain = chain.next;
+    }
+    let chainp = firstp;
+    chain = first;
+    for (let i = 0; i < n_vecs; ++i) {
+      const len = vec[i]!.iov_len;
+      chain!.off += len;
+      added += len;
+      if (len) buf.lwd = chainp;
+      chainp = chain;
+      chain = chain!.next;
+    }
+  }
+  buf.total_len += added;
+  buf.n_add_for_cb += added;
+  evbuffer_invoke_callbacks_(buf);
+  return 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Adding data
+
+/** evbuffer_add on bytes already checked: the body of evbuffer_add. */
+function evbuffer_add_(buf: evbuffer, data: Uint8Array, dataOff: number, datlen: number): number {
+  if (buf.freeze_end) return -1;
+  if (datlen > EV_SIZE_MAX - buf.total_len) return -1;
+  let chain = deref(buf, buf.lwd);
+  if (chain === null) chain = buf.last;
+  if (chain === null) {
+    chain = evbuffer_chain_new(datlen);
+    if (chain === null) return -1;
+    evbuffer_chain_insert(buf, chain);
+  }
+  let remain: number;
+  if ((chain.flags & EVBUFFER_IMMUTABLE) === 0) {
+    remain = chain.buffer_len - chain.misalign - chain.off;
+    if (remain >= datlen) {
+      copyBytes(chain.buffer!, chain.misalign + chain.off, data, dataOff, datlen);
+      chain.off += datlen;
+      buf.total_len += datlen;
+      buf.n_add_for_cb += datlen;
+      evbuffer_invoke_callbacks_(buf);
+      return 0;
+    } else if (evbuffer_chain_should_realign(chain, datlen)) {
+      evbuffer_chain_align(chain);
+      copyBytes(chain.buffer!, chain.off, data, dataOff, datlen);
+      chain.off += datlen;
+      buf.total_len += datlen;
+      buf.n_add_for_cb += datlen;
+      evbuffer_invoke_callbacks_(buf);
+      return 0;
+    }
+  } else {
+    remain = 0;
+  }
+  // Fill what is left of the last chain and put the rest in a new one, twice as big while small.
+  let to_alloc = chain.buffer_len;
+  if (to_alloc <= EVBUFFER_CHAIN_MAX_AUTO_SIZE / 2) to_alloc *= 2;
+  if (datlen > to_alloc) to_alloc = datlen;
+  const tmp = evbuffer_chain_new(to_alloc);
+  if (tmp === null) return -1;
+  if (remain) {
+    copyBytes(chain.buffer!, chain.misalign + chain.off, data, dataOff, remain);
+    chain.off += remain;
+    buf.total_len += remain;
+    buf.n_add_for_cb += remain;
+  }
+  copyBytes(tmp.buffer!, 0, data, dataOff + remain, datlen - remain);
+  tmp.off = datlen - remain;
+  evbuffer_chain_insert(buf, tmp);
+  buf.n_add_for_cb += datlen - remain;
+  evbuffer_invoke_callbacks_(buf);
+  return 0;
+}
+
+/**
+ * `int evbuffer_add(struct evbuffer *buf, const void *data, size_t datlen)`
+ *
+ * Appends a copy of the first `datlen` bytes of `data` (a string counts in UTF-8 bytes).
+ * Returns 0, or -1 when the end is frozen (even for 0 bytes) or memory cannot be had.
+ */
+export function evbuffer_add(buf: evbuffer, data: Uint8Array | string, datlen: number): number {
+  live("evbuffer_add", buf);
+  if (typeof data === "string" && !buf.freeze_end) {
+    // A string that fits the last chain is encoded straight into it.
+    const chain = deref(buf, buf.lwd) ?? buf.last;
+    if (chain !== null && (chain.flags & EVBUFFER_IMMUTABLE) === 0 && Number.isSafeInteger(datlen) &&
+        datlen >= 0 && datlen <= data.length) {
+      const at = chain.misalign + chain.off;
+      const room = chain.buffer_len - at;
+      if (room >= data.length * 3 || (room >= datlen && Buffer.byteLength(data) === datlen)) {
+        const n = chain.buffer!.write(data, at, room);
+        if (n === datlen) {
+          chain.off += n;
+          buf.total_len += n;
+          buf.n_add_for_cb += n;
+          evbuffer_invoke_callbacks_(buf);
+          return 0;
+        }
+      }
+    }
+  }
+  const bytes = bytesArg("evbuffer_add", data, datlen);
+  return evbuffer_add_(buf, bytes, 0, datlen);
+}
+
+/**
+ * `int evbuffer_prepend(struct evbuffer *buf, const void *data, size_t size)`
+ *
+ * Puts a copy of the first `size` bytes of `data` before the buffer's contents. Returns 0
+ * (immediately, for 0 bytes), or -1 when the front is frozen or memory cannot be had.
+ */
+export function evbuffer_prepend(buf: evbuffer, data: Uint8Array | string, size: number): number {
+  live("evbuffer_prepend", buf);
+  const src = bytesArg("evbuffer_prepend", data, size);
+  let datlen = size;
+  if (datlen === 0) return 0;
+  if (buf.freeze_start) return -1;
+  if (datlen > EV_SIZE_MAX - buf.total_len) return -1;
+  let chain = buf.first;
+  if (chain === null) {
+    chain = evbuffer_chain_new(datlen);
+    if (chain === null) return -1;
+    evbuffer_chain_insert(buf, chain);
+  }
+  if ((chain.flags & EVBUFFER_IMMUTABLE) === 0) {
+    // An empty chain's space can as well be at its front.
+    if (chain.off === 0) chain.misalign = chain.buffer_len;
+    if (chain.misalign >= datlen) {
+      copyBytes(chain.buffer!, chain.misalign - datlen, src, 0, datlen);
+      chain.off += datlen;
+      chain.misalign -= datlen;
+      buf.total_len += datlen;
+      buf.n_add_for_cb += datlen;
+      evbuffer_invoke_callbacks_(buf);
+      return 0;
+    } else if (chain.misalign) {
+      // The tail of the data fits before the chain's data.
+      copyBytes(chain.buffer!, 0, src, datlen - chain.misalign, chain.misalign);
+      chain.off += chain.misalign;
+      buf.total_len += chain.misalign;
+      buf.n_add_for_cb += chain.misalign;
+      datlen -= chain.misalign;
+      chain.misalign = 0;
+    }
+  }
+  const tmp = evbuffer_chain_new(datlen);
+  if (tmp === null) return -1;
+  buf.first = tmp;
+  if (buf.lwd === null && chain.off) buf.lwd = tmp;
+  tmp.next = chain;
+  tmp.off = datlen;
+  tmp.misalign = tmp.buffer_len - datlen;
+  copyBytes(tmp.buffer!, tmp.misalign, src, 0, datlen);
+  buf.total_len += datlen;
+  buf.n_add_for_cb += datlen;
+  evbuffer_invoke_callbacks_(buf);
+  return 0;
+}
+
+/**
+ * `size_t evbuffer_add_iovec(struct evbuffer *buffer, struct evbuffer_iovec *vec, int n_vec)`
+ *
+ * Appends the first `n_vec` extents of `vec` (`iov_base` a Uint8Array, `iov_len` bytes of it),
+ * having first made room for all of them. Returns the bytes added (callbacks run once per extent).
+ */
+export function evbuffer_add_iovec(buffer: evbuffer, vec: evbuffer_iovec[], n_vec: number): number {
+  const fn = "evbuffer_add_iovec";
+  live(fn, buffer);
+  vecArg(fn, vec, n_vec);
+  let to_alloc = 0;
+  for (let n = 0; n < n_vec; n++) {
+    const v = vec[n]!;
+    if (v.iov_base === null ? v.iov_len !== 0 : !(v.iov_base instanceof Uint8Array)) {
+      throw new TypeError(`${fn}: vec[${n}].iov_base is not a Uint8Array`);
+    }
+    to_alloc += lenArg(fn, `vec[${n}].iov_len`, v.iov_len, v.iov_base === null ? 0 : v.iov_base.length);
+  }
+  let res = 0;
+  if (evbuffer_expand_fast_(buffer, to_alloc, 2) < 0) {
+    if (pendingReleases.length) runReleases();
+    return 0;
+  }
+  for (let n = 0; n < n_vec; n++) {
+    const v = vec[n]!;
+    if (evbuffer_add_(buffer, v.iov_base ?? EMPTY, 0, v.iov_len) < 0) break;
+    res += v.iov_len;
+  }
+  if (pendingReleases.length) runReleases();
+  return res;
+}
+
+/**
+ * `int evbuffer_add_reference(struct evbuffer *outbuf, const void *data, size_t datlen,
+ * evbuffer_ref_cleanup_cb cleanupfn, void *cleanupfn_arg)`
+ *
+ * Appends the first `datlen` bytes of `data` without copying them: the buffer reads them from
+ * `data` itself, which must not change until `cleanupfn` runs. `cleanupfn` (may be null) runs
+ * once, with `data`, `datlen` and `cleanupfn_arg`, when all of those bytes have been drained or
+ * the last buffer holding them is freed.
+ *
+ * @returns 0, or -1 when the end is frozen (then `cleanupfn` is never called).
+ * Differs from C: a string cannot be referenced in place, so it is encoded once into memory of
+ * its own; `data` may be null when `datlen` is 0.
+ */
+export function evbuffer_add_reference<A>(outbuf: evbuffer, data: Uint8Array | string | null, datlen: number,
+  cleanupfn: evbuffer_ref_cleanup_cb<A> | null, cleanupfn_arg: A): number {
+  const fn = "evbuffer_add_reference";
+  live(fn, outbuf);
+  let mem: Buffer;
+  if (data === null) {
+    lenArg(fn, "datlen", datlen, 0);
+    mem = EMPTY;
+  } else if (typeof data === "string") {
+    const all = Buffer.from(data, "utf8");
+    lenArg(fn, "datlen", datlen, all.length);
+    mem = datlen === all.length ? all : all.subarray(0, datlen);
+  } else if (data instanceof Uint8Array) {
+    lenArg(fn, "datlen", datlen, data.length);
+    mem = Buffer.from(data.buffer, data.byteOffset, datlen);
+  } else {
+    throw new TypeError(`${fn}: data is not a Uint8Array or a string`);
+  }
+  if (outbuf.freeze_end) return -1;
+  const chain = evbuffer_chain_new_external(mem, datlen, EVBUFFER_REFERENCE | EVBUFFER_IMMUTABLE);
+  chain.off = datlen;
+  chain.info = new evbuffer_chain_reference(cleanupfn as evbuffer_ref_cleanup_cb | null, cleanupfn_arg, data);
+  evbuffer_chain_insert(outbuf, chain);
+  outbuf.n_add_for_cb += datlen;
+  evbuffer_invoke_callbacks_(outbuf);
+  return 0;
+}
+
+function bufArg(fn: string, name: string, b: evbuffer): void {
+  if (!(b instanceof evbuffer)) throw new TypeError(`${fn}: ${name} is not an evbuffer`);
+  if (b.freed) throw new TypeError(`${fn}: ${name} used after evbuffer_free`);
+}
+
+/**
+ * `int evbuffer_add_buffer(struct evbuffer *outbuf, struct evbuffer *inbuf)`
+ *
+ * Moves all of `inbuf` to the end of `outbuf`, chains and all: no byte is copied. `inbuf`'s
+ * callbacks run, then `outbuf`'s.
+ *
+ * @returns 0 (also when `inbuf` is empty or is `outbuf`), or -1 when `outbuf`'s end or
+ *   `inbuf`'s front is frozen.
+ */
+export function evbuffer_add_buffer(outbuf: evbuffer, inbuf: evbuffer): number {
+  const fn = "evbuffer_add_buffer";
+  bufArg(fn, "outbuf", outbuf);
+  bufArg(fn, "inbuf", inbuf);
+  return evbuffer_add_buffer_(outbuf, inbuf);
+}
+
+function evbuffer_add_buffer_(outbuf: evbuffer, inbuf: evbuffer): number {
+  const in_total_len = inbuf.total_len;
+  const out_total_len = outbuf.total_len;
+  if (in_total_len === 0 || outbuf === inbuf) return 0;
+  if (outbuf.freeze_end || inbuf.freeze_start) return -1;
+  if (out_total_len === 0) {
+    // outbuf may hold empty chains: they go.
+    evbuffer_free_all_chains(outbuf.first);
+    COPY_CHAIN(outbuf, inbuf);
+  } else {
+    APPEND_CHAIN(outbuf, inbuf);
+  }
+  ZERO_CHAIN(inbuf);
+  inbuf.n_del_for_cb += in_total_len;
+  outbuf.n_add_for_cb += in_total_len;
+  evbuffer_invoke_callbacks_(inbuf);
+  evbuffer_invoke_callbacks_(outbuf);
+  return 0;
+}
+
+/**
+ * `int evbuffer_add_buffer_reference(struct evbuffer *outbuf, struct evbuffer *inbuf)`
+ *
+ * Appends `inbuf`'s contents to `outbuf` without copying and without removing them from
+ * `inbuf`: both buffers then share that memory, which neither may change any more (later adds
+ * to `inbuf` go into new chains). The shared memory stays valid in `outbuf` after `inbuf` is
+ * drained or freed. Only `outbuf`'s callbacks run.
+ *
+ * @returns 0 (also when `inbuf` is empty), or -1 when `outbuf`'s end is frozen, `outbuf` is
+ *   `inbuf`, or `inbuf` holds file segments or shared memory itself.
+ */
+export function evbuffer_add_buffer_reference(outbuf: evbuffer, inbuf: evbuffer): number {
+  const fn = "evbuffer_add_buffer_reference";
+  bufArg(fn, "outbuf", outbuf);
+  bufArg(fn, "inbuf", inbuf);
+  const in_total_len = inbuf.total_len;
+  const out_total_len = outbuf.total_len;
+  if (in_total_len === 0) return 0;
+  if (outbuf.freeze_end || outbuf === inbuf) return -1;
+  for (let chain = inbuf.first; chain !== null; chain = chain.next) {
+    if (chain.flags & (EVBUFFER_FILESEGMENT | EVBUFFER_SENDFILE | EVBUFFER_MULTICAST)) return -1;
+  }
+  if (out_total_len === 0) {
+    evbuffer_free_all_chains(outbuf.first);
+    ZERO_CHAIN(outbuf); // (libevent leaves outbuf pointing at the freed chains; the inserts below then start over)
+  }
+  APPEND_CHAIN_MULTICAST(outbuf, inbuf);
+  outbuf.n_add_for_cb += in_total_len;
+  evbuffer_invoke_callbacks_(outbuf);
+  return 0;
+}
+
+/**
+ * `int evbuffer_prepend_buffer(struct evbuffer *dst, struct evbuffer *src)`
+ *
+ * Moves all of `src` before the contents of `dst`, chains and all. `src`'s callbacks run, then
+ * `dst`'s. Returns 0 (also when `src` is empty or is `dst`), or -1 when either front is frozen.
+ */
+export function evbuffer_prepend_buffer(dst: evbuffer, src: evbuffer): number {
+  const fn = "evbuffer_prepend_buffer";
+  bufArg(fn, "dst", dst);
+  bufArg(fn, "src", src);
+  const in_total_len = src.total_len;
+  const out_total_len = dst.total_len;
+  if (!in_total_len || src === dst) return 0;
+  if (dst.freeze_start || src.freeze_start) return -1;
+  if (out_total_len === 0) {
+    evbuffer_free_all_chains(dst.first);
+    COPY_CHAIN(dst, src);
+  } else {
+    PREPEND_CHAIN(dst, src);
+  }
+  ZERO_CHAIN(src);
+  src.n_del_for_cb += in_total_len;
+  dst.n_add_for_cb += in_total_len;
+  evbuffer_invoke_callbacks_(src);
+  evbuffer_invoke_callbacks_(dst);
+  return 0;
+}
+
+/**
+ * `int evbuffer_add_printf(struct evbuffer *buf, const char *fmt, ...)`
+ *
+ * Appends text formatted as C's printf does (see `evutil_vsnprintf` for the directives), into
+ * the buffer's last chain, grown to fit.
+ *
+ * @returns the number of bytes added, or -1 when the end is frozen or memory cannot be had.
+ * @throws TypeError for an unsupported directive or an argument of the wrong kind (nothing is
+ *   added then).
+ */
+export function evbuffer_add_printf(buf: evbuffer, fmt: string, ...args: unknown[]): number {
+  live("evbuffer_add_printf", buf);
+  return evbuffer_add_vprintf_("evbuffer_add_printf", buf, fmt, args);
+}
+
+/**
+ * `int evbuffer_add_vprintf(struct evbuffer *buf, const char *fmt, va_list ap)`
+ *
+ * {@link evbuffer_add_printf} with the arguments as an array (the `va_list`).
+ */
+export function evbuffer_add_vprintf(buf: evbuffer, fmt: string, ap: readonly unknown[]): number {
+  live("evbuffer_add_vprintf", buf);
+  if (!Array.isArray(ap)) throw new TypeError("evbuffer_add_vprintf: ap is not an array of arguments");
+  return evbuffer_add_vprintf_("evbuffer_add_vprintf", buf, fmt, ap);
+}
+
+function evbuffer_add_vprintf_(fn: string, buf: evbuffer, fmt: string, ap: readonly unknown[]): number {
+  if (buf.freeze_end) return -1;
+  const sz = evutil_format_(fn, fmt, ap); // formatted once, before the buffer changes
+  let chain = evbuffer_expand_singlechain(buf, 64);
+  for (;;) {
+    if (chain === null) {
+      if (pendingReleases.length) runReleases();
+      return -1;
+    }
+    if (sz < CHAIN_SPACE_LEN(chain)) break;
+    chain = evbuffer_expand_singlechain(buf, sz + 1);
+  }
+  copyBytes(chain.buffer!, chain.misalign + chain.off, evutil_format_out_(), 0, sz);
+  chain.off += sz;
+  buf.total_len += sz;
+  buf.n_add_for_cb += sz;
+  advance_last_with_data(buf);
+  evbuffer_invoke_callbacks_(buf);
+  return sz;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Removing and copying data
+
+/**
+ * `int evbuffer_drain(struct evbuffer *buf, size_t len)`
+ *
+ * Removes the first `len` bytes (all of them when `len` is larger; -1 means SIZE_MAX). Chains
+ * drained entirely are released (a reference's cleanup runs then).
+ *
+ * @returns 0, or -1 when the front is frozen and the buffer is not empty.
+ */
+export function evbuffer_drain(buf: evbuffer, len: number): number {
+  live("evbuffer_drain", buf);
+  return evbuffer_drain_(buf, sizeArg("evbuffer_drain", "len", len));
+}
+
+function evbuffer_drain_(buf: evbuffer, len: number): number {
+  const old_len = buf.total_len;
+  if (old_len === 0) return 0;
+  if (buf.freeze_start) return -1;
+  if (len >= old_len) {
+    len = old_len;
+    evbuffer_free_all_chains(buf.first);
+    ZERO_CHAIN(buf);
+  } else {
+    buf.total_len -= len;
+    let remaining = len;
+    let chain = buf.first!;
+    while (remaining >= chain.off) {
+      const next: evbuffer_chain = chain.next!;
+      remaining -= chain.off;
+      if (chain === deref(buf, buf.lwd)) buf.lwd = null;
+      if (buf.lwd === chain) buf.lwd = null;
+      evbuffer_chain_free(chain);
+      chain = next;
+    }
+    buf.first = chain;
+    chain.misalign += remaining;
+    chain.off -= remaining;
+  }
+  buf.n_del_for_cb += len;
+  evbuffer_invoke_callbacks_(buf);
+  return 0;
+}
+
+/**
+ * `int evbuffer_remove(struct evbuffer *buf, void *data_out, size_t datlen)`
+ *
+ * Copies the first `datlen` bytes (at most the buffer's length) into `data_out` and drains them.
+ *
+ * @returns the number of bytes copied, or -1 when the front is frozen (nothing is removed then).
+ * @throws RangeError when `datlen` is beyond `data_out`'s length.
+ */
+export function evbuffer_remove(buf: evbuffer, data_out: Uint8Array, datlen: number): number {
+  const fn = "evbuffer_remove";
+  live(fn, buf);
+  outArg(fn, data_out, datlen);
+  let n = copyout(buf, null, data_out, datlen);
+  if (n > 0 && evbuffer_drain_(buf, n) < 0) n = -1;
+  return n;
+}
+
+/**
+ * `ev_ssize_t evbuffer_copyout(struct evbuffer *buf, void *data_out, size_t datlen)`
+ *
+ * Copies the first `datlen` bytes (at most the buffer's length) into `data_out`, leaving them in
+ * the buffer. Returns the number of bytes copied, or -1 when the front is frozen and there is
+ * something to copy.
+ */
+export function evbuffer_copyout(buf: evbuffer, data_out: Uint8Array, datlen: number): number {
+  const fn = "evbuffer_copyout";
+  live(fn, buf);
+  outArg(fn, data_out, datlen);
+  return copyout(buf, null, data_out, datlen);
+}
+
+/**
+ * `ev_ssize_t evbuffer_copyout_from(struct evbuffer *buf, const struct evbuffer_ptr *pos,
+ * void *data_out, size_t datlen)`
+ *
+ * {@link evbuffer_copyout} starting at `pos` (null: the start): copies at most what lies after
+ * `pos`. Returns the number of bytes copied, or -1 when the front is frozen.
+ * Differs from C: a `pos` that is not a position in this buffer throws.
+ */
+export function evbuffer_copyout_from(buf: evbuffer, pos: evbuffer_ptr | null, data_out: Uint8Array, datlen: number): number {
+  const fn = "evbuffer_copyout_from";
+  live(fn, buf);
+  outArg(fn, data_out, datlen);
+  if (pos !== null) {
+    ptrArg(fn, buf, pos);
+    if (pos.pos < 0) throw new RangeError(`${fn}: pos is not a position in the buffer (pos ${pos.pos})`);
+  }
+  return copyout(buf, pos, data_out, datlen);
+}
+
+function copyout(buf: evbuffer, pos: evbuffer_ptr | null, data_out: Uint8Array, datlen: number): number {
+  let chain: evbuffer_chain | null;
+  let pos_in_chain: number;
+  if (pos !== null) {
+    if (datlen > EV_SSIZE_MAX - pos.pos) return -1;
+    chain = pos.internal_.chain;
+    pos_in_chain = pos.internal_.pos_in_chain;
+    if (datlen + pos.pos > buf.total_len) datlen = buf.total_len - pos.pos;
+  } else {
+    chain = buf.first;
+    pos_in_chain = 0;
+    if (datlen > buf.total_len) datlen = buf.total_len;
+  }
+  if (datlen === 0) return 0;
+  if (buf.freeze_start) return -1;
+  const nread = datlen;
+  for (let c = chain, left = datlen + pos_in_chain; c !== null && left > 0; c = c.next) {
+    memOf("evbuffer_copyout", c);
+    left -= c.off;
+  }
+  let at = 0;
+  while (datlen && datlen >= chain!.off - pos_in_chain) {
+    const copylen = chain!.off - pos_in_chain;
+    copyBytes(data_out, at, chain!.buffer!, chain!.misalign + pos_in_chain, copylen);
+    at += copylen;
+    datlen -= copylen;
+    chain = chain!.next;
+    pos_in_chain = 0;
+  }
+  if (datlen) copyBytes(data_out, at, chain!.buffer!, chain!.misalign + pos_in_chain, datlen);
+  return nread;
+}
+
+/**
+ * `int evbuffer_remove_buffer(struct evbuffer *src, struct evbuffer *dst, size_t datlen)`
+ *
+ * Moves the first `datlen` bytes of `src` (at most all) to the end of `dst`: whole chains move
+ * without copying, only a chain that is split has its first part copied. `dst`'s callbacks run,
+ * then `src`'s.
+ *
+ * @returns the number of bytes moved, or -1 when `dst`'s end or `src`'s front is frozen.
+ */
+export function evbuffer_remove_buffer(src: evbuffer, dst: evbuffer, datlen: number): number {
+  const fn = "evbuffer_remove_buffer";
+  bufArg(fn, "src", src);
+  bufArg(fn, "dst", dst);
+  datlen = sizeArg(fn, "datlen", datlen);
+  let chain = src.first;
+  let previous = chain;
+  if (datlen === 0 || dst === src) return 0;
+  if (dst.freeze_end || src.freeze_start) return -1;
+  if (datlen >= src.total_len) {
+    datlen = src.total_len;
+    evbuffer_add_buffer_(dst, src);
+    return datlen;
+  }
+  // The chain that is split must be memory (it is copied).
+  let left = datlen;
+  for (let c = chain!; ; c = c.next!) {
+    if (c.off > left) {
+      memOf(fn, c);
+      break;
+    }
+    left -= c.off;
+  }
+  let nread = 0;
+  while (chain!.off <= datlen) {
+    nread += chain!.off;
+    datlen -= chain!.off;
+    previous = chain;
+    if (src.lwd === chain) src.lwd = null;
+    chain = chain!.next;
+  }
+  if (chain !== src.first) {
+    // Whole chains move.
+    const chp = evbuffer_free_trailing_empty_chains(dst);
+    if (dst.first === null) dst.first = src.first;
+    else assign(dst, chp, src.first);
+    dst.last = previous;
+    previous!.next = null;
+    src.first = chain;
+    advance_last_with_data(dst);
+    dst.total_len += nread;
+    dst.n_add_for_cb += nread;
+  }
+  // The rest comes out of the next chain.
+  const c = chain!;
+  evbuffer_add_(dst, c.buffer!, c.misalign, datlen);
+  c.misalign += datlen;
+  c.off -= datlen;
+  nread += datlen;
+  src.total_len -= nread;
+  src.n_del_for_cb += nread;
+  if (nread) {
+    evbuffer_invoke_callbacks_(dst);
+    evbuffer_invoke_callbacks_(src);
+  }
+  return nread;
+}
+
+/**
+ * `unsigned char *evbuffer_pullup(struct evbuffer *buf, ev_ssize_t size)`
+ *
+ * Makes the first `size` bytes (-1: all) contiguous, copying them into one chain if they are not,
+ * and returns a view of them: valid until the buffer next changes, as in C.
+ *
+ * @returns a view of `size` bytes of the buffer's memory, or null when `size` is 0 or more than
+ *   the buffer holds, or memory cannot be had.
+ */
+export function evbuffer_pullup(buf: evbuffer, size: number): Uint8Array | null {
+  const fn = "evbuffer_pullup";
+  live(fn, buf);
+  size = ssizeArg(fn, "size", size);
+  let chain = buf.first;
+  if (size < 0) size = buf.total_len;
+  if (size === 0 || size > buf.total_len) return null;
+  const first = chain!;
+  if (first.off >= size) return memOf(fn, first).subarray(first.misalign, first.misalign + size);
+  for (let c: evbuffer_chain | null = first, left = size; c !== null && left > 0; c = c.next) {
+    if (c.off) memOf(fn, c);
+    left -= c.off;
+  }
+  const want = size;
+  let tmp: evbuffer_chain;
+  let mem: Buffer;
+  let at: number;
+  if (first.buffer_len - first.misalign >= size) {
+    // The first chain has room for it all.
+    const old_off = first.off;
+    mem = first.buffer!;
+    at = first.misalign + first.off;
+    tmp = first;
+    tmp.off = size;
+    size -= old_off;
+    chain = first.next;
+  } else {
+    const fresh = evbuffer_chain_new(size);
+    if (fresh === null) return null;
+    tmp = fresh;
+    mem = tmp.buffer!;
+    at = 0;
+    tmp.off = size;
+    buf.first = tmp;
+  }
+  const last_with_data = deref(buf, buf.lwd);
+  let removed_last_with_data = false;
+  let removed_last_with_datap = false;
+  while (chain !== null && size >= chain.off) {
+    const next: evbuffer_chain | null = chain.next;
+    copyBytes(mem, at, chain.buffer!, chain.misalign, chain.off);
+    size -= chain.off;
+    at += chain.off;
+    if (chain === last_with_data) removed_last_with_data = true;
+    if (buf.lwd === chain) removed_last_with_datap = true;
+    evbuffer_chain_free(chain);
+    chain = next;
+  }
+  if (chain !== null) {
+    copyBytes(mem, at, chain.buffer!, chain.misalign, size);
+    chain.misalign += size;
+    chain.off -= size;
+  } else {
+    buf.last = tmp;
+  }
+  tmp.next = chain;
+  if (removed_last_with_data) {
+    buf.lwd = null;
+  } else if (removed_last_with_datap) {
+    const f = buf.first!;
+    buf.lwd = f.next !== null && f.next.off ? f : null;
+  }
+  if (pendingReleases.length) runReleases();
+  return tmp.buffer!.subarray(tmp.misalign, tmp.misalign + want);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pointers, search, lines
+
+function PTR_NOT_FOUND(ptr: evbuffer_ptr): void {
+  ptr.pos = -1;
+  ptr.internal_.chain = null;
+  ptr.internal_.pos_in_chain = 0;
+}
+
+function ptrCopy(dst: evbuffer_ptr, src: evbuffer_ptr): void {
+  dst.pos = src.pos;
+  dst.internal_.chain = src.internal_.chain;
+  dst.internal_.pos_in_chain = src.internal_.pos_in_chain;
+  dst.internal_.buffer = src.internal_.buffer;
+}
+
+function ptrStart(buf: evbuffer): evbuffer_ptr {
+  const p = new evbuffer_ptr();
+  p.internal_.chain = buf.first;
+  p.internal_.buffer = buf;
+  return p;
+}
+
+/**
+ * `int evbuffer_ptr_set(struct evbuffer *buffer, struct evbuffer_ptr *ptr, size_t position,
+ * enum evbuffer_ptr_how how)`
+ *
+ * Sets `ptr` to `position` (`EVBUFFER_PTR_SET`) or moves it forward by `position`
+ * (`EVBUFFER_PTR_ADD`). The position just past the last byte is valid.
+ *
+ * @returns 0, or -1 when the position lies beyond the buffer (then `ptr.pos` is -1) or `ptr`
+ *   is not set (ADD on a pointer whose pos is -1).
+ */
+export function evbuffer_ptr_set(buffer: evbuffer, ptr: evbuffer_ptr, position: number, how: evbuffer_ptr_how): number {
+  const fn = "evbuffer_ptr_set";
+  live(fn, buffer);
+  if (!(ptr instanceof evbuffer_ptr)) throw new TypeError(`${fn}: not an evbuffer_ptr`);
+  position = sizeArg(fn, "position", position);
+  if (how === EVBUFFER_PTR_ADD) ptrArg(fn, buffer, ptr);
+  return evbuffer_ptr_set_(buffer, ptr, position, how);
+}
+
+function evbuffer_ptr_set_(buf: evbuffer, pos: evbuffer_ptr, position: number, how: number): number {
+  let left = position;
+  let chain: evbuffer_chain | null = null;
+  if (how === EVBUFFER_PTR_SET) {
+    chain = buf.first;
+    pos.pos = position;
+    position = 0;
+  } else if (how === EVBUFFER_PTR_ADD) {
+    if (pos.pos < 0 || EV_SIZE_MAX - position < pos.pos) return -1;
+    chain = pos.internal_.chain;
+    pos.pos += position;
+    position = pos.internal_.pos_in_chain;
+  }
+  while (chain !== null && position + left >= chain.off) {
+    left -= chain.off - position;
+    chain = chain.next;
+    position = 0;
+  }
+  pos.internal_.buffer = buf;
+  if (chain !== null) {
+    pos.internal_.chain = chain;
+    pos.internal_.pos_in_chain = position + left;
+  } else if (left === 0) {
+    pos.internal_.chain = null;
+    pos.internal_.pos_in_chain = 0;
+  } else {
+    PTR_NOT_FOUND(pos);
+    return -1;
+  }
+  return 0;
+}
+
+function evbuffer_ptr_subtract(buf: evbuffer, pos: evbuffer_ptr, howfar: number): number {
+  if (pos.pos < 0) return -1;
+  if (howfar > pos.pos) return -1;
+  if (pos.internal_.chain !== null && howfar <= pos.internal_.pos_in_chain) {
+    pos.internal_.pos_in_chain -= howfar;
+    pos.pos -= howfar;
+    return 0;
+  }
+  return evbuffer_ptr_set_(buf, pos, pos.pos - howfar, EVBUFFER_PTR_SET);
+}
+
+/** memcmp of the buffer at `pos` with what[0..len): 0 when equal. */
+function evbuffer_ptr_memcmp(fn: string, buf: evbuffer, pos: evbuffer_ptr, what: Uint8Array, len: number): number {
+  if (pos.pos < 0 || EV_SIZE_MAX - len < pos.pos || pos.pos + len > buf.total_len) return -1;
+  let chain = pos.internal_.chain;
+  let position = pos.internal_.pos_in_chain;
+  let w = 0;
+  while (len && chain !== null) {
+    const n = len + position > chain.off ? chain.off - position : len;
+    const mem = memOf(fn, chain);
+    const base = chain.misalign + position;
+    for (let i = 0; i < n; i++) {
+      const d = mem[base + i]! - what[w + i]!;
+      if (d) return d;
+    }
+    w += n;
+    len -= n;
+    position = 0;
+    chain = chain.next;
+  }
+  return 0;
+}
+
+/**
+ * `struct evbuffer_ptr evbuffer_search(struct evbuffer *buffer, const char *what, size_t len,
+ * const struct evbuffer_ptr *start)`
+ *
+ * Finds the first `len` bytes of `what` in the buffer, from `start` (null: the beginning)
+ * inclusive. Returns a new pointer to the match; `.pos` is -1 when there is none. A `len` of 0
+ * matches at `start`.
+ */
+export function evbuffer_search(buffer: evbuffer, what: Uint8Array | string, len: number, start: evbuffer_ptr | null): evbuffer_ptr {
+  return search("evbuffer_search", buffer, what, len, start, null);
+}
+
+/**
+ * `struct evbuffer_ptr evbuffer_search_range(struct evbuffer *buffer, const char *what,
+ * size_t len, const struct evbuffer_ptr *start, const struct evbuffer_ptr *end)`
+ *
+ * {@link evbuffer_search}, where a match counts only if it ends at or before `end` (null: the
+ * end of the buffer).
+ */
+export function evbuffer_search_range(buffer: evbuffer, what: Uint8Array | string, len: number,
+  start: evbuffer_ptr | null, end: evbuffer_ptr | null): evbuffer_ptr {
+  return search("evbuffer_search_range", buffer, what, len, start, end);
+}
+
+function search(fn: string, buffer: evbuffer, what: Uint8Array | string, len: number,
+  start: evbuffer_ptr | null, end: evbuffer_ptr | null): evbuffer_ptr {
+  live(fn, buffer);
+  const w = bytesArg(fn, what, len, "len");
+  if (start !== null) ptrArg(fn, buffer, start);
+  if (end !== null) ptrArg(fn, buffer, end);
+  return evbuffer_search_range_(fn, buffer, w, len, start, end);
+}
+
+function evbuffer_search_range_(fn: string, buffer: evbuffer, what: Uint8Array, len: number,
+  start: evbuffer_ptr | null, end: evbuffer_ptr | null): evbuffer_ptr {
+  let pos: evbuffer_ptr;
+  let chain: evbuffer_chain | null;
+  if (start !== null) {
+    pos = new evbuffer_ptr();
+    ptrCopy(pos, start);
+    chain = pos.internal_.chain;
+  } else {
+    pos = ptrStart(buffer);
+    chain = pos.internal_.chain;
+  }
+  pos.internal_.buffer = buffer;
+  const last_chain = end !== null ? end.internal_.chain : null;
+  if (!len) return pos;
+  const first = what[0]!;
+  while (chain !== null) {
+    const from = chain.misalign + pos.internal_.pos_in_chain;
+    const stop = chain.misalign + chain.off;
+    const p = from < stop ? memchr(memOf(fn, chain), first, from, stop) : -1;
+    if (p >= 0) {
+      pos.pos += p - from;
+      pos.internal_.pos_in_chain += p - from;
+      if (!evbuffer_ptr_memcmp(fn, buffer, pos, what, len)) {
+        if (end !== null && pos.pos + len > end.pos) break;
+        return pos;
+      }
+      ++pos.pos;
+      ++pos.internal_.pos_in_chain;
+      if (pos.internal_.pos_in_chain === chain.off) {
+        chain = pos.internal_.chain = chain.next;
+        pos.internal_.pos_in_chain = 0;
+      }
+    } else {
+      if (chain === last_chain) break;
+      pos.pos += chain.off - pos.internal_.pos_in_chain;
+      chain = pos.internal_.chain = chain.next;
+      pos.internal_.pos_in_chain = 0;
+    }
+  }
+  PTR_NOT_FOUND(pos);
+  return pos;
+}
+
+/** memchr: the index of `byte` in mem[from, stop), or -1. */
+function memchr(mem: Uint8Array, byte: number, from: number, stop: number): number {
+  // indexOf runs to the end of the memory: past a long stretch of free space, search a view.
+  const at = mem.length - stop > 4096 && mem.length - stop > stop - from
+    ? mem.subarray(from, stop).indexOf(byte) + from
+    : mem.indexOf(byte, from);
+  return at >= from && at < stop ? at : -1;
+}
+
+/** Move `it` to the next `chr` byte; its position, or -1. */
+function evbuffer_strchr(fn: string, it: evbuffer_ptr, chr: number): number {
+  let chain = it.internal_.chain;
+  let i = it.internal_.pos_in_chain;
+  while (chain !== null) {
+    const base = chain.misalign;
+    const stop = base + chain.off;
+    const at = base + i < stop ? memchr(memOf(fn, chain), chr, base + i, stop) : -1;
+    if (at >= 0) {
+      it.internal_.chain = chain;
+      it.internal_.pos_in_chain = at - base;
+      it.pos += at - base - i;
+      return it.pos;
+    }
+    it.pos += chain.off - i;
+    i = 0;
+    chain = chain.next;
+  }
+  return -1;
+}
+
+/** Move `it` to the next CR or LF; its position, or -1. */
+function evbuffer_find_eol_char(fn: string, it: evbuffer_ptr): number {
+  let chain = it.internal_.chain;
+  let i = it.internal_.pos_in_chain;
+  while (chain !== null) {
+    const mem = memOf(fn, chain);
+    const base = chain.misalign;
+    const stop = base + chain.off;
+    for (let at = base + i; at < stop; at++) {
+      const c = mem[at]!;
+      if (c === 0x0a || c === 0x0d) {
+        it.internal_.chain = chain;
+        it.internal_.pos_in_chain = at - base;
+        it.pos += at - base - i;
+        return it.pos;
+      }
+    }
+    it.pos += chain.off - i;
+    i = 0;
+    chain = chain.next;
+  }
+  return -1;
+}
+
+/** Count the CR and LF bytes at `ptr`, moving it past them. */
+function evbuffer_strspn_crlf(fn: string, ptr: evbuffer_ptr): number {
+  let count = 0;
+  let chain = ptr.internal_.chain;
+  let i = ptr.internal_.pos_in_chain;
+  if (chain === null) return 0;
+  for (;;) {
+    const mem = chain.off ? memOf(fn, chain) : EMPTY;
+    for (; i < chain.off; ++i) {
+      const c = mem[chain.misalign + i]!;
+      if (c !== 0x0d && c !== 0x0a) {
+        ptr.internal_.chain = chain;
+        ptr.internal_.pos_in_chain = i;
+        ptr.pos += count;
+        return count;
+      }
+      ++count;
+    }
+    i = 0;
+    if (chain.next === null) {
+      ptr.internal_.chain = chain;
+      ptr.internal_.pos_in_chain = i;
+      ptr.pos += count;
+      return count;
+    }
+    chain = chain.next;
+  }
+}
+
+function evbuffer_getchr(fn: string, it: evbuffer_ptr): number {
+  const chain = it.internal_.chain;
+  if (chain === null) return -1;
+  return memOf(fn, chain)[chain.misalign + it.internal_.pos_in_chain]!;
+}
+
+/** A box for a single out-parameter (`size_t *n_read_out`, `size_t *eol_len_out`). */
+export interface evbuffer_size_out {
+  /** Set by the call. */
+  value: number;
+}
+
+/**
+ * `struct evbuffer_ptr evbuffer_search_eol(struct evbuffer *buffer, struct evbuffer_ptr *start,
+ * size_t *eol_len_out, enum evbuffer_eol_style eol_style)`
+ *
+ * Finds the next end of line of the given style, from `start` (null: the beginning), without
+ * removing anything. Returns a new pointer to it (`.pos` -1 when there is none) and sets
+ * `eol_len_out.value` (if given) to the length of the end-of-line mark (0 when none).
+ */
+export function evbuffer_search_eol(buffer: evbuffer, start: evbuffer_ptr | null, eol_len_out: evbuffer_size_out | null,
+  eol_style: evbuffer_eol_style): evbuffer_ptr {
+  const fn = "evbuffer_search_eol";
+  live(fn, buffer);
+  if (start !== null) ptrArg(fn, buffer, start);
+  return evbuffer_search_eol_(fn, buffer, start, eol_len_out, eol_style);
+}
+
+let extraDrain = 0;
+
+function evbuffer_search_eol_(fn: string, buffer: evbuffer, start: evbuffer_ptr | null, eol_len_out: evbuffer_size_out | null,
+  eol_style: number): evbuffer_ptr {
+  const it = new evbuffer_ptr();
+  it.internal_.buffer = buffer;
+  let extra_drain = 0;
+  let ok = false;
+  if (start !== null && start.internal_.chain === null) {
+    PTR_NOT_FOUND(it);
+    extraDrain = 0;
+    if (eol_len_out) eol_len_out.value = 0;
+    return it;
+  }
+  if (start !== null) ptrCopy(it, start);
+  else it.internal_.chain = buffer.first;
+  found: switch (eol_style) {
+    case EVBUFFER_EOL_ANY: {
+      if (evbuffer_find_eol_char(fn, it) < 0) break;
+      const it2 = new evbuffer_ptr();
+      ptrCopy(it2, it);
+      extra_drain = evbuffer_strspn_crlf(fn, it2);
+      ok = true;
+      break;
+    }
+    case EVBUFFER_EOL_CRLF_STRICT: {
+      const r = evbuffer_search_range_(fn, buffer, CRLF, 2, it, null);
+      if (r.pos < 0) break;
+      ptrCopy(it, r);
+      extra_drain = 2;
+      ok = true;
+      break;
+    }
+    case EVBUFFER_EOL_CRLF: {
+      const start_pos = it.pos;
+      if (evbuffer_strchr(fn, it, 0x0a) < 0) break;
+      extra_drain = 1;
+      ok = true;
+      if (it.pos === start_pos) break; // a LF at the start is not preceded by anything
+      const it2 = new evbuffer_ptr();
+      ptrCopy(it2, it);
+      if (evbuffer_ptr_subtract(buffer, it2, 1) < 0) break found;
+      if (evbuffer_getchr(fn, it2) === 0x0d) {
+        ptrCopy(it, it2);
+        extra_drain = 2;
+      }
+      break;
+    }
+    case EVBUFFER_EOL_LF:
+      if (evbuffer_strchr(fn, it, 0x0a) < 0) break;
+      extra_drain = 1;
+      ok = true;
+      break;
+    case EVBUFFER_EOL_NUL:
+      if (evbuffer_strchr(fn, it, 0x00) < 0) break;
+      extra_drain = 1;
+      ok = true;
+      break;
+    default:
+      break;
+  }
+  if (!ok) PTR_NOT_FOUND(it);
+  extraDrain = extra_drain;
+  if (eol_len_out) eol_len_out.value = extra_drain;
+  return it;
+}
+const CRLF = Buffer.from("\r\n", "latin1");
+
+/**
+ * `char *evbuffer_readln(struct evbuffer *buffer, size_t *n_read_out, enum evbuffer_eol_style eol_style)`
+ *
+ * Removes the first complete line, as ended by `eol_style`, and its end-of-line mark. A partial
+ * line at the end is never returned.
+ *
+ * @param n_read_out if given, `.value` gets the line's length in bytes (0 when there is none).
+ * @returns the line without its end-of-line mark, decoded as UTF-8 (invalid bytes become
+ *   U+FFFD, embedded NULs are kept), or null when there is no complete line, the front is
+ *   frozen, or the style is not one of the `EVBUFFER_EOL_*` values.
+ */
+export function evbuffer_readln(buffer: evbuffer, n_read_out: evbuffer_size_out | null, eol_style: evbuffer_eol_style): string | null {
+  const fn = "evbuffer_readln";
+  live(fn, buffer);
+  let result: string | null = null;
+  let n_to_copy = 0;
+  if (!buffer.freeze_start) {
+    const it = evbuffer_search_eol_(fn, buffer, null, null, eol_style);
+    if (it.pos >= 0) {
+      n_to_copy = it.pos;
+      const extra_drain = extraDrain;
+      result = lineText(buffer, n_to_copy);
+      if (n_to_copy > 0) evbuffer_drain_(buffer, n_to_copy);
+      evbuffer_drain_(buffer, extra_drain);
+    }
+  }
+  if (n_read_out) n_read_out.value = result !== null ? n_to_copy : 0;
+  return result;
+}
+
+/** The first n bytes as UTF-8 text, decoded from chain memory (gathered first if they span chains). */
+function lineText(buf: evbuffer, n: number): string {
+  if (n === 0) return "";
+  const first = buf.first!;
+  if (first.off >= n) return first.buffer!.toString("utf8", first.misalign, first.misalign + n);
+  if (scratch.length < n) scratch = Buffer.allocUnsafe(Math.max(n, scratch.length * 2));
+  copyout(buf, null, scratch, n);
+  return scratch.toString("utf8", 0, n);
+}
+
+/**
+ * `int evbuffer_peek(struct evbuffer *buffer, ev_ssize_t len, struct evbuffer_ptr *start_at,
+ * struct evbuffer_iovec *vec_out, int n_vec)`
+ *
+ * Describes the buffer's memory without copying: fills up to `n_vec` extents of `vec_out` with
+ * views of the chains that hold the first `len` bytes (-1: all) from `start_at` (null: the
+ * start). One extent per chain; the last may cover more than `len`.
+ *
+ * @returns the number of extents needed, which may exceed `n_vec` (0 at the end of the buffer).
+ */
+export function evbuffer_peek(buffer: evbuffer, len: number, start_at: evbuffer_ptr | null,
+  vec_out: evbuffer_iovec[] | null, n_vec: number): number {
+  const fn = "evbuffer_peek";
+  live(fn, buffer);
+  len = ssizeArg(fn, "len", len);
+  vecArg(fn, vec_out, n_vec);
+  if (start_at !== null) {
+    ptrArg(fn, buffer, start_at);
+    if (start_at.internal_.chain === null) return 0;
+  }
+  let chain: evbuffer_chain | null;
+  let idx = 0;
+  let len_so_far = 0;
+  if (start_at !== null) {
+    chain = start_at.internal_.chain!;
+    len_so_far = chain.off - start_at.internal_.pos_in_chain;
+    idx = 1;
+    if (n_vec > 0) setExtent(vec_out![0]!, chain, start_at.internal_.pos_in_chain);
+    chain = chain.next;
+  } else {
+    chain = buffer.first;
+  }
+  if (n_vec === 0 && len < 0) {
+    len = buffer.total_len;
+    if (start_at !== null) len -= start_at.pos;
+  }
+  while (chain !== null) {
+    if (len >= 0 && len_so_far >= len) break;
+    if (idx < n_vec) setExtent(vec_out![idx]!, chain, 0);
+    else if (len < 0) break;
+    ++idx;
+    len_so_far += chain.off;
+    chain = chain.next;
+  }
+  return idx;
+}
+
+function setExtent(v: evbuffer_iovec, chain: evbuffer_chain, from: number): void {
+  const mem = chain.buffer;
+  v.iov_base = mem === null ? null : mem.subarray(chain.misalign + from, chain.misalign + chain.off);
+  v.iov_len = chain.off - from;
+}
+
+// ---------------------------------------------------------------------------------------------
+// File segments in buffers
+
+/**
+ * `int evbuffer_add_file_segment(struct evbuffer *buf, struct evbuffer_file_segment *seg,
+ * ev_off_t offset, ev_off_t length)`
+ *
+ * Appends `length` bytes (-1: the rest) of the segment from `offset` within it, without copying:
+ * the chain refers to the segment, which it keeps alive. With `EVBUFFER_FLAG_DRAINS_TO_FD` set on
+ * the buffer and a segment that can use sendfile, the bytes stay in the file and
+ * `evbuffer_write` sends them with sendfile(2); otherwise the segment is read into memory (once).
+ *
+ * @returns 0, or -1 (end frozen, range outside the segment, file unreadable). As in libevent,
+ *   a failure other than an unreadable file also drops one reference to `seg`.
+ */
+export function evbuffer_add_file_segment(buf: evbuffer, seg: evbuffer_file_segment, offset: number, length: number): number {
+  const fn = "evbuffer_add_file_segment";
+  live(fn, buf);
+  evbuffer_file_segment_check_(fn, seg);
+  if (ssizeArg(fn, "offset", offset) < 0) throw new RangeError(`${fn}: offset ${offset} is negative`);
+  ssizeArg(fn, "length", length);
+  let can_use_sendfile = false;
+  if (buf.flags & EVBUFFER_FLAG_DRAINS_TO_FD) {
+    can_use_sendfile = true;
+  } else if (!seg.contents && evbuffer_file_segment_materialize_(seg) < 0) {
+    return -1;
+  }
+  if (!buf.freeze_end) {
+    if (length < 0 && offset <= seg.length) length = seg.length - offset;
+    if (length >= 0 && offset + length <= seg.length) {
+      let chain: evbuffer_chain;
+      if (can_use_sendfile && seg.can_sendfile) {
+        chain = evbuffer_chain_new_external(null, seg.file_offset + offset + length,
+          EVBUFFER_IMMUTABLE | EVBUFFER_FILESEGMENT | EVBUFFER_SENDFILE);
+        chain.misalign = seg.file_offset + offset;
+      } else {
+        chain = evbuffer_chain_new_external(seg.contents!.subarray(offset, offset + length), length,
+          EVBUFFER_IMMUTABLE | EVBUFFER_FILESEGMENT);
+      }
+      chain.off = length;
+      ++seg.refcnt;
+      chain.info = seg;
+      buf.n_add_for_cb += length;
+      evbuffer_chain_insert(buf, chain);
+      evbuffer_invoke_callbacks_(buf);
+      return 0;
+    }
+  }
+  if (pendingReleases.length) runReleases();
+  evbuffer_file_segment_decref_(seg);
+  return -1;
+}
+
+/**
+ * `int evbuffer_add_file(struct evbuffer *outbuf, int fd, ev_off_t offset, ev_off_t length)`
+ *
+ * Appends `length` bytes (-1: to the end) of the file `fd` from `offset`, as a file segment that
+ * owns `fd`: it is closed once the data has been drained or the buffer freed, and also when
+ * adding fails after the segment was made (as in libevent).
+ *
+ * @returns 0, or -1 (see {@link evbuffer_add_file_segment}).
+ */
+export function evbuffer_add_file(outbuf: evbuffer, fd: number, offset: number, length: number): number {
+  live("evbuffer_add_file", outbuf);
+  const seg = evbuffer_file_segment_new(fd, offset, length, EVBUF_FS_CLOSE_ON_FREE);
+  if (seg === null) return -1;
+  const r = evbuffer_add_file_segment(outbuf, seg, 0, length);
+  if (r === 0) evbuffer_file_segment_decref_(seg);
+  return r;
+}
+
+// ---------------------------------------------------------------------------------------------
+// File descriptors
+
+/**
+ * `int evbuffer_read(struct evbuffer *buffer, evutil_socket_t fd, int howmuch)`
+ *
+ * One readv(2) from `fd` straight into the buffer's free space: at most `howmuch` bytes (-1: no
+ * limit of the caller's), never more than FIONREAD reports nor 4096 (EVBUFFER_MAX_READ), over
+ * up to four chains, as libevent does.
+ *
+ * @returns the bytes read, 0 at end of file, or -1 with errno set (EAGAIN when nothing is
+ *   there), or -1 when the end is frozen.
+ */
+export function evbuffer_read(buffer: evbuffer, fd: number, howmuch: number): number {
+  const fn = "evbuffer_read";
+  live(fn, buffer);
+  howmuch = ssizeArg(fn, "howmuch", howmuch);
+  if (buffer.freeze_end) return -1;
+  let n = native.fionread(fd);
+  if (n <= 0 || n > EVBUFFER_MAX_READ) n = EVBUFFER_MAX_READ;
+  if (howmuch < 0 || howmuch > n) howmuch = n;
+  if (evbuffer_expand_fast_(buffer, howmuch, NUM_READ_IOVEC) === -1) {
+    if (pendingReleases.length) runReleases();
+    return -1;
+  }
+  const nvecs = evbuffer_read_setup_vecs_(buffer, howmuch, NUM_READ_IOVEC, true);
+  const firstp = setupFirst;
+  n = readIntoSetup(fd, nvecs);
+  clearSetup(nvecs);
+  if (pendingReleases.length) runReleases();
+  if (n < 0) return fail(n);
+  if (n === 0) return 0;
+  let remaining = n;
+  let chainp = firstp;
+  for (let i = 0; i < nvecs; ++i) {
+    const chain = deref(buffer, chainp)!;
+    const space = CHAIN_SPACE_LEN(chain);
+    if (space < remaining) {
+      chain.off += space;
+      remaining -= space;
+    } else {
+      chain.off += remaining;
+      buffer.lwd = chainp;
+      break;
+    }
+    chainp = chain;
+  }
+  buffer.total_len += n;
+  buffer.n_add_for_cb += n;
+  evbuffer_invoke_callbacks_(buffer);
+  return n;
+}
+
+/**
+ * readv into the extents set up. The addon's readv takes two extents; libevent may use up to
+ * four (NUM_READ_IOVEC), so when there are more and the first two were filled, the rest is read
+ * with a second call (it gets what the first would have).
+ */
+function readIntoSetup(fd: number, nvecs: number): number {
+  if (nvecs === 0) return native.read(fd, EMPTY, 0, 0);
+  const c0 = setupChains[0]!;
+  const at0 = c0.misalign + c0.off;
+  if (nvecs === 1) return native.readv(fd, c0.buffer!, at0, setupLens[0]!, null, 0, 0);
+  const c1 = setupChains[1]!;
+  const r = native.readv(fd, c0.buffer!, at0, setupLens[0]!, c1.buffer!, c1.misalign + c1.off, setupLens[1]!);
+  if (nvecs === 2 || r < setupLens[0]! + setupLens[1]!) return r;
+  const c2 = setupChains[2]!;
+  const c3 = nvecs > 3 ? setupChains[3]! : null;
+  const r2 = native.readv(fd, c2.buffer!, c2.misalign + c2.off, setupLens[2]!,
+    c3 !== null ? c3.buffer! : null, c3 !== null ? c3.misalign + c3.off : 0, c3 !== null ? setupLens[3]! : 0);
+  return r2 > 0 ? r + r2 : r;
+}
+
+const writeBufs: Uint8Array[] = new Array<Uint8Array>(NUM_WRITE_IOVEC).fill(EMPTY);
+const writeOffLen = new Int32Array(NUM_WRITE_IOVEC * 2);
+
+function evbuffer_write_iovec(buffer: evbuffer, fd: number, howmuch: number): number {
+  let chain = buffer.first;
+  let i = 0;
+  while (chain !== null && i < NUM_WRITE_IOVEC && howmuch) {
+    if (chain.flags & EVBUFFER_SENDFILE) break; // file data cannot go through writev
+    writeBufs[i] = chain.buffer!;
+    writeOffLen[2 * i] = chain.misalign;
+    if (howmuch >= chain.off) {
+      writeOffLen[2 * i + 1] = chain.off;
+      i++;
+      howmuch -= chain.off;
+    } else {
+      writeOffLen[2 * i + 1] = howmuch;
+      i++;
+      break;
+    }
+    chain = chain.next;
+  }
+  if (!i) return 0;
+  const n = native.writev(fd, writeBufs, writeOffLen, i);
+  for (let k = 0; k < i; k++) writeBufs[k] = EMPTY;
+  return n < 0 ? fail(n) : n;
+}
+
+function evbuffer_write_sendfile(buffer: evbuffer, dest_fd: number): number {
+  const chain = buffer.first!;
+  const seg = chain.info as evbuffer_file_segment;
+  const res = native.sendfile(dest_fd, seg.fd, chain.misalign, chain.off);
+  if (res === -EAGAIN || res === -EINTR) {
+    set_errno(-res);
+    return 0;
+  }
+  return res < 0 ? fail(res) : res;
+}
+
+/**
+ * `int evbuffer_write_atmost(struct evbuffer *buffer, evutil_socket_t fd, ev_ssize_t howmuch)`
+ *
+ * Writes at most `howmuch` bytes (-1: all) from the front of the buffer to `fd` with one
+ * writev(2) over up to 128 chains, or one sendfile(2) when the first chain is a file segment
+ * for sendfile (then the whole chain is offered, whatever `howmuch`, as in libevent), and drains
+ * what was written.
+ *
+ * @returns the bytes written, or -1 with errno set; -1 also when the front is frozen or the
+ *   buffer is empty (as libevent). sendfile's EAGAIN gives 0.
+ */
+export function evbuffer_write_atmost(buffer: evbuffer, fd: number, howmuch: number): number {
+  const fn = "evbuffer_write_atmost";
+  live(fn, buffer);
+  return evbuffer_write_atmost_(buffer, fd, ssizeArg(fn, "howmuch", howmuch));
+}
+
+function evbuffer_write_atmost_(buffer: evbuffer, fd: number, howmuch: number): number {
+  let n = -1;
+  if (buffer.freeze_start) return -1;
+  if (howmuch < 0 || howmuch > buffer.total_len) howmuch = buffer.total_len;
+  if (howmuch > 0) {
+    const chain = buffer.first;
+    if (chain !== null && chain.flags & EVBUFFER_SENDFILE) n = evbuffer_write_sendfile(buffer, fd);
+    else n = evbuffer_write_iovec(buffer, fd, howmuch);
+  }
+  if (n > 0) evbuffer_drain_(buffer, n);
+  return n;
+}
+
+/**
+ * `int evbuffer_write(struct evbuffer *buffer, evutil_socket_t fd)`:
+ * {@link evbuffer_write_atmost} with no limit.
+ */
+export function evbuffer_write(buffer: evbuffer, fd: number): number {
+  live("evbuffer_write", buffer);
+  return evbuffer_write_atmost_(buffer, fd, -1);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Callbacks (public)
+
+/**
+ * `struct evbuffer_cb_entry *evbuffer_add_cb(struct evbuffer *buffer, evbuffer_cb_func cb, void *cbarg)`
+ *
+ * Adds a callback, enabled, run after every change of the buffer's length (newest callbacks run
+ * first). Returns its entry, for `evbuffer_remove_cb_entry` and `evbuffer_cb_set_flags`.
+ */
+export function evbuffer_add_cb<A>(buffer: evbuffer, cb: evbuffer_cb_func<A> | null, cbarg: A): evbuffer_cb_entry {
+  live("evbuffer_add_cb", buffer);
+  if (cb !== null && typeof cb !== "function") throw new TypeError("evbuffer_add_cb: cb is not a function");
+  return addCb(buffer, cb as evbuffer_cb_func | null, cbarg);
+}
+
+function addCb(buffer: evbuffer, cb: evbuffer_cb_func | evbuffer_cb | null, cbarg: unknown): evbuffer_cb_entry {
+  const e = new evbuffer_cb_entry(buffer, cb, cbarg);
+  e.next = buffer.callbacks;
+  if (e.next !== null) e.next.prev = e;
+  buffer.callbacks = e;
+  return e;
+}
+
+function entryArg(fn: string, buffer: evbuffer, ent: evbuffer_cb_entry): void {
+  if (!(ent instanceof evbuffer_cb_entry)) throw new TypeError(`${fn}: not an evbuffer_cb_entry`);
+  if (ent.owner !== buffer) throw new TypeError(`${fn}: the callback entry is not one of this buffer's`);
+}
+
+/**
+ * `int evbuffer_remove_cb_entry(struct evbuffer *buffer, struct evbuffer_cb_entry *ent)`:
+ * removes a callback. Returns 0. Differs from C: an entry that is not (or no longer) one of the
+ * buffer's throws a TypeError.
+ */
+export function evbuffer_remove_cb_entry(buffer: evbuffer, ent: evbuffer_cb_entry): number {
+  const fn = "evbuffer_remove_cb_entry";
+  live(fn, buffer);
+  entryArg(fn, buffer, ent);
+  if (ent.prev !== null) ent.prev.next = ent.next;
+  else buffer.callbacks = ent.next;
+  if (ent.next !== null) ent.next.prev = ent.prev;
+  ent.owner = null;
+  return 0;
+}
+
+/**
+ * `int evbuffer_remove_cb(struct evbuffer *buffer, evbuffer_cb_func cb, void *cbarg)`:
+ * removes the newest callback with this function and argument. Returns 0, or -1 if there is none.
+ */
+export function evbuffer_remove_cb<A>(buffer: evbuffer, cb: evbuffer_cb_func<A> | evbuffer_cb<A> | null, cbarg: A): number {
+  live("evbuffer_remove_cb", buffer);
+  for (let ent = buffer.callbacks; ent !== null; ent = ent.next) {
+    if (ent.cb === cb && ent.cbarg === cbarg) return evbuffer_remove_cb_entry(buffer, ent);
+  }
+  return -1;
+}
+
+/**
+ * `int evbuffer_cb_set_flags(struct evbuffer *buffer, struct evbuffer_cb_entry *cb, ev_uint32_t flags)`:
+ * sets flags on a callback (`EVBUFFER_CB_ENABLED`). A disabled callback misses the changes made
+ * while it was disabled. Returns 0.
+ */
+export function evbuffer_cb_set_flags(buffer: evbuffer, cb: evbuffer_cb_entry, flags: number): number {
+  const fn = "evbuffer_cb_set_flags";
+  live(fn, buffer);
+  entryArg(fn, buffer, cb);
+  cb.flags = (cb.flags | (flags & ~EVBUFFER_CB_INTERNAL_FLAGS)) >>> 0;
+  return 0;
+}
+
+/**
+ * `int evbuffer_cb_clear_flags(struct evbuffer *buffer, struct evbuffer_cb_entry *cb, ev_uint32_t flags)`:
+ * clears flags on a callback. Returns 0.
+ */
+export function evbuffer_cb_clear_flags(buffer: evbuffer, cb: evbuffer_cb_entry, flags: number): number {
+  const fn = "evbuffer_cb_clear_flags";
+  live(fn, buffer);
+  entryArg(fn, buffer, cb);
+  cb.flags = (cb.flags & ~(flags & ~EVBUFFER_CB_INTERNAL_FLAGS)) >>> 0;
+  return 0;
+}
+
+/**
+ * @internal Set EVBUFFER_CB_NODEFER (or other internal flags) on a callback, as bufferevent.c
+ * does with `cb->flags |= EVBUFFER_CB_NODEFER`.
+ */
+export function evbuffer_cb_set_internal_flags_(cb: evbuffer_cb_entry, flags: number): void {
+  cb.flags = (cb.flags | flags) >>> 0;
+}
+
+/**
+ * `int evbuffer_setcb(struct evbuffer *buffer, evbuffer_cb cb, void *cbarg)` (buffer_compat.h,
+ * deprecated): replaces all of the buffer's callbacks by `cb`, called as
+ * `cb(buffer, old_len, new_len, cbarg)`; null removes them all. Returns 0.
+ */
+export function evbuffer_setcb<A>(buffer: evbuffer, cb: evbuffer_cb<A> | null, cbarg: A): number {
+  live("evbuffer_setcb", buffer);
+  if (cb !== null && typeof cb !== "function") throw new TypeError("evbuffer_setcb: cb is not a function");
+  if (buffer.callbacks !== null) evbuffer_remove_all_callbacks(buffer);
+  if (cb) {
+    const ent = addCb(buffer, cb as evbuffer_cb, cbarg);
+    ent.flags |= EVBUFFER_CB_OBSOLETE;
+  }
+  return 0;
+}
+
+/**
+ * `unsigned char *evbuffer_find(struct evbuffer *buffer, const unsigned char *what, size_t len)`
+ * (buffer_compat.h, deprecated): finds `what`, makes the buffer contiguous up to the end of the
+ * match, and returns a view from the match to there; null if not found.
+ */
+export function evbuffer_find(buffer: evbuffer, what: Uint8Array | string, len: number): Uint8Array | null {
+  const fn = "evbuffer_find";
+  live(fn, buffer);
+  const w = bytesArg(fn, what, len, "len");
+  const ptr = evbuffer_search_range_(fn, buffer, w, len, null, null);
+  if (ptr.pos < 0) return null;
+  const all = evbuffer_pullup(buffer, ptr.pos + len);
+  return all === null ? null : all.subarray(ptr.pos);
+}
+
+/**
+ * @internal evbuffer_get_callbacks_: the event_callback a deferred buffer runs its callbacks
+ * through (bufferevent finalization needs it). Returns 1 and sets cbs[0], 0 when callbacks are
+ * not deferred, -1 when max_cbs < 1.
+ */
+export function evbuffer_get_callbacks_(buffer: evbuffer, cbs: unknown[], max_cbs: number): number {
+  if (!buffer.deferred_cbs) return 0;
+  if (max_cbs < 1) return -1;
+  cbs[0] = buffer.deferred;
+  return 1;
+}
+
+void evbuffer_deferred_callback;
