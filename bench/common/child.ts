@@ -16,7 +16,9 @@ const live = new Set<ChildProcess>();
 const GRACE_MS = 5000;
 const TERM_MS = 2000;
 
+/** Tracks a child until it exits; one that could not be started (no pid) has nothing to stop. */
 function track(child: ChildProcess): void {
+  if (child.pid === undefined) return;
   live.add(child);
   child.once("exit", () => live.delete(child));
 }
@@ -108,7 +110,8 @@ export async function runProgram(cmd: string, args: readonly string[], timeoutMs
     timedOut = true;
     await stopChild(child);
   }
-  if (child.pid !== undefined) await Promise.race([closed, new Promise((r) => setTimeout(r, 1000))]);
+  // Its output is complete once its pipes close (a grandchild holding them open is not waited for).
+  if (child.pid !== undefined) await Promise.race([closed, new Promise((r) => setTimeout(r, 1000).unref())]);
   return { code: child.exitCode, signal: child.signalCode, stdout, stderr, timedOut };
 }
 
