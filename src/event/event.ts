@@ -752,20 +752,24 @@ export function event_priority_set(ev: event, pri: number): number {
  * event_callback_fn callback, void *arg)`: prepare a caller-owned event (`new event()`). `events`
  * is EV_READ|EV_WRITE|EV_CLOSED (I/O on fd), EV_SIGNAL (fd is the signal number), or 0 (a pure
  * timer), plus EV_PERSIST and EV_ET. `arg` equal to `event_self_cbarg()` passes the event itself.
- * The priority becomes the base's middle one. A null base means the event_init() base. Returns 0,
- * or -1 if EV_SIGNAL is combined with READ, WRITE or CLOSED. Assigning an event that is pending or
- * active throws a TypeError (C corrupts its lists).
+ * The priority becomes the base's middle one. A null base means the event_init() base. A null
+ * callback is accepted, as in C, for an event that is never meant to run it (a finalizer's
+ * placeholder). Returns 0, or -1 if EV_SIGNAL is combined with READ, WRITE or CLOSED. Assigning an
+ * event that is pending or active throws a TypeError (C corrupts its lists); an event whose
+ * finalizer has run may be assigned again, as libevent's finalizers do.
  */
 export function event_assign<A>(
   ev: event<A>, base: event_base | null, fd: evutil_socket_t, events: number,
-  callback: event_callback_fn<A>, arg: A,
+  callback: event_callback_fn<A> | null, arg: A,
 ): number {
   if (!(ev instanceof event)) throw new TypeError("event_assign: ev is not an event");
   if (base === null) base = current_base;
   if (base !== null) checkBase(base, "event_assign");
   checkFd(fd, "event_assign");
-  if (typeof callback !== "function") throw new TypeError("event_assign: callback is not a function");
-  if (ev.evcb_flags & (EVLIST_INSERTED | EVLIST_ACTIVE | EVLIST_ACTIVE_LATER | EVLIST_TIMEOUT | EVLIST_FINALIZING)) {
+  if (callback !== null && typeof callback !== "function") {
+    throw new TypeError("event_assign: callback is neither a function nor null");
+  }
+  if (ev.evcb_flags & (EVLIST_INSERTED | EVLIST_ACTIVE | EVLIST_ACTIVE_LATER | EVLIST_TIMEOUT)) {
     throw new TypeError("event_assign: the event is pending or active; event_del it first");
   }
   if ((arg as unknown) === event_self_cbarg_ptr_) arg = ev as unknown as A;
@@ -807,7 +811,7 @@ export function event_assign<A>(
  * event, or null if the arguments are invalid.
  */
 export function event_new<A>(
-  base: event_base | null, fd: evutil_socket_t, events: number, cb: event_callback_fn<A>, arg: A,
+  base: event_base | null, fd: evutil_socket_t, events: number, cb: event_callback_fn<A> | null, arg: A,
 ): event<A> | null {
   const ev = new event<A>();
   if (event_assign(ev, base, fd, events, cb, arg) < 0) return null;
@@ -1118,8 +1122,8 @@ export function event_get_events(ev: event): number {
   return ev.ev_events;
 }
 
-/** `event_callback_fn event_get_callback(const struct event *ev)`: its callback. */
-export function event_get_callback<A>(ev: event<A>): event_callback_fn<A> {
+/** `event_callback_fn event_get_callback(const struct event *ev)`: its callback (null if assigned none). */
+export function event_get_callback<A>(ev: event<A>): event_callback_fn<A> | null {
   checkEvent(ev, "event_get_callback");
   event_debug_assert_is_setup_(ev, "event_get_callback");
   return ev.evcb_cb as event_callback_fn<A>;
