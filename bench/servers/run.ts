@@ -61,7 +61,7 @@ async function loadgen(prog: string, port: number, args: readonly string[], maxS
 
 export async function run(opts: BenchOptions): Promise<void> {
   const maxSeconds = opts.quick ? 10 : 30;
-  const reps = opts.quick ? 1 : 5;
+  const reps = opts.quick ? 1 : 7;
   const conns = opts.quick ? 2000 : 20_000;
   const rt50 = opts.quick ? 20_000 : 200_000;
   const rt1 = opts.quick ? 5000 : 50_000;
@@ -152,23 +152,28 @@ function report(tests: readonly Test[], samples: Map<string, Sample[]>): void {
     for (const impl of IMPLS) {
       const xs = samples.get(`${t.name}/${impl}`);
       if (!xs) {
-        rows.push([t.name, impl, null, null, null, null, null]);
+        rows.push([t.name, impl, null, null, null, null, null, null]);
         continue;
       }
       const c = ratio(t.name, impl, "C libevent"), n = ratio(t.name, impl, "Node net");
+      const cpu = median(xs.map((x) => x.cpuPerOp));
+      const cCpu = samples.get(`${t.name}/C libevent`);
+      const cpuVsC = cCpu ? median(cCpu.map((x) => x.cpuPerOp)) / cpu : NaN;
       rows.push([
         t.name,
         impl,
         fmt(median(xs.map((x) => x.rate))),
-        fmt(median(xs.map((x) => x.cpuPerOp)), 1),
         Number.isNaN(c) ? null : `${fmt(c, 2)}x`,
         Number.isNaN(n) ? null : `${fmt(n, 2)}x`,
+        fmt(cpu, 1),
+        Number.isNaN(cpuVsC) ? null : `${fmt(cpuVsC, 2)}x`,
         xs.reduce((s, x) => s + x.failures, 0),
       ]);
     }
   }
   console.log();
-  printTable(["test", "server", "rate", "server CPU µs/op", "x C libevent", "x Node net", "errors"], rows);
+  printTable(["test", "server", "rate", "x C libevent", "x Node net", "server CPU µs/op", "C's CPU / its", "errors"], rows);
+  console.log("(rate: median; x: median of the per-rep rate ratios; C's CPU / its: C libevent's median CPU µs/op over this server's)");
 
   const measured = tests.filter((t) => samples.has(`${t.name}/libevent-ts`));
   if (measured.length === 0) return;
