@@ -14,7 +14,7 @@ import {
   EV_ET, EV_READ, EV_TIMEOUT, event, event_add, event_assign, event_base, event_base_dispatch, event_base_free,
   event_debug_unassign, event_del, event_finalize, event_free, event_new, event_pending, evtimer_assign,
 } from "libevent-ts/event2/event";
-import { timeval } from "../src/util/time.js";
+import { timeval } from "libevent-ts/event2/util";
 import { event_base_assert_ok_ } from "./helpers/assert_ok.js";
 import { eachBackend, newBase } from "./helpers/backends.js";
 import { checkFdLeaks } from "./helpers/fds.js";

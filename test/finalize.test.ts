@@ -11,7 +11,7 @@ import {
   EV_PERSIST, EV_TIMEOUT, event, event_active, event_add, event_base_dispatch, event_base_free, event_callback, event_del,
   event_finalize, event_free, event_free_finalize, event_new, evtimer_assign, evtimer_new,
 } from "libevent-ts/event2/event";
-import { timeval } from "../src/util/time.js";
+import { timeval } from "libevent-ts/event2/util";
 import { event_base_assert_ok_ } from "./helpers/assert_ok.js";
 import { eachBackend, newBase } from "./helpers/backends.js";
 import { checkFdLeaks } from "./helpers/fds.js";

@@ -30,13 +30,13 @@ import {
 } from "libevent-ts/event2/event";
 import type { event_callback_fn } from "libevent-ts/event2/event";
 import { event_active_later_, event_base_add_virtual_ } from "./helpers/internal.js";
-import { evutil_gettimeofday, evutil_timercmp, evutil_timerclear, timeval } from "../src/util/time.js";
+import { evutil_gettimeofday, evutil_timercmp, evutil_timerclear, timeval } from "libevent-ts/event2/util";
 import { event_base_assert_ok_ } from "./helpers/assert_ok.js";
 import { eachBackend, expectIntendedBackend, methodname_to_envvar, newBase } from "./helpers/backends.js";
 import { checkFdLeaks } from "./helpers/fds.js";
 import {
   AF_INET, AF_UNIX, EAGAIN, NSIG, SHUT_WR, SIGHUP, SOCK_DGRAM, SOCK_STREAM, close, evutil_closesocket,
-  evutil_make_socket_nonblocking, evutil_socketpair, lastErrno, read, shutdown, socket, strlen, write,
+  evutil_make_socket_nonblocking, evutil_socketpair, errno, read, shutdown, socket, strlen, write,
 } from "./helpers/fdio.js";
 import { basic_setup } from "./helpers/setup.js";
 import { evutil_usleep_, now, test_timeval_diff_eq, timeval_msec_diff } from "./helpers/timing.js";
@@ -760,7 +760,7 @@ eachBackend(() => {
         const buf = new Uint8Array(1024).fill(99);
         for (;;) { // fill pair2[1] until write fails
           if (write(pair2[1]!, buf, buf.length) < 0) {
-            expect(lastErrno).toBe(EAGAIN);
+            expect(errno).toBe(EAGAIN);
             break;
           }
         }
@@ -962,7 +962,7 @@ eachBackend(() => {
         const n_read = read(fd, buf, buf.length);
         if (n_read < 0) {
           event_base_loopbreak(event_get_base(ev_other));
-          throw new Error(`read: errno ${lastErrno}`);
+          throw new Error(`read: errno ${errno}`);
         }
         event_add(ev_other, null);
         ++test_ok;

@@ -14,7 +14,7 @@ import {
   event_base_loop, event_base_loopexit, event_base_set, event_get_base, evsignal_add, evsignal_assign,
   evsignal_del, evtimer_add, evtimer_assign,
 } from "libevent-ts/event2/event";
-import { timeval } from "../src/util/time.js";
+import { timeval } from "libevent-ts/event2/util";
 import { eachBackend, newBase } from "./helpers/backends.js";
 import { EBADF, SIGALRM, SIGCONT, SIGUSR2 } from "./helpers/fdio.js";
 import { checkFdLeaks } from "./helpers/fds.js";

@@ -4,7 +4,7 @@
  * (evutil_usleep_) that really blocks the thread, as the C tests need.
  */
 import { expect } from "vitest";
-import { evutil_gettimeofday, timeval } from "../../src/util/time.js";
+import { evutil_gettimeofday, timeval } from "libevent-ts/event2/util";
 
 /** `timeval_msec_diff(start, end)`: end - start in ms, rounded as libevent does. */
 export function timeval_msec_diff(start: timeval, end: timeval): number {
