@@ -15,7 +15,26 @@ import { EBADF, EIO, fail, set_errno, sysret } from "./errno.js";
 import { check_box_, check_int_, check_len_, check_string_, show } from "./check.js";
 import { sockaddr, sockaddr_from_bytes_, sockaddr_size_, sockaddr_to_bytes_, SIZEOF_SOCKADDR_STORAGE } from "./sockaddr.js";
 
-const utf8 = new TextEncoder();
+// A string argument is encoded into this reused buffer: writing a C string literal allocates nothing.
+let scratch = Buffer.allocUnsafe(256);
+
+/**
+ * Check `count` against `buf` (a Uint8Array, or a string taken as its UTF-8 bytes) and return the
+ * bytes to pass on: the Uint8Array itself, or the scratch buffer holding the string's bytes.
+ */
+function bytesOf(fn: string, name: string, buf: Uint8Array | string, count: number): Uint8Array {
+  if (typeof buf !== "string") {
+    check_len_(fn, name, buf, "buf", count);
+    return buf;
+  }
+  if (buf.length * 3 > scratch.length) scratch = Buffer.allocUnsafe(Math.max(buf.length * 3, 2 * scratch.length));
+  const n = scratch.write(buf, 0, "utf8");
+  check_int_(fn, name, count);
+  if (count < 0) throw new RangeError(`${fn}: ${name} ${count} is negative`);
+  if (count > n) throw new RangeError(`${fn}: ${name} ${count} exceeds the ${n}-byte buf`);
+  return scratch;
+}
+
 const addrBuf = new Uint8Array(SIZEOF_SOCKADDR_STORAGE);
 const lenBuf = new Int32Array(1);
 const optBuf = new Int32Array(1);
@@ -41,16 +60,14 @@ export function read(fd: number, buf: Uint8Array, count: number): number {
  * Uint8Array, or a string taken as its UTF-8 bytes). Returns the count written or -1 with errno.
  */
 export function write(fd: number, buf: Uint8Array | string, count: number): number {
-  const bytes = typeof buf === "string" ? utf8.encode(buf) : buf;
-  check_len_("write", "count", bytes, "buf", count);
+  const bytes = bytesOf("write", "count", buf, count);
   if (!fd_ok_("write", fd)) return fail(-EBADF);
   return sysret(native.write(fd, bytes, 0, count));
 }
 
 /** `ssize_t send(int sockfd, const void *buf, size_t len, int flags)`: as `write`, with `MSG_*` flags. */
 export function send(sockfd: number, buf: Uint8Array | string, len: number, flags: number): number {
-  const bytes = typeof buf === "string" ? utf8.encode(buf) : buf;
-  check_len_("send", "len", bytes, "buf", len);
+  const bytes = bytesOf("send", "len", buf, len);
   check_int_("send", "flags", flags);
   if (!fd_ok_("send", sockfd)) return fail(-EBADF);
   return sysret(native.send(sockfd, bytes, 0, len, flags));
