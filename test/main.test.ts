@@ -27,15 +27,18 @@ import {
   event_get_callback_arg, event_get_supported_methods, event_get_version, event_get_version_number,
   event_initialized, event_new, event_pending, event_priority_set, event_remove_timer, event_self_cbarg,
   evsignal_new, evtimer_add, evtimer_assign, evtimer_del, evtimer_new,
+  EVLOOP_NO_EXIT_ON_EMPTY, event_base_free_nofinalize, event_base_get_npriorities, event_base_loopcontinue,
+  event_base_set, event_config, event_config_set_max_dispatch_interval, event_finalize, event_get_priority,
+  event_gettime_monotonic, event_reinit, evuser_new, evuser_pending, evuser_trigger,
 } from "libevent-ts/event2/event";
 import type { event_callback_fn } from "libevent-ts/event2/event";
-import { event_active_later_, event_base_add_virtual_ } from "./helpers/internal.js";
+import { event_active_later_, event_base_add_virtual_, internals } from "./helpers/internal.js";
 import { evutil_gettimeofday, evutil_timercmp, evutil_timerclear, timeval } from "libevent-ts/event2/util";
 import { event_base_assert_ok_ } from "./helpers/assert_ok.js";
 import { eachBackend, expectIntendedBackend, methodname_to_envvar, newBase } from "./helpers/backends.js";
 import { checkFdLeaks } from "./helpers/fds.js";
 import {
-  AF_INET, AF_UNIX, EAGAIN, NSIG, SHUT_WR, SIGHUP, SOCK_DGRAM, SOCK_STREAM, close, evutil_closesocket,
+  AF_INET, AF_UNIX, EAGAIN, NSIG, SHUT_WR, SIGHUP, SIGUSR2, SOCK_DGRAM, SOCK_STREAM, close, evutil_closesocket,
   evutil_make_socket_nonblocking, evutil_socketpair, errno, read, shutdown, socket, strlen, write,
 } from "./helpers/fdio.js";
 import { basic_setup } from "./helpers/setup.js";
@@ -1313,6 +1316,190 @@ eachBackend(() => {
       expect(e4.value & ~EV_WRITE).toBe(EV_READ | EV_TIMEOUT | 0x10000);
       expect(es.value).toBe(EV_SIGNAL | 0x10000);
       for (const e of [ev1, ev2, ev3, ev4, evsig]) event_free(e);
+    });
+  });
+
+  describe("main (port: what libevent's single-threaded tests leave untested)", () => {
+    /** Five priority-1 callbacks that each make pair[1] readable, and a priority-0 reader of it. */
+    function dispatchLimitRun(cfgSetup: ((cfg: event_config) => void) | null, sleepMs: number): string[] {
+      const data = basic_setup({ pair: true });
+      const cfg = event_config_new();
+      if (cfgSetup) cfgSetup(cfg);
+      data.base = event_base_new_with_config(cfg)!;
+      event_config_free(cfg);
+      expectIntendedBackend(data.base);
+      const base = data.base;
+      expect(event_base_priority_init(base, 2)).toBe(0);
+      const order: string[] = [];
+      const reader = event_new(base, data.pair[1]!, EV_READ | EV_PERSIST, (fd) => {
+        const buf = new Uint8Array(64);
+        while (read(fd, buf, buf.length) > 0) { /* drain */ }
+        order.push("R");
+      }, null)!;
+      event_priority_set(reader, 0);
+      event_add(reader, null);
+      const writers = "abcde".split("").map((name) => {
+        const w = event_new(base, -1, 0, () => {
+          expect(write(data.pair[0]!, "x", 1)).toBe(1);
+          if (sleepMs) evutil_usleep_(new timeval(0, sleepMs * 1000));
+          order.push(name);
+        }, null)!;
+        event_priority_set(w, 1);
+        return w;
+      });
+      for (const w of writers) event_active(w, EV_TIMEOUT, 1);
+      expect(event_base_loop(base, EVLOOP_NONBLOCK)).toBe(0);
+      for (const w of writers) event_free(w);
+      event_free(reader);
+      return order;
+    }
+
+    it("event_config_set_max_dispatch_interval: the loop polls again after max_callbacks callbacks of a limited priority", () => {
+      expect(dispatchLimitRun(null, 0)).toEqual(["a", "b", "c", "d", "e", "R"]);
+      expect(dispatchLimitRun((cfg) => event_config_set_max_dispatch_interval(cfg, null, 2, 1), 0))
+        .toEqual(["a", "b", "R", "c", "d", "R", "e", "R"]);
+      // priorities below min_priority are never limited
+      expect(dispatchLimitRun((cfg) => event_config_set_max_dispatch_interval(cfg, null, 2, 2), 0))
+        .toEqual(["a", "b", "c", "d", "e", "R"]);
+    });
+
+    it("event_config_set_max_dispatch_interval: the loop polls again once max_interval has passed in a pass", () => {
+      // every callback takes 60 ms, beyond the 50 ms allowed: one callback per pass
+      expect(dispatchLimitRun((cfg) => event_config_set_max_dispatch_interval(cfg, new timeval(0, 50000), -1, 1), 60))
+        .toEqual(["a", "R", "b", "R", "c", "R", "d", "R", "e", "R"]);
+    });
+
+    it("event_base_loopcontinue: the rest of the pass waits for a new poll, where a more urgent event comes first", () => {
+      for (const cont of [false, true]) {
+        const data = basic_setup({ base: true, pair: true });
+        const base = data.base!;
+        expect(event_base_priority_init(base, 2)).toBe(0);
+        const order: string[] = [];
+        const reader = event_new(base, data.pair[1]!, EV_READ, (fd) => {
+          read(fd, new Uint8Array(8), 8);
+          order.push("R");
+        }, null)!;
+        event_priority_set(reader, 0);
+        event_add(reader, null);
+        const w1 = event_new(base, -1, 0, () => {
+          write(data.pair[0]!, "x", 1);
+          if (cont) expect(event_base_loopcontinue(base)).toBe(0);
+          order.push("w1");
+        }, null)!;
+        const w2 = event_new(base, -1, 0, () => { order.push("w2"); }, null)!;
+        event_active(w1, EV_TIMEOUT, 1);
+        event_active(w2, EV_TIMEOUT, 1);
+        event_base_loop(base, EVLOOP_NONBLOCK);
+        expect(order, cont ? "with loopcontinue" : "without").toEqual(cont ? ["w1", "R", "w2"] : ["w1", "w2", "R"]);
+        for (const e of [reader, w1, w2]) event_free(e);
+        event_base_assert_ok_(base);
+        event_base_free(base);
+        data.base = null;
+        for (const fd of data.pair) evutil_closesocket(fd);
+        data.pair = [-1, -1];
+      }
+    });
+
+    it("EVLOOP_NO_EXIT_ON_EMPTY: an empty base does not make the loop return 1", () => {
+      const data = basic_setup({ base: true });
+      expect(event_base_loop(data.base!, EVLOOP_NONBLOCK)).toBe(1);
+      expect(event_base_loop(data.base!, EVLOOP_NONBLOCK | EVLOOP_NO_EXIT_ON_EMPTY)).toBe(0);
+    });
+
+    it("event_base_free_nofinalize: pending finalizers are not run; event_base_free runs them", () => {
+      for (const [free, expected] of [[event_base_free_nofinalize, 0], [event_base_free, 100]] as const) {
+        const base = newBase();
+        const count = { value: 0 };
+        const ev = evtimer_new(base, dummy_read_cb, count)!;
+        event_add(ev, new timeval(10, 0));
+        event_finalize(0, ev, (_e, c) => { c.value += 100; });
+        free(base);
+        expect(count.value).toBe(expected);
+      }
+    });
+
+    it("event_reinit: a new backend and signal socket; I/O, timers and signals keep working", () => {
+      const data = basic_setup({ base: true, pair: true });
+      const base = data.base!;
+      const got: string[] = [];
+      const rev = event_new(base, data.pair[1]!, EV_READ | EV_PERSIST, (fd) => {
+        read(fd, new Uint8Array(8), 8);
+        got.push("read");
+      }, null)!;
+      const sev = evsignal_new(base, SIGUSR2, () => { got.push("signal"); }, null)!;
+      const tev = evtimer_new(base, () => { got.push("timer"); }, null)!;
+      event_add(rev, null);
+      event_add(sev, null);
+      event_add(tev, new timeval(0, 20000));
+      expect(event_reinit(base)).toBe(0);
+      event_base_assert_ok_(base);
+      expectIntendedBackend(base);
+      expect(internals(base).sig.ev_signal_pair[0]).toBeGreaterThanOrEqual(0);
+
+      expect(write(data.pair[0]!, "x", 1)).toBe(1);
+      process.kill(process.pid, "SIGUSR2");
+      event_base_loopexit(base, new timeval(0, 100000));
+      event_base_dispatch(base);
+      expect(got.sort()).toEqual(["read", "signal", "timer"]);
+      event_base_assert_ok_(base);
+      for (const e of [rev, sev, tev]) event_free(e);
+    });
+
+    it("priorities: event_base_get_npriorities, event_get_priority, and event_base_set's middle priority", () => {
+      const data = basic_setup({ base: true });
+      const base = data.base!;
+      expect(event_base_get_npriorities(base)).toBe(1);
+      expect(event_base_priority_init(base, 8)).toBe(0);
+      expect(event_base_get_npriorities(base)).toBe(8);
+      const ev = evtimer_new(base, dummy_read_cb, null)!;
+      expect(event_get_priority(ev)).toBe(4);
+      expect(event_priority_set(ev, 8)).toBe(-1);
+      expect(event_priority_set(ev, -1)).toBe(-1);
+      expect(event_priority_set(ev, 7)).toBe(0);
+      expect(event_get_priority(ev)).toBe(7);
+      event_active(ev, EV_TIMEOUT, 1);
+      expect(event_priority_set(ev, 1)).toBe(-1); // active
+      expect(event_base_priority_init(base, 3)).toBe(-1); // a callback is active
+      event_del(ev);
+      expect(event_base_priority_init(base, 0)).toBe(-1);
+      expect(event_base_priority_init(base, 256)).toBe(-1);
+      expect(event_base_priority_init(base, 255)).toBe(0);
+
+      const base2 = newBase();
+      expect(event_base_priority_init(base2, 3)).toBe(0);
+      const ev2 = new event();
+      evtimer_assign(ev2, base, dummy_read_cb, null);
+      expect(event_get_priority(ev2)).toBe(127);
+      expect(event_base_set(base2, ev2)).toBe(0);
+      expect(event_get_priority(ev2)).toBe(1);
+      event_add(ev2, new timeval(10, 0));
+      expect(event_base_set(base, ev2)).toBe(-1); // no longer in its initial state
+      event_del(ev2);
+      event_free(ev);
+      event_base_free(base2);
+    });
+
+    it("evuser_trigger and event_gettime_monotonic", () => {
+      const data = basic_setup({ base: true });
+      const base = data.base!;
+      let ran = 0;
+      const ev = evuser_new(base, (_fd, what) => {
+        expect(what).toBe(0);
+        ran++;
+      }, null)!;
+      expect(evuser_pending(ev, null)).toBe(0);
+      evuser_trigger(ev);
+      event_base_loop(base, EVLOOP_ONCE | EVLOOP_NONBLOCK);
+      expect(ran).toBe(1);
+      event_free(ev);
+
+      const t1 = new timeval();
+      const t2 = new timeval();
+      expect(event_gettime_monotonic(base, t1)).toBe(0);
+      evutil_usleep_(new timeval(0, 30000));
+      expect(event_gettime_monotonic(base, t2)).toBe(0);
+      expect(timeval_msec_diff(t1, t2)).toBeGreaterThanOrEqual(25);
+      expect(event_gettime_monotonic(null, t1)).toBe(-1);
     });
   });
 
