@@ -1545,6 +1545,24 @@ eachBackend(() => {
       event_free(reader);
     });
 
+    it("a timeval that is not a finite time is refused with a RangeError naming the call", () => {
+      const data = basic_setup({ base: true });
+      const base = data.base!;
+      const ev = evtimer_new(base, dummy_read_cb, null)!;
+      for (const tv of [new timeval(NaN, 0), new timeval(0, NaN), new timeval(Infinity, 0), new timeval(0, -Infinity)]) {
+        expect(() => event_add(ev, tv)).toThrow(RangeError);
+        expect(() => event_add(ev, tv)).toThrow(/event_add/);
+        expect(() => event_base_once(base, -1, EV_TIMEOUT, dummy_read_cb, null, tv)).toThrow(/event_base_once/);
+        expect(() => event_base_loopexit(base, tv)).toThrow(RangeError);
+        expect(() => event_base_init_common_timeout(base, tv)).toThrow(/event_base_init_common_timeout/);
+      }
+      expect(() => event_add(ev, { tv_sec: "1", tv_usec: 0 } as unknown as timeval)).toThrow(TypeError);
+      // nothing was added by the refused calls
+      expect(event_pending(ev, EV_TIMEOUT, null)).toBe(0);
+      expect(event_base_get_num_events(base, EVENT_BASE_COUNT_ADDED)).toBe(0);
+      event_free(ev);
+    });
+
     it("event_add of an event never assigned, or freed, or of a freed base, throws a TypeError naming event_add", () => {
       const data = basic_setup({ base: true });
       expect(() => event_add(new event(), null)).toThrow(TypeError);

@@ -329,8 +329,13 @@ function checkEvent(ev: event, fn: string): event_base {
 }
 
 function checkTimeval(tv: timeval | null, fn: string): void {
-  if (tv !== null && (typeof tv !== "object" || typeof tv.tv_sec !== "number" || typeof tv.tv_usec !== "number")) {
+  if (tv === null) return;
+  if (typeof tv !== "object" || typeof tv.tv_sec !== "number" || typeof tv.tv_usec !== "number") {
     throw new TypeError(`${fn}: tv is not a timeval`);
+  }
+  // A NaN or infinite time would sit in the timer heap and never fire, breaking its order.
+  if (!Number.isFinite(tv.tv_sec) || !Number.isFinite(tv.tv_usec)) {
+    throw new RangeError(`${fn}: tv {${tv.tv_sec}, ${tv.tv_usec}} is not a finite time`);
   }
 }
 
@@ -1244,6 +1249,7 @@ function event_loopexit_cb(_fd: number, _what: number, base: event_base): void {
  * priority, which keeps an otherwise empty loop running until it fires. Returns 0 or -1.
  */
 export function event_base_loopexit(base: event_base, tv: timeval | null): number {
+  checkTimeval(tv, "event_base_loopexit");
   return event_base_once(base, -1, EV_TIMEOUT, event_loopexit_cb, base, tv);
 }
 
