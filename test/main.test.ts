@@ -1545,6 +1545,23 @@ eachBackend(() => {
       event_free(reader);
     });
 
+    it("a priority that is not an integer is a TypeError naming the call; the base stays consistent", () => {
+      const data = basic_setup({ base: true });
+      const base = data.base!;
+      expect(event_base_priority_init(base, 4)).toBe(0);
+      const ev = evtimer_new(base, dummy_read_cb, null)!;
+      expect(() => event_priority_set(ev, 1.5)).toThrow(TypeError);
+      expect(() => event_priority_set(ev, 1.5)).toThrow(/event_priority_set/);
+      expect(() => event_priority_set(ev, "1" as unknown as number)).toThrow(TypeError);
+      expect(() => event_base_priority_init(base, 2.5)).toThrow(/event_base_priority_init/);
+      expect(event_get_priority(ev)).toBe(2);
+      expect(event_base_get_npriorities(base)).toBe(4);
+      event_active(ev, EV_TIMEOUT, 1);
+      event_base_assert_ok_(base);
+      event_base_loop(base, EVLOOP_ONCE);
+      event_free(ev);
+    });
+
     it("a timeval that is not a finite time is refused with a RangeError naming the call", () => {
       const data = basic_setup({ base: true });
       const base = data.base!;

@@ -343,6 +343,10 @@ function checkFd(fd: number, fn: string): void {
   if (!Number.isInteger(fd)) throw new TypeError(`${fn}: fd ${String(fd)} is not an integer`);
 }
 
+function checkInt(v: number, fn: string, name: string): void {
+  if (!Number.isInteger(v)) throw new TypeError(`${fn}: ${name} ${String(v)} is not an integer`);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Time
 // ---------------------------------------------------------------------------------------------
@@ -719,6 +723,7 @@ export function libevent_global_shutdown(): void {
  */
 export function event_base_priority_init(base: event_base, npriorities: number): number {
   checkBase(base, "event_base_priority_init");
+  checkInt(npriorities, "event_base_priority_init", "npriorities");
   if (base.event_count_active || npriorities < 1 || npriorities >= EVENT_MAX_PRIORITIES) return -1;
   if (npriorities === base.nactivequeues) return 0;
   base.activequeues = [];
@@ -741,6 +746,7 @@ export function event_base_get_npriorities(base: event_base | null): number {
  */
 export function event_priority_set(ev: event, pri: number): number {
   const base = checkEvent(ev, "event_priority_set");
+  checkInt(pri, "event_priority_set", "priority");
   event_debug_assert_is_setup_(ev, "event_priority_set");
   if (ev.evcb_flags & EVLIST_ACTIVE) return -1;
   if (pri < 0 || pri >= base.nactivequeues) return -1;
