@@ -1562,6 +1562,14 @@ eachBackend(() => {
       event_free(ev);
     });
 
+    it("a freed event_config cannot make a base or be freed again (TypeError naming the call)", () => {
+      const cfg = event_config_new();
+      event_config_free(cfg);
+      expect(() => event_base_new_with_config(cfg)).toThrow(/event_base_new_with_config/);
+      expect(() => event_config_free(cfg)).toThrow(/event_config_free/);
+      expect(() => event_config_avoid_method(cfg, "poll")).toThrow(TypeError);
+    });
+
     it("a timeval that is not a finite time is refused with a RangeError naming the call", () => {
       const data = basic_setup({ base: true });
       const base = data.base!;

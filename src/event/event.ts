@@ -516,6 +516,7 @@ export function event_base_new_with_config(cfg: event_config | null): event_base
   if (cfg !== null && !(cfg instanceof event_config)) {
     throw new TypeError("event_base_new_with_config: cfg is not an event_config");
   }
+  if (cfg !== null && cfg.freed) throw new TypeError("event_base_new_with_config: the event_config was freed");
   event_debug_mode_too_late_();
   let flags = cfg ? cfg.flags : 0;
   const checkEnv = !(flags & EVENT_BASE_FLAG_IGNORE_ENV);
