@@ -74,7 +74,7 @@ beforeAll(() => {
 
 describe("examples/time-test.ts", () => {
   for (const args of [[], ["-p"]]) {
-    it(`time-test${args.length ? " -p" : ""}: prints a line every 2 seconds with the elapsed time, until killed`, { timeout: 30_000 }, async () => {
+    it(`time-test${args.length ? " -p" : ""}: prints a line every 2 seconds with the elapsed time, until killed`, { timeout: 30_000, retry: 2 }, async () => {
       const p = run("examples/time-test.ts", args, envFor(null));
       await until(() => p.stdout.length >= 2 || p.child.exitCode !== null, 20_000, "two lines from time-test");
       p.child.kill("SIGTERM");
