@@ -12,25 +12,54 @@
 import { describe, expect, it, onTestFinished } from "vitest";
 import {
   EV_CLOSED, EV_FEATURE_EARLY_CLOSE, EV_PERSIST, EV_READ, EV_TIMEOUT, EV_WRITE, event, event_active, event_add,
-  event_assign, event_base_dispatch, event_base_dump_events, event_base_free, event_base_init_common_timeout,
+  event_assign, event_base, event_base_dispatch, event_base_dump_events, event_base_free, event_base_init_common_timeout,
   event_base_new_with_config, event_config_free, event_config_new, event_config_require_features, event_del,
   event_free, event_new, event_self_cbarg, event_set_log_callback, evsignal_new, evtimer_add, evtimer_del, evtimer_new,
 } from "libevent-ts/event2/event";
 import { evutil_gettimeofday, timeval } from "libevent-ts/event2/util";
-import { eachBackend, expectIntendedBackend, newBase } from "./helpers/backends.js";
+import { evutil_snprintf } from "../src/util/snprintf.js";
+import { eachBackend, expectIntendedBackend, newBase as newCheckedBase } from "./helpers/backends.js";
+import { internals } from "./helpers/internal.js";
 import {
   AF_UNIX, SHUT_WR, SIGINT, SOCK_STREAM, evutil_closesocket, evutil_make_internal_pipe_, evutil_socketpair, recv,
   send, shutdown, strlen,
 } from "./helpers/fdio.js";
 import { checkFdLeaks } from "./helpers/fds.js";
-import { event_object_id_ } from "./helpers/internal.js";
 
 checkFdLeaks();
 
-/** What a program printed, line by line (printf without the newline). */
+/** What a program printed to its stdout, line by line. */
 let out: string[] = [];
-function printf(line: string): void {
-  out.push(line);
+let partial = "";
+/** The program's stdout: anything with write(text), as event_base_dump_events wants a FILE *. */
+const stdout = {
+  write(text: string): void {
+    const lines = (partial + text).split("\n");
+    partial = lines.pop()!;
+    out.push(...lines);
+  },
+};
+const fmtbuf = new Uint8Array(1024);
+/** `printf(format, ...)`, through evutil_snprintf. */
+function printf(format: string, ...args: unknown[]): void {
+  const n = evutil_snprintf(fmtbuf, fmtbuf.length, format, ...args);
+  stdout.write(Buffer.from(fmtbuf.subarray(0, Math.min(n, fmtbuf.length - 1))).toString("utf8"));
+}
+/** `puts(s)` */
+function puts(s: string): void {
+  stdout.write(`${s}\n`);
+}
+
+/** A base for the program, freed when the test ends if the program did not get to free it. */
+function newBase(): event_base {
+  return freeAtEnd(newCheckedBase());
+}
+
+function freeAtEnd(base: event_base): event_base {
+  onTestFinished(() => {
+    if (!internals(base).freed) event_base_free(base);
+  });
+  return base;
 }
 
 /** Close what is still open of `fds` (entries set to -1 were closed by the program). */
@@ -53,12 +82,12 @@ function test_eof(): number {
     const base = newBase();
     event_assign(ev, base, pair[1]!, EV_READ | EV_TIMEOUT, (fd, what, arg) => {
       if (EV_TIMEOUT & what) {
-        printf("read_cb: Timeout!");
+        printf("%s: Timeout!\n", "read_cb");
         throw new Error("exit(1)");
       }
       const buf = new Uint8Array(256);
       const len = recv(fd, buf, buf.length, 0);
-      printf(`read_cb: read ${len}${len ? "" : " - means EOF"}`);
+      printf("%s: read %d%s\n", "read_cb", len, len ? "" : " - means EOF");
       if (len) {
         if (!called) event_add(arg, timeout);
       } else if (called === 1) {
@@ -83,7 +112,7 @@ function test_closed(): number {
   const base = event_base_new_with_config(cfg);
   event_config_free(cfg);
   if (!base) return 0; // the backend has no EV_FEATURE_EARLY_CLOSE
-  expectIntendedBackend(base);
+  expectIntendedBackend(freeAtEnd(base));
   const pair = [-1, -1];
   if (evutil_socketpair(AF_UNIX, SOCK_STREAM, 0, pair) === -1) return 1;
   try {
@@ -93,15 +122,15 @@ function test_closed(): number {
     let status = 0;
     const ev = event_new(base, pair[1]!, EV_CLOSED | EV_TIMEOUT, (_fd, what) => {
       if (EV_TIMEOUT & what) {
-        printf("closed_cb: Timeout!");
+        printf("%s: Timeout!\n", "closed_cb");
         status = 1;
         return;
       }
       if (EV_CLOSED & what) {
-        printf("closed_cb: detected socket close with success");
+        printf("%s: detected socket close with success\n", "closed_cb");
         return;
       }
-      printf("closed_cb: unable to detect socket close");
+      printf("%s: unable to detect socket close\n", "closed_cb");
       status = 1;
     }, event_self_cbarg())!;
     event_add(ev, timeout);
@@ -127,7 +156,7 @@ function test_weof(): number {
     event_assign(ev, base, pair[1]!, EV_WRITE, (fd, _what, arg) => {
       const test = "test string";
       const len = send(fd, `${test}\0`, strlen(test) + 1, 0);
-      printf(`write_cb: write ${len}${len ? "" : " - means EOF"}`);
+      printf("%s: write %d%s\n", "write_cb", len, len ? "" : " - means EOF");
       if (len > 0) {
         if (!called) event_add(arg, null);
         evutil_closesocket(pair[0]!);
@@ -179,7 +208,7 @@ function test_time(): { status: number; called: number } {
     evtimer_add(ev[i]!, tv);
   }
   const i = event_base_dispatch(base);
-  printf(`event_base_dispatch=${i}, called=${called}, EVENT=${NEVENT}`);
+  printf("event_base_dispatch=%d, called=%d, EVENT=%d\n", i, called, NEVENT);
   for (const e of ev) event_free(e);
   event_base_free(base);
   return { status: i === 1 && called >= NEVENT ? 0 : 1, called };
@@ -193,11 +222,11 @@ function test_changelist(): { status: number; usage: number } {
     const base = newBase();
     const box: { ev: event | null; timeout: event | null } = { ev: null, timeout: null };
     box.timeout = evtimer_new(base, () => {
-      printf("timeout fired, time to end test");
+      printf("timeout fired, time to end test\n");
       event_del(box.timeout!);
     }, null)!;
     box.ev = event_new(base, pair[1]!, EV_WRITE | EV_PERSIST, () => {
-      printf("write callback. should only see this once");
+      printf("write callback. should only see this once\n");
       event_del(box.ev!); // got what we want: remove the event
       event_add(box.ev!, null); // changed my mind: add it back
       event_del(box.ev!); // not a good day for decisiveness
@@ -215,8 +244,8 @@ function test_changelist(): { status: number; usage: number } {
     const secondsUsed = (cpu.user + cpu.system) / 1e6;
     const secondsPassed = Number(process.hrtime.bigint() - timeBegin) / 1e9;
     const usage = secondsUsed / secondsPassed;
-    printf(`usec used=${Math.trunc(secondsUsed * 1e6)}, usec passed=${Math.trunc(secondsPassed * 1e6)}, ` +
-      `cpu usage=${(usage * 100).toFixed(2)}%`);
+    printf("usec used=%d, usec passed=%d, cpu usage=%.2f%%\n", Math.trunc(secondsUsed * 1e6),
+      Math.trunc(secondsPassed * 1e6), usage * 100);
     return { status: usage * 100 > 50.0 ? 1 : 0, usage };
   } finally {
     closeAll(pair);
@@ -275,29 +304,26 @@ function test_dumpevents(): number {
 
     const now = new timeval();
     evutil_gettimeofday(now, null);
-    const p = (e: event): string => event_object_id_(e);
-    printf("=====expected");
-    printf(`Now= ${now.tv_sec}.${String(now.tv_usec).padStart(6, "0")}`);
-    printf("Inserted:");
-    printf(`  ${p(ev[0]!)} [fd  ${pair1[0]}] Write`);
-    printf(`  ${p(ev[1]!)} [fd  ${pair1[1]}] Read Persist Timeout=T+1`);
-    printf(`  ${p(ev[2]!)} [fd  ${pair2[0]}] Write Persist Timeout=T+1`);
-    printf(`  ${p(ev[3]!)} [fd  ${pair2[1]}] Read Timeout=T+2.5`);
-    printf(`  ${p(ev[4]!)} [fd  -1] Timeout=T+1`);
-    printf(`  ${p(ev[5]!)} [fd  -1] Timeout=T+1`);
-    printf(`  ${p(ev[6]!)} [fd  -1] Timeout=T+1`);
-    printf(`  ${p(ev[7]!)} [fd  -1] Persist Timeout=T+2.5`);
-    printf(`  ${p(ev[8]!)} [fd  -1] Persist Timeout=T+1`);
-    printf(`  ${p(ev[9]!)} [fd  -1] Persist Timeout=T+2.5`);
-    printf(`  ${p(ev[12]!)} [sig ${SIGINT}] Signal Persist`);
-    printf("Active:");
-    printf(`  ${p(ev[10]!)} [fd  -1, priority=0] Read active`);
-    printf(`  ${p(ev[11]!)} [fd  -1, priority=0] Read Write Timeout active`);
-    printf(`  ${p(ev[1]!)} [fd  ${pair1[1]}, priority=0] Read active`);
-    printf("======received");
-    let text = "";
-    event_base_dump_events(base, { write: (s: string) => { text += s; } });
-    for (const line of text.split("\n").slice(0, -1)) printf(line);
+    puts("=====expected");
+    printf("Now= %ld.%06d\n", now.tv_sec, now.tv_usec);
+    puts("Inserted:");
+    printf("  %p [fd  %ld] Write\n", ev[0], pair1[0]);
+    printf("  %p [fd  %ld] Read Persist Timeout=T+1\n", ev[1], pair1[1]);
+    printf("  %p [fd  %ld] Write Persist Timeout=T+1\n", ev[2], pair2[0]);
+    printf("  %p [fd  %ld] Read Timeout=T+2.5\n", ev[3], pair2[1]);
+    printf("  %p [fd  -1] Timeout=T+1\n", ev[4]);
+    printf("  %p [fd  -1] Timeout=T+1\n", ev[5]);
+    printf("  %p [fd  -1] Timeout=T+1\n", ev[6]);
+    printf("  %p [fd  -1] Persist Timeout=T+2.5\n", ev[7]);
+    printf("  %p [fd  -1] Persist Timeout=T+1\n", ev[8]);
+    printf("  %p [fd  -1] Persist Timeout=T+2.5\n", ev[9]);
+    printf("  %p [sig %d] Signal Persist\n", ev[12], SIGINT);
+    puts("Active:");
+    printf("  %p [fd  -1, priority=0] Read active\n", ev[10]);
+    printf("  %p [fd  -1, priority=0] Read Write Timeout active\n", ev[11]);
+    printf("  %p [fd  %ld, priority=0] Read active\n", ev[1], pair1[1]);
+    puts("======received");
+    event_base_dump_events(base, stdout);
 
     for (let i = 0; i < N_EVENTS; ++i) event_free(ev[i]!);
     event_base_free(base);

@@ -6,6 +6,7 @@
  * @module
  */
 import { native } from "../native/binding.js";
+import { evutil_pointer_id_ } from "../util/snprintf.js";
 import { evutil_gettimeofday, timeval } from "../util/time.js";
 import type { evutil_socket_t } from "../util/types.js";
 import {
@@ -1747,20 +1748,6 @@ export function event_base_foreach_event<A>(base: event_base | null, fn: event_b
   return event_base_foreach_event_nolock_(base, (ev) => fn(base, ev, arg));
 }
 
-const objectIds = new WeakMap<object, number>();
-let nextObjectId = 0x1000;
-
-/** @internal A stable `0x...` id standing for a C pointer in libevent's text output (%p). */
-export function event_object_id_(obj: object): string {
-  let id = objectIds.get(obj);
-  if (id === undefined) {
-    id = nextObjectId;
-    nextObjectId += 0x40;
-    objectIds.set(obj, id);
-  }
-  return `0x${id.toString(16)}`;
-}
-
 /**
  * `void event_base_dump_events(struct event_base *base, FILE *output)`: write every added and
  * every active event to `output` (anything with `write(text)`, such as `process.stdout`) in
@@ -1774,7 +1761,7 @@ export function event_base_dump_events(base: event_base, output: event_output): 
   event_base_foreach_event_nolock_(base, (e) => {
     if (!(e.evcb_flags & (EVLIST_INSERTED | EVLIST_TIMEOUT))) return 0;
     const gloss = e.ev_events & EV_SIGNAL ? "sig" : "fd ";
-    let line = `  ${event_object_id_(e)} [${gloss} ${e.ev_fd}]` +
+    let line = `  ${evutil_pointer_id_(e)} [${gloss} ${e.ev_fd}]` +
       (e.ev_events & EV_READ ? " Read" : "") + (e.ev_events & EV_WRITE ? " Write" : "") +
       (e.ev_events & EV_CLOSED ? " EOF" : "") + (e.ev_events & EV_SIGNAL ? " Signal" : "") +
       (e.ev_events & EV_PERSIST ? " Persist" : "") + (e.ev_events & EV_ET ? " ET" : "") +
@@ -1791,7 +1778,7 @@ export function event_base_dump_events(base: event_base, output: event_output): 
   event_base_foreach_event_nolock_(base, (e) => {
     if (!(e.evcb_flags & (EVLIST_ACTIVE | EVLIST_ACTIVE_LATER))) return 0;
     const gloss = e.ev_events & EV_SIGNAL ? "sig" : "fd ";
-    output.write(`  ${event_object_id_(e)} [${gloss} ${e.ev_fd}, priority=${e.evcb_pri}]` +
+    output.write(`  ${evutil_pointer_id_(e)} [${gloss} ${e.ev_fd}, priority=${e.evcb_pri}]` +
       (e.ev_res & EV_READ ? " Read" : "") + (e.ev_res & EV_WRITE ? " Write" : "") +
       (e.ev_res & EV_CLOSED ? " EOF" : "") + (e.ev_res & EV_SIGNAL ? " Signal" : "") +
       (e.ev_res & EV_TIMEOUT ? " Timeout" : "") + " active" +

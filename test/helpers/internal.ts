@@ -35,6 +35,3 @@ export function event_callback_finalize_<A>(
 ): void {
   core.event_callback_finalize_nolock_(base as unknown as core.event_base, evcb as unknown as core.event_callback, cb);
 }
-
-/** The `%p` id event_base_dump_events prints for `obj`. */
-export const event_object_id_ = core.event_object_id_ as (obj: object) => string;
