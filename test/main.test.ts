@@ -32,7 +32,7 @@ import {
   evsignal_new, evtimer_add, evtimer_assign, evtimer_del, evtimer_new,
   EVLOOP_NO_EXIT_ON_EMPTY, event_base_free_nofinalize, event_base_get_npriorities, event_base_loopcontinue,
   event_base_set, event_config, event_config_set_max_dispatch_interval, event_finalize, event_get_priority,
-  event_gettime_monotonic, event_reinit, evuser_new, evuser_pending, evuser_trigger,
+  event_enable_debug_mode, event_gettime_monotonic, event_reinit, evuser_new, evuser_pending, evuser_trigger,
 } from "libevent-ts/event2/event";
 import type { event_callback_fn } from "libevent-ts/event2/event";
 import { event_active_later_, event_base_add_virtual_, internals } from "./helpers/internal.js";
@@ -1563,6 +1563,18 @@ eachBackend(() => {
       event_base_assert_ok_(base);
       event_base_loop(base, EVLOOP_ONCE);
       event_free(ev);
+    });
+
+    it("event_enable_debug_mode after a base exists throws a TypeError, and debug mode stays off", () => {
+      const data = basic_setup({ base: true, pair: true });
+      expect(() => event_enable_debug_mode()).toThrow(/before/);
+      // still off: mixing edge- and level-triggered events on an fd is not refused
+      const a = event_new(data.base, data.pair[0]!, EV_READ | EV_ET, dummy_read_cb, null)!;
+      const b = event_new(data.base, data.pair[0]!, EV_READ, dummy_read_cb, null)!;
+      expect(event_add(a, null)).toBe(0);
+      expect(event_add(b, null)).toBe(0);
+      event_free(a);
+      event_free(b);
     });
 
     it("a freed event_config cannot make a base or be freed again (TypeError naming the call)", () => {
