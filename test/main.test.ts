@@ -1403,6 +1403,43 @@ eachBackend(() => {
       }
     });
 
+    it("events on one fd are activated most recently added first, as libevent's evmap lists them", () => {
+      const data = basic_setup({ base: true, pair: true });
+      const order: string[] = [];
+      const evs = ["one", "two", "three"].map((name) => {
+        const ev = event_new(data.base, data.pair[1]!, EV_READ, () => { order.push(name); }, null)!;
+        event_add(ev, null);
+        return ev;
+      });
+      expect(write(data.pair[0]!, "x", 1)).toBe(1);
+      event_base_loop(data.base!, EVLOOP_ONCE);
+      expect(order).toEqual(["three", "two", "one"]);
+      for (const ev of evs) event_free(ev);
+    });
+
+    it("readiness and an expired timeout in one iteration: the callback gets EV_TIMEOUT alone", () => {
+      for (const persist of [0, EV_PERSIST]) {
+        const data = basic_setup({ base: true, pair: true });
+        const whats: number[] = [];
+        const ev = event_new(data.base, data.pair[1]!, EV_READ | persist, (fd, what) => {
+          whats.push(what);
+          read(fd, new Uint8Array(8), 8);
+          if (persist) event_del(ev);
+        }, null)!;
+        event_add(ev, new timeval(0, 10000));
+        expect(write(data.pair[0]!, "x", 1)).toBe(1);
+        evutil_usleep_(new timeval(0, 30000));
+        event_base_dispatch(data.base!);
+        expect(whats).toEqual([EV_TIMEOUT]);
+        event_free(ev);
+        event_base_assert_ok_(data.base!);
+        event_base_free(data.base!);
+        data.base = null;
+        for (const fd of data.pair) evutil_closesocket(fd);
+        data.pair = [-1, -1];
+      }
+    });
+
     it("EVLOOP_NO_EXIT_ON_EMPTY: an empty base does not make the loop return 1", () => {
       const data = basic_setup({ base: true });
       expect(event_base_loop(data.base!, EVLOOP_NONBLOCK)).toBe(1);
