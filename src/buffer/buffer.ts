@@ -137,6 +137,8 @@ export class evbuffer_ptr_internal_ {
   pos_in_chain = 0;
   /** The buffer the pointer was set for (not in C: lets misuse be reported). */
   buffer: evbuffer | null = null;
+  /** The chain's gen when the pointer was set (not in C: a reused chain makes the pointer stale). */
+  gen = 0;
 }
 
 /**
@@ -180,6 +182,8 @@ export class evbuffer_chain {
   flags = 0;
   /** Chains sharing this one's memory (multicast), plus one. 0 once freed. */
   refcnt = 1;
+  /** Times the chain was reused after being freed (not in C: lets stale pointers be noticed). */
+  gen = 0;
   /** The memory; null for a sendfile chain. */
   buffer: Buffer | null;
   /** Reference, file segment or multicast parent, according to flags. */
@@ -268,8 +272,11 @@ export class evbuffer {
   callbacks: evbuffer_cb_entry | null = null;
   /** @internal The bufferevent this buffer belongs to, if any. */
   parent: evbuffer_parent_ | null = null;
-  /** @internal evbuffer_free was called (the buffer may live on internally). */
-  freed = false;
+  /**
+   * @internal evbuffer_free was called (the buffer may live on internally). Also the brand the
+   * argument checks test: only an evbuffer has this field, and it is false while usable.
+   */
+  evbuffer_freed = false;
   /** @internal Callback runs in progress: nested runs get their own info. */
   cbDepth = 0;
   /** @internal */
@@ -283,8 +290,12 @@ export class evbuffer {
 // Argument checking: misuse throws, naming the function.
 
 function live(fn: string, buf: evbuffer): void {
-  if (!(buf instanceof evbuffer)) throw new TypeError(`${fn}: not an evbuffer (${String(buf)})`);
-  if (buf.freed) throw new TypeError(`${fn}: evbuffer used after evbuffer_free`);
+  if ((buf as evbuffer | null | undefined)?.evbuffer_freed !== false) notLive(fn, "evbuffer", buf);
+}
+
+function notLive(fn: string, name: string, buf: unknown): never {
+  if (!(buf instanceof evbuffer)) throw new TypeError(`${fn}: ${name} is not an evbuffer (${String(buf)})`);
+  throw new TypeError(`${fn}: ${name} used after evbuffer_free`);
 }
 
 /** A size_t argument: a safe integer >= 0, or -1 meaning SIZE_MAX. */
@@ -350,7 +361,8 @@ function ptrArg(fn: string, buf: evbuffer, ptr: evbuffer_ptr): void {
   const chain = ptr.internal_.chain;
   if (chain === null) return;
   if (ptr.internal_.buffer !== buf) throw new TypeError(`${fn}: the evbuffer_ptr belongs to another evbuffer`);
-  if (chain.refcnt === 0 || ptr.internal_.pos_in_chain > chain.off || ptr.pos > buf.total_len) {
+  if (chain.refcnt === 0 || chain.gen !== ptr.internal_.gen || ptr.internal_.pos_in_chain > chain.off ||
+      ptr.pos > buf.total_len) {
     throw new TypeError(`${fn}: the evbuffer_ptr is stale (the buffer changed since it was set)`);
   }
 }
@@ -367,7 +379,7 @@ function memOf(fn: string, chain: evbuffer_chain): Buffer {
 
 /** Copy n bytes (memmove semantics when src and dst share memory). */
 function copyBytes(dst: Uint8Array, dstOff: number, src: Uint8Array, srcOff: number, n: number): void {
-  if (n <= 32) {
+  if (n <= 8) {
     if (dst.buffer === src.buffer && dstOff + dst.byteOffset > srcOff + src.byteOffset) {
       for (let i = n - 1; i >= 0; i--) dst[dstOff + i] = src[srcOff + i]!;
     } else {
@@ -380,25 +392,66 @@ function copyBytes(dst: Uint8Array, dstOff: number, src: Uint8Array, srcOff: num
   }
 }
 
+/*
+ * Released chains, with their memory, kept for reuse as malloc keeps freed blocks: per allocation
+ * size (a power of two, indexed by its log2), at most CHAIN_CACHE_CLASS_BYTES worth, and
+ * CHAIN_CACHE_BYTES in all. libevent leans on malloc's free lists for its add/drain cycle; this
+ * is the same, so that a steady stream of adds and drains allocates nothing. Reused memory holds
+ * stale bytes, as malloc'd memory does; a view kept past the drain that released it sees them
+ * change, as a C pointer kept past free would. (evbuffer_ptr notices: see `gen`.)
+ */
+const CHAIN_CACHE_BYTES = 8 << 20;
+const CHAIN_CACHE_CLASS_BYTES = 1 << 20; // also the largest allocation kept
+const chainCache: evbuffer_chain[][] = Array.from({ length: 31 }, (): evbuffer_chain[] => []);
+let chainCacheBytes = 0;
+
 function evbuffer_chain_new(size: number): evbuffer_chain | null {
   if (size > EVBUFFER_CHAIN_MAX - EVBUFFER_CHAIN_SIZE) return null;
   size += EVBUFFER_CHAIN_SIZE;
   let to_alloc: number;
+  let cls = -1;
   if (size < EVBUFFER_CHAIN_MAX / 2) {
     to_alloc = MIN_BUFFER_SIZE;
-    while (to_alloc < size) to_alloc *= 2;
+    cls = 10;
+    while (to_alloc < size) {
+      to_alloc *= 2;
+      cls++;
+    }
   } else {
     to_alloc = size;
   }
   const len = to_alloc - EVBUFFER_CHAIN_SIZE;
   if (len > MAX_ALLOC) return null;
+  if (cls < 31) {
+    const cached = chainCache[cls]!;
+    if (cached.length > 0) {
+      chainCacheBytes -= to_alloc;
+      return cached.pop()!;
+    }
+  }
   let mem: Buffer;
   try {
-    mem = Buffer.allocUnsafe(len);
+    mem = Buffer.allocUnsafeSlow(len);
   } catch {
     return null;
   }
   return new evbuffer_chain(mem, len);
+}
+
+/** Keep a released chain (of evbuffer_chain_new's, with its memory) for reuse, within bounds. */
+function recycleChain(chain: evbuffer_chain): void {
+  const to_alloc = chain.buffer_len + EVBUFFER_CHAIN_SIZE;
+  if (to_alloc > CHAIN_CACHE_CLASS_BYTES || chainCacheBytes + to_alloc > CHAIN_CACHE_BYTES) return;
+  if ((to_alloc & (to_alloc - 1)) !== 0) return;
+  const list = chainCache[31 - Math.clz32(to_alloc)]!;
+  if ((list.length + 1) * to_alloc > CHAIN_CACHE_CLASS_BYTES) return;
+  chain.next = null;
+  chain.misalign = 0;
+  chain.off = 0;
+  chain.refcnt = 1;
+  chain.gen++;
+  list.push(chain);
+  chainCacheBytes += to_alloc;
 }
 
 /** A chain that holds no memory of its own (reference, file segment, multicast). */
@@ -436,6 +489,8 @@ function evbuffer_chain_free(chain: evbuffer_chain): void {
     const info = chain.info as evbuffer_multicast_parent;
     evbuffer_chain_free(info.parent);
     evbuffer_decref_and_unlock_(info.source);
+  } else if (chain.buffer !== null && chain.flags === 0) {
+    recycleChain(chain);
   }
 }
 
@@ -860,7 +915,7 @@ export function evbuffer_decref_and_unlock_(buffer: evbuffer): void {
  */
 export function evbuffer_free(buf: evbuffer): void {
   live("evbuffer_free", buf);
-  buf.freed = true;
+  buf.evbuffer_freed = true;
   evbuffer_decref_and_unlock_(buf);
 }
 
@@ -1136,22 +1191,28 @@ function evbuffer_add_(buf: evbuffer, data: Uint8Array, dataOff: number, datlen:
  */
 export function evbuffer_add(buf: evbuffer, data: Uint8Array | string, datlen: number): number {
   live("evbuffer_add", buf);
-  if (typeof data === "string" && !buf.freeze_end) {
-    // A string that fits the last chain is encoded straight into it.
-    const chain = deref(buf, buf.lwd) ?? buf.last;
-    if (chain !== null && (chain.flags & EVBUFFER_IMMUTABLE) === 0 && Number.isSafeInteger(datlen) &&
-        datlen >= 0 && datlen <= data.length) {
-      const at = chain.misalign + chain.off;
-      const room = chain.buffer_len - at;
-      if (room >= data.length * 3 || (room >= datlen && Buffer.byteLength(data) === datlen)) {
-        const n = chain.buffer!.write(data, at, room);
-        if (n === datlen) {
-          chain.off += n;
-          buf.total_len += n;
-          buf.n_add_for_cb += n;
-          evbuffer_invoke_callbacks_(buf);
-          return 0;
-        }
+  if (data instanceof Uint8Array) {
+    lenArg("evbuffer_add", "datlen", datlen, data.length);
+    return evbuffer_add_(buf, data, 0, datlen);
+  }
+  return addString(buf, data, datlen);
+}
+
+/** evbuffer_add of a string: encoded straight into the last chain when it fits there. */
+function addString(buf: evbuffer, data: string, datlen: number): number {
+  const chain = deref(buf, buf.lwd) ?? buf.last;
+  if (typeof data === "string" && !buf.freeze_end && chain !== null && (chain.flags & EVBUFFER_IMMUTABLE) === 0 &&
+      Number.isSafeInteger(datlen) && datlen >= 0 && datlen <= data.length * 3) {
+    const at = chain.misalign + chain.off;
+    const room = chain.buffer_len - at;
+    if (room >= data.length * 3 || (room >= datlen && Buffer.byteLength(data) === datlen)) {
+      const n = chain.buffer!.write(data, at, room);
+      if (n === datlen) {
+        chain.off += n;
+        buf.total_len += n;
+        buf.n_add_for_cb += n;
+        evbuffer_invoke_callbacks_(buf);
+        return 0;
       }
     }
   }
@@ -1287,8 +1348,7 @@ export function evbuffer_add_reference<A>(outbuf: evbuffer, data: Uint8Array | s
 }
 
 function bufArg(fn: string, name: string, b: evbuffer): void {
-  if (!(b instanceof evbuffer)) throw new TypeError(`${fn}: ${name} is not an evbuffer`);
-  if (b.freed) throw new TypeError(`${fn}: ${name} used after evbuffer_free`);
+  if ((b as evbuffer | null | undefined)?.evbuffer_freed !== false) notLive(fn, name, b);
 }
 
 /**
@@ -1718,13 +1778,14 @@ function ptrCopy(dst: evbuffer_ptr, src: evbuffer_ptr): void {
   dst.internal_.chain = src.internal_.chain;
   dst.internal_.pos_in_chain = src.internal_.pos_in_chain;
   dst.internal_.buffer = src.internal_.buffer;
+  dst.internal_.gen = src.internal_.gen;
 }
 
-function ptrStart(buf: evbuffer): evbuffer_ptr {
-  const p = new evbuffer_ptr();
-  p.internal_.chain = buf.first;
-  p.internal_.buffer = buf;
-  return p;
+/** Record which use of its chain a pointer handed out refers to. */
+function stamp(ptr: evbuffer_ptr): evbuffer_ptr {
+  const chain = ptr.internal_.chain;
+  ptr.internal_.gen = chain !== null ? chain.gen : 0;
+  return ptr;
 }
 
 /**
@@ -1743,7 +1804,9 @@ export function evbuffer_ptr_set(buffer: evbuffer, ptr: evbuffer_ptr, position: 
   if (!(ptr instanceof evbuffer_ptr)) throw new TypeError(`${fn}: not an evbuffer_ptr`);
   position = sizeArg(fn, "position", position);
   if (how === EVBUFFER_PTR_ADD) ptrArg(fn, buffer, ptr);
-  return evbuffer_ptr_set_(buffer, ptr, position, how);
+  const r = evbuffer_ptr_set_(buffer, ptr, position, how);
+  stamp(ptr);
+  return r;
 }
 
 function evbuffer_ptr_set_(buf: evbuffer, pos: evbuffer_ptr, position: number, how: number): number {
@@ -1841,51 +1904,76 @@ function search(fn: string, buffer: evbuffer, what: Uint8Array | string, len: nu
   const w = bytesArg(fn, what, len, "len");
   if (start !== null) ptrArg(fn, buffer, start);
   if (end !== null) ptrArg(fn, buffer, end);
-  return evbuffer_search_range_(fn, buffer, w, len, start, end);
+  return stamp(evbuffer_search_range_(fn, buffer, w, len, start, end, new evbuffer_ptr()));
 }
 
+/**
+ * The search of evbuffer_search_range, into `pos`. libevent scans with memchr for the needle's
+ * first byte and memcmp at each hit; this finds the same match, the first at or after the start,
+ * with one native substring search per chain, comparing byte by byte only where a match could
+ * cross into the next chain. As in libevent, a first match that ends past `end` means not found.
+ */
 function evbuffer_search_range_(fn: string, buffer: evbuffer, what: Uint8Array, len: number,
-  start: evbuffer_ptr | null, end: evbuffer_ptr | null): evbuffer_ptr {
-  let pos: evbuffer_ptr;
-  let chain: evbuffer_chain | null;
-  if (start !== null) {
-    pos = new evbuffer_ptr();
-    ptrCopy(pos, start);
-    chain = pos.internal_.chain;
-  } else {
-    pos = ptrStart(buffer);
-    chain = pos.internal_.chain;
+  start: evbuffer_ptr | null, end: evbuffer_ptr | null, pos: evbuffer_ptr): evbuffer_ptr {
+  if (start !== null) ptrCopy(pos, start);
+  else {
+    pos.pos = 0;
+    pos.internal_.chain = buffer.first;
+    pos.internal_.pos_in_chain = 0;
   }
   pos.internal_.buffer = buffer;
-  const last_chain = end !== null ? end.internal_.chain : null;
   if (!len) return pos;
+  const needle = what.length === len ? what : what.subarray(0, len);
   const first = what[0]!;
+  let chain = pos.internal_.chain;
   while (chain !== null) {
-    const from = chain.misalign + pos.internal_.pos_in_chain;
-    const stop = chain.misalign + chain.off;
-    const p = from < stop ? memchr(memOf(fn, chain), first, from, stop) : -1;
-    if (p >= 0) {
-      pos.pos += p - from;
-      pos.internal_.pos_in_chain += p - from;
-      if (!evbuffer_ptr_memcmp(fn, buffer, pos, what, len)) {
-        if (end !== null && pos.pos + len > end.pos) break;
-        return pos;
+    const base = chain.misalign;
+    const from = base + pos.internal_.pos_in_chain;
+    const stop = base + chain.off;
+    let at = -1;
+    if (from < stop) {
+      const mem = memOf(fn, chain);
+      at = memmem(mem, needle, from, stop);
+      // No match inside the chain: one may still start in its last len - 1 bytes.
+      for (let s = at < 0 ? Math.max(from, stop - len + 1) : stop; s < stop; s++) {
+        if (mem[s] !== first) continue;
+        pos.internal_.pos_in_chain = s - base;
+        const p0 = pos.pos;
+        pos.pos += s - from;
+        if (!evbuffer_ptr_memcmp(fn, buffer, pos, needle, len)) {
+          at = s;
+          pos.pos = p0;
+          break;
+        }
+        pos.pos = p0;
       }
-      ++pos.pos;
-      ++pos.internal_.pos_in_chain;
-      if (pos.internal_.pos_in_chain === chain.off) {
-        chain = pos.internal_.chain = chain.next;
-        pos.internal_.pos_in_chain = 0;
-      }
-    } else {
-      if (chain === last_chain) break;
-      pos.pos += chain.off - pos.internal_.pos_in_chain;
-      chain = pos.internal_.chain = chain.next;
-      pos.internal_.pos_in_chain = 0;
     }
+    if (at >= 0) {
+      pos.pos += at - from;
+      pos.internal_.pos_in_chain = at - base;
+      pos.internal_.chain = chain;
+      if (end !== null && pos.pos + len > end.pos) break;
+      return pos;
+    }
+    pos.pos += stop - from;
+    chain = pos.internal_.chain = chain.next;
+    pos.internal_.pos_in_chain = 0;
   }
   PTR_NOT_FOUND(pos);
   return pos;
+}
+
+/** memmem: where needle first lies entirely inside mem[from, stop), or -1. */
+function memmem(mem: Buffer, needle: Uint8Array, from: number, stop: number): number {
+  if (stop - from < needle.length) return -1;
+  let at: number;
+  if (mem.length - stop > 4096 && mem.length - stop > stop - from) {
+    at = mem.subarray(from, stop).indexOf(needle);
+    if (at >= 0) at += from;
+  } else {
+    at = mem.indexOf(needle, from);
+  }
+  return at >= from && at + needle.length <= stop ? at : -1;
 }
 
 /** memchr: the index of `byte` in mem[from, stop), or -1. */
@@ -1996,38 +2084,38 @@ export function evbuffer_search_eol(buffer: evbuffer, start: evbuffer_ptr | null
   const fn = "evbuffer_search_eol";
   live(fn, buffer);
   if (start !== null) ptrArg(fn, buffer, start);
-  return evbuffer_search_eol_(fn, buffer, start, eol_len_out, eol_style);
+  return stamp(evbuffer_search_eol_(fn, buffer, start, eol_len_out, eol_style, new evbuffer_ptr()));
 }
 
-let extraDrain = 0;
-
+/** evbuffer_search_eol, into `it` (which may be `start`). */
 function evbuffer_search_eol_(fn: string, buffer: evbuffer, start: evbuffer_ptr | null, eol_len_out: evbuffer_size_out | null,
-  eol_style: number): evbuffer_ptr {
-  const it = new evbuffer_ptr();
-  it.internal_.buffer = buffer;
+  eol_style: number, it: evbuffer_ptr): evbuffer_ptr {
   let extra_drain = 0;
   let ok = false;
   if (start !== null && start.internal_.chain === null) {
     PTR_NOT_FOUND(it);
-    extraDrain = 0;
+    it.internal_.buffer = buffer;
     if (eol_len_out) eol_len_out.value = 0;
     return it;
   }
   if (start !== null) ptrCopy(it, start);
-  else it.internal_.chain = buffer.first;
+  else {
+    it.pos = 0;
+    it.internal_.chain = buffer.first;
+    it.internal_.pos_in_chain = 0;
+  }
+  it.internal_.buffer = buffer;
+  const it2 = eolScratch;
   found: switch (eol_style) {
     case EVBUFFER_EOL_ANY: {
       if (evbuffer_find_eol_char(fn, it) < 0) break;
-      const it2 = new evbuffer_ptr();
       ptrCopy(it2, it);
       extra_drain = evbuffer_strspn_crlf(fn, it2);
       ok = true;
       break;
     }
     case EVBUFFER_EOL_CRLF_STRICT: {
-      const r = evbuffer_search_range_(fn, buffer, CRLF, 2, it, null);
-      if (r.pos < 0) break;
-      ptrCopy(it, r);
+      if (evbuffer_search_range_(fn, buffer, CRLF, 2, it, null, it).pos < 0) break;
       extra_drain = 2;
       ok = true;
       break;
@@ -2038,7 +2126,16 @@ function evbuffer_search_eol_(fn: string, buffer: evbuffer, start: evbuffer_ptr 
       extra_drain = 1;
       ok = true;
       if (it.pos === start_pos) break; // a LF at the start is not preceded by anything
-      const it2 = new evbuffer_ptr();
+      const lf = it.internal_.chain!;
+      if (it.internal_.pos_in_chain > 0) {
+        // The byte before is in the same chain (evbuffer_ptr_subtract's first case).
+        if (lf.buffer![lf.misalign + it.internal_.pos_in_chain - 1] === 0x0d) {
+          it.pos--;
+          it.internal_.pos_in_chain--;
+          extra_drain = 2;
+        }
+        break;
+      }
       ptrCopy(it2, it);
       if (evbuffer_ptr_subtract(buffer, it2, 1) < 0) break found;
       if (evbuffer_getchr(fn, it2) === 0x0d) {
@@ -2061,11 +2158,14 @@ function evbuffer_search_eol_(fn: string, buffer: evbuffer, start: evbuffer_ptr 
       break;
   }
   if (!ok) PTR_NOT_FOUND(it);
-  extraDrain = extra_drain;
   if (eol_len_out) eol_len_out.value = extra_drain;
   return it;
 }
 const CRLF = Buffer.from("\r\n", "latin1");
+/** Pointers and a box the line functions use internally (no call re-enters them). */
+const eolScratch = new evbuffer_ptr();
+const scratchPtr = new evbuffer_ptr();
+const eolBox: evbuffer_size_out = { value: 0 };
 
 /**
  * `char *evbuffer_readln(struct evbuffer *buffer, size_t *n_read_out, enum evbuffer_eol_style eol_style)`
@@ -2084,27 +2184,37 @@ export function evbuffer_readln(buffer: evbuffer, n_read_out: evbuffer_size_out 
   let result: string | null = null;
   let n_to_copy = 0;
   if (!buffer.freeze_start) {
-    const it = evbuffer_search_eol_(fn, buffer, null, null, eol_style);
+    const it = evbuffer_search_eol_(fn, buffer, null, eolBox, eol_style, scratchPtr);
     if (it.pos >= 0) {
       n_to_copy = it.pos;
-      const extra_drain = extraDrain;
+      const extra_drain = eolBox.value;
       result = lineText(buffer, n_to_copy);
-      if (n_to_copy > 0) evbuffer_drain_(buffer, n_to_copy);
-      evbuffer_drain_(buffer, extra_drain);
+      if (buffer.callbacks === null) {
+        // With no callback to tell, the line and its end-of-line mark go in one drain.
+        evbuffer_drain_(buffer, n_to_copy + extra_drain);
+      } else {
+        if (n_to_copy > 0) evbuffer_drain_(buffer, n_to_copy);
+        evbuffer_drain_(buffer, extra_drain);
+      }
     }
   }
   if (n_read_out) n_read_out.value = result !== null ? n_to_copy : 0;
   return result;
 }
 
+/** Buffer's UTF-8 decoder, which toString() calls once it has checked its arguments (not in @types/node). */
+interface Utf8Slicing {
+  utf8Slice(start: number, end: number): string;
+}
+
 /** The first n bytes as UTF-8 text, decoded from chain memory (gathered first if they span chains). */
 function lineText(buf: evbuffer, n: number): string {
   if (n === 0) return "";
   const first = buf.first!;
-  if (first.off >= n) return first.buffer!.toString("utf8", first.misalign, first.misalign + n);
+  if (first.off >= n) return (first.buffer as Buffer & Utf8Slicing).utf8Slice(first.misalign, first.misalign + n);
   if (scratch.length < n) scratch = Buffer.allocUnsafe(Math.max(n, scratch.length * 2));
   copyout(buf, null, scratch, n);
-  return scratch.toString("utf8", 0, n);
+  return (scratch as Buffer & Utf8Slicing).utf8Slice(0, n);
 }
 
 /**
@@ -2429,7 +2539,7 @@ export function evbuffer_remove_cb_entry(buffer: evbuffer, ent: evbuffer_cb_entr
  * `int evbuffer_remove_cb(struct evbuffer *buffer, evbuffer_cb_func cb, void *cbarg)`:
  * removes the newest callback with this function and argument. Returns 0, or -1 if there is none.
  */
-export function evbuffer_remove_cb<A>(buffer: evbuffer, cb: evbuffer_cb_func<A> | evbuffer_cb<A> | null, cbarg: A): number {
+export function evbuffer_remove_cb(buffer: evbuffer, cb: evbuffer_cb_func | evbuffer_cb | null, cbarg: unknown): number {
   live("evbuffer_remove_cb", buffer);
   for (let ent = buffer.callbacks; ent !== null; ent = ent.next) {
     if (ent.cb === cb && ent.cbarg === cbarg) return evbuffer_remove_cb_entry(buffer, ent);
@@ -2463,14 +2573,6 @@ export function evbuffer_cb_clear_flags(buffer: evbuffer, cb: evbuffer_cb_entry,
 }
 
 /**
- * @internal Set EVBUFFER_CB_NODEFER (or other internal flags) on a callback, as bufferevent.c
- * does with `cb->flags |= EVBUFFER_CB_NODEFER`.
- */
-export function evbuffer_cb_set_internal_flags_(cb: evbuffer_cb_entry, flags: number): void {
-  cb.flags = (cb.flags | flags) >>> 0;
-}
-
-/**
  * `int evbuffer_setcb(struct evbuffer *buffer, evbuffer_cb cb, void *cbarg)` (buffer_compat.h,
  * deprecated): replaces all of the buffer's callbacks by `cb`, called as
  * `cb(buffer, old_len, new_len, cbarg)`; null removes them all. Returns 0.
@@ -2495,7 +2597,7 @@ export function evbuffer_find(buffer: evbuffer, what: Uint8Array | string, len: 
   const fn = "evbuffer_find";
   live(fn, buffer);
   const w = bytesArg(fn, what, len, "len");
-  const ptr = evbuffer_search_range_(fn, buffer, w, len, null, null);
+  const ptr = evbuffer_search_range_(fn, buffer, w, len, null, null, scratchPtr);
   if (ptr.pos < 0) return null;
   const all = evbuffer_pullup(buffer, ptr.pos + len);
   return all === null ? null : all.subarray(ptr.pos);
