@@ -71,3 +71,4 @@ export {
   evutil_monotonic_timer_free, evutil_configure_monotonic_time, evutil_gettime_monotonic,
 } from "../util/monotonic.js";
 export { tm, gmtime_r, evutil_date_rfc1123 } from "../util/date.js";
+export { evutil_snprintf, evutil_vsnprintf } from "../util/snprintf.js";
