@@ -13,7 +13,7 @@
  * Cases that measure wall-clock time (libevent's 50 ms tolerance) may be retried twice, as
  * libevent's harness retries its TT_RETRIABLE cases: a loaded machine can wake a process late.
  */
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import {
   EV_CLOSED, EV_ET, EV_FEATURE_EARLY_CLOSE, EV_FEATURE_ET, EV_PERSIST, EV_READ, EV_SIGNAL, EV_TIMEOUT, EV_WRITE,
   EVENT_BASE_COUNT_ACTIVE, EVENT_BASE_COUNT_ADDED, EVENT_BASE_COUNT_VIRTUAL, EVENT_BASE_FLAG_IGNORE_ENV,
@@ -32,7 +32,7 @@ import {
   evsignal_new, evtimer_add, evtimer_assign, evtimer_del, evtimer_new,
   EVLOOP_NO_EXIT_ON_EMPTY, event_base_free_nofinalize, event_base_get_npriorities, event_base_loopcontinue,
   event_base_set, event_config, event_config_set_max_dispatch_interval, event_finalize, event_get_priority,
-  event_enable_debug_mode, event_gettime_monotonic, event_reinit, evuser_new, evuser_pending, evuser_trigger,
+  event_enable_debug_mode, event_gettime_monotonic, event_reinit, event_set_log_callback, evuser_new, evuser_pending, evuser_trigger,
 } from "libevent-ts/event2/event";
 import type { event_callback_fn } from "libevent-ts/event2/event";
 import { event_active_later_, event_base_add_virtual_, internals } from "./helpers/internal.js";
@@ -1471,7 +1471,11 @@ eachBackend(() => {
       event_add(rev, null);
       event_add(sev, null);
       event_add(tev, new timeval(0, 20000));
+      const logged: string[] = [];
+      event_set_log_callback((_severity, msg) => { logged.push(msg); });
+      onTestFinished(() => event_set_log_callback(null));
       expect(event_reinit(base)).toBe(0);
+      expect(logged).toEqual([]); // neither backend is told about the internal signal event twice
       event_base_assert_ok_(base);
       expectIntendedBackend(base);
       expect(internals(base).sig.ev_signal_pair[0]).toBeGreaterThanOrEqual(0);

@@ -672,19 +672,31 @@ export function event_base_free_nofinalize(base: event_base | null): void {
  */
 export function event_reinit(base: event_base): number {
   checkBase(base, "event_reinit");
-  const name = base.evsel.name;
-  base.evsel.dealloc();
-  const evsel = eventop_init(name, base.flags);
+  const old = base.evsel;
+  let res = 0;
+  // As libevent: the signal socket is replaced while no backend is told (the old one may be shared
+  // with a parent process); the new backend then learns every fd, the new socket's included.
+  base.evsel = nil_eventop;
+  if (evsig_reinit_(base) < 0) res = -1;
+  old.dealloc();
+  const evsel = eventop_init(old.name, base.flags);
   if (evsel === null) {
     throw new Error("event_reinit: could not reinitialize event mechanism");
   }
   base.evsel = evsel;
-  let res = 0;
-  // The signal socket's read event sits in the io map; rebuilding it is evsig_reinit_'s job.
-  if (evsig_reinit_(base) < 0) res = -1;
   if (evmap_reinit_(base) < 0) res = -1;
   return res;
 }
+
+/** libevent's nil_eventop: a backend that is told nothing, for event_reinit. */
+const nil_eventop: eventop = {
+  name: "",
+  features: 0,
+  add: () => 0,
+  del: () => 0,
+  dispatch: () => 0,
+  dealloc: () => {},
+};
 
 /** `const char *event_base_get_method(const struct event_base *base)`: the backend in use ("epoll", "poll", "select", "kqueue"). */
 export function event_base_get_method(base: event_base): string {

@@ -171,8 +171,9 @@ export function evsig_dealloc_(base: event_base): void {
 }
 
 /**
- * @internal After the backend was rebuilt (event_reinit): a new socket, and the internal event
- * added again if signals are watched. The process-wide handlers stay as they are.
+ * @internal For event_reinit, while the base has a backend that is told nothing: a new socket,
+ * and the internal event added again (to the fd map) if signals are watched; the new backend
+ * learns of it with every other fd. The process-wide handlers stay as they are.
  */
 export function evsig_reinit_(base: event_base): number {
   const sig = base.sig;
