@@ -1644,6 +1644,16 @@ eachBackend(() => {
       event_free(ev);
     });
 
+    it("an event_base_once callback that throws: its record is released all the same", () => {
+      const data = basic_setup({ base: true });
+      const base = data.base!;
+      expect(event_base_once(base, -1, EV_TIMEOUT, () => { throw new Error("once"); }, null, null)).toBe(0);
+      expect(internals(base).once_events.size).toBe(1);
+      expect(() => event_base_dispatch(base)).toThrow("once");
+      expect(internals(base).once_events.size).toBe(0);
+      expect(event_base_dispatch(base)).toBe(1);
+    });
+
     it("event_add of an event never assigned, or freed, or of a freed base, throws a TypeError naming event_add", () => {
       const data = basic_setup({ base: true });
       expect(() => event_add(new event(), null)).toThrow(TypeError);

@@ -1214,9 +1214,11 @@ export function event_base_get_running_event(base: event_base): event | null {
 // ---------------------------------------------------------------------------------------------
 
 function event_once_cb(fd: number, events: number, eonce: event_once): void {
-  eonce.cb(fd, events, eonce.arg);
-  eonce.ev.ev_base?.once_events.delete(eonce);
+  // Released before the callback (libevent does it after), so that a callback that throws
+  // does not leave its record behind.
+  eonce.ev.ev_base!.once_events.delete(eonce);
   event_debug_note_teardown_(eonce.ev);
+  eonce.cb(fd, events, eonce.arg);
 }
 
 /**
