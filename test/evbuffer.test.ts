@@ -21,15 +21,22 @@ import {
   evbuffer_prepend, evbuffer_prepend_buffer, evbuffer_ptr, evbuffer_ptr_set, evbuffer_pullup, evbuffer_read,
   evbuffer_readln, evbuffer_remove, evbuffer_remove_buffer, evbuffer_remove_cb, evbuffer_remove_cb_entry,
   evbuffer_reserve_space, evbuffer_search, evbuffer_search_eol, evbuffer_search_range, evbuffer_set_flags,
-  evbuffer_setcb, evbuffer_write, evbuffer_write_atmost,
+  evbuffer_setcb, evbuffer_write, evbuffer_write_atmost, evbuffer_add_vprintf, evbuffer_defer_callbacks,
+  evbuffer_enable_locking, evbuffer_get_contiguous_space, evbuffer_lock, evbuffer_unlock,
 } from "libevent-ts/event2/buffer";
 import {
-  AF_UNIX, EAGAIN, SOCK_STREAM, errno, evutil_closesocket, evutil_make_socket_nonblocking, evutil_socketpair,
+  AF_UNIX, EAGAIN, SOCK_STREAM, errno, evutil_closesocket, evutil_make_socket_nonblocking, evutil_snprintf,
+  evutil_socketpair, evutil_vsnprintf,
 } from "libevent-ts/event2/util";
-import { evutil_snprintf } from "../src/util/snprintf.js";
-import type { evbuffer_chain } from "../src/buffer/buffer.js";
+import {
+  EVLOOP_NONBLOCK, event_base_free, event_base_loop, event_base_new, event_base_priority_init,
+} from "libevent-ts/event2/event";
+import { EVBUFFER_CB_NODEFER, EVBUFFER_MAX_READ } from "../src/buffer/buffer.js";
+import { native } from "../src/native/binding.js";
 
 // ---- helpers ------------------------------------------------------------------------------
+
+type evbuffer_chain = NonNullable<evbuffer["first"]>;
 
 const enc = new TextEncoder();
 const bytes = (s: string): Uint8Array => enc.encode(s);
@@ -1731,3 +1738,356 @@ describe("evbuffer/", () => {
     });
   }
 });
+
+// ---- the port's own cases -------------------------------------------------------------------
+
+describe("evbuffer (port)", () => {
+  it("chain capacities are libevent 2.1.12's on 64-bit Linux: 976, 2000, 4048, 8144 bytes", () => {
+    for (const [want, cap] of [[1, 976], [976, 976], [977, 2000], [2000, 2000], [2001, 4048], [4049, 8144]]) {
+      const buf = evbuffer_new();
+      const v = iovecs(1);
+      expect(evbuffer_reserve_space(buf, want!, v, 1)).toBe(1);
+      expect(v[0]!.iov_len).toBe(cap);
+      expect(v[0]!.iov_base!.length).toBe(cap);
+      evbuffer_free(buf);
+    }
+  });
+
+  it("a 64-byte add then a 2000-byte add: the second chain is twice the first, the rest spills", () => {
+    const buf = evbuffer_new();
+    evbuffer_add(buf, new Uint8Array(64), 64);
+    evbuffer_add(buf, new Uint8Array(3000), 3000);
+    const v = iovecs(4);
+    expect(evbuffer_peek(buf, -1, null, v, 4)).toBe(2);
+    expect(v.slice(0, 2).map((e) => e.iov_len)).toEqual([976, 3064 - 976]);
+    expect(evbuffer_get_contiguous_space(buf)).toBe(976);
+    evbuffer_free(buf);
+  });
+
+  it("bad input throws a TypeError/RangeError naming the function, and loses nothing", () => {
+    const buf = evbuffer_new();
+    const other = evbuffer_new();
+    evbuffer_add(buf, "keep me", 7);
+    evbuffer_add(other, "other", 5);
+    const data = bytes("0123456789");
+    expect(() => evbuffer_add(buf, data, -5)).toThrow(new RangeError("evbuffer_add: datlen -5 is negative"));
+    expect(() => evbuffer_add(buf, data, 11)).toThrow(RangeError);
+    expect(() => evbuffer_add(buf, data, 11)).toThrow(/^evbuffer_add: datlen 11 is beyond the 10 bytes given$/);
+    expect(() => evbuffer_add(buf, data, 1.5)).toThrow(TypeError);
+    expect(() => evbuffer_add(buf, "é", 3)).toThrow(/evbuffer_add: datlen 3 is beyond the 2 bytes given/);
+    expect(() => evbuffer_add(buf, 42 as unknown as string, 1)).toThrow(/evbuffer_add: data is not a Uint8Array or a string/);
+    expect(() => evbuffer_prepend(buf, data, -1)).toThrow(/evbuffer_prepend: datlen -1 is negative/);
+    expect(() => evbuffer_remove(buf, new Uint8Array(4), 5)).toThrow(/evbuffer_remove: datlen 5 is beyond the 4 bytes given/);
+    expect(() => evbuffer_copyout(buf, new Uint8Array(4), -1)).toThrow(/evbuffer_copyout: datlen -1 is negative/);
+    expect(() => evbuffer_drain(buf, -2)).toThrow(/evbuffer_drain: len -2 is negative/);
+    expect(() => evbuffer_remove_buffer(buf, other, -3)).toThrow(/evbuffer_remove_buffer: datlen -3 is negative/);
+    expect(() => evbuffer_add_reference(buf, data, 20, null, null)).toThrow(/evbuffer_add_reference: datlen 20/);
+    expect(() => evbuffer_search(buf, "abc", 4, null)).toThrow(/evbuffer_search: len 4 is beyond/);
+    expect(() => evbuffer_peek(buf, -1, null, iovecs(1), 2)).toThrow(/evbuffer_peek: n_vec 2 is beyond/);
+    expect(() => evbuffer_add_printf(buf, "%d", "x")).toThrow(/evbuffer_add_printf: argument 1 for %d is not an integer/);
+    expect(() => evbuffer_add_printf(buf, "%n", 1)).toThrow(/evbuffer_add_printf: unsupported conversion "%n"/);
+    expect(() => evbuffer_add_printf(buf, "%s %s", "one")).toThrow(/evbuffer_add_printf: no argument 2 for %s/);
+
+    const foreign = new evbuffer_ptr();
+    expect(evbuffer_ptr_set(other, foreign, 2, EVBUFFER_PTR_SET)).toBe(0);
+    expect(() => evbuffer_search(buf, "me", 2, foreign)).toThrow(/evbuffer_search: the evbuffer_ptr belongs to another evbuffer/);
+    expect(() => evbuffer_copyout_from(buf, foreign, new Uint8Array(3), 3)).toThrow(TypeError);
+    const stale = new evbuffer_ptr();
+    expect(evbuffer_ptr_set(other, stale, 3, EVBUFFER_PTR_SET)).toBe(0);
+    evbuffer_drain(other, 5);
+    evbuffer_add(other, "again", 5);
+    expect(() => evbuffer_peek(other, -1, stale, iovecs(1), 1)).toThrow(/evbuffer_peek: the evbuffer_ptr is stale/);
+    const notFound = evbuffer_search(buf, "zz", 2, null);
+    expect(notFound.pos).toBe(-1);
+    expect(() => evbuffer_copyout_from(buf, notFound, new Uint8Array(3), 3)).toThrow(
+      /evbuffer_copyout_from: pos is not a position in the buffer/);
+
+    expect(() => evbuffer_add(null as unknown as evbuffer, data, 1)).toThrow(/evbuffer_add: evbuffer is not an evbuffer/);
+    expect(() => evbuffer_add_buffer(buf, {} as evbuffer)).toThrow(/evbuffer_add_buffer: inbuf is not an evbuffer/);
+    expect(all(buf)).toBe("keep me");
+    expect(evbuffer_get_length(buf)).toBe(7);
+    validate(buf);
+
+    evbuffer_free(other);
+    expect(() => evbuffer_add(other, data, 1)).toThrow(/evbuffer_add: evbuffer used after evbuffer_free/);
+    expect(() => evbuffer_free(other)).toThrow(/evbuffer_free: evbuffer used after evbuffer_free/);
+    expect(() => evbuffer_add_buffer(buf, other)).toThrow(/evbuffer_add_buffer: inbuf used after evbuffer_free/);
+    expect(all(buf)).toBe("keep me");
+    evbuffer_free(buf);
+  });
+
+  it("an invalid EOL style behaves as in C: nothing is found", () => {
+    const buf = evbuffer_new();
+    evbuffer_add(buf, "a\r\nb\n\0", 6);
+    const eol = { value: -1 };
+    for (const style of [5, -1, 99]) {
+      expect(evbuffer_search_eol(buf, null, eol, style).pos).toBe(-1);
+      expect(eol.value).toBe(0);
+      expect(evbuffer_readln(buf, eol, style)).toBeNull();
+      expect(eol.value).toBe(0);
+    }
+    expect(evbuffer_get_length(buf)).toBe(6);
+    evbuffer_free(buf);
+  });
+
+  it("reserve_space of 0 bytes over 2 extents with the last chain full gives 0 extents (libevent asserts there)", () => {
+    const buf = evbuffer_new();
+    evbuffer_add(buf, new Uint8Array(976), 976);
+    const v = iovecs(2);
+    expect(evbuffer_reserve_space(buf, 0, v, 2)).toBe(0);
+    expect(evbuffer_commit_space(buf, v, 0)).toBe(0);
+    expect(evbuffer_get_length(buf)).toBe(976);
+    validate(buf);
+    evbuffer_free(buf);
+  });
+
+  it("evbuffer_add of a string counts UTF-8 bytes; a datlen that cuts a character copies the bytes", () => {
+    const buf = evbuffer_new();
+    expect(evbuffer_add(buf, "héllo", 6)).toBe(0);
+    expect(evbuffer_add(buf, "é", 1)).toBe(0);
+    // "[" "ü" "|" " ü" (width 3 counts bytes) "|" 0xc3 (precision 1 cuts the character) "]"
+    expect(evbuffer_add_printf(buf, "[%s|%3s|%.1s]", "ü", "ü", "ü")).toBe(1 + 2 + 1 + 3 + 1 + 1 + 1);
+    const out = Buffer.from(evbuffer_pullup(buf, -1)!);
+    expect(out.subarray(0, 6).toString()).toBe("héllo");
+    expect(out[6]).toBe(0xc3);
+    expect(out.subarray(7).equals(Buffer.concat([Buffer.from("[ü| ü|"), Buffer.from([0xc3]), Buffer.from("]")]))).toBe(true);
+    const n = { value: 0 };
+    evbuffer_add(buf, "\n", 1);
+    expect(evbuffer_readln(buf, n, EVBUFFER_EOL_LF)).toBe("héllo\ufffd[ü| ü|\ufffd]");
+    expect(n.value).toBe(6 + 1 + 10);
+    evbuffer_free(buf);
+  });
+
+  it("evbuffer_read: at most 4096 bytes, at most FIONREAD and howmuch, straight into chain memory", () => {
+    const pair = nonblockingPair();
+    const buf = evbuffer_new();
+    const data = Buffer.alloc(10000);
+    for (let i = 0; i < data.length; i++) data[i] = (i * 7) & 0xff;
+    expect(native.write(pair[0]!, data, 0, data.length)).toBe(10000);
+    // Reserve (not commit) first: the read must land in that very memory.
+    const v = iovecs(1);
+    expect(evbuffer_reserve_space(buf, 100, v, 1)).toBe(1);
+    expect(evbuffer_read(buf, pair[1]!, 100)).toBe(100);
+    expect(Buffer.compare(v[0]!.iov_base!.subarray(0, 100), data.subarray(0, 100))).toBe(0);
+    expect(evbuffer_read(buf, pair[1]!, -1)).toBe(EVBUFFER_MAX_READ);
+    expect(evbuffer_read(buf, pair[1]!, 1 << 20)).toBe(EVBUFFER_MAX_READ);
+    expect(evbuffer_read(buf, pair[1]!, -1)).toBe(10000 - 100 - 2 * 4096);
+    expect(evbuffer_get_length(buf)).toBe(10000);
+    expect(Buffer.compare(evbuffer_pullup(buf, -1)!, data)).toBe(0);
+    expect(evbuffer_read(buf, pair[1]!, -1)).toBe(-1);
+    expect(errno).toBe(EAGAIN);
+    evutil_closesocket(pair[0]!);
+    expect(evbuffer_read(buf, pair[1]!, -1)).toBe(0);
+    validate(buf);
+    evbuffer_free(buf);
+    evutil_closesocket(pair[1]!);
+  });
+
+  it("evbuffer_write_atmost: one writev over at most 128 chains, bounded by howmuch; -1 when empty", () => {
+    const pair = nonblockingPair();
+    const buf = evbuffer_new();
+    const tmp = evbuffer_new();
+    for (let i = 0; i < 200; i++) {
+      evbuffer_add_printf(tmp, "%03d|", i);
+      evbuffer_add_buffer(buf, tmp);
+    }
+    expect(evbuffer_peek(buf, -1, null, null, 0)).toBe(200);
+    expect(evbuffer_write_atmost(buf, pair[0]!, 10)).toBe(10);
+    expect(evbuffer_write(buf, pair[0]!)).toBe(2 + 127 * 4); // 128 extents: the rest of chain 2, then 127 chains
+    const got = Buffer.alloc(2000);
+    const n = native.read(pair[1]!, got, 0, got.length);
+    expect(got.subarray(0, n).toString()).toBe(Array.from({ length: 130 }, (_, i) => `${String(i).padStart(3, "0")}|`).join("").slice(0, n));
+    evbuffer_drain(buf, -1);
+    expect(evbuffer_write(buf, pair[0]!)).toBe(-1);
+    evbuffer_free(buf);
+    evbuffer_free(tmp);
+    evutil_closesocket(pair[0]!);
+    evutil_closesocket(pair[1]!);
+  });
+
+  it("a sendfile segment's bytes are not memory: reading them throws, writing them uses sendfile", () => {
+    const fd = make_tmpfile("sendfile me, please");
+    const buf = evbuffer_new();
+    evbuffer_set_flags(buf, EVBUFFER_FLAG_DRAINS_TO_FD);
+    expect(evbuffer_add_file(buf, fd, 9, 10)).toBe(0);
+    expect(evbuffer_get_length(buf)).toBe(10);
+    expect(() => evbuffer_copyout(buf, new Uint8Array(4), 4)).toThrow(/evbuffer_copyout: .*sendfile/);
+    expect(() => evbuffer_pullup(buf, -1)).toThrow(/evbuffer_pullup: .*sendfile/);
+    expect(() => evbuffer_readln(buf, null, EVBUFFER_EOL_ANY)).toThrow(/evbuffer_readln: .*sendfile/);
+    const v = iovecs(1);
+    expect(evbuffer_peek(buf, -1, null, v, 1)).toBe(1);
+    expect(v[0]!.iov_base).toBeNull();
+    expect(v[0]!.iov_len).toBe(10);
+    const pair = nonblockingPair();
+    expect(evbuffer_write_atmost(buf, pair[0]!, 3)).toBe(10); // sendfile offers the whole chain, as libevent
+    const got = Buffer.alloc(64);
+    expect(got.subarray(0, native.read(pair[1]!, got, 0, 64)).toString()).toBe("me, please");
+    expect(evbuffer_get_length(buf)).toBe(0);
+    evbuffer_free(buf);
+    evutil_closesocket(pair[0]!);
+    evutil_closesocket(pair[1]!);
+    expect(() => closeSync(fd)).toThrow(/EBADF/);
+  });
+
+  it("references: the cleanup runs once, with the very value given, after the last byte is drained", () => {
+    const calls: unknown[][] = [];
+    const cleanup = (d: Uint8Array | string | null, n: number, extra: string): void => void calls.push([d, n, extra]);
+    const mem = bytes("referenced");
+    const buf = evbuffer_new();
+    const copy = evbuffer_new();
+    evbuffer_add_reference(buf, mem, 10, cleanup, "x");
+    evbuffer_add_buffer_reference(copy, buf);
+    mem[0] = "R".charCodeAt(0); // zero-copy: both see the change
+    expect(all(buf)).toBe("Referenced");
+    evbuffer_drain(buf, 9);
+    expect(calls).toEqual([]);
+    evbuffer_drain(buf, 1);
+    expect(calls).toEqual([]); // the multicast copy still holds it
+    expect(all(copy)).toBe("Referenced");
+    evbuffer_free(buf);
+    expect(calls).toEqual([]);
+    evbuffer_drain(copy, -1);
+    expect(calls).toEqual([[mem, 10, "x"]]);
+    evbuffer_free(copy);
+    expect(calls.length).toBe(1);
+    // A refused reference (end frozen) is never cleaned up.
+    const frozen = evbuffer_new();
+    evbuffer_freeze(frozen, 0);
+    expect(evbuffer_add_reference(frozen, "s", 1, cleanup, "y")).toBe(-1);
+    evbuffer_free(frozen);
+    expect(calls.length).toBe(1);
+  });
+
+  it("drained chains are released; views of the buffer are views of its memory", () => {
+    const buf = evbuffer_new();
+    evbuffer_add(buf, "abcdef", 6);
+    const view = evbuffer_pullup(buf, 3)!;
+    const v = iovecs(1);
+    evbuffer_peek(buf, -1, null, v, 1);
+    v[0]!.iov_base![1] = "B".charCodeAt(0);
+    expect(text(view)).toBe("aBc");
+    expect(view.buffer).toBe(v[0]!.iov_base!.buffer);
+    evbuffer_drain(buf, 6);
+    expect(buf.first).toBeNull();
+    expect(buf.last).toBeNull();
+    evbuffer_free(buf);
+  });
+
+  it("callbacks: one may remove itself; a change made inside a callback gets its own info", () => {
+    const buf = evbuffer_new();
+    const seen: string[] = [];
+    const once = (b: evbuffer, info: evbuffer_cb_info, tag: string): void => {
+      seen.push(`${tag}:${info.orig_size}+${info.n_added}-${info.n_deleted}`);
+      evbuffer_remove_cb(b, once, tag);
+    };
+    const nested = (b: evbuffer, info: evbuffer_cb_info): void => {
+      seen.push(`nested:${info.orig_size}+${info.n_added}-${info.n_deleted}`);
+      if (evbuffer_get_length(b) === 3) evbuffer_drain(b, 1);
+      seen.push(`nested after:${info.orig_size}+${info.n_added}-${info.n_deleted}`);
+    };
+    evbuffer_add_cb(buf, nested, null);
+    evbuffer_add_cb(buf, once, "once");
+    evbuffer_add(buf, "abc", 3);
+    evbuffer_add(buf, "d", 1);
+    expect(seen).toEqual([
+      "once:0+3-0", "nested:0+3-0", "nested:3+0-1", "nested after:3+0-1", "nested after:0+3-0",
+      "nested:2+1-0", "nested:3+0-1", "nested after:3+0-1",
+      "nested after:2+1-0",
+    ]);
+    evbuffer_free(buf);
+  });
+
+  it("an exception thrown by a callback propagates and leaves the buffer consistent", () => {
+    const buf = evbuffer_new();
+    evbuffer_add_cb(buf, () => {
+      throw new Error("boom");
+    }, null);
+    expect(() => evbuffer_add(buf, "abc", 3)).toThrow("boom");
+    validate(buf);
+    expect(evbuffer_get_length(buf)).toBe(3);
+    const refs: string[] = [];
+    const buf2 = evbuffer_new();
+    evbuffer_add_reference(buf2, "one", 3, () => {
+      refs.push("one");
+      throw new Error("cleanup boom");
+    }, null);
+    evbuffer_add_reference(buf2, "two", 3, () => void refs.push("two"), null);
+    expect(() => evbuffer_drain(buf2, 6)).toThrow("cleanup boom");
+    expect(refs).toEqual(["one", "two"]); // every cleanup still ran
+    validate(buf2);
+    expect(evbuffer_get_length(buf2)).toBe(0);
+    evbuffer_free(buf);
+    evbuffer_free(buf2);
+  });
+
+  it("evbuffer_defer_callbacks: callbacks run from the loop with the counts accumulated; NODEFER ones inline", () => {
+    const base = event_base_new()!;
+    expect(event_base_priority_init(base, 3)).toBe(0);
+    const buf = evbuffer_new();
+    const seen: string[] = [];
+    evbuffer_add_cb(buf, (_b, info) => void seen.push(`deferred ${info.orig_size}+${info.n_added}-${info.n_deleted}`), null);
+    const inline = evbuffer_add_cb(buf, (_b, info) => void seen.push(`inline ${info.orig_size}+${info.n_added}-${info.n_deleted}`), null);
+    evbuffer_cb_set_flags(buf, inline, EVBUFFER_CB_ENABLED | EVBUFFER_CB_NODEFER);
+    expect(evbuffer_defer_callbacks(buf, base)).toBe(0);
+    expect(buf.deferred!.evcb_pri).toBe(1);
+    evbuffer_add(buf, "hello", 5);
+    evbuffer_drain(buf, 2);
+    expect(seen).toEqual(["inline 0+5-0", "inline 0+5-2"]);
+    expect(event_base_loop(base, EVLOOP_NONBLOCK)).toBe(1); // as libevent: then nothing is left to wait for
+    expect(seen.slice(2)).toEqual(["deferred 0+5-2"]);
+    evbuffer_add(buf, "x", 1);
+    expect(() => evbuffer_defer_callbacks(buf, base)).toThrow(/evbuffer_defer_callbacks: a deferred callback run/);
+    // As in libevent, the pending run holds a reference: it still runs after evbuffer_free.
+    evbuffer_free(buf);
+    expect(buf.refcnt).toBe(1);
+    event_base_loop(base, EVLOOP_NONBLOCK);
+    expect(seen.slice(3)).toEqual(["inline 3+1-0", "deferred 3+1-0"]);
+    expect(buf.refcnt).toBe(0);
+    event_base_free(base);
+  });
+
+  it("evbuffer_enable_locking / lock / unlock: what libevent does with an uncontended lock", () => {
+    const buf = evbuffer_new();
+    expect(evbuffer_enable_locking(buf, null)).toBe(0);
+    expect(evbuffer_enable_locking(buf, null)).toBe(-1);
+    evbuffer_lock(buf);
+    evbuffer_add(buf, "x", 1);
+    evbuffer_unlock(buf);
+    expect(evbuffer_get_length(buf)).toBe(1);
+    evbuffer_free(buf);
+  });
+
+  it("evutil_snprintf / evutil_vsnprintf: C's truncation, NUL and return value; glibc's output", () => {
+    const out = new Uint8Array(64);
+    expect(evutil_snprintf(out, 5, "%d", 123456)).toBe(6);
+    expect(text(out, 5)).toBe("1234\0");
+    expect(evutil_snprintf(out, 0, "%d", 123456)).toBe(0); // libevent's quirk
+    expect(() => evutil_snprintf(out, 65, "x")).toThrow(/evutil_snprintf: buflen 65 is beyond the 64-byte buffer/);
+    const fmt = (f: string, ...a: unknown[]): string => {
+      const n = evutil_vsnprintf(out, out.length, f, a);
+      return text(out, Math.min(n, out.length - 1));
+    };
+    // Each expectation is what glibc 2.36's snprintf prints.
+    expect(fmt("%5.2f|%-6s|%#x|%o|%+d|% d", 3.14159, "ab", 255, 8, 5, 7)).toBe(" 3.14|ab    |0xff|10|+5| 7");
+    expect(fmt("%e|%g|%g|%g|%G", 12345.678, 0.0001, 123456789, 100000, 1e-10)).toBe("1.234568e+04|0.0001|1.23457e+08|100000|1E-10");
+    expect(fmt("%.0f|%.0f|%.2f|%#.0f|%#g", 0.5, 2.5, 0.125, 3, 999999.5)).toBe("0|2|0.12|3.|1.e+06");
+    expect(fmt("%x|%lx|%u|%lu", -1, -1, -1, 2 ** 40)).toBe("ffffffff|ffffffffffffffff|4294967295|1099511627776");
+    expect(fmt("%lld|%zu|%5c|%-3c|%%|%*d|%-*d|%.*s", 2n ** 62n, 7, 65, 66, 4, 9, 3, 9, 2, "abc")).toBe(
+      "4611686018427387904|7|    A|B  |%|   9|9  |ab");
+    expect(fmt("%s|%.3s|%10.4f|%-+8.3e", null, null, -0.0, 1.5)).toBe("(null)||   -0.0000|+1.500e+00");
+    expect(fmt("%f|%F|%e", Infinity, -Infinity, NaN)).toBe("inf|-INF|nan");
+    expect(fmt("%p|%p", null, 0x1234)).toBe("(nil)|0x1234");
+    expect(fmt("%5s|%-5s|%.1s", "é", "é", "é")).toBe(`${Buffer.from("   é|é   |").toString("latin1")}\xc3`);
+  });
+
+  it("evbuffer_add_vprintf takes the arguments as an array; the formatted bytes go into the last chain", () => {
+    const buf = evbuffer_new();
+    evbuffer_add(buf, "x", 1);
+    expect(evbuffer_add_vprintf(buf, "%s=%d;", ["a", 1])).toBe(4);
+    expect(evbuffer_peek(buf, -1, null, null, 0)).toBe(1);
+    expect(all(buf)).toBe("xa=1;");
+    expect(() => evbuffer_add_vprintf(buf, "%s", "a" as unknown as unknown[])).toThrow(/ap is not an array/);
+    evbuffer_free(buf);
+  });
+});
+

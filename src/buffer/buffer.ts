@@ -10,6 +10,11 @@
  * of it, never copies; fd reads land straight in it.
  * @module
  */
+import { EVLIST_ACTIVE, EVLIST_ACTIVE_LATER } from "../event/constants.js";
+import {
+  event_base, event_base_get_npriorities, event_callback, event_deferred_cb_cancel_, event_deferred_cb_init_,
+  event_deferred_cb_schedule_,
+} from "../event/event.js";
 import { native } from "../native/binding.js";
 import { fail, set_errno, EAGAIN, EINTR } from "../util/errno.js";
 import { evutil_format_, evutil_format_out_ } from "../util/snprintf.js";
@@ -263,11 +268,11 @@ export class evbuffer {
   /** @internal EVBUFFER_FLAG_* */
   flags = 0;
   /** @internal The base deferred callbacks run on. */
-  cb_queue: unknown = null;
+  cb_queue: event_base | null = null;
   /** @internal */
   refcnt = 1;
-  /** @internal The event_callback deferred runs go through. */
-  deferred: unknown = null;
+  /** @internal The event_callback deferred runs go through (made by evbuffer_defer_callbacks). */
+  deferred: event_callback | null = null;
   /** @internal Newest first. */
   callbacks: evbuffer_cb_entry | null = null;
   /** @internal The bufferevent this buffer belongs to, if any. */
@@ -834,13 +839,6 @@ function evbuffer_run_callbacks(buffer: evbuffer, running_deferred: boolean): vo
   }
 }
 
-/** @internal The event core's deferred-callback API, as evbuffer_defer_callbacks needs it. */
-interface DeferredApi {
-  schedule(base: unknown, cb: unknown): number;
-  cancel(base: unknown, cb: unknown): void;
-}
-let deferredApi: DeferredApi | null = null;
-
 /**
  * @internal evbuffer_invoke_callbacks_: tell the buffer's callbacks about the changes counted
  * so far (inline, or from the loop when the buffer's callbacks are deferred).
@@ -851,8 +849,8 @@ export function evbuffer_invoke_callbacks_(buffer: evbuffer): void {
     buffer.n_add_for_cb = buffer.n_del_for_cb = 0;
     return;
   }
-  if (buffer.deferred_cbs && deferredApi !== null) {
-    if (deferredApi.schedule(buffer.cb_queue, buffer.deferred)) {
+  if (buffer.deferred_cbs) {
+    if (event_deferred_cb_schedule_(buffer.cb_queue, buffer.deferred!)) {
       ++buffer.refcnt;
       if (buffer.parent) buffer.parent.incref_();
     }
@@ -860,7 +858,7 @@ export function evbuffer_invoke_callbacks_(buffer: evbuffer): void {
   evbuffer_run_callbacks(buffer, false);
 }
 
-function evbuffer_deferred_callback(_cb: unknown, arg: evbuffer): void {
+function evbuffer_deferred_callback(_cb: event_callback, arg: evbuffer): void {
   const parent = arg.parent;
   try {
     evbuffer_run_callbacks(arg, true);
@@ -902,7 +900,7 @@ export function evbuffer_decref_and_unlock_(buffer: evbuffer): void {
   evbuffer_free_all_chains(buffer.first);
   ZERO_CHAIN(buffer);
   evbuffer_remove_all_callbacks(buffer);
-  if (buffer.deferred_cbs && deferredApi !== null) deferredApi.cancel(buffer.cb_queue, buffer.deferred);
+  if (buffer.deferred_cbs) event_deferred_cb_cancel_(buffer.cb_queue, buffer.deferred!);
   if (pendingReleases.length) runReleases();
 }
 
@@ -969,6 +967,30 @@ export function evbuffer_set_flags(buf: evbuffer, flags: number | bigint): numbe
 export function evbuffer_clear_flags(buf: evbuffer, flags: number | bigint): number {
   live("evbuffer_clear_flags", buf);
   buf.flags = (buf.flags & ~flagsArg("evbuffer_clear_flags", flags)) >>> 0;
+  return 0;
+}
+
+/**
+ * `int evbuffer_defer_callbacks(struct evbuffer *buffer, struct event_base *base)`
+ *
+ * From now on the buffer's callbacks run from `base`'s loop (as a deferred callback at the
+ * middle priority, `event_base_get_npriorities(base) / 2`) instead of inside the call that
+ * changed the buffer; the counts in `evbuffer_cb_info` then add up every change since the last
+ * run. Returns 0.
+ * Differs from C: calling it again while a run is pending throws a TypeError (C would corrupt
+ * the base's queue).
+ */
+export function evbuffer_defer_callbacks(buffer: evbuffer, base: event_base): number {
+  const fn = "evbuffer_defer_callbacks";
+  live(fn, buffer);
+  if (!(base instanceof event_base)) throw new TypeError(`${fn}: base is not an event_base`);
+  if (buffer.deferred !== null && buffer.deferred.evcb_flags & (EVLIST_ACTIVE | EVLIST_ACTIVE_LATER)) {
+    throw new TypeError(`${fn}: a deferred callback run of the buffer is pending`);
+  }
+  buffer.cb_queue = base;
+  buffer.deferred_cbs = true;
+  buffer.deferred ??= new event_callback();
+  event_deferred_cb_init_(buffer.deferred, event_base_get_npriorities(base) >> 1, evbuffer_deferred_callback, buffer);
   return 0;
 }
 
@@ -2611,8 +2633,6 @@ export function evbuffer_find(buffer: evbuffer, what: Uint8Array | string, len: 
 export function evbuffer_get_callbacks_(buffer: evbuffer, cbs: unknown[], max_cbs: number): number {
   if (!buffer.deferred_cbs) return 0;
   if (max_cbs < 1) return -1;
-  cbs[0] = buffer.deferred;
+  cbs[0] = buffer.deferred!;
   return 1;
 }
-
-void evbuffer_deferred_callback;

@@ -87,8 +87,10 @@ function errnoOf(e: unknown): number {
  * `struct evbuffer_file_segment *evbuffer_file_segment_new(int fd, ev_off_t offset,
  * ev_off_t length, unsigned flags)`
  *
- * Makes a segment of `length` bytes of the file `fd` starting at `offset` (`length` -1: up to
- * the end of the file). Unless `EVBUF_FS_DISABLE_SENDFILE` is given, the file is left where it
+ * Makes a segment of `length` bytes of the file `fd` starting at `offset`. A `length` of -1
+ * means the file's size, as libevent takes it: the whole size, not the size minus `offset`, so
+ * with a nonzero `offset` the segment reaches past the end of the file (sendfile then sends what
+ * is there; reading it into memory fails). Unless `EVBUF_FS_DISABLE_SENDFILE` is given, the file is left where it
  * is until an evbuffer needs its bytes (it may never: an evbuffer with
  * `EVBUFFER_FLAG_DRAINS_TO_FD` sends it with sendfile); otherwise it is read now.
  *

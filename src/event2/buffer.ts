@@ -64,6 +64,7 @@ export {
   evbuffer_freeze,
   evbuffer_unfreeze,
   evbuffer_add_iovec,
+  evbuffer_defer_callbacks,
   evbuffer_setcb,
   evbuffer_find,
 } from "../buffer/buffer.js";
