@@ -11,7 +11,8 @@
 import { writeSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import {
-  EVBUFFER_PTR_ADD, EVBUFFER_PTR_SET, evbuffer, evbuffer_add, evbuffer_add_buffer, evbuffer_add_printf,
+  EVBUFFER_PTR_ADD, EVBUFFER_PTR_SET, evbuffer, evbuffer_add, evbuffer_add_buffer, evbuffer_add_buffer_reference,
+  evbuffer_add_printf,
   evbuffer_add_reference, evbuffer_commit_space, evbuffer_copyout, evbuffer_copyout_from, evbuffer_drain,
   evbuffer_expand, evbuffer_free, evbuffer_freeze, evbuffer_get_contiguous_space, evbuffer_get_length,
   evbuffer_iovec, evbuffer_new, evbuffer_peek, evbuffer_prepend, evbuffer_prepend_buffer, evbuffer_ptr,
@@ -20,6 +21,7 @@ import {
 } from "libevent-ts/event2/buffer";
 import { AF_UNIX, SOCK_STREAM, evutil_closesocket, evutil_make_socket_nonblocking, evutil_socketpair } from "libevent-ts/event2/util";
 import { native } from "../src/native/binding.js";
+import { checkFdLeaks } from "./helpers/fds.js";
 import { CEvbuffer, ptrPos, readAddr, writeAddr } from "./oracle/libevent_core.js";
 
 const STEPS = Number(process.env.EVBUFFER_ORACLE_STEPS ?? 20000);
@@ -64,6 +66,8 @@ function drainFd(fd: number): Buffer {
 }
 
 class Mismatch extends Error {}
+
+checkFdLeaks();
 
 describe("evbuffer oracle: random operations against libevent 2.1.12", () => {
   it(`agrees with libevent_core-2.1.so.7 on ${STEPS} random steps (seed ${SEED})`, () => {
@@ -166,6 +170,13 @@ describe("evbuffer oracle: random operations against libevent 2.1.12", () => {
       [6, (x, y) => {
         same("evbuffer_add_buffer", C[x]!.add_buffer(C[y]!), evbuffer_add_buffer(T[x]!, T[y]!));
         return `add_buffer(${x}, ${y})`;
+      }],
+      [2, (x, y) => {
+        // With no data but empty chains, libevent frees the destination's chains and goes on using
+        // them (a double free): not a case to hand it.
+        if (evbuffer_get_length(T[x]!) === 0 && T[x]!.first !== null) return "(add_buffer_reference: skipped)";
+        same("evbuffer_add_buffer_reference", C[x]!.add_buffer_reference(C[y]!), evbuffer_add_buffer_reference(T[x]!, T[y]!));
+        return `add_buffer_reference(${x}, ${y})`;
       }],
       [3, (x, y) => {
         same("evbuffer_prepend_buffer", C[x]!.prepend_buffer(C[y]!), evbuffer_prepend_buffer(T[x]!, T[y]!));

@@ -91,6 +91,9 @@ export class CEvbuffer {
   add_buffer(src: CEvbuffer): number {
     return ev<number>("evbuffer_add_buffer", I32, [P, P], [this.p, src.p]);
   }
+  add_buffer_reference(src: CEvbuffer): number {
+    return ev<number>("evbuffer_add_buffer_reference", I32, [P, P], [this.p, src.p]);
+  }
   prepend_buffer(src: CEvbuffer): number {
     return ev<number>("evbuffer_prepend_buffer", I32, [P, P], [this.p, src.p]);
   }
