@@ -1626,6 +1626,26 @@ eachBackend(() => {
       expect(() => event_config_avoid_method(cfg, "poll")).toThrow(TypeError);
     });
 
+    it("activating an event whose priority event_base_priority_init left out of range is a RangeError; the base stays usable", () => {
+      const data = basic_setup({ base: true });
+      const base = data.base!;
+      expect(event_base_priority_init(base, 8)).toBe(0);
+      let ran = 0;
+      const ev = evtimer_new(base, () => { ran++; }, null)!;
+      expect(event_get_priority(ev)).toBe(4);
+      expect(event_base_priority_init(base, 2)).toBe(0);
+      expect(() => event_active(ev, EV_TIMEOUT, 1)).toThrow(RangeError);
+      expect(() => event_active(ev, EV_TIMEOUT, 1)).toThrow(/priorit/);
+      event_base_assert_ok_(base);
+      expect(event_base_get_num_events(base, EVENT_BASE_COUNT_ACTIVE | EVENT_BASE_COUNT_ADDED)).toBe(0);
+      expect(event_base_loop(base, EVLOOP_NONBLOCK)).toBe(1); // nothing half-queued to spin on
+      expect(event_priority_set(ev, 1)).toBe(0);
+      event_active(ev, EV_TIMEOUT, 1);
+      event_base_loop(base, EVLOOP_NONBLOCK);
+      expect(ran).toBe(1);
+      event_free(ev);
+    });
+
     it("a timeval that is not a finite time is refused with a RangeError naming the call", () => {
       const data = basic_setup({ base: true });
       const base = data.base!;

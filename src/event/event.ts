@@ -443,10 +443,16 @@ function event_queue_remove_inserted(base: event_base, ev: event): void {
 
 function event_queue_insert_active(base: event_base, evcb: event_callback): void {
   if (evcb.evcb_flags & EVLIST_ACTIVE) return;
+  const q = base.activequeues[evcb.evcb_pri];
+  // C asserts here; refusing before anything changes keeps the base usable.
+  if (q === undefined) {
+    throw new RangeError(`event_active: priority ${evcb.evcb_pri} is beyond the base's ${base.nactivequeues} priorities ` +
+      "(event_base_priority_init lowered them); event_priority_set the event first");
+  }
   incrEventCount(base, evcb.evcb_flags);
   evcb.evcb_flags |= EVLIST_ACTIVE;
   if (++base.event_count_active > base.event_count_active_max) base.event_count_active_max = base.event_count_active;
-  base.activequeues[evcb.evcb_pri]!.insertTail(evcb);
+  q.insertTail(evcb);
 }
 
 function event_queue_remove_active(base: event_base, evcb: event_callback): void {
