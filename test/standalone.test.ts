@@ -16,8 +16,7 @@ import {
   event_base_new_with_config, event_config_free, event_config_new, event_config_require_features, event_del,
   event_free, event_new, event_self_cbarg, event_set_log_callback, evsignal_new, evtimer_add, evtimer_del, evtimer_new,
 } from "libevent-ts/event2/event";
-import { evutil_gettimeofday, timeval } from "libevent-ts/event2/util";
-import { evutil_snprintf } from "../src/util/snprintf.js";
+import { evutil_gettimeofday, evutil_snprintf, timeval } from "libevent-ts/event2/util";
 import { eachBackend, expectIntendedBackend, newBase as newCheckedBase } from "./helpers/backends.js";
 import { internals } from "./helpers/internal.js";
 import {
