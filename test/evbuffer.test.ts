@@ -25,7 +25,7 @@ import {
   evbuffer_enable_locking, evbuffer_get_contiguous_space, evbuffer_lock, evbuffer_unlock,
 } from "libevent-ts/event2/buffer";
 import {
-  AF_UNIX, EAGAIN, SOCK_STREAM, errno, evutil_closesocket, evutil_make_socket_nonblocking, evutil_snprintf,
+  AF_UNIX, EAGAIN, EV_SIZE_MAX, EV_SSIZE_MAX, SOCK_STREAM, errno, evutil_closesocket, evutil_make_socket_nonblocking, evutil_snprintf,
   evutil_socketpair, evutil_vsnprintf,
 } from "libevent-ts/event2/util";
 import {
@@ -56,15 +56,15 @@ function validate(buf: evbuffer): void {
     if (buf.last !== null) fail("last without first");
     if (buf.total_len !== 0) fail("length without chains");
   }
-  let found_lwd = buf.lwd === null;
+  let found_lwd = buf.last_with_datap === null;
   let sum = 0;
   for (let chain = buf.first; chain !== null; chain = chain.next) {
-    if (buf.lwd === chain) found_lwd = true;
+    if (buf.last_with_datap === chain) found_lwd = true;
     sum += chain.off;
     if (chain.next === null && buf.last !== chain) fail("last is not the last chain");
     if (chain.buffer_len < chain.misalign + chain.off) fail("chain overflows");
   }
-  const lwd = buf.lwd === null ? buf.first : buf.lwd.next;
+  const lwd = buf.last_with_datap === null ? buf.first : buf.last_with_datap.next;
   if (buf.first !== null && lwd === null) fail("last_with_datap points at NULL");
   if (lwd !== null) {
     if (lwd.off === 0 || buf.total_len === 0) {
@@ -73,7 +73,7 @@ function validate(buf: evbuffer): void {
       if (buf.total_len !== 0) fail("empty last_with_data, data elsewhere");
     }
     for (let c = lwd.next; c !== null; c = c.next) if (c.off !== 0) fail("data after last_with_data");
-  } else if (buf.lwd !== null) {
+  } else if (buf.last_with_datap !== null) {
     fail("last_with_datap is not &first");
   }
   if (!found_lwd) fail("last_with_datap not in the chain list");
@@ -599,9 +599,11 @@ describe("evbuffer/", () => {
   it("expand_overflow: expanding by EVBUFFER_CHAIN_MAX or SIZE_MAX fails cleanly", () => {
     const buf = evbuffer_new();
     evbuffer_add(buf, "1", 1);
-    expect(evbuffer_expand(buf, 2 ** 53 - 1)).toBe(-1);
+    expect(evbuffer_expand(buf, EV_SSIZE_MAX)).toBe(-1); // EVBUFFER_CHAIN_MAX on 64-bit
     validate(buf);
-    expect(evbuffer_expand(buf, -1)).toBe(-1);
+    expect(evbuffer_expand(buf, EV_SIZE_MAX)).toBe(-1);
+    validate(buf);
+    expect(evbuffer_expand(buf, -1)).toBe(-1); // (size_t)-1
     validate(buf);
     expect(all(buf)).toBe("1");
     evbuffer_free(buf);
@@ -1979,6 +1981,25 @@ describe("evbuffer (port)", () => {
     expect(evbuffer_add_reference(frozen, "s", 1, cleanup, "y")).toBe(-1);
     evbuffer_free(frozen);
     expect(calls.length).toBe(1);
+  });
+
+  it("a reference cleanup that changes buffers itself: every cleanup runs exactly once, nested ones first", () => {
+    const order: string[] = [];
+    const other = evbuffer_new();
+    const buf = evbuffer_new();
+    evbuffer_add_reference(other, "inner", 5, () => void order.push("inner"), null);
+    evbuffer_add_reference(buf, "outer1", 6, () => {
+      order.push("outer1");
+      evbuffer_drain(other, -1); // frees "inner" and flushes
+      evbuffer_add(buf, "x", 1);
+    }, null);
+    evbuffer_add_reference(buf, "outer2", 6, () => void order.push("outer2"), null);
+    evbuffer_drain(buf, 12);
+    expect(order).toEqual(["outer1", "inner", "outer2"]);
+    expect(all(buf)).toBe("x");
+    evbuffer_free(buf);
+    evbuffer_free(other);
+    expect(order.length).toBe(3);
   });
 
   it("drained chains are released; views of the buffer are views of its memory", () => {

@@ -17,6 +17,7 @@ import {
 } from "../event/event.js";
 import { native } from "../native/binding.js";
 import { fail, set_errno, EAGAIN, EINTR } from "../util/errno.js";
+import { EV_SIZE_MAX, EV_SSIZE_MAX } from "../util/limits.js";
 import { evutil_format_, evutil_format_out_ } from "../util/snprintf.js";
 import {
   evbuffer_file_segment,
@@ -76,11 +77,8 @@ const EVBUFFER_MULTICAST = 0x0080;
 const MIN_BUFFER_SIZE = 1024;
 /** sizeof(struct evbuffer_chain) on 64-bit Linux: counted in every allocation. */
 const EVBUFFER_CHAIN_SIZE = 48;
-/** EV_SSIZE_MAX as a double: the largest chain libevent allows. */
-const EVBUFFER_CHAIN_MAX = 2 ** 63;
-/** SIZE_MAX as a double: what a size_t argument of -1 means. */
-const EV_SIZE_MAX = 2 ** 64;
-const EV_SSIZE_MAX = 2 ** 63;
+/** The largest chain libevent allows on 64-bit Linux (EV_SSIZE_MAX, as a double). */
+const EVBUFFER_CHAIN_MAX = EV_SSIZE_MAX;
 /** The largest Buffer Node can allocate: beyond it malloc "fails". */
 const MAX_ALLOC = 0x100000000;
 const EVBUFFER_CHAIN_MAX_AUTO_SIZE = 4096;
@@ -250,7 +248,7 @@ export class evbuffer {
    * @internal libevent's last_with_datap, a pointer to the `next` field that points at the last
    * chain holding data: the chain owning that field, or null for `&buf->first`.
    */
-  lwd: evbuffer_chain | null = null;
+  last_with_datap: evbuffer_chain | null = null;
   /** @internal */
   total_len = 0;
   /** @internal */
@@ -303,9 +301,12 @@ function notLive(fn: string, name: string, buf: unknown): never {
   throw new TypeError(`${fn}: ${name} used after evbuffer_free`);
 }
 
-/** A size_t argument: a safe integer >= 0, or -1 meaning SIZE_MAX. */
+/**
+ * A size_t argument: an integer >= 0 (EV_SIZE_MAX and other sizes beyond 2^53 count as huge), or
+ * -1 meaning SIZE_MAX.
+ */
 function sizeArg(fn: string, name: string, v: number): number {
-  if (typeof v !== "number" || !Number.isSafeInteger(v)) {
+  if (typeof v !== "number" || !Number.isInteger(v) || v > EV_SIZE_MAX) {
     throw new TypeError(`${fn}: ${name} ${String(v)} is not an integer`);
   }
   if (v < 0) {
@@ -317,7 +318,7 @@ function sizeArg(fn: string, name: string, v: number): number {
 
 /** An ev_ssize_t / int argument. */
 function ssizeArg(fn: string, name: string, v: number): number {
-  if (typeof v !== "number" || !Number.isSafeInteger(v)) {
+  if (typeof v !== "number" || !Number.isInteger(v) || v > EV_SSIZE_MAX || v < -EV_SSIZE_MAX) {
     throw new TypeError(`${fn}: ${name} ${String(v)} is not an integer`);
   }
   return v;
@@ -325,7 +326,7 @@ function ssizeArg(fn: string, name: string, v: number): number {
 
 /** A length that must fit inside the memory given with it. */
 function lenArg(fn: string, name: string, v: number, room: number): number {
-  if (typeof v !== "number" || !Number.isSafeInteger(v)) {
+  if (typeof v !== "number" || !Number.isInteger(v)) {
     throw new TypeError(`${fn}: ${name} ${String(v)} is not an integer`);
   }
   if (v < 0) throw new RangeError(`${fn}: ${name} ${v} is negative`);
@@ -499,28 +500,32 @@ function evbuffer_chain_free(chain: evbuffer_chain): void {
   }
 }
 
-/** Run the reference cleanups and segment releases of chains freed so far, in order. */
+/**
+ * Run the reference cleanups and segment releases of chains freed so far, in order. Each batch is
+ * taken off the queue first: a cleanup that frees chains itself (and so flushes) sees only its own.
+ */
 function runReleases(): void {
   let failure: unknown = undefined;
   let failed = false;
-  for (let i = 0; i < pendingReleases.length; i++) {
-    const chain = pendingReleases[i]!;
-    try {
-      if (chain.flags & EVBUFFER_REFERENCE) {
-        const info = chain.info as evbuffer_chain_reference;
-        if (info.cleanupfn) info.cleanupfn(info.data, chain.buffer_len, info.extra);
-      } else {
-        const seg = chain.info as evbuffer_file_segment | null;
-        if (seg) evbuffer_file_segment_decref_(seg);
-      }
-    } catch (e) {
-      if (!failed) {
-        failed = true;
-        failure = e;
+  while (pendingReleases.length > 0) {
+    const batch = pendingReleases.splice(0);
+    for (const chain of batch) {
+      try {
+        if (chain.flags & EVBUFFER_REFERENCE) {
+          const info = chain.info as evbuffer_chain_reference;
+          if (info.cleanupfn) info.cleanupfn(info.data, chain.buffer_len, info.extra);
+        } else {
+          const seg = chain.info as evbuffer_file_segment | null;
+          if (seg) evbuffer_file_segment_decref_(seg);
+        }
+      } catch (e) {
+        if (!failed) {
+          failed = true;
+          failure = e;
+        }
       }
     }
   }
-  pendingReleases.length = 0;
   if (failed) throw failure;
 }
 
@@ -545,7 +550,7 @@ function assign(buf: evbuffer, p: evbuffer_chain | null, v: evbuffer_chain | nul
 
 /** Free the empty chains after the last chain with data; return where a new chain goes. */
 function evbuffer_free_trailing_empty_chains(buf: evbuffer): evbuffer_chain | null {
-  let ch = buf.lwd;
+  let ch = buf.last_with_datap;
   let c = deref(buf, ch);
   while (c !== null && c.off !== 0) {
     ch = c;
@@ -560,12 +565,12 @@ function evbuffer_free_trailing_empty_chains(buf: evbuffer): evbuffer_chain | nu
 
 /** Append `chain`, dropping trailing empty chains. Does not run callbacks. */
 function evbuffer_chain_insert(buf: evbuffer, chain: evbuffer_chain): void {
-  if (deref(buf, buf.lwd) === null) {
+  if (deref(buf, buf.last_with_datap) === null) {
     buf.first = buf.last = chain;
   } else {
     const chp = evbuffer_free_trailing_empty_chains(buf);
     assign(buf, chp, chain);
-    if (chain.off) buf.lwd = chp;
+    if (chain.off) buf.last_with_datap = chp;
     buf.last = chain;
   }
   buf.total_len += chain.off;
@@ -579,26 +584,26 @@ function evbuffer_chain_insert_new(buf: evbuffer, datlen: number): evbuffer_chai
 }
 
 function advance_last_with_data(buf: evbuffer): void {
-  let cp = buf.lwd;
+  let cp = buf.last_with_datap;
   let c = deref(buf, cp);
   if (c === null) return;
   while (c.next !== null) {
     cp = c;
     c = c.next;
-    if (c.off) buf.lwd = cp;
+    if (c.off) buf.last_with_datap = cp;
   }
 }
 
 function ZERO_CHAIN(dst: evbuffer): void {
   dst.first = null;
   dst.last = null;
-  dst.lwd = null;
+  dst.last_with_datap = null;
   dst.total_len = 0;
 }
 
 function COPY_CHAIN(dst: evbuffer, src: evbuffer): void {
   dst.first = src.first;
-  dst.lwd = src.lwd; // &src->first becomes &dst->first: both are null here
+  dst.last_with_datap = src.last_with_datap; // &src->first becomes &dst->first: both are null here
   dst.last = src.last;
   dst.total_len = src.total_len;
 }
@@ -606,7 +611,7 @@ function COPY_CHAIN(dst: evbuffer, src: evbuffer): void {
 function APPEND_CHAIN(dst: evbuffer, src: evbuffer): void {
   const chp = evbuffer_free_trailing_empty_chains(dst);
   assign(dst, chp, src.first);
-  dst.lwd = src.lwd === null ? chp : src.lwd;
+  dst.last_with_datap = src.last_with_datap === null ? chp : src.last_with_datap;
   dst.last = src.last;
   dst.total_len += src.total_len;
 }
@@ -629,10 +634,10 @@ function PREPEND_CHAIN(dst: evbuffer, src: evbuffer): void {
   src.last!.next = dst.first;
   dst.first = src.first;
   dst.total_len += src.total_len;
-  if (deref(dst, dst.lwd) === null) {
-    dst.lwd = src.lwd;
-  } else if (dst.lwd === null) {
-    dst.lwd = src.last;
+  if (deref(dst, dst.last_with_datap) === null) {
+    dst.last_with_datap = src.last_with_datap;
+  } else if (dst.last_with_datap === null) {
+    dst.last_with_datap = src.last;
   }
 }
 
@@ -649,7 +654,7 @@ function evbuffer_chain_should_realign(chain: evbuffer_chain, datlen: number): b
 
 /** Make `datlen` bytes of free space available in one chain; return that chain, or null. */
 function evbuffer_expand_singlechain(buf: evbuffer, datlen: number): evbuffer_chain | null {
-  let chainp = buf.lwd;
+  let chainp = buf.last_with_datap;
   let chain = deref(buf, chainp);
   if (chain !== null && CHAIN_SPACE_LEN(chain) === 0) {
     chainp = chain;
@@ -695,7 +700,7 @@ export function evbuffer_expand_fast_(buf: evbuffer, datlen: number, n: number):
   }
   let used = 0;
   let avail = 0;
-  for (chain = deref(buf, buf.lwd); chain !== null; chain = chain.next) {
+  for (chain = deref(buf, buf.last_with_datap); chain !== null; chain = chain.next) {
     if (chain.off) {
       const space = CHAIN_SPACE_LEN(chain);
       if (space) {
@@ -719,7 +724,7 @@ export function evbuffer_expand_fast_(buf: evbuffer, datlen: number, n: number):
   }
   // Out of chains: replace every empty chain by one chain with all the space needed.
   let rmv_all = false;
-  chain = deref(buf, buf.lwd)!;
+  chain = deref(buf, buf.last_with_datap)!;
   if (!chain.off) {
     rmv_all = true;
     avail = 0;
@@ -733,7 +738,7 @@ export function evbuffer_expand_fast_(buf: evbuffer, datlen: number, n: number):
     if (rmv_all) {
       ZERO_CHAIN(buf);
     } else {
-      const lwdChain = deref(buf, buf.lwd)!;
+      const lwdChain = deref(buf, buf.last_with_datap)!;
       buf.last = lwdChain;
       lwdChain.next = null;
     }
@@ -741,9 +746,9 @@ export function evbuffer_expand_fast_(buf: evbuffer, datlen: number, n: number):
   }
   if (rmv_all) {
     buf.first = buf.last = tmp;
-    buf.lwd = null;
+    buf.last_with_datap = null;
   } else {
-    deref(buf, buf.lwd)!.next = tmp;
+    deref(buf, buf.last_with_datap)!.next = tmp;
     buf.last = tmp;
   }
   return 0;
@@ -768,7 +773,7 @@ function evbuffer_read_setup_vecs_(buf: evbuffer, howmuch: number, n_vecs: numbe
     setupLens.push(0);
   }
   let so_far = 0;
-  let firstp = buf.lwd;
+  let firstp = buf.last_with_datap;
   let chain = deref(buf, firstp)!;
   if (CHAIN_SPACE_LEN(chain) === 0) {
     firstp = chain;
@@ -1118,7 +1123,7 @@ export function evbuffer_commit_space(buf: evbuffer, vec: evbuffer_iovec[], n_ve
     added = len;
     if (added) advance_last_with_data(buf);
   } else {
-    let firstp = buf.lwd;
+    let firstp = buf.last_with_datap;
     let chain = deref(buf, firstp);
     if (chain === null) return -1;
     if (CHAIN_SPACE_LEN(chain) === 0) {
@@ -1138,7 +1143,7 @@ export function evbuffer_commit_space(buf: evbuffer, vec: evbuffer_iovec[], n_ve
       const len = vec[i]!.iov_len;
       chain!.off += len;
       added += len;
-      if (len) buf.lwd = chainp;
+      if (len) buf.last_with_datap = chainp;
       chainp = chain;
       chain = chain!.next;
     }
@@ -1156,7 +1161,7 @@ export function evbuffer_commit_space(buf: evbuffer, vec: evbuffer_iovec[], n_ve
 function evbuffer_add_(buf: evbuffer, data: Uint8Array, dataOff: number, datlen: number): number {
   if (buf.freeze_end) return -1;
   if (datlen > EV_SIZE_MAX - buf.total_len) return -1;
-  let chain = deref(buf, buf.lwd);
+  let chain = deref(buf, buf.last_with_datap);
   if (chain === null) chain = buf.last;
   if (chain === null) {
     chain = evbuffer_chain_new(datlen);
@@ -1222,7 +1227,7 @@ export function evbuffer_add(buf: evbuffer, data: Uint8Array | string, datlen: n
 
 /** evbuffer_add of a string: encoded straight into the last chain when it fits there. */
 function addString(buf: evbuffer, data: string, datlen: number): number {
-  const chain = deref(buf, buf.lwd) ?? buf.last;
+  const chain = deref(buf, buf.last_with_datap) ?? buf.last;
   if (typeof data === "string" && !buf.freeze_end && chain !== null && (chain.flags & EVBUFFER_IMMUTABLE) === 0 &&
       Number.isSafeInteger(datlen) && datlen >= 0 && datlen <= data.length * 3) {
     const at = chain.misalign + chain.off;
@@ -1285,7 +1290,7 @@ export function evbuffer_prepend(buf: evbuffer, data: Uint8Array | string, size:
   const tmp = evbuffer_chain_new(datlen);
   if (tmp === null) return -1;
   buf.first = tmp;
-  if (buf.lwd === null && chain.off) buf.lwd = tmp;
+  if (buf.last_with_datap === null && chain.off) buf.last_with_datap = tmp;
   tmp.next = chain;
   tmp.off = datlen;
   tmp.misalign = tmp.buffer_len - datlen;
@@ -1547,8 +1552,8 @@ function evbuffer_drain_(buf: evbuffer, len: number): number {
     while (remaining >= chain.off) {
       const next: evbuffer_chain = chain.next!;
       remaining -= chain.off;
-      if (chain === deref(buf, buf.lwd)) buf.lwd = null;
-      if (buf.lwd === chain) buf.lwd = null;
+      if (chain === deref(buf, buf.last_with_datap)) buf.last_with_datap = null;
+      if (buf.last_with_datap === chain) buf.last_with_datap = null;
       evbuffer_chain_free(chain);
       chain = next;
     }
@@ -1681,7 +1686,7 @@ export function evbuffer_remove_buffer(src: evbuffer, dst: evbuffer, datlen: num
     nread += chain!.off;
     datlen -= chain!.off;
     previous = chain;
-    if (src.lwd === chain) src.lwd = null;
+    if (src.last_with_datap === chain) src.last_with_datap = null;
     chain = chain!.next;
   }
   if (chain !== src.first) {
@@ -1755,7 +1760,7 @@ export function evbuffer_pullup(buf: evbuffer, size: number): Uint8Array | null 
     tmp.off = size;
     buf.first = tmp;
   }
-  const last_with_data = deref(buf, buf.lwd);
+  const last_with_data = deref(buf, buf.last_with_datap);
   let removed_last_with_data = false;
   let removed_last_with_datap = false;
   while (chain !== null && size >= chain.off) {
@@ -1764,7 +1769,7 @@ export function evbuffer_pullup(buf: evbuffer, size: number): Uint8Array | null 
     size -= chain.off;
     at += chain.off;
     if (chain === last_with_data) removed_last_with_data = true;
-    if (buf.lwd === chain) removed_last_with_datap = true;
+    if (buf.last_with_datap === chain) removed_last_with_datap = true;
     evbuffer_chain_free(chain);
     chain = next;
   }
@@ -1777,10 +1782,10 @@ export function evbuffer_pullup(buf: evbuffer, size: number): Uint8Array | null 
   }
   tmp.next = chain;
   if (removed_last_with_data) {
-    buf.lwd = null;
+    buf.last_with_datap = null;
   } else if (removed_last_with_datap) {
     const f = buf.first!;
-    buf.lwd = f.next !== null && f.next.off ? f : null;
+    buf.last_with_datap = f.next !== null && f.next.off ? f : null;
   }
   if (pendingReleases.length) runReleases();
   return tmp.buffer!.subarray(tmp.misalign, tmp.misalign + want);
@@ -2405,7 +2410,7 @@ export function evbuffer_read(buffer: evbuffer, fd: number, howmuch: number): nu
       remaining -= space;
     } else {
       chain.off += remaining;
-      buffer.lwd = chainp;
+      buffer.last_with_datap = chainp;
       break;
     }
     chainp = chain;
