@@ -1908,6 +1908,28 @@ describe("evbuffer (port)", () => {
     evutil_closesocket(pair[1]!);
   });
 
+  it("evbuffer_read over three extents (libevent's NUM_READ_IOVEC is 4): bytes land in chain order", () => {
+    const pair = nonblockingPair();
+    const buf = evbuffer_new();
+    evbuffer_add(buf, new Uint8Array(970).fill(0x2e), 970); // 6 bytes of room left in a 976-byte chain
+    const v = iovecs(2);
+    expect(evbuffer_reserve_space(buf, 500, v, 2)).toBe(2); // adds an empty 976-byte chain
+    expect(v.map((e) => e.iov_len)).toEqual([6, 976]);
+    const data = Buffer.alloc(5000);
+    for (let i = 0; i < data.length; i++) data[i] = 0x41 + (i % 26);
+    expect(native.write(pair[0]!, data, 0, data.length)).toBe(5000);
+    // 6 + 976 bytes of room, then a new chain for the other 3114: three extents.
+    expect(evbuffer_read(buf, pair[1]!, -1)).toBe(4096);
+    const p = iovecs(4);
+    expect(evbuffer_peek(buf, -1, null, p, 4)).toBe(3);
+    expect(p.slice(0, 3).map((e) => e.iov_len)).toEqual([976, 976, 4096 - 982]);
+    expect(Buffer.compare(Buffer.from(evbuffer_pullup(buf, -1)!).subarray(970), data.subarray(0, 4096))).toBe(0);
+    validate(buf);
+    evbuffer_free(buf);
+    evutil_closesocket(pair[0]!);
+    evutil_closesocket(pair[1]!);
+  });
+
   it("evbuffer_write_atmost: one writev over at most 128 chains, bounded by howmuch; -1 when empty", () => {
     const pair = nonblockingPair();
     const buf = evbuffer_new();
