@@ -32,29 +32,6 @@ static napi_value js_read(napi_env env, napi_callback_info info) {
   return ret_sys(env, read(fd, p, n));
 }
 
-static napi_value js_readv(napi_env env, napi_callback_info info) {
-  ARGS(7);
-  int fd, iovcnt = 1;
-  struct iovec iov[2];
-  uint8_t *p;
-  napi_valuetype t;
-  if (!arg_fd(env, "readv", argv[0], "fd", &fd) ||
-      !arg_extent(env, "readv", argv[1], argv[2], argv[3], 1, &p, &iov[0].iov_len) ||
-      napi_typeof(env, argv[4], &t) != napi_ok)
-    return NULL;
-  iov[0].iov_base = p;
-  if (t == napi_null) {
-    int64_t len2;
-    if (!arg_i64(env, "readv", argv[6], "len2", 0, 0, &len2)) return NULL;
-  } else {
-    if (!arg_extent(env, "readv", argv[4], argv[5], argv[6], 2, &p, &iov[1].iov_len))
-      return NULL;
-    iov[1].iov_base = p;
-    iovcnt = 2;
-  }
-  return ret_sys(env, readv(fd, iov, iovcnt));
-}
-
 static napi_value js_write(napi_env env, napi_callback_info info) {
   ARGS(4);
   int fd;
@@ -66,32 +43,31 @@ static napi_value js_write(napi_env env, napi_callback_info info) {
   return ret_sys(env, write(fd, p, n));
 }
 
-static napi_value js_writev(napi_env env, napi_callback_info info) {
-  ARGS(4);
-  struct iovec iov[IOV_MAX];
-  int fd, n;
+/* Fill iov from `bufs` (an array of Uint8Array) and `offLen` (Int32Array of offset, length pairs):
+ * the n extents of a readv or writev. false with an exception pending if any argument is wrong. */
+static bool gather_iov(napi_env env, const char *fn, napi_value *argv, struct iovec *iov, int *n_out) {
   int32_t *offlen;
   size_t noff;
   uint32_t nbufs;
   bool is_array;
-  if (!arg_fd(env, "writev", argv[0], "fd", &fd)) return NULL;
-  if (napi_is_array(env, argv[1], &is_array) != napi_ok) return NULL;
+  int n;
+  if (napi_is_array(env, argv[1], &is_array) != napi_ok) return false;
   if (!is_array) {
-    throw_type(env, "writev: bufs must be an array of Uint8Array");
-    return NULL;
+    throw_type(env, "%s: bufs must be an array of Uint8Array", fn);
+    return false;
   }
   if (napi_get_array_length(env, argv[1], &nbufs) != napi_ok ||
-      !arg_int32s(env, "writev", argv[2], "offLen", 0, &offlen, &noff) ||
-      !arg_int(env, "writev", argv[3], "n", 0, INT_MAX, &n))
-    return NULL;
+      !arg_int32s(env, fn, argv[2], "offLen", 0, &offlen, &noff) ||
+      !arg_int(env, fn, argv[3], "n", 0, INT_MAX, &n))
+    return false;
   if (n > IOV_MAX) {
-    throw_range(env, "writev: n (%d) exceeds IOV_MAX (%d)", n, IOV_MAX);
-    return NULL;
+    throw_range(env, "%s: n (%d) exceeds IOV_MAX (%d)", fn, n, IOV_MAX);
+    return false;
   }
   if ((uint32_t)n > nbufs || (size_t)n * 2 > noff) {
-    throw_range(env, "writev: n (%d) exceeds bufs.length (%u) or offLen.length / 2 (%zu)", n,
-                nbufs, noff / 2);
-    return NULL;
+    throw_range(env, "%s: n (%d) exceeds bufs.length (%u) or offLen.length / 2 (%zu)", fn, n, nbufs,
+                noff / 2);
+    return false;
   }
   for (int i = 0; i < n; i++) {
     napi_value b;
@@ -99,20 +75,39 @@ static napi_value js_writev(napi_env env, napi_callback_info info) {
     size_t have;
     void *p;
     int32_t off = offlen[2 * i], len = offlen[2 * i + 1];
-    if (napi_get_element(env, argv[1], (uint32_t)i, &b) != napi_ok) return NULL;
+    if (napi_get_element(env, argv[1], (uint32_t)i, &b) != napi_ok) return false;
     if (napi_get_typedarray_info(env, b, &type, &have, &p, NULL, NULL) != napi_ok ||
         type != napi_uint8_array) {
-      throw_type(env, "writev: bufs[%d] must be a Uint8Array", i);
-      return NULL;
+      throw_type(env, "%s: bufs[%d] must be a Uint8Array", fn, i);
+      return false;
     }
     if (off < 0 || len < 0 || (size_t)off + (size_t)len > have) {
-      throw_range(env, "writev: extent %d (off %d, len %d) lies outside its buffer (%zu)", i, off,
+      throw_range(env, "%s: extent %d (off %d, len %d) lies outside its buffer (%zu)", fn, i, off,
                   len, have);
-      return NULL;
+      return false;
     }
     iov[i].iov_base = (uint8_t *)p + off;
     iov[i].iov_len = (size_t)len;
   }
+  *n_out = n;
+  return true;
+}
+
+static napi_value js_readv(napi_env env, napi_callback_info info) {
+  ARGS(4);
+  struct iovec iov[IOV_MAX];
+  int fd, n;
+  if (!arg_fd(env, "readv", argv[0], "fd", &fd) || !gather_iov(env, "readv", argv, iov, &n))
+    return NULL;
+  return ret_sys(env, readv(fd, iov, n));
+}
+
+static napi_value js_writev(napi_env env, napi_callback_info info) {
+  ARGS(4);
+  struct iovec iov[IOV_MAX];
+  int fd, n;
+  if (!arg_fd(env, "writev", argv[0], "fd", &fd) || !gather_iov(env, "writev", argv, iov, &n))
+    return NULL;
   return ret_sys(env, writev(fd, iov, n));
 }
 

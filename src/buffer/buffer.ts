@@ -2421,24 +2421,25 @@ export function evbuffer_read(buffer: evbuffer, fd: number, howmuch: number): nu
   return n;
 }
 
-/**
- * readv into the extents set up. The addon's readv takes two extents; libevent may use up to
- * four (NUM_READ_IOVEC), so when there are more and the first two were filled, the rest is read
- * with a second call (it gets what the first would have).
- */
+const readBufs: Uint8Array[] = new Array<Uint8Array>(NUM_READ_IOVEC).fill(EMPTY);
+const readOffLen = new Int32Array(NUM_READ_IOVEC * 2);
+
+/** One readv into the extents set up (up to NUM_READ_IOVEC chains, as libevent). */
 function readIntoSetup(fd: number, nvecs: number): number {
   if (nvecs === 0) return native.read(fd, EMPTY, 0, 0);
-  const c0 = setupChains[0]!;
-  const at0 = c0.misalign + c0.off;
-  if (nvecs === 1) return native.readv(fd, c0.buffer!, at0, setupLens[0]!, null, 0, 0);
-  const c1 = setupChains[1]!;
-  const r = native.readv(fd, c0.buffer!, at0, setupLens[0]!, c1.buffer!, c1.misalign + c1.off, setupLens[1]!);
-  if (nvecs === 2 || r < setupLens[0]! + setupLens[1]!) return r;
-  const c2 = setupChains[2]!;
-  const c3 = nvecs > 3 ? setupChains[3]! : null;
-  const r2 = native.readv(fd, c2.buffer!, c2.misalign + c2.off, setupLens[2]!,
-    c3 !== null ? c3.buffer! : null, c3 !== null ? c3.misalign + c3.off : 0, c3 !== null ? setupLens[3]! : 0);
-  return r2 > 0 ? r + r2 : r;
+  if (nvecs === 1) {
+    const c = setupChains[0]!;
+    return native.read(fd, c.buffer!, c.misalign + c.off, setupLens[0]!);
+  }
+  for (let i = 0; i < nvecs; i++) {
+    const c = setupChains[i]!;
+    readBufs[i] = c.buffer!;
+    readOffLen[2 * i] = c.misalign + c.off;
+    readOffLen[2 * i + 1] = setupLens[i]!;
+  }
+  const r = native.readv(fd, readBufs, readOffLen, nvecs);
+  readBufs.fill(EMPTY, 0, nvecs);
+  return r;
 }
 
 const writeBufs: Uint8Array[] = new Array<Uint8Array>(NUM_WRITE_IOVEC).fill(EMPTY);

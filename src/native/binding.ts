@@ -132,9 +132,8 @@ export interface NativeBinding {
   // ---- byte transfers ----
 
   read(fd: number, buf: Uint8Array, off: number, len: number): number;
-  /** readv(2) into at most two extents; `buf2` may be null (then `len2` must be 0). */
-  readv(fd: number, buf1: Uint8Array, off1: number, len1: number,
-        buf2: Uint8Array | null, off2: number, len2: number): number;
+  /** readv(2) into `n` extents: bufs[i] from offLen[2i] for offLen[2i+1] bytes; n <= IOV_MAX. */
+  readv(fd: number, bufs: readonly Uint8Array[], offLen: Int32Array, n: number): number;
   write(fd: number, buf: Uint8Array, off: number, len: number): number;
   /** writev(2) of `n` extents: bufs[i] from offLen[2i] for offLen[2i+1] bytes; n <= IOV_MAX. */
   writev(fd: number, bufs: readonly Uint8Array[], offLen: Int32Array, n: number): number;
