@@ -12,8 +12,7 @@ import type { evbuffer, evbuffer_cb_info } from "./buffer.js";
 import {
   BEV_EVENT_CONNECTED, BEV_EVENT_EOF, BEV_EVENT_ERROR, BEV_EVENT_READING, BEV_EVENT_TIMEOUT, BEV_EVENT_WRITING,
   BEV_OPT_CLOSE_ON_FREE, BEV_OPT_DEFER_CALLBACKS, BEV_UPCAST, bufferevent_add_event_, bufferevent_decref_and_unlock_,
-  bufferevent_decrement_read_buckets_, bufferevent_decrement_write_buckets_, bufferevent_disable, bufferevent_enable,
-  bufferevent_generic_adj_existing_timeouts_, bufferevent_get_read_max_, bufferevent_get_write_max_, bufferevent_getfd,
+  bufferevent_disable, bufferevent_enable, bufferevent_generic_adj_existing_timeouts_, bufferevent_getfd,
   bufferevent_incref_and_lock_, bufferevent_init_common_, bufferevent_private, bufferevent_run_eventcb_,
   bufferevent_setfd, bufferevent_suspend_read_, bufferevent_suspend_write_, bufferevent_trigger_nolock_,
   bufferevent_unsuspend_read_, bufferevent_unsuspend_write_, checkBev_,
@@ -22,9 +21,13 @@ import {
   BEV_CTRL_CANCEL_ALL, BEV_CTRL_GET_FD, BEV_CTRL_SET_FD, BEV_SUSPEND_LOOKUP, BEV_SUSPEND_WM,
 } from "./bufferevent-internal.js";
 import type { bufferevent_ctrl_data, bufferevent_ops } from "./bufferevent-internal.js";
+import {
+  bufferevent_decrement_read_buckets_, bufferevent_decrement_write_buckets_, bufferevent_get_read_max_,
+  bufferevent_get_write_max_,
+} from "./bufferevent_ratelim.js";
 import type { bufferevent } from "./bufferevent_struct.js";
 import { evutil_getaddrinfo_async_, evutil_getaddrinfo_cancel_async_ } from "./getaddrinfo_async.js";
-import { EV_FINALIZE, EV_PERSIST, EV_READ, EV_TIMEOUT, EV_WRITE } from "../event/constants.js";
+import { EV_FINALIZE, EV_PERSIST, EV_READ, EV_TIMEOUT, EV_WRITE, EVLIST_INIT } from "../event/constants.js";
 import type { event_base } from "../event/event.js";
 import { event_assign, event_base_set, event_del, event_deferred_cb_set_priority_, event_pending, event_priority_set } from "../event/event.js";
 import { native } from "../native/binding.js";
@@ -434,12 +437,15 @@ export function bufferevent_priority_set(bufev: bufferevent, pri: number): numbe
 /**
  * `int bufferevent_base_set(struct event_base *base, struct bufferevent *bufev)`: move a socket
  * bufferevent whose events were never added to another base. Returns 0, or -1 (not a socket
- * bufferevent, or its events are in use).
+ * bufferevent, or its events are in use). Differs from libevent, which changes `ev_base` before
+ * finding out that the events cannot move (leaving the bufferevent split over two bases): here a
+ * refused move changes nothing.
  */
 export function bufferevent_base_set(base: event_base, bufev: bufferevent): number {
   const p = checkBev_(bufev, "bufferevent_base_set");
   if (p.be_ops !== bufferevent_ops_socket) return -1;
+  if (p.ev_read.ev_flags !== EVLIST_INIT || p.ev_write.ev_flags !== EVLIST_INIT) return -1;
+  if (event_base_set(base, p.ev_read) === -1 || event_base_set(base, p.ev_write) === -1) return -1;
   p.ev_base = base;
-  if (event_base_set(base, p.ev_read) === -1) return -1;
-  return event_base_set(base, p.ev_write);
+  return 0;
 }
