@@ -15,18 +15,25 @@ import {
 } from "libevent-ts/event2/event";
 import type { evutil_socket_t } from "libevent-ts/event2/util";
 import {
-  EEXIST, O_NONBLOCK, O_RDONLY, SIGINT, close, errno, mkfifo, open, read, strerror, unlink,
+  EEXIST, O_NONBLOCK, O_RDONLY, SIGINT, close, errno, evutil_snprintf, mkfifo, open, read, strerror, unlink,
 } from "libevent-ts/event2/util";
 
 const decoder = new TextDecoder();
+
+/** `fprintf(stderr, fmt, ...)`, with libevent's printf (evutil_snprintf: `%p` prints an object's id). */
+function fprintf_stderr(fmt: string, ...args: unknown[]): void {
+  const line = new Uint8Array(512);
+  const n = evutil_snprintf(line, line.length, fmt, ...args);
+  process.stderr.write(line.subarray(0, Math.min(n, line.length - 1)));
+}
 
 function fifo_read(fd: evutil_socket_t, event: number, arg: event): void {
   const buf = new Uint8Array(255);
   let len: number;
   const ev = arg;
 
-  console.error("fifo_read called with fd: %d, event: %d, arg: %s",
-    fd, event, ev === arg ? "the event itself" : String(arg));
+  fprintf_stderr("fifo_read called with fd: %d, event: %d, arg: %p\n",
+    fd, event, arg);
   len = read(fd, buf, buf.length - 1);
 
   if (len <= 0) {

@@ -10,6 +10,8 @@ import { onTestFinished } from "vitest";
 
 export const root = fileURLToPath(new URL("../../", import.meta.url));
 const hooks = pathToFileURL(fileURLToPath(new URL("./src_hooks.mjs", import.meta.url))).href;
+/** tsx's loader by path, so that a child started in another directory finds it too. */
+const tsx = pathToFileURL(`${root}node_modules/tsx/dist/loader.mjs`).href;
 const register = `data:text/javascript,import{register}from"node:module";register(${JSON.stringify(hooks)});`;
 
 /** A running child and everything it printed so far. */
@@ -23,7 +25,7 @@ export interface child {
 
 /** The `node` arguments that run a TypeScript program on the sources. */
 export function nodeArgs(file: string, args: readonly string[]): string[] {
-  return ["--import", "tsx", "--import", register, file, ...args];
+  return ["--import", tsx, "--import", register, file, ...args];
 }
 
 /** Start `node <file> <args>` (file relative to the project root), optionally through `sh -c` with a prefix. */
