@@ -35,6 +35,8 @@ import { EVUTIL_SET_SOCKET_ERROR, EVUTIL_SOCKET_ERROR } from "../util/errno.js";
 import { evutil_timerisset, timeval } from "../util/time.js";
 import type { evutil_socket_t } from "../util/types.js";
 import type { getaddrinfo_request } from "./getaddrinfo_async.js";
+import { bufferevent_ratelim_destroy_, bufferevent_ratelim_init_ } from "./bufferevent_ratelim.js";
+import type { bufferevent_rate_limit } from "./bufferevent_ratelim.js";
 
 /** Event callback `what`: the error or end of file happened while reading. */
 export const BEV_EVENT_READING = 0x01;
@@ -119,6 +121,8 @@ export class bufferevent_private extends bufferevent implements evbuffer_parent_
   max_single_read = 0;
   /** Most bytes written to the socket at once. */
   max_single_write = 0;
+  /** Rate limits (bufferevent_ratelim.ts): the own bucket and/or group, or null if never limited. */
+  rate_limiting: bufferevent_rate_limit | null = null;
   /** The running name lookup of bufferevent_socket_connect_hostname, or null. */
   dns_request: getaddrinfo_request | null = null;
   /** Set by bufferevent_free: the user's reference is gone (a second free is a TypeError). */
@@ -670,6 +674,9 @@ export function bufferevent_decref_and_unlock_(bufev: bufferevent): number {
   if (p.be_ops.unlink !== null) p.be_ops.unlink(p);
   // Out of references: finalize once whichever of its callbacks is running has returned.
   const cbs: event_callback[] = [p.ev_read, p.ev_write, p.deferred];
+  if (p.rate_limiting !== null && event_initialized(p.rate_limiting.refill_bucket_event)) {
+    cbs.push(p.rate_limiting.refill_bucket_event);
+  }
   addBufferCallbacks(p.input, cbs);
   addBufferCallbacks(p.output, cbs);
   event_callback_finalize_many_(p.ev_base!, cbs, bufferevent_finalize_cb_);
@@ -688,6 +695,7 @@ function bufferevent_finalize_cb_(_evcb: event_callback, bufev: bufferevent): vo
   if (p.be_ops.destruct !== null) p.be_ops.destruct(p);
   evbuffer_free(p.input);
   evbuffer_free(p.output);
+  bufferevent_ratelim_destroy_(p);
   // The underlying bufferevent (a filter's) is released only now, after this one is gone.
   if (underlying !== null) bufferevent_decref_and_unlock_(underlying);
 }
@@ -874,43 +882,4 @@ export function bufferevent_generic_adj_existing_timeouts_(bev: bufferevent): nu
 export function bufferevent_add_event_(ev: event, tv: timeval): number {
   if (tv.tv_sec === 0 && tv.tv_usec === 0) return event_add_nolock_(ev, false, 0, -1, false);
   return event_add(ev, tv);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Rate-limit hooks (bufferevent_ratelim.c): without a rate limit, as here, they limit nothing
-// ---------------------------------------------------------------------------------------------
-
-/** libevent's MAX_SINGLE_READ_DEFAULT / MAX_SINGLE_WRITE_DEFAULT. */
-const MAX_SINGLE_READ_DEFAULT = 16384;
-const MAX_SINGLE_WRITE_DEFAULT = 16384;
-
-/** @internal Set a new bufferevent's rate-limit state: none, and the default single read/write sizes. */
-export function bufferevent_ratelim_init_(bev: bufferevent_private): number {
-  bev.max_single_read = MAX_SINGLE_READ_DEFAULT;
-  bev.max_single_write = MAX_SINGLE_WRITE_DEFAULT;
-  return 0;
-}
-
-/** @internal The most the socket read path may read now. */
-export function bufferevent_get_read_max_(bev: bufferevent_private): number {
-  return bev.max_single_read;
-}
-
-/** @internal The most the socket write path may write now. */
-export function bufferevent_get_write_max_(bev: bufferevent_private): number {
-  return bev.max_single_write;
-}
-
-/** @internal Account `bytes` read against the rate limits. Returns 0, or -1. */
-export function bufferevent_decrement_read_buckets_(bev: bufferevent_private, bytes: number): number {
-  void bev;
-  void bytes;
-  return 0;
-}
-
-/** @internal Account `bytes` written against the rate limits. Returns 0, or -1. */
-export function bufferevent_decrement_write_buckets_(bev: bufferevent_private, bytes: number): number {
-  void bev;
-  void bytes;
-  return 0;
 }
