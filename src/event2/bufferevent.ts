@@ -22,3 +22,19 @@ export {
   bufferevent_socket_new, bufferevent_socket_connect, bufferevent_socket_connect_hostname,
   bufferevent_socket_get_dns_error, bufferevent_base_set, bufferevent_priority_set,
 } from "../buffer/bufferevent_sock.js";
+export { bufferevent_pair_new, bufferevent_pair_get_partner } from "../buffer/bufferevent_pair.js";
+export type { bufferevent_filter_cb } from "../buffer/bufferevent_filter.js";
+export { BEV_OK, BEV_NEED_MORE, BEV_ERROR, bufferevent_filter_new } from "../buffer/bufferevent_filter.js";
+export { ev_token_bucket_cfg } from "../buffer/ratelim-internal.js";
+export {
+  EV_RATE_LIMIT_MAX, bufferevent_rate_limit_group, ev_token_bucket_cfg_new, ev_token_bucket_cfg_free,
+  bufferevent_set_rate_limit, bufferevent_rate_limit_group_new, bufferevent_rate_limit_group_set_cfg,
+  bufferevent_rate_limit_group_set_min_share, bufferevent_rate_limit_group_free, bufferevent_add_to_rate_limit_group,
+  bufferevent_remove_from_rate_limit_group, bufferevent_set_max_single_read, bufferevent_set_max_single_write,
+  bufferevent_get_max_single_read, bufferevent_get_max_single_write, bufferevent_get_read_limit,
+  bufferevent_get_write_limit, bufferevent_get_max_to_read, bufferevent_get_max_to_write,
+  bufferevent_get_token_bucket_cfg, bufferevent_rate_limit_group_get_read_limit,
+  bufferevent_rate_limit_group_get_write_limit, bufferevent_decrement_read_limit, bufferevent_decrement_write_limit,
+  bufferevent_rate_limit_group_decrement_read, bufferevent_rate_limit_group_decrement_write,
+  bufferevent_rate_limit_group_get_totals, bufferevent_rate_limit_group_reset_totals,
+} from "../buffer/bufferevent_ratelim.js";
