@@ -819,6 +819,30 @@ eachBackend(() => {
       });
     }
 
+    it("a callback that throws: the exception leaves the loop, the bufferevent stays consistent and can be freed", () => {
+      const data = basic_setup({ base: true, pair: true });
+      const base = data.base!;
+      const fd = data.pair[0]!;
+      data.pair[0] = -1;
+      const bev = bufferevent_socket_new(base, fd, BEV_OPT_CLOSE_ON_FREE)!;
+      let reads = 0;
+      bufferevent_setcb(bev, (b) => {
+        reads++;
+        evbuffer_drain(b.input, -1);
+        throw new Error("from readcb");
+      }, null, null, null);
+      bufferevent_enable(bev, EV_READ);
+      send(data.pair[1]!, "a", 1, 0);
+      expect(() => event_base_dispatch(base)).toThrow("from readcb");
+      // Still reading: the next data comes through the same way.
+      send(data.pair[1]!, "b", 1, 0);
+      expect(() => event_base_dispatch(base)).toThrow("from readcb");
+      expect(reads).toBe(2);
+      bufferevent_free(bev);
+      expect(event_base_dispatch(base)).toBe(1);
+      expect(fdOpen(fd)).toBe(false);
+    });
+
     it("pending deferred callbacks do nothing once the bufferevent is freed", () => {
       const data = basic_setup({ base: true, pair: true });
       const base = data.base!;

@@ -24,7 +24,7 @@ import {
   AF_INET, bind, ECONNREFUSED, ECONNRESET, EMFILE, EPIPE, errno, evutil_closesocket, getsockname, htonl, ntohs, sizeof,
   SOCK_STREAM, sockaddr_in, socket, timeval,
 } from "libevent-ts/event2/util";
-import { exchange, freePort, listening, printed, start } from "./helpers/children.js";
+import { inDispatch, exchange, freePort, listening, printed, start, until } from "./helpers/children.js";
 import { openFds } from "./helpers/fds.js";
 
 function loopback(port = 0): sockaddr_in {
@@ -121,6 +121,7 @@ describe("faults", () => {
     expect(c.stderr).toMatch(/Error from bufferevent: (Broken pipe|Connection reset by peer)/);
     expect((await exchange(port, "after the reset")).toString()).toBe("after the reset");
     expect(c.proc.exitCode).toBeNull();
+    await until(() => inDispatch(c.proc.pid!), 15_000, () => "the loop to wait");
     c.proc.kill("SIGINT");
     expect(await c.exited).toBe(0);
   });

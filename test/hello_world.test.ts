@@ -5,7 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { exchange, freePort, listening, printed, root, start, until } from "./helpers/children.js";
+import { inDispatch, exchange, freePort, listening, printed, root, start, until } from "./helpers/children.js";
 
 /**
  * The libevent calls of sample/hello-world.c (libevent 2.1.12), in the order they appear in its
@@ -63,6 +63,7 @@ describe("examples/hello-world.ts", () => {
     expect(lines("flushed answer")).toBeGreaterThanOrEqual(N);
 
     const t0 = Date.now();
+    await until(() => inDispatch(c.proc.pid!), 15_000, () => "the loop to wait");
     c.proc.kill("SIGINT");
     await printed(c, "Caught an interrupt signal; exiting cleanly in two seconds.\n");
     // Still serving during the two seconds.
@@ -81,6 +82,7 @@ describe("examples/hello-world.ts", () => {
     await listening(port, c);
     const replies = await Promise.all(Array.from({ length: 20 }, () => exchange(port, null, false)));
     for (const r of replies) expect(r.toString("latin1")).toBe(MESSAGE);
+    await until(() => inDispatch(c.proc.pid!), 15_000, () => "the loop to wait");
     c.proc.kill("SIGINT");
     expect(await c.exited).toBe(0);
     expect(c.stdout).toBe("Caught an interrupt signal; exiting cleanly in two seconds.\ndone\n");
@@ -93,6 +95,7 @@ describe("examples/hello-world.ts", () => {
     const second = start("examples/hello-world.ts", ["-q", String(port)]);
     expect(await second.exited).toBe(1);
     expect(second.stderr).toBe("Could not create a listener!\n");
+    await until(() => inDispatch(first.proc.pid!), 15_000, () => "the loop to wait");
     first.proc.kill("SIGINT");
     expect(await first.exited).toBe(0);
   });

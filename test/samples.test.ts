@@ -8,7 +8,7 @@ import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { exchange, freePort, listening, printed, start } from "./helpers/children.js";
+import { inDispatch, exchange, freePort, listening, printed, start, until } from "./helpers/children.js";
 
 /** A pseudo-random payload, so that a misordered or lost chunk shows. */
 function payload(n: number): Buffer {
@@ -52,6 +52,7 @@ describe("examples/echo-server.ts", () => {
     expect(results[2]!.toString()).toBe("x");
     await printed(c, "Connection closed.");
     expect(c.stdout).toMatch(/^Accepted a connection\.\n/);
+    await until(() => inDispatch(c.proc.pid!), 15_000, () => "the loop to wait");
     c.proc.kill("SIGINT");
     expect(await c.exited).toBe(0);
     expect(c.stdout.endsWith("Caught an interrupt signal; exiting.\ndone\n")).toBe(true);
@@ -62,6 +63,7 @@ describe("examples/echo-server.ts", () => {
     const c = start("examples/echo-server.ts", ["-q", String(port)]);
     await listening(port, c);
     expect((await exchange(port, "quiet")).toString()).toBe("quiet");
+    await until(() => inDispatch(c.proc.pid!), 15_000, () => "the loop to wait");
     c.proc.kill("SIGINT");
     expect(await c.exited).toBe(0);
     expect(c.stdout).toBe("Caught an interrupt signal; exiting.\ndone\n");
@@ -93,6 +95,7 @@ describe("examples/le-proxy.ts", () => {
 
     expect(proxy.proc.exitCode).toBeNull();
     expect(proxy.stderr).toBe("");
+    await until(() => inDispatch(echo.proc.pid!), 15_000, () => "the loop to wait");
     echo.proc.kill("SIGINT");
     expect(await echo.exited).toBe(0);
   });
@@ -141,6 +144,8 @@ describe("examples/event-read-fifo.ts", () => {
     try {
       const c = start("examples/event-read-fifo.ts", [], { cwd: dir });
       await printed(c, "Write data to event.fifo\n");
+      // The sample prints that line before it installs its SIGINT handler: wait for the loop.
+      await until(() => inDispatch(c.proc.pid!), 15_000, () => "the loop to wait");
       c.proc.kill("SIGINT");
       expect(await c.exited).toBe(0);
       expect(existsSync(join(dir, "event.fifo"))).toBe(false);

@@ -3,6 +3,7 @@
  * one, wait for what it prints, connect to it, stop it. Every child is killed when the test ends.
  */
 import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import type { ChildProcess } from "node:child_process";
 import { connect } from "node:net";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -55,6 +56,15 @@ export async function until(pred: () => boolean, ms: number, what: () => string)
     if (Date.now() > end) throw new Error(`timed out waiting for ${what()}`);
     await new Promise((r) => setTimeout(r, 10));
   }
+}
+
+/**
+ * Whether the main thread of process `pid` is blocked in the poller. Once an example has printed
+ * its start-up lines and is blocked there, it is inside event_base_dispatch, with its libevent
+ * signal handlers installed (Node's own SIGINT handling would otherwise end the process).
+ */
+export function inDispatch(pid: number): boolean {
+  return /poll|select/.test(readFileSync(`/proc/${pid}/wchan`, "utf8"));
 }
 
 /** Wait until `c` has printed `text` on stdout or stderr. */
