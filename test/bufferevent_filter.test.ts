@@ -6,10 +6,11 @@
  * bufferevent_filter_data_stuck), run once per backend, then the semantics of reference section
  * 2.15 the group leaves implicit: forwarded events, BEV_OPT_CLOSE_ON_FREE, free_context,
  * dst_limit from the watermarks, BEV_NEED_MORE, flush modes, filters stacked on filters,
- * exceptions thrown by a filter, misuse.
+ * exceptions thrown by a filter, misuse; and examples/filter-echo-server.ts run as a program.
  */
 import { readlinkSync } from "node:fs";
-import { describe, expect, it } from "vitest";
+import { connect, type Socket } from "node:net";
+import { describe, expect, it, onTestFinished } from "vitest";
 import {
   BEV_ERROR, BEV_EVENT_CONNECTED, BEV_EVENT_EOF, BEV_EVENT_READING, BEV_EVENT_TIMEOUT, BEV_EVENT_WRITING, BEV_FINISHED,
   BEV_FLUSH, BEV_NEED_MORE, BEV_NORMAL, BEV_OK, BEV_OPT_CLOSE_ON_FREE, BEV_OPT_DEFER_CALLBACKS, bufferevent,
@@ -20,8 +21,8 @@ import {
 } from "libevent-ts/event2/bufferevent";
 import type { bufferevent_data_cb, bufferevent_event_cb, bufferevent_filter_cb } from "libevent-ts/event2/bufferevent";
 import {
-  EV_READ, EV_WRITE, EVLOOP_NONBLOCK, event_base, event_base_dispatch, event_base_loop, event_base_loopexit,
-  event_set_log_callback,
+  EV_READ, EV_TIMEOUT, EV_WRITE, EVLOOP_NONBLOCK, event_base, event_base_dispatch, event_base_loop,
+  event_base_loopexit, event_base_once, event_set_log_callback,
 } from "libevent-ts/event2/event";
 import {
   evbuffer, evbuffer_add, evbuffer_add_buffer, evbuffer_drain, evbuffer_free, evbuffer_get_length, evbuffer_new,
@@ -35,6 +36,7 @@ import {
   sockaddr_storage, timeval,
 } from "libevent-ts/event2/util";
 import { eachBackend } from "./helpers/backends.js";
+import { freePort, printed, start, until } from "./helpers/children.js";
 import { checkFdLeaks } from "./helpers/fds.js";
 import { basic_setup } from "./helpers/setup.js";
 import { now, test_timeval_diff_eq } from "./helpers/timing.js";
@@ -419,9 +421,11 @@ function filterSemantics(): void {
     bufferevent_setcb(f, null, null, (_bev, what) => {
       events.push(what);
       if (what & BEV_EVENT_CONNECTED) {
-        // The peer says something and closes.
-        expect(send(accepted[0]!, "bye", 3, 0)).toBe(3);
-        shutdown(accepted[0]!, SHUT_WR);
+        // A moment later (the listener has accepted by then), the peer says something and closes.
+        event_base_once(base, -1, EV_TIMEOUT, () => {
+          expect(send(accepted[0]!, "bye", 3, 0)).toBe(3);
+          shutdown(accepted[0]!, SHUT_WR);
+        }, null, new timeval(0, 50000));
       }
       if (what & BEV_EVENT_EOF) event_base_loopexit(base, null);
     }, null);
@@ -799,3 +803,97 @@ function filterSemantics(): void {
     bufferevent_free(b);
   });
 }
+
+// ------------------------------------------------------------------------------------------------
+// examples/filter-echo-server.ts, run as the program it is
+
+/** A message of the example's protocol: 4-byte big-endian length, then the bytes. */
+function frame(s: string | Buffer): Buffer {
+  const b = typeof s === "string" ? Buffer.from(s) : s;
+  const h = Buffer.alloc(4);
+  h.writeUInt32BE(b.length);
+  return Buffer.concat([h, b]);
+}
+
+/** A client of the example: sends in pieces, collects the frames that come back, sees the close. */
+class client {
+  readonly sock: Socket;
+  private buf = Buffer.alloc(0);
+  readonly frames: string[] = [];
+  closed = false;
+
+  constructor(port: number) {
+    this.sock = connect(port, "127.0.0.1");
+    this.sock.on("data", (d: Buffer) => {
+      this.buf = Buffer.concat([this.buf, d]);
+      while (this.buf.length >= 4 && this.buf.length >= 4 + this.buf.readUInt32BE(0)) {
+        const n = this.buf.readUInt32BE(0);
+        this.frames.push(this.buf.subarray(4, 4 + n).toString());
+        this.buf = this.buf.subarray(4 + n);
+      }
+    });
+    this.sock.on("close", () => (this.closed = true));
+    this.sock.on("error", () => {});
+    onTestFinished(() => new Promise<void>((resolve) => {
+      if (this.closed) return resolve();
+      this.sock.once("close", () => resolve());
+      this.sock.destroy();
+    }));
+  }
+}
+
+describe("examples/filter-echo-server.ts", () => {
+  it("echoes framed messages (split, batched, empty, large) on several connections; protocol errors close only their connection; SIGINT ends it", { timeout: 60_000 }, async () => {
+    const port = await freePort();
+    const server = start("examples/filter-echo-server.ts", [String(port)]);
+    await printed(server, `Listening on 127.0.0.1:${port}`);
+
+    const a = new client(port);
+    const b = new client(port);
+    const big = "y".repeat(300_000);
+    const stream = Buffer.concat([frame("hello"), frame(""), frame(big), frame("bye")]);
+    // A frame split inside its header and inside its text, the rest in one batch.
+    a.sock.write(stream.subarray(0, 2));
+    await new Promise((r) => setTimeout(r, 30));
+    a.sock.write(stream.subarray(2, 7));
+    await new Promise((r) => setTimeout(r, 30));
+    a.sock.write(stream.subarray(7));
+    b.sock.write(Buffer.concat([frame("from b"), frame("ünïcödé")]));
+    await until(() => a.frames.length === 4 && b.frames.length === 2, 20_000,
+      () => `echoes; a: ${a.frames.length}, b: ${b.frames.length}; server: ${server.stdout}${server.stderr}`);
+    expect(a.frames.length === 4 && a.frames[2] === big).toBe(true);
+    expect([a.frames[0], a.frames[1], a.frames[3]]).toEqual(["hello", "", "bye"]);
+    expect(b.frames).toEqual(["from b", "ünïcödé"]);
+    await printed(server, `Message: ${"y".repeat(60)}... (300000 bytes)\n`);
+    await printed(server, "Message: ünïcödé\n");
+
+    // Protocol errors: an oversized frame, a newline inside a frame.
+    const c = new client(port);
+    const oversized = Buffer.alloc(4);
+    oversized.writeUInt32BE(5_000_000);
+    c.sock.write(oversized);
+    const d = new client(port);
+    d.sock.write(Buffer.concat([frame("fine"), frame("two\nlines")]));
+    await until(() => c.closed && d.closed, 10_000, () => `closes; server: ${server.stderr}`);
+    expect(c.frames).toEqual([]);
+    // The good message before the bad frame reached the application; its echo may or may not
+    // have left before the connection was closed.
+    await printed(server, "Message: fine\n");
+    expect(["fine"].slice(0, d.frames.length)).toEqual(d.frames);
+    await printed(server, "Protocol error: a frame of 5000000 bytes; closing the connection.");
+    await printed(server, "Protocol error: a newline inside a frame; closing the connection.");
+
+    // b still works.
+    b.sock.write(frame("still here"));
+    await until(() => b.frames.length === 3, 10_000, () => "b's third echo");
+    expect(b.frames[2]).toBe("still here");
+
+    // Clients leave; the filters' contexts are released as each connection is freed.
+    a.sock.end();
+    b.sock.end();
+    await until(() => (server.stdout.match(/Connection closed\./g) ?? []).length === 4, 10_000, () => server.stdout);
+    server.proc.kill("SIGINT");
+    expect(await server.exited).toBe(0);
+    expect(server.stdout).toContain("Caught an interrupt signal; exiting.\ndone; 0 connection(s) were open\n");
+  });
+});
