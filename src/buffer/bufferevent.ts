@@ -34,7 +34,7 @@ import { check_box_, check_int_, show } from "../util/check.js";
 import { EVUTIL_SET_SOCKET_ERROR, EVUTIL_SOCKET_ERROR } from "../util/errno.js";
 import { evutil_timerisset, timeval } from "../util/time.js";
 import type { evutil_socket_t } from "../util/types.js";
-import type { getaddrinfo_request } from "./getaddrinfo_async.js";
+import type { getaddrinfo_request } from "../util/getaddrinfo_async.js";
 import { bufferevent_ratelim_destroy_, bufferevent_ratelim_init_ } from "./bufferevent_ratelim.js";
 import type { bufferevent_rate_limit } from "./bufferevent_ratelim.js";
 

@@ -26,7 +26,7 @@ import {
   bufferevent_get_write_max_,
 } from "./bufferevent_ratelim.js";
 import type { bufferevent } from "./bufferevent_struct.js";
-import { evutil_getaddrinfo_async_, evutil_getaddrinfo_cancel_async_ } from "./getaddrinfo_async.js";
+import { evutil_getaddrinfo_async_, evutil_getaddrinfo_cancel_async_ } from "../util/getaddrinfo_async.js";
 import { EV_FINALIZE, EV_PERSIST, EV_READ, EV_TIMEOUT, EV_WRITE, EVLIST_INIT } from "../event/constants.js";
 import type { event_base } from "../event/event.js";
 import { event_assign, event_base_set, event_del, event_deferred_cb_set_priority_, event_pending, event_priority_set } from "../event/event.js";

@@ -7,6 +7,7 @@
  * @module
  */
 import { native } from "../native/binding.js";
+import type { NativeAddrinfo } from "../native/binding.js";
 import { htonl, htons } from "./byteorder.js";
 import { check_box_, check_int_, check_string_, show } from "./check.js";
 import { evutil_inet_pton, evutil_inet_pton_scope } from "./inet.js";
@@ -240,9 +241,15 @@ export function evutil_getaddrinfo(nodename: string | null, servname: string | n
 
   const r = native.getaddrinfo(nodename, servname, h.ai_flags & ~EVUTIL_AI_LIBEVENT_ALLOCATED, h.ai_family, h.ai_socktype, h.ai_protocol);
   if (typeof r === "number") return r;
+  res.value = addrinfo_from_native_(r);
+  return 0;
+}
+
+/** @internal The results of the native getaddrinfo(3) as an evutil_addrinfo list. */
+export function addrinfo_from_native_(results: NativeAddrinfo[]): evutil_addrinfo | null {
   let first: evutil_addrinfo | null = null;
   let last: evutil_addrinfo | null = null;
-  for (const e of r) {
+  for (const e of results) {
     const ai = new evutil_addrinfo();
     ai.ai_flags = e.flags;
     ai.ai_family = e.family;
@@ -251,12 +258,11 @@ export function evutil_getaddrinfo(nodename: string | null, servname: string | n
     ai.ai_addrlen = e.addr.length;
     ai.ai_addr = sockaddr_new_from_bytes_(e.addr, e.addr.length);
     ai.ai_canonname = e.canonname;
-    if (last) last.ai_next = ai;
+    if (last !== null) last.ai_next = ai;
     else first = ai;
     last = ai;
   }
-  res.value = first;
-  return 0;
+  return first;
 }
 
 /**

@@ -12,13 +12,12 @@ import { EV_PERSIST, EV_READ, EVLIST_INTERNAL } from "../event/constants.js";
 import type { event_base } from "../event/event.js";
 import { event, event_add, event_assign, event_base_add_virtual_, event_base_del_virtual_, event_del } from "../event/event.js";
 import { native } from "../native/binding.js";
-import { set_errno } from "../util/errno.js";
-import { evutil_make_internal_pipe_ } from "../util/evutil.js";
+import { set_errno } from "./errno.js";
+import { evutil_make_internal_pipe_ } from "./evutil.js";
 import {
-  evutil_addrinfo, evutil_getaddrinfo, EVUTIL_AI_NUMERICHOST, EVUTIL_EAI_CANCEL, EVUTIL_EAI_NONAME, EVUTIL_EAI_SYSTEM,
-} from "../util/getaddrinfo.js";
-import type { NativeAddrinfo } from "../native/binding.js";
-import { sockaddr_new_from_bytes_ } from "../util/sockaddr.js";
+  addrinfo_from_native_, evutil_addrinfo, evutil_getaddrinfo, EVUTIL_AI_NUMERICHOST, EVUTIL_EAI_CANCEL,
+  EVUTIL_EAI_NONAME, EVUTIL_EAI_SYSTEM,
+} from "./getaddrinfo.js";
 
 /** How a lookup reports: an EVUTIL_EAI_* code (0: success) and the results. */
 export type getaddrinfo_cb<A = any> = (result: number, ai: evutil_addrinfo | null, arg: A) => void;
@@ -78,26 +77,6 @@ function request_forget(req: getaddrinfo_request): void {
   event_base_del_virtual_(req.resolver.base);
 }
 
-/** The results of getaddrinfo(3) as an evutil_addrinfo list. */
-function addrinfo_list(results: NativeAddrinfo[]): evutil_addrinfo | null {
-  let first: evutil_addrinfo | null = null;
-  let last: evutil_addrinfo | null = null;
-  for (const e of results) {
-    const ai = new evutil_addrinfo();
-    ai.ai_flags = e.flags;
-    ai.ai_family = e.family;
-    ai.ai_socktype = e.socktype;
-    ai.ai_protocol = e.protocol;
-    ai.ai_addrlen = e.addr.length;
-    ai.ai_addr = sockaddr_new_from_bytes_(e.addr, e.addr.length);
-    ai.ai_canonname = e.canonname;
-    if (last !== null) last.ai_next = ai;
-    else first = ai;
-    last = ai;
-  }
-  return first;
-}
-
 /** The wake pipe is readable: complete every lookup that has finished. */
 function resolver_cb(fd: number, _what: number, r: resolver): void {
   while (native.read(fd, drainBuf, 0, drainBuf.length) > 0) {
@@ -111,7 +90,7 @@ function resolver_cb(fd: number, _what: number, r: resolver): void {
       if (res === undefined) continue;
       request_forget(req);
       if (typeof res === "number") req.cb(res, null, req.arg);
-      else req.cb(0, addrinfo_list(res), req.arg);
+      else req.cb(0, addrinfo_from_native_(res), req.arg);
     }
   } finally {
     resolver_release_if_idle(r);
