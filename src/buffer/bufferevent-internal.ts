@@ -6,6 +6,8 @@
  * @internal
  * @module
  */
+import { event_add } from "../event/event.js";
+import { evutil_timerisset } from "../util/time.js";
 import type { bufferevent } from "./bufferevent_struct.js";
 
 /** Reading or writing is suspended because the input reached its high watermark. */
@@ -60,4 +62,14 @@ export interface bufferevent_ops {
   readonly flush: ((bev: bufferevent, iotype: number, mode: number) => number) | null;
   /** */
   readonly ctrl: ((bev: bufferevent, op: number, data: bufferevent_ctrl_data) => number) | null;
+}
+
+/** libevent's BEV_RESET_GENERIC_READ_TIMEOUT: (re)start the read timer of a bufferevent without an fd. */
+export function BEV_RESET_GENERIC_READ_TIMEOUT(bev: bufferevent): void {
+  if (evutil_timerisset(bev.timeout_read)) event_add(bev.ev_read, bev.timeout_read);
+}
+
+/** libevent's BEV_RESET_GENERIC_WRITE_TIMEOUT: (re)start the write timer of a bufferevent without an fd. */
+export function BEV_RESET_GENERIC_WRITE_TIMEOUT(bev: bufferevent): void {
+  if (evutil_timerisset(bev.timeout_write)) event_add(bev.ev_write, bev.timeout_write);
 }

@@ -19,14 +19,14 @@ import {
 } from "./bufferevent.js";
 import {
   BEV_CTRL_GET_FD, BEV_CTRL_GET_UNDERLYING, BEV_CTRL_SET_FD, BEV_SUSPEND_FILT_READ,
+  BEV_RESET_GENERIC_READ_TIMEOUT, BEV_RESET_GENERIC_WRITE_TIMEOUT,
 } from "./bufferevent-internal.js";
 import type { bufferevent_ctrl_data, bufferevent_ops } from "./bufferevent-internal.js";
 import type { bufferevent } from "./bufferevent_struct.js";
 import { EV_READ, EV_WRITE } from "../event/constants.js";
-import { event_add, event_del } from "../event/event.js";
+import { event_del } from "../event/event.js";
 import { event_warnx } from "../event/log.js";
 import { check_int_, show } from "../util/check.js";
-import { evutil_timerisset } from "../util/time.js";
 
 /** `enum bufferevent_filter_result`: the filter did what it could; call it again when there is more to do. */
 export const BEV_OK = 0;
@@ -81,16 +81,6 @@ export const bufferevent_ops_filter: bufferevent_ops = {
 /** The filter `bev` is (BEV_IS_FILTER holds for every bufferevent given these ops). */
 function upcast(bev: bufferevent): bufferevent_filtered {
   return bev as bufferevent_filtered;
-}
-
-// libevent's BEV_RESET_GENERIC_* (bufferevent-internal.h): restart a timeout timer.
-
-function resetReadTimeout(bev: bufferevent): void {
-  if (evutil_timerisset(bev.timeout_read)) event_add(bev.ev_read, bev.timeout_read);
-}
-
-function resetWriteTimeout(bev: bufferevent): void {
-  if (evutil_timerisset(bev.timeout_write)) event_add(bev.ev_write, bev.timeout_write);
 }
 
 /** Whether the underlying output is at its high watermark, so that a normal round must not add to it. */
@@ -199,9 +189,9 @@ function be_filter_destruct(bev: bufferevent): void {
 
 function be_filter_enable(bev: bufferevent, event: number): number {
   const bevf = upcast(bev);
-  if (event & EV_WRITE) resetWriteTimeout(bev);
+  if (event & EV_WRITE) BEV_RESET_GENERIC_WRITE_TIMEOUT(bev);
   if (event & EV_READ) {
-    resetReadTimeout(bev);
+    BEV_RESET_GENERIC_READ_TIMEOUT(bev);
     bufferevent_unsuspend_read_(bevf.underlying, BEV_SUSPEND_FILT_READ);
   }
   return 0;
@@ -235,7 +225,7 @@ function be_filter_process_input(bevf: bufferevent_filtered, state: number): boo
     if (res === BEV_OK) processed = true;
   } while (res === BEV_OK && bevf.enabled & EV_READ && evbuffer_get_length(bevf.underlying.input) &&
     !be_readbuf_full(bevf, state));
-  if (processed) resetReadTimeout(bevf);
+  if (processed) BEV_RESET_GENERIC_READ_TIMEOUT(bevf);
   return processed;
 }
 
@@ -281,7 +271,7 @@ function be_filter_process_output(bevf: bufferevent_filtered, state: number): bo
   } finally {
     evbuffer_cb_set_flags(bevf.output, bevf.outbuf_cb!, EVBUFFER_CB_ENABLED);
   }
-  if (processed_any) resetWriteTimeout(bevf);
+  if (processed_any) BEV_RESET_GENERIC_WRITE_TIMEOUT(bevf);
   return processed_any;
 }
 

@@ -15,13 +15,13 @@ import {
   bufferevent_init_common_, bufferevent_init_generic_timeout_cbs_, bufferevent_private, bufferevent_run_eventcb_,
   bufferevent_trigger_nolock_, checkBev_,
 } from "./bufferevent.js";
+import { BEV_RESET_GENERIC_READ_TIMEOUT, BEV_RESET_GENERIC_WRITE_TIMEOUT } from "./bufferevent-internal.js";
 import type { bufferevent_ops } from "./bufferevent-internal.js";
 import type { bufferevent } from "./bufferevent_struct.js";
 import { EV_READ, EV_WRITE } from "../event/constants.js";
 import type { event_base } from "../event/event.js";
-import { event_add, event_del } from "../event/event.js";
+import { event_del } from "../event/event.js";
 import { check_int_, show } from "../util/check.js";
-import { evutil_timerisset } from "../util/time.js";
 
 /** `struct bufferevent_pair`: one end of a pair. */
 class bufferevent_pair extends bufferevent_private {
@@ -56,17 +56,6 @@ function incref_and_lock(b: bufferevent_pair): void {
 function decref_and_unlock(b: bufferevent_pair): void {
   if (b.partner !== null) bufferevent_decref_and_unlock_(b.partner);
   bufferevent_decref_and_unlock_(b);
-}
-
-// libevent's BEV_RESET_GENERIC_* / BEV_DEL_GENERIC_* (bufferevent-internal.h): (re)start or stop
-// the timeout timers of a bufferevent without an fd.
-
-function resetReadTimeout(bev: bufferevent): void {
-  if (evutil_timerisset(bev.timeout_read)) event_add(bev.ev_read, bev.timeout_read);
-}
-
-function resetWriteTimeout(bev: bufferevent): void {
-  if (evutil_timerisset(bev.timeout_write)) event_add(bev.ev_write, bev.timeout_write);
 }
 
 function bufferevent_pair_elt_new(base: event_base | null, options: number): bufferevent_pair {
@@ -132,8 +121,8 @@ function be_pair_transfer(src: bufferevent, dst: bufferevent, ignore_wm: boolean
       evbuffer_add_buffer(dst.input, src.output);
     }
     if (n) {
-      resetReadTimeout(dst);
-      if (evbuffer_get_length(dst.output)) resetWriteTimeout(dst);
+      BEV_RESET_GENERIC_READ_TIMEOUT(dst);
+      if (evbuffer_get_length(dst.output)) BEV_RESET_GENERIC_WRITE_TIMEOUT(dst);
       else event_del(dst.ev_write);
     }
     bufferevent_trigger_nolock_(dst, EV_READ, 0);
@@ -168,8 +157,8 @@ function be_pair_enable(bufev: bufferevent, events: number): number {
   const partner = bev_p.partner;
   incref_and_lock(bev_p);
   try {
-    if (events & EV_READ) resetReadTimeout(bufev);
-    if (events & EV_WRITE && evbuffer_get_length(bufev.output)) resetWriteTimeout(bufev);
+    if (events & EV_READ) BEV_RESET_GENERIC_READ_TIMEOUT(bufev);
+    if (events & EV_WRITE && evbuffer_get_length(bufev.output)) BEV_RESET_GENERIC_WRITE_TIMEOUT(bufev);
     // Starting to read: has the other side something to say?
     if (events & EV_READ && partner !== null && be_pair_wants_to_talk(partner, bev_p)) {
       be_pair_transfer(partner, bufev, false);
