@@ -10,6 +10,7 @@
  * of it, never copies; fd reads land straight in it.
  * @module
  */
+import { check_size_ } from "../util/check.js";
 import { EVLIST_ACTIVE, EVLIST_ACTIVE_LATER } from "../event/constants.js";
 import {
   event_base, event_base_get_npriorities, event_callback, event_deferred_cb_cancel_, event_deferred_cb_init_,
@@ -301,20 +302,6 @@ function notLive(fn: string, name: string, buf: unknown): never {
   throw new TypeError(`${fn}: ${name} used after evbuffer_free`);
 }
 
-/**
- * A size_t argument: an integer >= 0 (EV_SIZE_MAX and other sizes beyond 2^53 count as huge), or
- * -1 meaning SIZE_MAX.
- */
-function sizeArg(fn: string, name: string, v: number): number {
-  if (typeof v !== "number" || !Number.isInteger(v) || v > EV_SIZE_MAX) {
-    throw new TypeError(`${fn}: ${name} ${String(v)} is not an integer`);
-  }
-  if (v < 0) {
-    if (v === -1) return EV_SIZE_MAX;
-    throw new RangeError(`${fn}: ${name} ${v} is negative`);
-  }
-  return v;
-}
 
 /** An ev_ssize_t / int argument. */
 function ssizeArg(fn: string, name: string, v: number): number {
@@ -1052,7 +1039,7 @@ export function evbuffer_get_contiguous_space(buf: evbuffer): number {
  */
 export function evbuffer_expand(buf: evbuffer, datlen: number): number {
   live("evbuffer_expand", buf);
-  const n = sizeArg("evbuffer_expand", "datlen", datlen);
+  const n = check_size_("evbuffer_expand", "datlen", datlen);
   const chain = evbuffer_expand_singlechain(buf, n);
   if (pendingReleases.length) runReleases();
   return chain !== null ? 0 : -1;
@@ -1534,7 +1521,7 @@ function evbuffer_add_vprintf_(fn: string, buf: evbuffer, fmt: string, ap: reado
  */
 export function evbuffer_drain(buf: evbuffer, len: number): number {
   live("evbuffer_drain", buf);
-  return evbuffer_drain_(buf, sizeArg("evbuffer_drain", "len", len));
+  return evbuffer_drain_(buf, check_size_("evbuffer_drain", "len", len));
 }
 
 function evbuffer_drain_(buf: evbuffer, len: number): number {
@@ -1662,7 +1649,7 @@ export function evbuffer_remove_buffer(src: evbuffer, dst: evbuffer, datlen: num
   const fn = "evbuffer_remove_buffer";
   bufArg(fn, "src", src);
   bufArg(fn, "dst", dst);
-  datlen = sizeArg(fn, "datlen", datlen);
+  datlen = check_size_(fn, "datlen", datlen);
   let chain = src.first;
   let previous = chain;
   if (datlen === 0 || dst === src) return 0;
@@ -1829,7 +1816,7 @@ export function evbuffer_ptr_set(buffer: evbuffer, ptr: evbuffer_ptr, position: 
   const fn = "evbuffer_ptr_set";
   live(fn, buffer);
   if (!(ptr instanceof evbuffer_ptr)) throw new TypeError(`${fn}: not an evbuffer_ptr`);
-  position = sizeArg(fn, "position", position);
+  position = check_size_(fn, "position", position);
   if (how === EVBUFFER_PTR_ADD) ptrArg(fn, buffer, ptr);
   const r = evbuffer_ptr_set_(buffer, ptr, position, how);
   stamp(ptr);

@@ -30,7 +30,7 @@ import {
   event_initialized, event_pending, event_remove_timer,
 } from "../event/event.js";
 import { event_debugx, event_warnx } from "../event/log.js";
-import { check_box_, check_int_, show } from "../util/check.js";
+import { check_box_, check_int_, check_size_, show } from "../util/check.js";
 import { EVUTIL_SET_SOCKET_ERROR, EVUTIL_SOCKET_ERROR } from "../util/errno.js";
 import { evutil_timerisset, timeval } from "../util/time.js";
 import type { evutil_socket_t } from "../util/types.js";
@@ -80,8 +80,6 @@ export const BEV_TRIG_DEFER_CALLBACKS = BEV_OPT_DEFER_CALLBACKS;
 
 const BEV_TRIG_ALL_OPTS = BEV_TRIG_IGNORE_WATERMARKS | BEV_TRIG_DEFER_CALLBACKS;
 
-/** libevent's `SIZE_MAX` for a `size_t` argument given as -1. */
-const SIZE_MAX = 2 ** 64 - 1;
 
 /**
  * `struct bufferevent_private`: every bufferevent is one (pair and filter bufferevents extend
@@ -163,13 +161,6 @@ function checkCb(cb: unknown, fn: string, name: string): void {
   if (cb !== null && typeof cb !== "function") throw new TypeError(`${fn}: ${name} is ${show(cb)}, not a function or null`);
 }
 
-/** A C `size_t` argument: an integer >= 0, or -1 meaning SIZE_MAX. */
-function sizeArg(v: unknown, fn: string, name: string): number {
-  check_int_(fn, name, v);
-  if (v === -1) return SIZE_MAX;
-  if (v < 0) throw new RangeError(`${fn}: ${name} ${v} is negative`);
-  return v;
-}
 
 function checkTimeval(tv: unknown, fn: string, name: string): void {
   if (tv !== null && !(tv instanceof timeval)) throw new TypeError(`${fn}: ${name} is ${show(tv)}, not a timeval or null`);
@@ -591,8 +582,8 @@ export function bufferevent_setwatermark(bufev: bufferevent, events: number, low
   const fn = "bufferevent_setwatermark";
   const p = checkBev_(bufev, fn);
   checkEvents(events, fn);
-  lowmark = sizeArg(lowmark, fn, "lowmark");
-  highmark = sizeArg(highmark, fn, "highmark");
+  lowmark = check_size_(fn, "lowmark", lowmark);
+  highmark = check_size_(fn, "highmark", highmark);
   if (events & EV_WRITE) {
     p.wm_write.low = lowmark;
     p.wm_write.high = highmark;

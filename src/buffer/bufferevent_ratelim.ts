@@ -14,8 +14,8 @@
 import { EV_FINALIZE, EV_PERSIST } from "../event/constants.js";
 import type { event_base } from "../event/event.js";
 import { event, event_add, event_assign, event_base_gettimeofday_cached, event_del, event_initialized } from "../event/event.js";
-import { check_box_, check_int_, show } from "../util/check.js";
-import { EV_SIZE_MAX, EV_SSIZE_MAX } from "../util/limits.js";
+import { check_box_, check_int_, check_size_, show } from "../util/check.js";
+import { EV_SSIZE_MAX } from "../util/limits.js";
 import { evutil_timercmp, timeval } from "../util/time.js";
 import type { evutil_socket_t } from "../util/types.js";
 import {
@@ -115,13 +115,6 @@ function checkGroup(g: unknown, fn: string): bufferevent_rate_limit_group {
   return g;
 }
 
-/** A C `size_t` argument: an integer >= 0, or -1 meaning SIZE_MAX. */
-function sizeArg(v: unknown, fn: string, name: string): number {
-  check_int_(fn, name, v);
-  if (v === -1) return EV_SIZE_MAX;
-  if (v < 0) throw new RangeError(`${fn}: ${name} ${v} is negative`);
-  return v;
-}
 
 // ---------------------------------------------------------------------------------------------
 // evutil_weakrand_ (evutil.c): the group's cheap generator for its fairness
@@ -162,10 +155,10 @@ export function ev_token_bucket_cfg_new(
   read_rate: number, read_burst: number, write_rate: number, write_burst: number, tick_len: timeval | null,
 ): ev_token_bucket_cfg | null {
   const fn = "ev_token_bucket_cfg_new";
-  read_rate = sizeArg(read_rate, fn, "read_rate");
-  read_burst = sizeArg(read_burst, fn, "read_burst");
-  write_rate = sizeArg(write_rate, fn, "write_rate");
-  write_burst = sizeArg(write_burst, fn, "write_burst");
+  read_rate = check_size_(fn, "read_rate", read_rate);
+  read_burst = check_size_(fn, "read_burst", read_burst);
+  write_rate = check_size_(fn, "write_rate", write_rate);
+  write_burst = check_size_(fn, "write_burst", write_burst);
   if (tick_len !== null && !(tick_len instanceof timeval)) {
     throw new TypeError(`${fn}: tick_len is ${show(tick_len)}, not a timeval or null`);
   }
@@ -538,7 +531,7 @@ export function bufferevent_rate_limit_group_set_cfg(
 export function bufferevent_rate_limit_group_set_min_share(g: bufferevent_rate_limit_group, share: number): number {
   const fn = "bufferevent_rate_limit_group_set_min_share";
   checkGroup(g, fn);
-  share = sizeArg(share, fn, "share");
+  share = check_size_(fn, "share", share);
   if (share > EV_SSIZE_MAX) return -1;
   g.configured_min_share = share;
   // At least one member must be able to go each tick.
@@ -650,7 +643,7 @@ export function bufferevent_ratelim_destroy_(bevp: bufferevent_private): void {
 export function bufferevent_set_max_single_read(bev: bufferevent, size: number): number {
   const fn = "bufferevent_set_max_single_read";
   const bevp = checkBev_(bev, fn);
-  size = sizeArg(size, fn, "size");
+  size = check_size_(fn, "size", size);
   bevp.max_single_read = size === 0 || size > EV_SSIZE_MAX ? MAX_SINGLE_READ_DEFAULT : size;
   return 0;
 }
@@ -663,7 +656,7 @@ export function bufferevent_set_max_single_read(bev: bufferevent, size: number):
 export function bufferevent_set_max_single_write(bev: bufferevent, size: number): number {
   const fn = "bufferevent_set_max_single_write";
   const bevp = checkBev_(bev, fn);
-  size = sizeArg(size, fn, "size");
+  size = check_size_(fn, "size", size);
   bevp.max_single_write = size === 0 || size > EV_SSIZE_MAX ? MAX_SINGLE_WRITE_DEFAULT : size;
   return 0;
 }

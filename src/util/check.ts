@@ -4,6 +4,7 @@
  * @internal
  * @module
  */
+import { EV_SIZE_MAX } from "./limits.js";
 
 /** @internal Throw a TypeError unless `v` is an integer. */
 export function check_int_(fn: string, name: string, v: unknown): asserts v is number {
@@ -31,6 +32,21 @@ export function check_len_(fn: string, name: string, buf: unknown, bufName: stri
   check_int_(fn, name, len);
   if (len < 0) throw new RangeError(`${fn}: ${name} ${len} is negative`);
   if (len > buf.length) throw new RangeError(`${fn}: ${name} ${len} exceeds the ${buf.length}-byte ${bufName}`);
+}
+
+/**
+ * @internal A C `size_t` argument: an integer from 0 to EV_SIZE_MAX, or -1 meaning SIZE_MAX (as
+ * `(size_t)-1` in C). Returns the size; a non-integer is a TypeError, another negative a RangeError.
+ */
+export function check_size_(fn: string, name: string, v: unknown): number {
+  if (typeof v !== "number" || !Number.isInteger(v) || v > EV_SIZE_MAX) {
+    throw new TypeError(`${fn}: ${name} must be an integer size, not ${show(v)}`);
+  }
+  if (v < 0) {
+    if (v === -1) return EV_SIZE_MAX;
+    throw new RangeError(`${fn}: ${name} ${v} is negative`);
+  }
+  return v;
 }
 
 /** @internal Throw a TypeError unless `box` is an out-parameter box `{ value }`. */
