@@ -13,6 +13,7 @@ export default defineConfig({
   },
   test: {
     include: ["test/**/*.test.ts"],
+    setupFiles: ["test/helpers/watchdog.ts"],
     // Real sockets, real signals, real timers: one file per process, files one after another,
     // so that a signal or a timing-sensitive case never shares the process or the CPU with another file.
     pool: "forks",
