@@ -296,11 +296,18 @@ function be_filter_read_nolock_(underlying: bufferevent, bevf: bufferevent_filte
   if (bevf.refcnt <= 0) return;
   // got_eof is never set in libevent 2.1.12, so a read round is always BEV_NORMAL.
   const state = BEV_NORMAL;
-  if (be_filter_process_input(bevf, state)) {
+  while (be_filter_process_input(bevf, state)) {
+    const wasFull = be_readbuf_full(bevf, state);
     bufferevent_trigger_nolock_(bevf, EV_READ, 0);
-    if (evbuffer_get_length(underlying.input) > 0 && be_readbuf_full(bevf, state)) {
+    if (evbuffer_get_length(underlying.input) === 0 || bevf.refcnt <= 0) return;
+    if (be_readbuf_full(bevf, state)) {
+      // Data waits in the underlying: filter more once the reader makes room.
       evbuffer_cb_set_flags(bevf.input, bevf.inbuf_cb!, EVBUFFER_CB_ENABLED);
+      return;
     }
+    // The read callback ran inline and made room. libevent 2.1.12 stops here and leaves the rest
+    // in the underlying until it reads something new (possibly never); filter again instead.
+    if (!wasFull) return;
   }
 }
 
