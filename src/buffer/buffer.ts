@@ -2619,13 +2619,10 @@ export function evbuffer_find(buffer: evbuffer, what: Uint8Array | string, len: 
 }
 
 /**
- * @internal evbuffer_get_callbacks_: the event_callback a deferred buffer runs its callbacks
- * through (bufferevent finalization needs it). Returns 1 and sets cbs[0], 0 when callbacks are
- * not deferred, -1 when max_cbs < 1.
+ * @internal libevent's evbuffer_get_callbacks_: the event_callback through which a buffer with
+ * deferred callbacks runs them (bufferevent finalization cancels it), or null when its callbacks
+ * are not deferred.
  */
-export function evbuffer_get_callbacks_(buffer: evbuffer, cbs: unknown[], max_cbs: number): number {
-  if (!buffer.deferred_cbs) return 0;
-  if (max_cbs < 1) return -1;
-  cbs[0] = buffer.deferred!;
-  return 1;
+export function evbuffer_get_callbacks_(buffer: evbuffer): event_callback | null {
+  return buffer.deferred_cbs ? buffer.deferred! : null;
 }

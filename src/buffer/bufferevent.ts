@@ -674,10 +674,10 @@ export function bufferevent_decref_and_unlock_(bufev: bufferevent): number {
   return 1;
 }
 
-/** Append a buffer's deferred callback, if it has one (C passes `cbs + n_cbs`). */
+/** Append a buffer's deferred callback, if it has one. */
 function addBufferCallbacks(buf: evbuffer, cbs: event_callback[]): void {
-  const one: unknown[] = [];
-  if (evbuffer_get_callbacks_(buf, one, 1) === 1) cbs.push(one[0] as event_callback);
+  const cb = evbuffer_get_callbacks_(buf);
+  if (cb !== null) cbs.push(cb);
 }
 
 function bufferevent_finalize_cb_(_evcb: event_callback, bufev: bufferevent): void {
