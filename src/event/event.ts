@@ -113,6 +113,7 @@ export class event<A = any> extends event_callback {
   get ev_flags(): number {
     return this.evcb_flags;
   }
+  /** Sets `ev_flags` (see its getter). */
   set ev_flags(v: number) {
     this.evcb_flags = v;
   }

@@ -67,6 +67,7 @@ export class sockaddr_in {
   get sa_family(): number {
     return this.sin_family;
   }
+  /** Sets `sa_family` (see its getter). */
   set sa_family(v: number) {
     this.sin_family = v;
   }
@@ -88,6 +89,7 @@ export class sockaddr_in6 {
   get sa_family(): number {
     return this.sin6_family;
   }
+  /** Sets `sa_family` (see its getter). */
   set sa_family(v: number) {
     this.sin6_family = v;
   }
@@ -106,6 +108,7 @@ export class sockaddr_un {
   get sa_family(): number {
     return this.sun_family;
   }
+  /** Sets `sa_family` (see its getter). */
   set sa_family(v: number) {
     this.sun_family = v;
   }
@@ -138,6 +141,7 @@ export class sockaddr_storage {
   get sa_family(): number {
     return this.ss_family;
   }
+  /** Sets `sa_family` (see its getter). */
   set sa_family(v: number) {
     this.ss_family = v;
   }
@@ -145,6 +149,7 @@ export class sockaddr_storage {
   get sin_family(): number {
     return this.ss_family;
   }
+  /** Sets `sin_family` (see its getter). */
   set sin_family(v: number) {
     this.ss_family = v;
   }
@@ -152,6 +157,7 @@ export class sockaddr_storage {
   get sin6_family(): number {
     return this.ss_family;
   }
+  /** Sets `sin6_family` (see its getter). */
   set sin6_family(v: number) {
     this.ss_family = v;
   }
@@ -159,6 +165,7 @@ export class sockaddr_storage {
   get sin6_port(): number {
     return this.sin_port;
   }
+  /** Sets `sin6_port` (see its getter). */
   set sin6_port(v: number) {
     this.sin_port = v;
   }
@@ -166,6 +173,7 @@ export class sockaddr_storage {
   get sun_family(): number {
     return this.ss_family;
   }
+  /** Sets `sun_family` (see its getter). */
   set sun_family(v: number) {
     this.ss_family = v;
   }
