@@ -46,6 +46,7 @@ import {
 import { eachBackend } from "./helpers/backends.js";
 import { checkFdLeaks } from "./helpers/fds.js";
 import { basic_setup } from "./helpers/setup.js";
+import { run_bufferevent_timeouts } from "./helpers/bufferevent_timeouts.js";
 import { now, test_timeval_diff_eq } from "./helpers/timing.js";
 
 checkFdLeaks();
@@ -420,59 +421,12 @@ eachBackend(() => {
     it("bufferevent_timeout: write timeout at 100 ms, read timeout at 150 ms, once each; the idle bufferevent times out writing only; no read or write callbacks", () => {
       const data = basic_setup({ base: true });
       const base = data.base!;
-      interface timeout_cb_result {
-        read_timeout_at: timeval; write_timeout_at: timeval; last_wrote_at: timeval; last_read_at: timeval;
-        n_read_timeouts: number; n_write_timeouts: number; total_calls: number;
-      }
-      const result = (): timeout_cb_result => ({
-        read_timeout_at: new timeval(), write_timeout_at: new timeval(), last_wrote_at: new timeval(),
-        last_read_at: new timeval(), n_read_timeouts: 0, n_write_timeouts: 0, total_calls: 0,
-      });
-      const res1 = result();
-      const res2 = result();
-      const bev_timeout_read_cb: bufferevent_data_cb<timeout_cb_result> = (_bev, res) => {
-        res.last_read_at = now();
-      };
-      const bev_timeout_write_cb: bufferevent_data_cb<timeout_cb_result> = (_bev, res) => {
-        res.last_wrote_at = now();
-      };
-      const bev_timeout_event_cb: bufferevent_event_cb<timeout_cb_result> = (_bev, what, res) => {
-        ++res.total_calls;
-        if ((what & (BEV_EVENT_READING | BEV_EVENT_TIMEOUT)) === (BEV_EVENT_READING | BEV_EVENT_TIMEOUT)) {
-          res.read_timeout_at = now();
-          ++res.n_read_timeouts;
-        }
-        if ((what & (BEV_EVENT_WRITING | BEV_EVENT_TIMEOUT)) === (BEV_EVENT_WRITING | BEV_EVENT_TIMEOUT)) {
-          res.write_timeout_at = now();
-          ++res.n_write_timeouts;
-        }
-      };
 
       // The C test has no socketpair here: both bufferevents are on fd -1, their events pure timers.
       const bev1 = bufferevent_socket_new(base, -1, 0)!;
       const bev2 = bufferevent_socket_new(base, -1, 0)!;
 
-      // Do this nice and early.
-      bufferevent_disable(bev2, EV_READ);
-
-      // bev1 will try to write and read.  Both will time out.
-      const started_at = now();
-      const tv_w = new timeval(0, 100 * 1000);
-      const tv_r = new timeval(0, 150 * 1000);
-      bufferevent_setcb(bev1, bev_timeout_read_cb, bev_timeout_write_cb, bev_timeout_event_cb, res1);
-      bufferevent_set_timeouts(bev1, tv_r, tv_w);
-      bufferevent_write(bev1, "ABCDEFG", 7);
-      bufferevent_enable(bev1, EV_READ | EV_WRITE);
-
-      // bev2 has nothing to say, and isn't listening.
-      bufferevent_setcb(bev2, bev_timeout_read_cb, bev_timeout_write_cb, bev_timeout_event_cb, res2);
-      tv_w.tv_usec = 200 * 1000;
-      tv_r.tv_usec = 100 * 1000;
-      bufferevent_set_timeouts(bev2, tv_r, tv_w);
-      bufferevent_enable(bev2, EV_WRITE);
-
-      event_base_loopexit(base, new timeval(0, 350000));
-      event_base_dispatch(base);
+      const { started_at, res1, res2 } = run_bufferevent_timeouts(base, bev1, bev2);
 
       expect(res1.total_calls).toBe(2);
       expect(res1.n_read_timeouts).toBe(1);

@@ -12,11 +12,11 @@ import { readlinkSync } from "node:fs";
 import { connect, type Socket } from "node:net";
 import { describe, expect, it, onTestFinished } from "vitest";
 import {
-  BEV_ERROR, BEV_EVENT_CONNECTED, BEV_EVENT_EOF, BEV_EVENT_READING, BEV_EVENT_TIMEOUT, BEV_EVENT_WRITING, BEV_FINISHED,
+  BEV_ERROR, BEV_EVENT_CONNECTED, BEV_EVENT_EOF, BEV_EVENT_READING, BEV_FINISHED,
   BEV_FLUSH, BEV_NEED_MORE, BEV_NORMAL, BEV_OK, BEV_OPT_CLOSE_ON_FREE, BEV_OPT_DEFER_CALLBACKS, bufferevent,
   bufferevent_disable, bufferevent_enable, bufferevent_filter_new, bufferevent_flush, bufferevent_free,
   bufferevent_get_enabled, bufferevent_get_input, bufferevent_get_output, bufferevent_get_underlying, bufferevent_getcb,
-  bufferevent_getfd, bufferevent_pair_get_partner, bufferevent_pair_new, bufferevent_read_buffer, bufferevent_set_timeouts, bufferevent_setcb,
+  bufferevent_getfd, bufferevent_pair_get_partner, bufferevent_pair_new, bufferevent_read_buffer, bufferevent_setcb,
   bufferevent_setwatermark, bufferevent_socket_connect, bufferevent_socket_new, bufferevent_write,
 } from "libevent-ts/event2/bufferevent";
 import type { bufferevent_data_cb, bufferevent_event_cb, bufferevent_filter_cb } from "libevent-ts/event2/bufferevent";
@@ -39,7 +39,8 @@ import { eachBackend } from "./helpers/backends.js";
 import { freePort, printed, start, until } from "./helpers/children.js";
 import { checkFdLeaks } from "./helpers/fds.js";
 import { basic_setup } from "./helpers/setup.js";
-import { now, test_timeval_diff_eq } from "./helpers/timing.js";
+import { run_bufferevent_timeouts } from "./helpers/bufferevent_timeouts.js";
+import { test_timeval_diff_eq } from "./helpers/timing.js";
 
 checkFdLeaks();
 
@@ -190,33 +191,6 @@ eachBackend(() => {
       it(`${name}: write timeout at 100 ms, read timeout at 150 ms, once each; the idle filter times out writing at 200 ms`, () => {
         const data = basic_setup({ base: true, pair: !use_pair });
         const base = data.base!;
-        interface timeout_cb_result {
-          read_timeout_at: timeval; write_timeout_at: timeval; last_wrote_at: timeval; last_read_at: timeval;
-          n_read_timeouts: number; n_write_timeouts: number; total_calls: number;
-        }
-        const result = (): timeout_cb_result => ({
-          read_timeout_at: new timeval(), write_timeout_at: new timeval(), last_wrote_at: new timeval(),
-          last_read_at: new timeval(), n_read_timeouts: 0, n_write_timeouts: 0, total_calls: 0,
-        });
-        const res1 = result();
-        const res2 = result();
-        const bev_timeout_read_cb: bufferevent_data_cb<timeout_cb_result> = (_bev, res) => {
-          res.last_read_at = now();
-        };
-        const bev_timeout_write_cb: bufferevent_data_cb<timeout_cb_result> = (_bev, res) => {
-          res.last_wrote_at = now();
-        };
-        const bev_timeout_event_cb: bufferevent_event_cb<timeout_cb_result> = (_bev, what, res) => {
-          ++res.total_calls;
-          if ((what & (BEV_EVENT_READING | BEV_EVENT_TIMEOUT)) === (BEV_EVENT_READING | BEV_EVENT_TIMEOUT)) {
-            res.read_timeout_at = now();
-            ++res.n_read_timeouts;
-          }
-          if ((what & (BEV_EVENT_WRITING | BEV_EVENT_TIMEOUT)) === (BEV_EVENT_WRITING | BEV_EVENT_TIMEOUT)) {
-            res.write_timeout_at = now();
-            ++res.n_write_timeouts;
-          }
-        };
 
         let bev1: bufferevent;
         let bev2: bufferevent;
@@ -229,27 +203,7 @@ eachBackend(() => {
         bev1 = bufferevent_filter_new(bev1, null, null, BEV_OPT_CLOSE_ON_FREE, null, null)!;
         bev2 = bufferevent_filter_new(bev2, null, null, BEV_OPT_CLOSE_ON_FREE, null, null)!;
 
-        // Do this nice and early.
-        bufferevent_disable(bev2, EV_READ);
-
-        // bev1 will try to write and read.  Both will time out.
-        const started_at = now();
-        const tv_w = new timeval(0, 100 * 1000);
-        const tv_r = new timeval(0, 150 * 1000);
-        bufferevent_setcb(bev1, bev_timeout_read_cb, bev_timeout_write_cb, bev_timeout_event_cb, res1);
-        bufferevent_set_timeouts(bev1, tv_r, tv_w);
-        bufferevent_write(bev1, "ABCDEFG", 7);
-        bufferevent_enable(bev1, EV_READ | EV_WRITE);
-
-        // bev2 has nothing to say, and isn't listening.
-        bufferevent_setcb(bev2, bev_timeout_read_cb, bev_timeout_write_cb, bev_timeout_event_cb, res2);
-        tv_w.tv_usec = 200 * 1000;
-        tv_r.tv_usec = 100 * 1000;
-        bufferevent_set_timeouts(bev2, tv_r, tv_w);
-        bufferevent_enable(bev2, EV_WRITE);
-
-        event_base_loopexit(base, new timeval(0, 350000));
-        event_base_dispatch(base);
+        const { started_at, res1, res2 } = run_bufferevent_timeouts(base, bev1, bev2);
 
         expect(res1.total_calls).toBe(2);
         expect(res1.n_read_timeouts).toBe(1);
