@@ -13,12 +13,13 @@
  * Cases that measure wall-clock time (libevent's 50 ms tolerance) may be retried twice, as
  * libevent's harness retries its TT_RETRIABLE cases: a loaded machine can wake a process late.
  */
+import { readFileSync } from "node:fs";
 import { describe, expect, it, onTestFinished } from "vitest";
 import {
   EV_CLOSED, EV_ET, EV_FEATURE_EARLY_CLOSE, EV_FEATURE_ET, EV_PERSIST, EV_READ, EV_SIGNAL, EV_TIMEOUT, EV_WRITE,
   EVENT_BASE_COUNT_ACTIVE, EVENT_BASE_COUNT_ADDED, EVENT_BASE_COUNT_VIRTUAL, EVENT_BASE_FLAG_IGNORE_ENV,
   EVENT_BASE_FLAG_NO_CACHE_TIME, EVLIST_ACTIVE, EVLIST_ACTIVE_LATER, EVLIST_INIT, EVLOOP_NONBLOCK, EVLOOP_ONCE,
-  LIBEVENT_VERSION, LIBEVENT_VERSION_NUMBER,
+  LIBEVENT_TS_VERSION, LIBEVENT_VERSION, LIBEVENT_VERSION_NUMBER,
   event, event_active, event_add, event_assign, event_base, event_base_dispatch, event_base_foreach_event,
   event_base_free, event_base_get_features, event_base_get_max_events, event_base_get_method,
   event_base_get_num_events, event_base_get_running_event, event_base_gettimeofday_cached,
@@ -204,6 +205,9 @@ eachBackend(() => {
       expect(m).not.toBeNull();
       const [major, minor, patch] = [Number(m![1]), Number(m![2]), Number(m![3])];
       expect((vint & 0xffffff00) >>> 0).toBe(((major << 24) | (minor << 16) | (patch << 8)) >>> 0);
+      expect(vstr).toBe("2.1.12-stable");
+      // Our own version is a separate export: the package's.
+      expect(LIBEVENT_TS_VERSION).toBe(JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")).version);
     });
 
     it("base_features: requiring EV_FEATURE_ET gives an ET base, or none and a default base without ET", () => {

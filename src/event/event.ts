@@ -5,6 +5,7 @@
  * converted at the API.
  * @module
  */
+import { createRequire } from "node:module";
 import { native } from "../native/binding.js";
 import { evutil_pointer_id_ } from "../util/snprintf.js";
 import { evutil_gettimeofday, timeval } from "../util/time.js";
@@ -1851,6 +1852,12 @@ export function event_base_active_by_signal(base: event_base, sig: number): void
 export function event_get_version(): string {
   return LIBEVENT_VERSION;
 }
+
+/**
+ * The version of libevent-ts itself (this package's version), as opposed to the libevent version
+ * it implements, which `event_get_version()` returns. Not in libevent.
+ */
+export const LIBEVENT_TS_VERSION: string = (createRequire(import.meta.url)("../../package.json") as { version: string }).version;
 
 /** `ev_uint32_t event_get_version_number(void)`: the libevent version implemented, 0x02010c00. */
 export function event_get_version_number(): number {

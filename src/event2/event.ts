@@ -36,7 +36,7 @@ export {
   event_base_init_common_timeout, event_base_gettimeofday_cached, event_base_update_cache_time,
   event_base_get_num_events, event_base_get_max_events, event_base_dump_events, event_base_foreach_event,
   event_base_active_by_fd, event_base_active_by_signal,
-  event_get_version, event_get_version_number,
+  event_get_version, event_get_version_number, LIBEVENT_TS_VERSION,
 } from "../event/event.js";
 export {
   event_config, event_config_new, event_config_free, event_config_avoid_method, event_config_require_features,
