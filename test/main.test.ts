@@ -154,7 +154,7 @@ function combined_write_cb(fd: number, _event: number, b: both): void {
 /** event_selfarg_cb: the argument is the event itself, which is the running event. */
 let selfargRunning: event | null = null;
 function event_selfarg_cb(_fd: number, _event: number, ev: event): void {
-  const base = event_get_base(ev);
+  const base = event_get_base(ev)!;
   event_base_assert_ok_(base);
   event_base_loopexit(base, null);
   selfargRunning = event_base_get_running_event(base);
@@ -418,6 +418,25 @@ eachBackend(() => {
       basic_setup({ base: true, noLogs: true });
       const ev = new event();
       expect(event_assign(ev, null, -1, EV_SIGNAL | EV_READ, dummy_read_cb, null)).toBe(-1);
+    });
+
+    it("an event assigned without a base: event_add warns and returns -1, as C; event_base_set gives it one", () => {
+      const data = basic_setup({ base: true });
+      const base = data.base!;
+      const logs: string[] = [];
+      event_set_log_callback((_sev, msg) => logs.push(msg));
+      onTestFinished(() => event_set_log_callback(null));
+      const ev = new event();
+      let fired = 0;
+      expect(event_assign(ev, null, -1, 0, () => fired++, null)).toBe(0);
+      expect(event_get_base(ev)).toBeNull();
+      expect(event_add(ev, new timeval(0, 0))).toBe(-1);
+      expect(event_del(ev)).toBe(-1);
+      expect(logs).toEqual(["event_add: event has no event_base set.", "event_del: event has no event_base set."]);
+      expect(event_base_set(base, ev)).toBe(0);
+      expect(event_add(ev, new timeval(0, 0))).toBe(0);
+      expect(event_base_loop(base, EVLOOP_ONCE)).toBe(0);
+      expect(fired).toBe(1);
     });
 
     it("bad_reentrant: event_base_loop from a callback of the same base returns -1; the outer one 1", () => {

@@ -26,7 +26,7 @@ import { event_callback } from "../event/event.js";
 import type { event, event_base } from "../event/event.js";
 import {
   event_add, event_add_nolock_, event_assign, event_base_get_npriorities, event_callback_finalize_many_,
-  event_current_base_, event_deferred_cb_init_, event_deferred_cb_schedule_, event_del, event_get_priority,
+  event_deferred_cb_init_, event_deferred_cb_schedule_, event_del, event_get_priority,
   event_initialized, event_pending, event_remove_timer,
 } from "../event/event.js";
 import { event_debugx, event_warnx } from "../event/log.js";
@@ -365,14 +365,13 @@ export function bufferevent_trigger_event(bufev: bufferevent, what: number, opti
 /**
  * @internal libevent's bufferevent_init_common_: give a new bufferevent its buffers, one
  * reference, writing enabled (reading must be enabled by the user), no timeouts, and its deferred
- * callback at the base's middle priority. A null base means the event_init() base. Returns 0, or
+ * callback at the base's middle priority. Returns 0, or
  * -1 (with a warning) if BEV_OPT_UNLOCK_CALLBACKS comes without BEV_OPT_DEFER_CALLBACKS.
  */
 export function bufferevent_init_common_(
   p: bufferevent_private, base: event_base | null, ops: bufferevent_ops, options: number,
 ): number {
-  if (base === null) base = event_current_base_();
-  if (base === null) throw new TypeError("bufferevent: base is null and there is no current base (event_init)");
+  if (base === null) throw new TypeError("bufferevent: base is null (this port has no event_init() base)");
   if ((options & (BEV_OPT_DEFER_CALLBACKS | BEV_OPT_UNLOCK_CALLBACKS)) === BEV_OPT_UNLOCK_CALLBACKS) {
     event_warnx("UNLOCK_CALLBACKS requires DEFER_CALLBACKS");
     return -1;

@@ -306,9 +306,6 @@ const MAX_DEFERREDS_QUEUED = 32;
 const CLOCK_SYNC_INTERVAL_US = 5 * 1e6;
 const INT_MAX = 0x7fffffff;
 
-/** The base made by the legacy event_init(); a null base argument means this one, as in C. */
-let current_base: event_base | null = null;
-
 /** The value event_self_cbarg() returns: as an `arg`, it stands for the event itself. */
 const event_self_cbarg_ptr_ = Object.freeze({ event_self_cbarg: true });
 
@@ -321,11 +318,24 @@ function checkBase(base: event_base, fn: string): void {
   if (base.freed) throw new TypeError(`${fn}: the event_base was freed`);
 }
 
-function checkEvent(ev: event, fn: string): event_base {
+/** An assigned, not freed event (C would read garbage otherwise). */
+function checkAssigned(ev: event, fn: string): void {
   if (!(ev instanceof event)) throw new TypeError(`${fn}: ev is not an event`);
-  const base = ev.ev_base;
-  if (base === null || !(ev.evcb_flags & EVLIST_INIT)) {
+  if (!(ev.evcb_flags & EVLIST_INIT)) {
     throw new TypeError(`${fn}: the event is not assigned (event_new/event_assign), or was freed`);
+  }
+}
+
+/**
+ * The base of an assigned event, or null (with libevent's warning) for an event assigned without
+ * one: C then fails the call with its documented result.
+ */
+function eventBase(ev: event, fn: string): event_base | null {
+  checkAssigned(ev, fn);
+  const base = ev.ev_base;
+  if (base === null) {
+    event_warnx(`${fn}: event has no event_base set.`);
+    return null;
   }
   if (base.freed) throw new TypeError(`${fn}: the event's event_base was freed`);
   return base;
@@ -387,7 +397,6 @@ function is_common_timeout_usec(usec: number, base: event_base): boolean {
  * when nothing is cached. A null base uses the current time. Returns 0.
  */
 export function event_base_gettimeofday_cached(base: event_base | null, tv: timeval): number {
-  if (base === null) base = current_base;
   if (base === null) return evutil_gettimeofday(tv, null);
   checkBase(base, "event_base_gettimeofday_cached");
   if (base.tv_cache === 0) return evutil_gettimeofday(tv, null);
@@ -397,11 +406,9 @@ export function event_base_gettimeofday_cached(base: event_base | null, tv: time
 
 /**
  * `int event_base_update_cache_time(struct event_base *base)`: refresh the cached time now, if
- * the loop is running (useful after a long callback). Returns 0, or -1 for a null base without a
- * current base.
+ * the loop is running (useful after a long callback). Returns 0, or -1 for a null base.
  */
 export function event_base_update_cache_time(base: event_base | null): number {
-  if (base === null) base = current_base;
   if (base === null) return -1;
   checkBase(base, "event_base_update_cache_time");
   if (base.running_loop) update_time_cache(base);
@@ -577,7 +584,6 @@ export function event_base_new(): event_base | null {
 }
 
 function event_base_free_(base: event_base | null, runFinalizers: boolean, fn: string): void {
-  if (base === null) base = current_base;
   if (base === null) {
     event_warnx(`${fn}: no base to free`);
     return;
@@ -604,7 +610,6 @@ function event_base_free_(base: event_base | null, runFinalizers: boolean, fn: s
   base.once_events.clear();
   evsig_dealloc_(base);
   base.evsel.dealloc();
-  if (base === current_base) current_base = null;
   base.freed = true;
 }
 
@@ -659,7 +664,8 @@ function event_base_free_queues_(base: event_base, runFinalizers: boolean): numb
  * `void event_base_free(struct event_base *base)`: delete every event (the `event` objects stay
  * usable for event_assign on another base; fds are never closed), run pending finalizers, drop
  * event_base_once records, restore signal handlers, and release the backend. Using the base
- * afterwards throws a TypeError. A null base frees the event_init() base, or warns if none.
+ * afterwards throws a TypeError. A null base only warns ("no base to free"), as C does without an
+ * event_init() base.
  */
 export function event_base_free(base: event_base | null): void {
   event_base_free_(base, true, "event_base_free");
@@ -754,9 +760,8 @@ export function event_base_priority_init(base: event_base, npriorities: number):
   return 0;
 }
 
-/** `int event_base_get_npriorities(struct event_base *base)`: the number of priorities. A null base means the event_init() base. */
+/** `int event_base_get_npriorities(struct event_base *base)`: the number of priorities. */
 export function event_base_get_npriorities(base: event_base | null): number {
-  if (base === null) base = current_base;
   if (base === null) throw new TypeError("event_base_get_npriorities: no base");
   checkBase(base, "event_base_get_npriorities");
   return base.nactivequeues;
@@ -767,7 +772,9 @@ export function event_base_get_npriorities(base: event_base | null): number {
  * Returns 0, or -1 if the event is active or the priority is out of range.
  */
 export function event_priority_set(ev: event, pri: number): number {
-  const base = checkEvent(ev, "event_priority_set");
+  checkAssigned(ev, "event_priority_set");
+  const base = ev.ev_base;
+  if (base === null) throw new TypeError("event_priority_set: the event has no event_base");
   checkInt(pri, "event_priority_set", "priority");
   event_debug_assert_is_setup_(ev, "event_priority_set");
   if (ev.evcb_flags & EVLIST_ACTIVE) return -1;
@@ -785,7 +792,8 @@ export function event_priority_set(ev: event, pri: number): number {
  * event_callback_fn callback, void *arg)`: prepare a caller-owned event (`new event()`). `events`
  * is EV_READ|EV_WRITE|EV_CLOSED (I/O on fd), EV_SIGNAL (fd is the signal number), or 0 (a pure
  * timer), plus EV_PERSIST and EV_ET. `arg` equal to `event_self_cbarg()` passes the event itself.
- * The priority becomes the base's middle one. A null base means the event_init() base. A null
+ * The priority becomes the base's middle one. A null base leaves the event without one (as in C,
+ * `event_base_set` can give it one; adding it before then fails with -1). A null
  * callback is accepted, as in C, for an event that is never meant to run it (a finalizer's
  * placeholder). Returns 0, or -1 if EV_SIGNAL is combined with READ, WRITE or CLOSED. Assigning an
  * event that is pending or active throws a TypeError (C corrupts its lists); an event whose
@@ -796,7 +804,6 @@ export function event_assign<A>(
   callback: event_callback_fn<A> | null, arg: A,
 ): number {
   if (!(ev instanceof event)) throw new TypeError("event_assign: ev is not an event");
-  if (base === null) base = current_base;
   if (base !== null) checkBase(base, "event_assign");
   checkFd(fd, "event_assign");
   if (callback !== null && typeof callback !== "function") {
@@ -926,7 +933,8 @@ function timevalToUs(base: event_base, tv: timeval): number {
  * epoll), the fd or signal number is out of range, or the event is being finalized.
  */
 export function event_add(ev: event, tv: timeval | null): number {
-  const base = checkEvent(ev, "event_add");
+  const base = eventBase(ev, "event_add");
+  if (base === null) return -1;
   if (tv === null) return event_add_nolock_(ev, false, 0, -1, false);
   checkTimeval(tv, "event_add");
   const us = timevalToUs(base, tv);
@@ -981,19 +989,19 @@ export function event_add_nolock_(ev: event, hasTimeout: boolean, us: number, ct
  * added), or -1 on a backend error. A no-op on an event being finalized.
  */
 export function event_del(ev: event): number {
-  checkEvent(ev, "event_del");
+  if (eventBase(ev, "event_del") === null) return -1;
   return event_del_nolock_(ev, false);
 }
 
 /** `int event_del_noblock(struct event *ev)`: event_del (there is no other thread to wait for). */
 export function event_del_noblock(ev: event): number {
-  checkEvent(ev, "event_del_noblock");
+  if (eventBase(ev, "event_del_noblock") === null) return -1;
   return event_del_nolock_(ev, false);
 }
 
 /** `int event_del_block(struct event *ev)`: event_del (there is no other thread to wait for). */
 export function event_del_block(ev: event): number {
-  checkEvent(ev, "event_del_block");
+  if (eventBase(ev, "event_del_block") === null) return -1;
   return event_del_nolock_(ev, false);
 }
 
@@ -1026,7 +1034,8 @@ export function event_del_nolock_(ev: event, evenIfFinalizing: boolean): number 
  * registration stays. Returns 0.
  */
 export function event_remove_timer(ev: event): number {
-  const base = checkEvent(ev, "event_remove_timer");
+  const base = eventBase(ev, "event_remove_timer");
+  if (base === null) return -1;
   event_debug_assert_is_setup_(ev, "event_remove_timer");
   if (ev.evcb_flags & EVLIST_TIMEOUT) {
     event_queue_remove_timeout(base, ev);
@@ -1043,7 +1052,7 @@ export function event_remove_timer(ev: event): number {
  * callback runs. Ignored on an event being finalized.
  */
 export function event_active(ev: event, res: number, ncalls: number): void {
-  checkEvent(ev, "event_active");
+  if (eventBase(ev, "event_active") === null) return;
   event_debug_assert_is_setup_(ev, "event_active");
   event_active_nolock_(ev, res, ncalls);
 }
@@ -1069,7 +1078,8 @@ export function event_active_nolock_(ev: event, res: number, ncalls: number): vo
 
 /** @internal Activate the event at the start of the next loop iteration (libevent's event_active_later_). */
 export function event_active_later_(ev: event, res: number): void {
-  const base = checkEvent(ev, "event_active_later_");
+  const base = eventBase(ev, "event_active_later_");
+  if (base === null) return;
   if (ev.evcb_flags & (EVLIST_ACTIVE | EVLIST_ACTIVE_LATER)) {
     ev.ev_res |= res;
     return;
@@ -1113,7 +1123,8 @@ export function event_callback_cancel_nolock_(base: event_base, evcb: event_call
  * If EV_TIMEOUT is asked and set and `tv` is non-null, `tv` gets the expiry as wall-clock time.
  */
 export function event_pending(ev: event, events: number, tv: timeval | null): number {
-  const base = checkEvent(ev, "event_pending");
+  const base = eventBase(ev, "event_pending");
+  if (base === null) return 0;
   event_debug_assert_is_setup_(ev, "event_pending");
   let flags = 0;
   if (ev.evcb_flags & EVLIST_INSERTED) flags |= ev.ev_events & (EV_READ | EV_WRITE | EV_CLOSED | EV_SIGNAL);
@@ -1131,7 +1142,7 @@ export function event_initialized(ev: event): number {
 
 /** `evutil_socket_t event_get_fd(const struct event *ev)`: the fd (or signal number) of the event. */
 export function event_get_fd(ev: event): evutil_socket_t {
-  checkEvent(ev, "event_get_fd");
+  checkAssigned(ev, "event_get_fd");
   event_debug_assert_is_setup_(ev, "event_get_fd");
   return ev.ev_fd;
 }
@@ -1141,37 +1152,37 @@ export function event_get_signal(ev: event): number {
   return event_get_fd(ev);
 }
 
-/** `struct event_base *event_get_base(const struct event *ev)`: the base of the event. */
-export function event_get_base(ev: event): event_base {
-  const base = checkEvent(ev, "event_get_base");
+/** `struct event_base *event_get_base(const struct event *ev)`: the base of the event (null if it was assigned without one). */
+export function event_get_base(ev: event): event_base | null {
+  checkAssigned(ev, "event_get_base");
   event_debug_assert_is_setup_(ev, "event_get_base");
-  return base;
+  return ev.ev_base;
 }
 
 /** `short event_get_events(const struct event *ev)`: the EV_* flags it was assigned with. */
 export function event_get_events(ev: event): number {
-  checkEvent(ev, "event_get_events");
+  checkAssigned(ev, "event_get_events");
   event_debug_assert_is_setup_(ev, "event_get_events");
   return ev.ev_events;
 }
 
 /** `event_callback_fn event_get_callback(const struct event *ev)`: its callback (null if assigned none). */
 export function event_get_callback<A>(ev: event<A>): event_callback_fn<A> | null {
-  checkEvent(ev, "event_get_callback");
+  checkAssigned(ev, "event_get_callback");
   event_debug_assert_is_setup_(ev, "event_get_callback");
   return ev.evcb_cb as event_callback_fn<A>;
 }
 
 /** `void *event_get_callback_arg(const struct event *ev)`: its callback argument. */
 export function event_get_callback_arg<A>(ev: event<A>): A {
-  checkEvent(ev, "event_get_callback_arg");
+  checkAssigned(ev, "event_get_callback_arg");
   event_debug_assert_is_setup_(ev, "event_get_callback_arg");
   return ev.evcb_arg as A;
 }
 
 /** `int event_get_priority(const struct event *ev)`: its priority. */
 export function event_get_priority(ev: event): number {
-  checkEvent(ev, "event_get_priority");
+  checkAssigned(ev, "event_get_priority");
   event_debug_assert_is_setup_(ev, "event_get_priority");
   return ev.evcb_pri;
 }
@@ -1326,7 +1337,7 @@ export function event_base_got_break(base: event_base): number {
 const EVENT_FINALIZE_FREE_ = 0x10000;
 
 function event_finalize_impl_(flags: number, ev: event, cb: event_finalize_callback_fn, fn: string): number {
-  checkEvent(ev, fn);
+  if (eventBase(ev, fn) === null) return -1;
   if (typeof cb !== "function") throw new TypeError(`${fn}: cb is not a function`);
   event_del_nolock_(ev, false);
   ev.evcb_closure = flags & EVENT_FINALIZE_FREE_ ? EV_CLOSURE_EVENT_FINALIZE_FREE : EV_CLOSURE_EVENT_FINALIZE;
@@ -1404,7 +1415,6 @@ export function event_deferred_cb_set_priority_(cb: event_callback, priority: nu
 
 /** @internal Unschedule a deferred callback. */
 export function event_deferred_cb_cancel_(base: event_base | null, cb: event_callback): void {
-  if (base === null) base = current_base;
   if (base === null) return;
   event_callback_cancel_nolock_(base, cb, false);
 }
@@ -1414,7 +1424,6 @@ export function event_deferred_cb_cancel_(base: event_base | null, cb: event_cal
  * 32 were queued in this one (so deferred callbacks cannot starve I/O). 1 if newly scheduled.
  */
 export function event_deferred_cb_schedule_(base: event_base | null, cb: event_callback): number {
-  if (base === null) base = current_base;
   if (base === null) throw new TypeError("event_deferred_cb_schedule_: no base");
   if (base.n_deferreds_queued > MAX_DEFERREDS_QUEUED) return event_callback_activate_later_nolock_(base, cb);
   const r = event_callback_activate_nolock_(base, cb);
@@ -1862,18 +1871,4 @@ export const LIBEVENT_TS_VERSION: string = (createRequire(import.meta.url)("../.
 /** `ev_uint32_t event_get_version_number(void)`: the libevent version implemented, 0x02010c00. */
 export function event_get_version_number(): number {
   return LIBEVENT_VERSION_NUMBER;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Legacy current base (event_compat.h)
-// ---------------------------------------------------------------------------------------------
-
-/** @internal The legacy "current base" (event_init). */
-export function event_current_base_(): event_base | null {
-  return current_base;
-}
-
-/** @internal */
-export function event_set_current_base_(base: event_base | null): void {
-  current_base = base;
 }

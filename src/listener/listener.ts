@@ -7,7 +7,7 @@
  */
 import { EV_PERSIST, EV_READ } from "../event/constants.js";
 import type { event_base } from "../event/event.js";
-import { event, event_add, event_assign, event_debug_unassign, event_del, event_get_base, event_get_fd } from "../event/event.js";
+import { event, event_add, event_assign, event_debug_unassign, event_del, event_get_fd } from "../event/event.js";
 import { event_warn } from "../event/log.js";
 import { check_int_, show } from "../util/check.js";
 import { ECONNABORTED, EAGAIN, EINTR, EWOULDBLOCK, errno, set_errno } from "../util/errno.js";
@@ -147,7 +147,7 @@ export function evconnlistener_new<A>(
   if (flags & LEV_OPT_CLOSE_ON_EXEC) lev.accept4_flags |= c.SOCK_CLOEXEC;
 
   event_assign(lev.listener, base, fd, EV_READ | EV_PERSIST, listener_read_cb, lev);
-  if (lev.listener.ev_base === null) throw new TypeError(`${fn}: base is null and there is no current base (event_init)`);
+  if (lev.listener.ev_base === null) throw new TypeError(`${fn}: base is null (this port has no event_init() base)`);
 
   if (!(flags & LEV_OPT_DISABLED)) evconnlistener_enable(lev);
   return lev;
@@ -235,7 +235,7 @@ export function evconnlistener_disable(lev: evconnlistener): number {
 /** `struct event_base *evconnlistener_get_base(struct evconnlistener *lev)`: the listener's base. */
 export function evconnlistener_get_base(lev: evconnlistener): event_base {
   checkListener(lev, "evconnlistener_get_base");
-  return event_get_base(lev.listener);
+  return lev.listener.ev_base!;
 }
 
 /** `evutil_socket_t evconnlistener_get_fd(struct evconnlistener *lev)`: the listening socket. */
