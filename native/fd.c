@@ -128,6 +128,16 @@ static napi_value js_socketpair(napi_env env, napi_callback_info info) {
   return store_pair(env, argv[3], i32, fds);
 }
 
+/* 1 if fd is nonblocking, 0 if not, or -errno (libevent's debug-mode check). */
+static napi_value js_is_nonblock(napi_env env, napi_callback_info info) {
+  ARGS(1);
+  int fd, flags;
+  if (!arg_fd(env, "isNonblock", argv[0], "fd", &fd)) return NULL;
+  flags = fcntl(fd, F_GETFL, 0);
+  if (flags < 0) return ret_sys(env, -1);
+  return ret_sys(env, (flags & O_NONBLOCK) ? 1 : 0);
+}
+
 static napi_value js_set_nonblock(napi_env env, napi_callback_info info) {
   ARGS(1);
   int fd;
@@ -169,6 +179,7 @@ napi_status fd_exports(napi_env env, napi_value exports, struct addon_state *st)
       EXPORT_FN("pipe2", js_pipe2, st),
       EXPORT_FN("socketpair", js_socketpair, st),
       EXPORT_FN("setNonblock", js_set_nonblock, st),
+      EXPORT_FN("isNonblock", js_is_nonblock, st),
       EXPORT_FN("setCloexec", js_set_cloexec, st),
       EXPORT_FN("open", js_open, st),
       EXPORT_FN("mkfifo", js_mkfifo, st),

@@ -9,12 +9,14 @@ import { event_enable_debug_mode } from "libevent-ts/event2/event";
 
 event_enable_debug_mode();
 
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import {
   EV_ET, EV_READ, EV_TIMEOUT, event, event_add, event_assign, event_base, event_base_dispatch, event_base_free,
   event_debug_unassign, event_del, event_finalize, event_free, event_new, event_pending, evtimer_assign,
 } from "libevent-ts/event2/event";
-import { timeval } from "libevent-ts/event2/util";
+import {
+  AF_UNIX, evutil_closesocket, evutil_make_socket_nonblocking, evutil_socketpair, SOCK_STREAM, timeval,
+} from "libevent-ts/event2/util";
 import { event_base_assert_ok_ } from "./helpers/assert_ok.js";
 import { eachBackend, newBase } from "./helpers/backends.js";
 import { checkFdLeaks } from "./helpers/fds.js";
@@ -105,6 +107,18 @@ eachBackend(() => {
       expect(() => event_assign(ev, data.base, data.pair[1]!, EV_READ, read_cb, null)).toThrow(/event_assign/);
       event_base_assert_ok_(data.base!);
       event_del(ev);
+    });
+
+    it("an I/O event on an fd that is not nonblocking: event_assign throws (libevent asserts); signals and fd -1 pass", () => {
+      const data = basic_setup({ base: true });
+      const fds = [-1, -1];
+      expect(evutil_socketpair(AF_UNIX, SOCK_STREAM, 0, fds)).toBe(0);
+      onTestFinished(() => fds.forEach((fd) => evutil_closesocket(fd)));
+      const ev = new event();
+      expect(() => event_assign(ev, data.base, fds[0]!, EV_READ, read_cb, null)).toThrow(/event_assign: fd \d+ is not nonblocking/);
+      expect(evutil_make_socket_nonblocking(fds[0]!)).toBe(0);
+      expect(event_assign(ev, data.base, fds[0]!, EV_READ, read_cb, null)).toBe(0);
+      expect(event_assign(new event(), data.base, -1, 0, read_cb, null)).toBe(0);
     });
   });
 });

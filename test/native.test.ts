@@ -692,7 +692,9 @@ describe("descriptors", () => {
     expect(arr).toHaveLength(2);
     track(arr[0]!);
     track(arr[1]!);
+    expect(native.isNonblock(arr[0]!)).toBe(0);
     expect(native.setNonblock(arr[0]!)).toBe(0);
+    expect(native.isNonblock(arr[0]!)).toBe(1);
     expect(native.setCloexec(arr[0]!)).toBe(0);
     expect(native.read(arr[0]!, new Uint8Array(1), 0, 1)).toBe(-EAGAIN);
   });
@@ -708,6 +710,7 @@ describe("descriptors", () => {
     closeFd(a);
     expect(native.close(a)).toBe(-osConstants.errno.EBADF);
     expect(native.setNonblock(a)).toBe(-osConstants.errno.EBADF);
+    expect(native.isNonblock(a)).toBe(-osConstants.errno.EBADF);
     expect(native.setCloexec(a)).toBe(-osConstants.errno.EBADF);
   });
 

@@ -4,6 +4,7 @@
  * that was never assigned, assigning an event that is added) throws a TypeError naming the call.
  * @module
  */
+import { native } from "../native/binding.js";
 import type { event } from "./event.js";
 
 /** @internal Is debug mode on? Read on every event_add; a plain boolean keeps that cheap. */
@@ -15,7 +16,8 @@ let debugMap = new WeakMap<object, boolean>();
 /**
  * `void event_enable_debug_mode(void)`: track every event so that misuse is caught: adding,
  * deleting or inspecting an event that was never assigned (or was unassigned), re-assigning an
- * added event, mixing edge- and level-triggered events on one fd (`event_add` then returns -1).
+ * added event, assigning an I/O event to an fd that is not nonblocking, mixing edge- and
+ * level-triggered events on one fd (`event_add` then returns -1).
  * Must be called before any event or event_base is created, and only once: otherwise it throws a
  * TypeError (C calls the fatal handler and exits).
  */
@@ -85,4 +87,10 @@ export function event_debug_assert_not_added_(ev: event, fn: string): void {
   if (event_debug_mode_on_ && debugMap.get(ev) === true) {
     throw new TypeError(`${fn} called on an already added event ${describe(ev)}`);
   }
+}
+
+/** @internal Debug mode: an I/O event's fd must be nonblocking (an fd that is not open passes, as in C). */
+export function event_debug_assert_socket_nonblocking_(fd: number, fn: string): void {
+  if (!event_debug_mode_on_ || fd < 0) return;
+  if (native.isNonblock(fd) === 0) throw new TypeError(`${fn}: fd ${fd} is not nonblocking (debug mode)`);
 }

@@ -20,7 +20,8 @@ import {
   EVLOOP_ONCE, LIBEVENT_VERSION, LIBEVENT_VERSION_NUMBER,
 } from "./constants.js";
 import {
-  event_debug_assert_is_setup_, event_debug_assert_not_added_, event_debug_mode_too_late_,
+  event_debug_assert_is_setup_, event_debug_assert_not_added_, event_debug_assert_socket_nonblocking_,
+  event_debug_mode_too_late_,
   event_debug_note_add_, event_debug_note_del_, event_debug_note_setup_, event_debug_note_teardown_,
   event_disable_debug_mode,
 } from "./debug.js";
@@ -813,6 +814,7 @@ export function event_assign<A>(
     throw new TypeError("event_assign: the event is pending or active; event_del it first");
   }
   if ((arg as unknown) === event_self_cbarg_ptr_) arg = ev as unknown as A;
+  if (!(events & EV_SIGNAL)) event_debug_assert_socket_nonblocking_(fd, "event_assign");
   event_debug_assert_not_added_(ev, "event_assign");
 
   ev.ev_base = base;

@@ -151,6 +151,8 @@ export interface NativeBinding {
   pipe2(out: Int32Array | number[], flags: number): number;
   /** socketpair(2); fills out[0] and out[1]. `type` may include SOCK_NONBLOCK|SOCK_CLOEXEC. */
   socketpair(domain: number, type: number, protocol: number, out: Int32Array | number[]): number;
+  /** 1 if the fd is in nonblocking mode (O_NONBLOCK), 0 if not, or -errno (e.g. EBADF). */
+  isNonblock(fd: number): number;
   setNonblock(fd: number): number;
   setCloexec(fd: number): number;
   /** open(2) */
