@@ -41,7 +41,7 @@ import {
 import {
   AF_INET, AF_INET6, AF_UNIX, AF_UNSPEC, bind, EAGAIN, ECONNREFUSED, ECONNRESET, errno, EVUTIL_EAI_NONAME, evutil_closesocket, getsockname,
   htonl, memset, recv, send, shutdown, SHUT_WR, sizeof, SOCK_STREAM, sockaddr, sockaddr_in, sockaddr_storage,
-  sockaddr_un, socket, timeval, ntohs,
+  sockaddr_un, socket, timeval, ntohs, evutil_socketpair, read, write,
 } from "libevent-ts/event2/util";
 import { eachBackend } from "./helpers/backends.js";
 import { checkFdLeaks } from "./helpers/fds.js";
@@ -994,6 +994,35 @@ eachBackend(() => {
       bufferevent_free(bev);
       expect(event_base_dispatch(base)).toBe(1);
       expect(events).toBe(0);
+    });
+
+    it("a lookup's callback that frees another looking-up bufferevent leaves fds opened meanwhile alone", () => {
+      const data = basic_setup({ base: true });
+      const base = data.base!;
+      const bevs = [0, 1].map(() => bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE)!);
+      const pair = [-1, -1];
+      let calls = 0;
+      for (const bev of bevs) {
+        bufferevent_setcb(bev, null, null, (b) => {
+          calls++;
+          // The first failure frees the other bufferevent (cancelling its lookup, which releases the
+          // lookup pipe) and opens new fds, which may get the pipe's old numbers.
+          bufferevent_free(b);
+          const other = bevs.find((x) => x !== b)!;
+          bevs.length = 0;
+          if (other !== undefined) bufferevent_free(other);
+          expect(evutil_socketpair(AF_UNIX, SOCK_STREAM, 0, pair)).toBe(0);
+        }, null);
+        expect(bufferevent_socket_connect_hostname(bev, null, AF_UNSPEC, "", 80)).toBe(0);
+      }
+      event_base_dispatch(base);
+      expect(calls).toBe(1);
+      // Both ends of the pair are still ours: nothing closed them behind our back.
+      expect(write(pair[0]!, "x", 1)).toBe(1);
+      const b = new Uint8Array(1);
+      expect(read(pair[1]!, b, 1)).toBe(1);
+      evutil_closesocket(pair[0]!);
+      evutil_closesocket(pair[1]!);
     });
 
     it("reading and writing wait for the lookup: data written before it arrives after the connect", () => {

@@ -63,13 +63,18 @@ function resolver_get(base: event_base): resolver | null {
   return r;
 }
 
-/** Once no lookup runs, the pipe is closed (a cancelled thread never writes to it again). */
+/**
+ * Once no lookup runs, the pipe is closed (a cancelled thread never writes to it again). Only once:
+ * a callback run from resolver_cb may have released the resolver already, and its fd numbers may
+ * by now belong to something else.
+ */
 function resolver_release_if_idle(r: resolver): void {
-  if (r.pending.size !== 0) return;
+  if (r.pending.size !== 0 || r.fds[0] === -1) return;
   event_del(r.ev);
   native.close(r.fds[0]!);
   native.close(r.fds[1]!);
-  resolvers.delete(r.base);
+  r.fds[0] = r.fds[1] = -1;
+  if (resolvers.get(r.base) === r) resolvers.delete(r.base);
 }
 
 function request_forget(req: getaddrinfo_request): void {
