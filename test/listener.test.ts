@@ -164,7 +164,11 @@ eachBackend(() => {
       const listener = evconnlistener_new_bind(base, (lis, fd, _a, _l, ptr: { n: number }) => {
         --ptr.n;
         evutil_closesocket(fd);
-        if (!ptr.n) evconnlistener_free(lis);
+        if (!ptr.n) {
+          evconnlistener_free(lis);
+          // Freed, even though it is destroyed only when this callback returns: a second free throws.
+          expect(() => evconnlistener_free(lis)).toThrow(/evconnlistener_free: the evconnlistener was freed/);
+        }
       }, count, LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE, -1, sin, sizeof(sin));
       expect(listener).not.toBeNull();
       const { ss, slen } = listenerAddr(listener!);

@@ -195,6 +195,9 @@ describe("ev_token_bucket_cfg_new", () => {
       /ev_token_bucket_cfg_new: tick_len is a plain object, not a timeval or null/);
     expect(() => ev_token_bucket_cfg_new(1, 1, 1, 1, new timeval(0, 999))).toThrow(
       new RangeError("ev_token_bucket_cfg_new: tick_len { tv_sec: 0, tv_usec: 999 } is shorter than a millisecond"));
+    // No event_init() base here: a group made on a null base could never refill.
+    expect(() => bufferevent_rate_limit_group_new(null, cfg(10, 10))).toThrow(
+      /bufferevent_rate_limit_group_new: base is null, not an event_base/);
   });
 
   it("a freed configuration cannot be used or freed again", () => {

@@ -74,7 +74,7 @@ function bufferevent_pair_elt_new(base: event_base | null, options: number): buf
  * and the reader EV_READ enabled (reading starts disabled, as on every bufferevent); the reader's
  * read high watermark limits how much moves. BEV_OPT_DEFER_CALLBACKS is always added: the
  * callbacks run from the loop. There are no fds (`bufferevent_getfd` is -1); read and write
- * timeouts work. Returns 0.
+ * timeouts work. Returns 0. A null base is a TypeError (this port has no event_init() base).
  */
 export function bufferevent_pair_new(base: event_base | null, options: number, pair: (bufferevent | null)[]): number {
   const fn = "bufferevent_pair_new";

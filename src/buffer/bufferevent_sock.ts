@@ -206,9 +206,9 @@ function bufferevent_writecb(fd: evutil_socket_t, event: number, arg: buffereven
  * `struct bufferevent *bufferevent_socket_new(struct event_base *base, evutil_socket_t fd, int
  * options)`: a bufferevent on the socket `fd` (nonblocking; -1: none yet, see
  * bufferevent_setfd and bufferevent_socket_connect). `options`: BEV_OPT_*. Writing starts
- * enabled, reading must be enabled with bufferevent_enable. A null base means the event_init()
- * base. Returns the bufferevent, or null (BEV_OPT_UNLOCK_CALLBACKS without
- * BEV_OPT_DEFER_CALLBACKS).
+ * enabled, reading must be enabled with bufferevent_enable. Returns the bufferevent, or null
+ * (BEV_OPT_UNLOCK_CALLBACKS without BEV_OPT_DEFER_CALLBACKS). A null base is a TypeError (this
+ * port has no event_init() base).
  */
 export function bufferevent_socket_new(base: event_base | null, fd: evutil_socket_t, options: number): bufferevent | null {
   const fn = "bufferevent_socket_new";

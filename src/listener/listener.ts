@@ -83,7 +83,7 @@ export class evconnlistener<A = any> {
   readonly ss = new sockaddr_storage();
   /** @internal */
   readonly socklen = { value: 0 };
-  /** @internal Set once destroyed. */
+  /** @internal Set by evconnlistener_free (the listener is destroyed once no callback holds it). */
   freed = false;
 
   /** @internal Use evconnlistener_new / evconnlistener_new_bind. */
@@ -95,7 +95,7 @@ export class evconnlistener<A = any> {
 
 function checkListener(lev: evconnlistener, fn: string): void {
   if (!(lev instanceof evconnlistener)) throw new TypeError(`${fn}: lev is ${show(lev)}, not an evconnlistener`);
-  if (lev.freed) throw new TypeError(`${fn}: the evconnlistener was freed`);
+  if (lev.freed) throw new TypeError(`${fn}: the evconnlistener was freed (evconnlistener_free)`);
 }
 
 function checkCb(cb: unknown, fn: string, name: string): void {
@@ -115,7 +115,6 @@ function event_listener_destroy(lev: evconnlistener): void {
   event_del(ev);
   if (lev.flags & LEV_OPT_CLOSE_ON_FREE) evutil_closesocket(event_get_fd(ev));
   event_debug_unassign(ev);
-  lev.freed = true;
 }
 
 /**
@@ -135,6 +134,7 @@ export function evconnlistener_new<A>(
   check_int_(fn, "flags", flags);
   check_int_(fn, "backlog", backlog);
   check_int_(fn, "fd", fd);
+  if (base === null) throw new TypeError(`${fn}: base is null (this port has no event_init() base)`);
   if (backlog > 0) {
     if (listen(fd, backlog) < 0) return null;
   } else if (backlog < 0) {
@@ -147,7 +147,6 @@ export function evconnlistener_new<A>(
   if (flags & LEV_OPT_CLOSE_ON_EXEC) lev.accept4_flags |= c.SOCK_CLOEXEC;
 
   event_assign(lev.listener, base, fd, EV_READ | EV_PERSIST, listener_read_cb, lev);
-  if (lev.listener.ev_base === null) throw new TypeError(`${fn}: base is null (this port has no event_init() base)`);
 
   if (!(flags & LEV_OPT_DISABLED)) evconnlistener_enable(lev);
   return lev;
@@ -209,6 +208,7 @@ function bindFailed(fd: number): null {
  */
 export function evconnlistener_free(lev: evconnlistener): void {
   checkListener(lev, "evconnlistener_free");
+  lev.freed = true;
   lev.cb = null;
   lev.errorcb = null;
   listener_decref_and_unlock(lev);
