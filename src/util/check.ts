@@ -56,6 +56,31 @@ export function check_box_(fn: string, name: string, box: unknown): asserts box 
   }
 }
 
+/**
+ * @internal Throw a TypeError unless `v` is a function or null (a C function pointer that may be
+ * NULL, such as a callback).
+ */
+export function check_fn_or_null_(fn: string, name: string, v: unknown): void {
+  if (v !== null && typeof v !== "function") {
+    throw new TypeError(`${fn}: ${name} is ${show(v)}, not a function or null`);
+  }
+}
+
+/**
+ * @internal Throw a TypeError unless `v` is null or a timeval: an object whose `tv_sec` and
+ * `tv_usec` are numbers (a C `const struct timeval *` that may be NULL).
+ */
+export function check_timeval_or_null_(fn: string, name: string, v: unknown): void {
+  if (v === null) return;
+  if (
+    typeof v !== "object" ||
+    typeof (v as { tv_sec?: unknown }).tv_sec !== "number" ||
+    typeof (v as { tv_usec?: unknown }).tv_usec !== "number"
+  ) {
+    throw new TypeError(`${fn}: ${name} is ${show(v)}, not a timeval or null`);
+  }
+}
+
 /** @internal A short description of a wrong argument for error messages. */
 export function show(v: unknown): string {
   if (v === null) return "null";
