@@ -1,11 +1,12 @@
 /*
  * An echo server for a length-prefixed protocol, built with a bufferevent filter. On the wire,
- * every message is a 4-byte big-endian length followed by that many bytes of text. Each
- * connection's socket bufferevent is wrapped in a filter that turns incoming frames into lines
- * and outgoing lines into frames, so that the application code (echo_read_cb) only deals in
- * lines: it reads them with evbuffer_readln and writes each one back.
+ * every message is a 4-byte big-endian length followed by that many bytes, which may be any
+ * bytes but a newline. Each connection's socket bufferevent is wrapped in a filter that turns
+ * incoming frames into lines and outgoing lines into frames, so that the application code
+ * (echo_read_cb) only deals in lines: it finds each one with evbuffer_search_eol and moves it,
+ * unchanged, to its output.
  *
- * A frame longer than MAX_FRAME, or one whose text contains a newline, is a protocol error: the
+ * A frame longer than MAX_FRAME, or one that contains a newline, is a protocol error: the
  * input filter reports it to the connection's event callback, which closes the connection.
  * The filter stops producing frames while the socket's output holds WRITE_HIGH bytes or more
  * (its write high watermark), and resumes as the socket drains.
@@ -17,11 +18,11 @@ import type { bufferevent, bufferevent_filter_cb } from "libevent-ts/event2/buff
 import {
   BEV_ERROR, BEV_EVENT_EOF, BEV_EVENT_ERROR, BEV_EVENT_READING, BEV_NEED_MORE, BEV_OK,
   BEV_OPT_CLOSE_ON_FREE, BEV_TRIG_DEFER_CALLBACKS, bufferevent_enable, bufferevent_filter_new, bufferevent_free,
-  bufferevent_get_input, bufferevent_setcb, bufferevent_setwatermark, bufferevent_socket_new, bufferevent_trigger_event,
-  bufferevent_write,
+  bufferevent_get_input, bufferevent_get_output, bufferevent_setcb, bufferevent_setwatermark, bufferevent_socket_new,
+  bufferevent_trigger_event,
 } from "libevent-ts/event2/bufferevent";
 import {
-  EVBUFFER_EOL_LF, evbuffer_add, evbuffer_copyout, evbuffer_drain, evbuffer_get_length, evbuffer_readln,
+  EVBUFFER_EOL_LF, evbuffer_add, evbuffer_copyout, evbuffer_drain, evbuffer_get_length, evbuffer_pullup,
   evbuffer_remove_buffer, evbuffer_search_eol, evbuffer_search_range, evbuffer_ptr, evbuffer_ptr_set, EVBUFFER_PTR_SET,
 } from "libevent-ts/event2/buffer";
 import type { evconnlistener } from "libevent-ts/event2/listener";
@@ -56,6 +57,8 @@ interface conn_state {
 const header = new Uint8Array(4);
 const payload_start = new evbuffer_ptr();
 const payload_end = new evbuffer_ptr();
+/** Decodes the lines printed (invalid UTF-8 shows as U+FFFD). */
+const text = new TextDecoder();
 
 /**
  * Input filter: from the socket's input, every complete frame becomes a line (its text and a
@@ -131,16 +134,22 @@ function free_conn_state(ctx: conn_state): void {
   --n_open;
 }
 
-/** The application: an echo of every line. */
+/**
+ * The application: an echo of every line. A frame may carry any bytes, so each line moves from
+ * the input to the output as bytes, with its newline; only the copy that is printed is decoded.
+ */
 function echo_read_cb(bev: bufferevent, ctx: conn_state): void {
   const input = bufferevent_get_input(bev);
-  const n = { value: 0 };
-  let line: string | null;
+  const output = bufferevent_get_output(bev);
+  const eol_len = { value: 0 };
+  let eol: evbuffer_ptr;
 
-  while ((line = evbuffer_readln(input, n, EVBUFFER_EOL_LF)) !== null) {
-    if (!quiet)
-      console.log(`Message: ${line.length > 60 ? `${line.slice(0, 60)}... (${n.value} bytes)` : line}`);
-    bufferevent_write(bev, `${line}\n`, n.value + 1);
+  while ((eol = evbuffer_search_eol(input, null, eol_len, EVBUFFER_EOL_LF)).pos !== -1) {
+    if (!quiet) {
+      const line = eol.pos > 0 ? text.decode(evbuffer_pullup(input, eol.pos)!) : "";
+      console.log(`Message: ${line.length > 60 ? `${line.slice(0, 60)}... (${eol.pos} bytes)` : line}`);
+    }
+    evbuffer_remove_buffer(input, output, eol.pos + eol_len.value);
   }
 }
 

@@ -774,6 +774,8 @@ function frame(s: string | Buffer): Buffer {
 class client {
   readonly sock: Socket;
   private buf = Buffer.alloc(0);
+  /** The frames received, as bytes and decoded as UTF-8. */
+  readonly raw: Buffer[] = [];
   readonly frames: string[] = [];
   closed = false;
 
@@ -783,7 +785,8 @@ class client {
       this.buf = Buffer.concat([this.buf, d]);
       while (this.buf.length >= 4 && this.buf.length >= 4 + this.buf.readUInt32BE(0)) {
         const n = this.buf.readUInt32BE(0);
-        this.frames.push(this.buf.subarray(4, 4 + n).toString());
+        this.raw.push(this.buf.subarray(4, 4 + n));
+        this.frames.push(this.raw[this.raw.length - 1]!.toString());
         this.buf = this.buf.subarray(4 + n);
       }
     });
@@ -850,5 +853,23 @@ describe("examples/filter-echo-server.ts", () => {
     server.proc.kill("SIGINT");
     expect(await server.exited).toBe(0);
     expect(server.stdout).toContain("Caught an interrupt signal; exiting.\ndone; 0 connection(s) were open\n");
+  });
+
+  it("echoes a frame that is not valid UTF-8 byte for byte, and the frame after it apart", { timeout: 30_000 }, async () => {
+    const port = await freePort();
+    const server = start("examples/filter-echo-server.ts", ["-q", String(port)]);
+    await printed(server, `Listening on 127.0.0.1:${port}`);
+
+    const c = new client(port);
+    // Lone continuation bytes, a truncated sequence, 0xff/0xfe, NUL and CR: 9 bytes that decode
+    // to more than 9 as text.
+    const binary = Buffer.from([0x80, 0xbf, 0xe2, 0x82, 0x00, 0xff, 0xfe, 0x0d, 0x41]);
+    c.sock.write(Buffer.concat([frame(binary), frame("next"), frame(Buffer.from([0xc3]))]));
+    await until(() => c.raw.length >= 3, 10_000, () => `3 echoes, got ${c.raw.length}; server: ${server.stderr}`);
+    expect(c.raw).toEqual([binary, Buffer.from("next"), Buffer.from([0xc3])]);
+    c.sock.end();
+    await until(() => c.closed, 10_000, () => "the close");
+    server.proc.kill("SIGINT");
+    expect(await server.exited).toBe(0);
   });
 });
