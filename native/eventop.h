@@ -60,8 +60,7 @@ int eventop_random_start(int n);
 #if defined(__linux__)
 extern const struct eventop epollops;
 #endif
-#if defined(__APPLE__) || defined(__FreeBSD__) || defined(__OpenBSD__) || defined(__NetBSD__) || \
-    defined(__DragonFly__)
+#if defined(__APPLE__) || defined(__FreeBSD__) || defined(__OpenBSD__) || defined(__NetBSD__)
 #define HAVE_KQUEUE 1
 extern const struct eventop kqops;
 #endif

@@ -36,8 +36,9 @@ static void evsig_handler(int sig) {
   errno = saved_errno;
 }
 
+/* 0 is let through, as libevent lets it through to sigaction, which fails with EINVAL. */
 static bool arg_signal(napi_env env, const char *fn, napi_value v, int *sig) {
-  return arg_int(env, fn, v, "sig", 1, NSIG - 1, sig);
+  return arg_int(env, fn, v, "sig", 0, NSIG - 1, sig);
 }
 
 static napi_value js_sig_set_wake_fd(napi_env env, napi_callback_info info) {

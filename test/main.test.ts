@@ -13,7 +13,8 @@
  * Cases that measure wall-clock time (libevent's 50 ms tolerance) may be retried twice, as
  * libevent's harness retries its TT_RETRIABLE cases: a loaded machine can wake a process late.
  */
-import { readFileSync } from "node:fs";
+import { closeSync, openSync, readFileSync } from "node:fs";
+import { DataType, load, open as ffiOpen } from "ffi-rs";
 import { describe, expect, it, onTestFinished } from "vitest";
 import {
   EV_CLOSED, EV_ET, EV_FEATURE_EARLY_CLOSE, EV_FEATURE_ET, EV_PERSIST, EV_READ, EV_SIGNAL, EV_TIMEOUT, EV_WRITE,
@@ -34,6 +35,7 @@ import {
   EVLOOP_NO_EXIT_ON_EMPTY, event_base_free_nofinalize, event_base_get_npriorities, event_base_loopcontinue,
   event_base_set, event_config, event_config_set_max_dispatch_interval, event_finalize, event_get_priority,
   event_enable_debug_mode, event_gettime_monotonic, event_reinit, event_set_log_callback, evuser_new, evuser_pending, evuser_trigger,
+  EVENT_LOG_ERR, event_free_finalize, event_set_fatal_callback,
 } from "libevent-ts/event2/event";
 import type { event_callback_fn } from "libevent-ts/event2/event";
 import { event_active_later_, event_base_add_virtual_, internals } from "./helpers/internal.js";
@@ -46,9 +48,26 @@ import {
   evutil_make_socket_nonblocking, evutil_socketpair, errno, read, shutdown, socket, strlen, write,
 } from "./helpers/fdio.js";
 import { basic_setup } from "./helpers/setup.js";
+import { native } from "../src/native/binding.js";
 import { evutil_usleep_, now, test_timeval_diff_eq, timeval_msec_diff } from "./helpers/timing.js";
 
 checkFdLeaks();
+
+/** getrlimit(RLIMIT_NOFILE): [soft, hard], through libc (the port has no setrlimit). */
+const RLIMIT_NOFILE = 7;
+function rlimitNofile(): [bigint, bigint] {
+  ffiOpen({ library: "libc", path: "libc.so.6" });
+  const buf = Buffer.alloc(16);
+  expect(load({ library: "libc", funcName: "getrlimit", retType: DataType.I32, paramsType: [DataType.I32, DataType.U8Array], paramsValue: [RLIMIT_NOFILE, buf] })).toBe(0);
+  return [buf.readBigUInt64LE(0), buf.readBigUInt64LE(8)];
+}
+/** setrlimit(RLIMIT_NOFILE, { soft, hard }). */
+function setRlimitNofile(soft: number | bigint, hard: bigint): void {
+  const buf = Buffer.alloc(16);
+  buf.writeBigUInt64LE(BigInt(soft), 0);
+  buf.writeBigUInt64LE(hard, 8);
+  expect(load({ library: "libc", funcName: "setrlimit", retType: DataType.I32, paramsType: [DataType.I32, DataType.U8Array], paramsValue: [RLIMIT_NOFILE, buf] })).toBe(0);
+}
 
 const TEST1 = "this is a test";
 /** TEST1 with its NUL, as the C tests write strlen(TEST1)+1 bytes. */
@@ -1512,6 +1531,57 @@ eachBackend(() => {
       for (const e of [rev, sev, tev]) event_free(e);
     });
 
+    it("event_reinit that cannot make the backend again is fatal: logged, the fatal callback runs, it throws", (ctx) => {
+      // Two descriptors of ours below the base's: they become the only free ones under the limit.
+      const early = [openSync("/dev/null", "r"), openSync("/dev/null", "r")];
+      const base = newBase();
+      const logged: [number, string][] = [];
+      const fatal: number[] = [];
+      onTestFinished(() => {
+        event_set_log_callback(null);
+        event_set_fatal_callback(null);
+        event_base_free(base);
+        for (const fd of early) if (fd >= 0) closeSync(fd);
+      });
+      // poll and select cannot fail to initialise; epoll needs a descriptor
+      if (event_base_get_method(base) !== "epoll") ctx.skip();
+      const epfd = native.backendFd((internals(base).evsel as unknown as { h: number }).h);
+      expect(Math.max(...early)).toBeLessThan(epfd);
+      expect(Math.min(...internals(base).sig.ev_signal_pair)).toBeGreaterThan(epfd);
+      event_set_log_callback((severity, msg) => { logged.push([severity, msg]); });
+      event_set_fatal_callback((err) => { fatal.push(err); });
+      // Below the limit (the epoll fd), only `early`'s two are free once closed: the new signal
+      // socket takes them, and the epoll fd, closed with the old backend, is beyond the limit.
+      const limits = rlimitNofile();
+      const fillers: number[] = [];
+      let thrown: unknown = null;
+      setRlimitNofile(epfd, limits[1]);
+      try {
+        for (;;) {
+          try {
+            fillers.push(openSync("/dev/null", "r"));
+          } catch (e) {
+            expect((e as NodeJS.ErrnoException).code).toBe("EMFILE");
+            break;
+          }
+        }
+        for (const fd of early) closeSync(fd);
+        early.fill(-1);
+        try {
+          event_reinit(base);
+        } catch (e) {
+          thrown = e;
+        }
+      } finally {
+        setRlimitNofile(limits[0], limits[1]);
+        for (const fd of fillers) closeSync(fd);
+      }
+      expect(thrown).toBeInstanceOf(Error);
+      expect(String(thrown)).toMatch(/event_reinit: could not reinitialize event mechanism/);
+      expect(logged).toEqual([[EVENT_LOG_ERR, "event_reinit: could not reinitialize event mechanism"]]);
+      expect(fatal).toEqual([1]);
+    });
+
     it("priorities: event_base_get_npriorities, event_get_priority, and event_base_set's middle priority", () => {
       const data = basic_setup({ base: true });
       const base = data.base!;
@@ -1649,24 +1719,39 @@ eachBackend(() => {
       expect(() => event_config_avoid_method(cfg, "poll")).toThrow(TypeError);
     });
 
-    it("activating an event whose priority event_base_priority_init left out of range is a RangeError; the base stays usable", () => {
-      const data = basic_setup({ base: true });
+    it("an event whose priority event_base_priority_init left out of range runs at the lowest priority", () => {
+      const data = basic_setup({ base: true, pair: true });
       const base = data.base!;
-      expect(event_base_priority_init(base, 8)).toBe(0);
-      let ran = 0;
-      const ev = evtimer_new(base, () => { ran++; }, null)!;
-      expect(event_get_priority(ev)).toBe(4);
-      expect(event_base_priority_init(base, 2)).toBe(0);
-      expect(() => event_active(ev, EV_TIMEOUT, 1)).toThrow(RangeError);
-      expect(() => event_active(ev, EV_TIMEOUT, 1)).toThrow(/priorit/);
+      expect(event_base_priority_init(base, 3)).toBe(0);
+      const ran: string[] = [];
+      const record = (_fd: number, _what: number, ev: event): void => { ran.push(`${ev === timer ? "timer" : "io"}@${event_get_priority(ev)}`); };
+      // a timer that timeout_process activates
+      const timer = evtimer_new(base, record, event_self_cbarg())!;
+      expect(event_priority_set(timer, 2)).toBe(0);
+      expect(event_add(timer, new timeval(0, 0))).toBe(0);
+      // two ready fds that the backend reports in one dispatch, the first added at a stale priority
+      const r1 = event_new(base, data.pair[1]!, EV_READ, record, event_self_cbarg())!;
+      const r2 = event_new(base, data.pair[0]!, EV_READ, record, event_self_cbarg())!;
+      expect(event_priority_set(r1, 2)).toBe(0);
+      expect(event_add(r1, null)).toBe(0);
+      expect(event_add(r2, null)).toBe(0);
+      expect(write(data.pair[0]!, "x", 1)).toBe(1);
+      expect(write(data.pair[1]!, "y", 1)).toBe(1);
+      expect(event_base_priority_init(base, 1)).toBe(0);
+      expect(event_base_dispatch(base)).toBe(1);
+      expect(ran.sort()).toEqual(["io@0", "io@0", "timer@0"]);
       event_base_assert_ok_(base);
-      expect(event_base_get_num_events(base, EVENT_BASE_COUNT_ACTIVE | EVENT_BASE_COUNT_ADDED)).toBe(0);
-      expect(event_base_loop(base, EVLOOP_NONBLOCK)).toBe(1); // nothing half-queued to spin on
-      expect(event_priority_set(ev, 1)).toBe(0);
-      event_active(ev, EV_TIMEOUT, 1);
-      event_base_loop(base, EVLOOP_NONBLOCK);
-      expect(ran).toBe(1);
-      event_free(ev);
+
+      // and one queued for the next iteration (event_active_later_)
+      expect(event_base_priority_init(base, 4)).toBe(0);
+      expect(event_priority_set(timer, 3)).toBe(0);
+      expect(event_base_priority_init(base, 2)).toBe(0);
+      event_active_later_(timer, EV_TIMEOUT);
+      ran.length = 0;
+      expect(event_base_loop(base, EVLOOP_ONCE)).toBe(0);
+      expect(ran).toEqual(["timer@1"]);
+      event_base_assert_ok_(base);
+      for (const e of [timer, r1, r2]) event_free(e);
     });
 
     it("a timeval that is not a finite time is refused with a RangeError naming the call", () => {
@@ -1684,6 +1769,23 @@ eachBackend(() => {
       // nothing was added by the refused calls
       expect(event_pending(ev, EV_TIMEOUT, null)).toBe(0);
       expect(event_base_get_num_events(base, EVENT_BASE_COUNT_ADDED)).toBe(0);
+      event_free(ev);
+    });
+
+    it("a timeval whose tv_sec or tv_usec is not an integer is refused with a TypeError naming the call", () => {
+      const data = basic_setup({ base: true });
+      const base = data.base!;
+      const ev = evtimer_new(base, dummy_read_cb, null)!;
+      for (const tv of [new timeval(0, 1000.5), new timeval(1.1, 0)]) {
+        expect(() => event_add(ev, tv)).toThrow(TypeError);
+        expect(() => event_add(ev, tv)).toThrow(/event_add/);
+        expect(() => event_base_once(base, -1, EV_TIMEOUT, dummy_read_cb, null, tv)).toThrow(/event_base_once/);
+        expect(() => event_base_loopexit(base, tv)).toThrow(TypeError);
+        expect(() => event_base_init_common_timeout(base, tv)).toThrow(/event_base_init_common_timeout/);
+      }
+      expect(event_pending(ev, EV_TIMEOUT, null)).toBe(0);
+      expect(event_base_get_num_events(base, EVENT_BASE_COUNT_ADDED)).toBe(0);
+      expect(event_base_loop(base, EVLOOP_NONBLOCK)).toBe(1);
       event_free(ev);
     });
 
@@ -1713,6 +1815,74 @@ eachBackend(() => {
       expect(() => event_add(ev2, new timeval(1, 0))).toThrow(/event_add/);
       expect(() => event_base_dispatch(base2)).toThrow(TypeError);
       expect(event_initialized(new event())).toBe(0);
+    });
+
+    it("event_free a second time throws a TypeError naming event_free; so does freeing what event_free_finalize freed", () => {
+      const data = basic_setup({ base: true });
+      const base = data.base!;
+      const ev = evtimer_new(base, dummy_read_cb, null)!;
+      event_add(ev, new timeval(10, 0));
+      event_free(ev);
+      expect(() => event_free(ev)).toThrow(TypeError);
+      expect(() => event_free(ev)).toThrow("event_free: the event was already freed");
+      const unassigned = new event();
+      event_free(unassigned);
+      expect(() => event_free(unassigned)).toThrow(/already freed/);
+
+      let finalized = 0;
+      const ev2 = evtimer_new(base, dummy_read_cb, null)!;
+      event_free_finalize(0, ev2, () => { finalized++; });
+      event_base_loop(base, EVLOOP_NONBLOCK);
+      expect(finalized).toBe(1);
+      expect(() => event_free(ev2)).toThrow(/event_free: the event was already freed/);
+
+      // a freed event assigned again is a new event, which event_free releases once more
+      expect(evtimer_assign(ev, base, dummy_read_cb, null)).toBe(0);
+      event_free(ev);
+      expect(() => event_free(ev)).toThrow(/already freed/);
+      event_base_assert_ok_(base);
+    });
+
+    it("event_base_free from a callback of the base's own loop throws a TypeError; the loop goes on", () => {
+      for (const free of [event_base_free, event_base_free_nofinalize]) {
+        const data = basic_setup({ base: true });
+        const base = data.base!;
+        const caught: unknown[] = [];
+        const ev = evtimer_new(base, () => {
+          try {
+            free(base);
+          } catch (e) {
+            caught.push(e);
+          }
+        }, null)!;
+        const after = evtimer_new(base, () => { caught.push("after"); }, null)!;
+        evtimer_add(ev, new timeval(0, 0));
+        evtimer_add(after, new timeval(0, 20000));
+        expect(event_base_dispatch(base)).toBe(1);
+        expect(caught).toHaveLength(2);
+        expect(caught[0]).toBeInstanceOf(TypeError);
+        expect(String(caught[0])).toMatch(free === event_base_free ? /event_base_free:/ : /event_base_free_nofinalize:/);
+        expect(caught[1]).toBe("after");
+        event_base_assert_ok_(base);
+        event_free(ev);
+        event_free(after);
+      }
+    });
+
+    it("a freed base's backend handle is dead: it is not another base's backend reused", () => {
+      const base = newBase();
+      const evsel = internals(base).evsel;
+      event_base_free(base);
+      const base2 = newBase(); // may get the freed handle in the addon
+      const pair = [-1, -1];
+      expect(evutil_socketpair(AF_UNIX, SOCK_STREAM, 0, pair)).toBe(0);
+      try {
+        expect(() => evsel.add(pair[0]!, 0, EV_READ)).toThrow(RangeError);
+        expect(() => evsel.dispatch(base2 as never, 0)).toThrow(RangeError);
+      } finally {
+        for (const fd of pair) close(fd);
+        event_base_free(base2);
+      }
     });
   });
 });

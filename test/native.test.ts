@@ -561,10 +561,12 @@ describe("signals (evsig)", () => {
     native.sigSetWakeFd(-1);
   });
 
-  it("signal numbers outside 1..NSIG-1 are RangeErrors; SIGKILL is -EINVAL", () => {
+  it("signal numbers outside 0..NSIG-1 are RangeErrors; 0 and SIGKILL are -EINVAL, as sigaction says", () => {
     expect(C.NSIG).toBeGreaterThan(SIGUSR2);
     if (process.platform === "linux") expect(C.NSIG).toBe(65);
-    for (const bad of [0, -1, C.NSIG, 1000]) {
+    expect(native.sigInstall(0)).toBe(-osConstants.errno.EINVAL);
+    expect(native.sigRestore(0)).toBe(0); // nothing was saved
+    for (const bad of [-1, C.NSIG, 1000]) {
       expect(() => native.sigInstall(bad)).toThrow(RangeError);
       expect(() => native.sigRestore(bad)).toThrow(RangeError);
     }

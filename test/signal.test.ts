@@ -10,11 +10,11 @@
 import { fstatSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import {
-  EVLOOP_NONBLOCK, event, event_add, event_base_dispatch, event_base_free, event_base_get_method,
-  event_base_loop, event_base_loopexit, event_base_set, event_get_base, evsignal_add, evsignal_assign,
-  evsignal_del, evtimer_add, evtimer_assign,
+  EV_SIGNAL, EVLOOP_NONBLOCK, event, event_add, event_base_dispatch, event_base_free, event_base_get_method,
+  event_base_loop, event_base_loopexit, event_base_set, event_free, event_get_base, event_pending,
+  event_set_log_callback, evsignal_add, evsignal_assign, evsignal_del, evsignal_new, evtimer_add, evtimer_assign,
 } from "libevent-ts/event2/event";
-import { timeval } from "libevent-ts/event2/util";
+import { EINVAL, errno, strerror, timeval } from "libevent-ts/event2/util";
 import { eachBackend, newBase } from "./helpers/backends.js";
 import { EBADF, SIGALRM, SIGCONT, SIGUSR2 } from "./helpers/fdio.js";
 import { checkFdLeaks } from "./helpers/fds.js";
@@ -200,6 +200,34 @@ eachBackend(() => {
       } finally {
         event_base_free(base);
         process.removeListener("SIGUSR2", signal_cb_sa);
+      }
+    });
+
+    it("signal 0: event_add returns -1 with EINVAL and libevent's sigaction warning; nothing stays counted", () => {
+      const logged: string[] = [];
+      event_set_log_callback((_severity, msg) => { logged.push(msg); });
+      const base = newBase();
+      const base2 = newBase();
+      try {
+        const ev = evsignal_new(base, 0, () => {}, null)!;
+        expect(ev).not.toBeNull();
+        expect(event_add(ev, null)).toBe(-1);
+        expect(errno).toBe(EINVAL);
+        expect(logged).toEqual([`sigaction: ${strerror(EINVAL)}`]);
+        expect(event_pending(ev, EV_SIGNAL, null)).toBe(0);
+        expect(internals(base).sig.ev_n_signals_added).toBe(0);
+        expect(event_base_loop(base, EVLOOP_NONBLOCK)).toBe(1); // nothing registered
+        // the process-wide count is right too: another base adding a signal is not warned about
+        logged.length = 0;
+        const ev2 = evsignal_new(base2, SIGUSR2, () => {}, null)!;
+        expect(event_add(ev2, null)).toBe(0);
+        expect(logged).toEqual([]);
+        event_free(ev2);
+        event_free(ev);
+      } finally {
+        event_set_log_callback(null);
+        event_base_free(base);
+        event_base_free(base2);
       }
     });
 

@@ -56,7 +56,11 @@ export const EVENT_BASE_FLAG_STARTUP_IOCP = 0x04;
 export const EVENT_BASE_FLAG_NO_CACHE_TIME = 0x08;
 /** `event_config_set_flag`: epoll's changelist (accepted; this port always uses plain epoll). */
 export const EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST = 0x10;
-/** `event_config_set_flag`: precise monotonic clock and microsecond-precise waits. */
+/**
+ * `event_config_set_flag`: the precise monotonic clock, and microsecond waits under epoll (through
+ * a timerfd). select and kqueue wait in microseconds without it; poll always rounds its waits up to
+ * milliseconds.
+ */
 export const EVENT_BASE_FLAG_PRECISE_TIMER = 0x20;
 
 /** Backend feature: edge-triggered events (EV_ET). */

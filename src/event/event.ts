@@ -27,12 +27,12 @@ import {
 } from "./debug.js";
 import { event_config } from "./event_config.js";
 import type { eventop } from "./eventop.js";
-import { eventop_init, eventop_methods } from "./eventop.js";
+import { eventop_features, eventop_init, eventop_methods } from "./eventop.js";
 import {
   evmap_delete_all_, evmap_foreach_event_, evmap_io, evmap_io_active_, evmap_io_add_, evmap_io_del_,
   evmap_reinit_, evmap_signal, evmap_signal_active_, evmap_signal_add_, evmap_signal_del_,
 } from "./evmap.js";
-import { event_debugx, event_msgx, event_warnx } from "./log.js";
+import { event_debugx, event_errx, event_msgx, event_warnx } from "./log.js";
 import { min_heap } from "./minheap.js";
 import { evsig_dealloc_, evsig_info, evsig_init_, evsig_reinit_, evsig_set_base_ } from "./signal.js";
 
@@ -110,6 +110,8 @@ export class event<A = any> extends event_callback {
   ev_timeout_next: event | null = null;
   /** @internal */
   ev_timeout_prev: event | null = null;
+  /** @internal Set when the event is freed (event_free, event_free_finalize): freeing it again throws. */
+  freed = false;
 
   /** `ev->ev_flags`: the EVLIST_* state bits. */
   get ev_flags(): number {
@@ -164,17 +166,14 @@ class common_timeout_list {
   readonly timeout_event = new event<common_timeout_list>();
   /** The magic timeval handed out by event_base_init_common_timeout. */
   readonly duration: timeval;
-  /** The duration in µs. */
-  readonly durationUs: number;
 
   constructor(
     readonly base: event_base,
-    readonly index: number,
+    index: number,
     sec: number,
     usec: number,
   ) {
     this.duration = new timeval(sec, usec | COMMON_TIMEOUT_MAGIC | (index << COMMON_TIMEOUT_IDX_SHIFT));
-    this.durationUs = sec * 1e6 + usec;
   }
 
   remove(ev: event): void {
@@ -351,6 +350,10 @@ function checkTimeval(tv: timeval | null, fn: string): void {
   if (!Number.isFinite(tv.tv_sec) || !Number.isFinite(tv.tv_usec)) {
     throw new RangeError(`${fn}: tv {${tv.tv_sec}, ${tv.tv_usec}} is not a finite time`);
   }
+  // Integers in C; a fraction would reach the backend's wait as a fractional timeout.
+  if (!Number.isInteger(tv.tv_sec) || !Number.isInteger(tv.tv_usec)) {
+    throw new TypeError(`${fn}: tv {${tv.tv_sec}, ${tv.tv_usec}} has a tv_sec or tv_usec that is not an integer`);
+  }
 }
 
 function checkFd(fd: number, fn: string): void {
@@ -451,18 +454,21 @@ function event_queue_remove_inserted(base: event_base, ev: event): void {
   ev.evcb_flags &= ~EVLIST_INSERTED;
 }
 
+/**
+ * The active queue of `evcb`'s priority. A priority that event_base_priority_init has since removed
+ * (C leaves it undefined) becomes the lowest one, so that the callback still runs.
+ */
+function activeQueue(base: event_base, evcb: event_callback): evcallback_list {
+  if (evcb.evcb_pri >= base.nactivequeues) evcb.evcb_pri = base.nactivequeues - 1;
+  return base.activequeues[evcb.evcb_pri]!;
+}
+
 function event_queue_insert_active(base: event_base, evcb: event_callback): void {
   if (evcb.evcb_flags & EVLIST_ACTIVE) return;
-  const q = base.activequeues[evcb.evcb_pri];
-  // C asserts here; refusing before anything changes keeps the base usable.
-  if (q === undefined) {
-    throw new RangeError(`event_active: priority ${evcb.evcb_pri} is beyond the base's ${base.nactivequeues} priorities ` +
-      "(event_base_priority_init lowered them); event_priority_set the event first");
-  }
   incrEventCount(base, evcb.evcb_flags);
   evcb.evcb_flags |= EVLIST_ACTIVE;
   if (++base.event_count_active > base.event_count_active_max) base.event_count_active_max = base.event_count_active;
-  q.insertTail(evcb);
+  activeQueue(base, evcb).insertTail(evcb);
 }
 
 function event_queue_remove_active(base: event_base, evcb: event_callback): void {
@@ -508,7 +514,7 @@ function event_queue_make_later_events_active(base: event_base): void {
   while ((evcb = later.head) !== null) {
     later.remove(evcb);
     evcb.evcb_flags = (evcb.evcb_flags & ~EVLIST_ACTIVE_LATER) | EVLIST_ACTIVE;
-    base.activequeues[evcb.evcb_pri]!.insertTail(evcb);
+    activeQueue(base, evcb).insertTail(evcb);
     if (evcb.evcb_closure === EV_CLOSURE_CB_SELF) base.n_deferreds_queued++;
   }
 }
@@ -545,7 +551,7 @@ export function event_base_new_with_config(cfg: event_config | null): event_base
   for (const name of eventop_methods()) {
     if (cfg !== null) {
       if (cfg.avoid.includes(name)) continue;
-      if ((native.methodFeatures(name) & cfg.require_features) !== cfg.require_features) continue;
+      if ((eventop_features(name) & cfg.require_features) !== cfg.require_features) continue;
     }
     if (checkEnv && event_is_method_disabled(name)) continue;
     evsel = eventop_init(name, flags);
@@ -590,6 +596,8 @@ function event_base_free_(base: event_base | null, runFinalizers: boolean, fn: s
     return;
   }
   checkBase(base, fn);
+  // C would free what its running loop still uses.
+  if (base.running_loop) throw new TypeError(`${fn}: the base's loop is running; free it after event_base_loop returns`);
 
   evmap_delete_all_(base, (ev) => event_del_nolock_(ev, false));
   let ev: event | null;
@@ -665,16 +673,17 @@ function event_base_free_queues_(base: event_base, runFinalizers: boolean): numb
  * `void event_base_free(struct event_base *base)`: delete every event (the `event` objects stay
  * usable for event_assign on another base; fds are never closed), run pending finalizers, drop
  * event_base_once records, restore signal handlers, and release the backend. Using the base
- * afterwards throws a TypeError. A null base only warns ("no base to free"), as C does without an
- * event_init() base.
+ * afterwards throws a TypeError, and so does freeing it from a callback of its own running loop
+ * (C frees memory the loop goes on using). A null base only warns ("no base to free"), as C does
+ * without an event_init() base.
  */
 export function event_base_free(base: event_base | null): void {
   event_base_free_(base, true, "event_base_free");
 }
 
 /**
- * `void event_base_free_nofinalize(struct event_base *base)`: as event_base_free, but pending
- * finalizer callbacks are not run.
+ * `void event_base_free_nofinalize(struct event_base *base)`: as event_base_free (a TypeError
+ * from a callback of its own running loop included), but pending finalizer callbacks are not run.
  */
 export function event_base_free_nofinalize(base: event_base | null): void {
   event_base_free_(base, false, "event_base_free_nofinalize");
@@ -683,7 +692,9 @@ export function event_base_free_nofinalize(base: event_base | null): void {
 /**
  * `int event_reinit(struct event_base *base)`: rebuild the backend and the signal socket and
  * register every event again (what a child process does after fork() in C). Returns 0, or -1 if
- * some event could not be registered again.
+ * some event could not be registered again. If the backend itself cannot be made again, the error
+ * is fatal as in C: it is logged, the fatal callback runs, and an Error is thrown where C exits
+ * (the base can then only be freed).
  */
 export function event_reinit(base: event_base): number {
   checkBase(base, "event_reinit");
@@ -695,9 +706,7 @@ export function event_reinit(base: event_base): number {
   if (evsig_reinit_(base) < 0) res = -1;
   old.dealloc();
   const evsel = eventop_init(old.name, base.flags);
-  if (evsel === null) {
-    throw new Error("event_reinit: could not reinitialize event mechanism");
-  }
+  if (evsel === null) event_errx(1, "event_reinit: could not reinitialize event mechanism");
   base.evsel = evsel;
   if (evmap_reinit_(base) < 0) res = -1;
   return res;
@@ -748,7 +757,9 @@ export function libevent_global_shutdown(): void {
 /**
  * `int event_base_priority_init(struct event_base *base, int npriorities)`: use `npriorities`
  * active queues (0 most urgent). Returns 0, or -1 if any callback is active or npriorities is not
- * in 1..255. New events get the middle priority, npriorities / 2.
+ * in 1..255. New events get the middle priority, npriorities / 2. An event (or deferred callback)
+ * left with a priority the new count no longer has, which C leaves undefined, runs at the lowest
+ * priority, npriorities - 1: it is moved there when it is next activated.
  */
 export function event_base_priority_init(base: event_base, npriorities: number): number {
   checkBase(base, "event_base_priority_init");
@@ -826,6 +837,7 @@ export function event_assign<A>(
   ev.evcb_flags = EVLIST_INIT;
   ev.ev_ncalls = 0;
   ev.ev_pncalls = null;
+  ev.freed = false;
 
   if (events & EV_SIGNAL) {
     if (events & (EV_READ | EV_WRITE | EV_CLOSED)) {
@@ -863,15 +875,17 @@ export function event_new<A>(
 function markFreed(ev: event): void {
   ev.evcb_flags = 0;
   ev.ev_base = null;
+  ev.freed = true;
 }
 
 /**
  * `void event_free(struct event *ev)`: delete the event (pending or active: legal) and release
- * it; any later use throws a TypeError. An event whose finalizer has not run yet cannot be freed
- * (TypeError): event_free_finalize frees it.
+ * it; any later use throws a TypeError, a second event_free included (C's double free). An event
+ * whose finalizer has not run yet cannot be freed (TypeError): event_free_finalize frees it.
  */
 export function event_free(ev: event): void {
   if (!(ev instanceof event)) throw new TypeError("event_free: ev is not an event");
+  if (ev.freed) throw new TypeError("event_free: the event was already freed");
   if (ev.ev_base === null && !(ev.evcb_flags & EVLIST_INIT)) return markFreed(ev);
   if (ev.evcb_flags & EVLIST_FINALIZING && ev.evcb_flags & (EVLIST_ACTIVE | EVLIST_ACTIVE_LATER)) {
     throw new TypeError("event_free: the event is being finalized; its finalizer frees it");
@@ -915,16 +929,15 @@ export function event_self_cbarg(): event {
   return event_self_cbarg_ptr_ as unknown as event;
 }
 
-/** Decode a public timeval (possibly a common-timeout magic value) into µs and a list index. */
-let tvCtl = -1;
-function timevalToUs(base: event_base, tv: timeval): number {
+/** The common-timeout list a timeval from event_base_init_common_timeout names, or -1 (libevent's COMMON_TIMEOUT_IDX). */
+function common_timeout_idx(base: event_base, tv: timeval): number {
   const usec = tv.tv_usec;
-  if (is_common_timeout_usec(usec, base)) {
-    tvCtl = (usec & COMMON_TIMEOUT_IDX_MASK) >> COMMON_TIMEOUT_IDX_SHIFT;
-    return tv.tv_sec * 1e6 + (usec & MICROSECONDS_MASK);
-  }
-  tvCtl = -1;
-  return tv.tv_sec * 1e6 + usec;
+  return is_common_timeout_usec(usec, base) ? (usec & COMMON_TIMEOUT_IDX_MASK) >> COMMON_TIMEOUT_IDX_SHIFT : -1;
+}
+
+/** A timeval in µs; `ctl` >= 0 (its common-timeout list) strips the magic bits from tv_usec. */
+function timevalUs(tv: timeval, ctl: number): number {
+  return tv.tv_sec * 1e6 + (ctl >= 0 ? tv.tv_usec & MICROSECONDS_MASK : tv.tv_usec);
 }
 
 /**
@@ -932,15 +945,17 @@ function timevalToUs(base: event_base, tv: timeval): number {
  * `tv` (re)sets its timeout, relative to now (the cached time inside callbacks); null keeps an
  * existing timeout. For an EV_PERSIST event the timeout becomes its interval. Returns 0, or -1 if
  * the backend refused the fd (errno set: EBADF for a closed fd, EPERM for a regular file under
- * epoll), the fd or signal number is out of range, or the event is being finalized.
+ * epoll), the fd or signal number is out of range, or the event is being finalized. Under the
+ * select backend, an fd at or above FD_SETSIZE throws a RangeError (C's select would overrun its
+ * fd_set).
  */
 export function event_add(ev: event, tv: timeval | null): number {
   const base = eventBase(ev, "event_add");
   if (base === null) return -1;
   if (tv === null) return event_add_nolock_(ev, false, 0, -1, false);
   checkTimeval(tv, "event_add");
-  const us = timevalToUs(base, tv);
-  return event_add_nolock_(ev, true, us, tvCtl, false);
+  const ctl = common_timeout_idx(base, tv);
+  return event_add_nolock_(ev, true, timevalUs(tv, ctl), ctl, false);
 }
 
 /**
@@ -991,19 +1006,22 @@ export function event_add_nolock_(ev: event, hasTimeout: boolean, us: number, ct
  * added), or -1 on a backend error. A no-op on an event being finalized.
  */
 export function event_del(ev: event): number {
-  if (eventBase(ev, "event_del") === null) return -1;
-  return event_del_nolock_(ev, false);
+  return event_del_(ev, "event_del");
 }
 
 /** `int event_del_noblock(struct event *ev)`: event_del (there is no other thread to wait for). */
 export function event_del_noblock(ev: event): number {
-  if (eventBase(ev, "event_del_noblock") === null) return -1;
-  return event_del_nolock_(ev, false);
+  return event_del_(ev, "event_del_noblock");
 }
 
 /** `int event_del_block(struct event *ev)`: event_del (there is no other thread to wait for). */
 export function event_del_block(ev: event): number {
-  if (eventBase(ev, "event_del_block") === null) return -1;
+  return event_del_(ev, "event_del_block");
+}
+
+/** What the three event_del calls share (libevent's event_del_, without the lock and the wait). */
+function event_del_(ev: event, fn: string): number {
+  if (eventBase(ev, fn) === null) return -1;
   return event_del_nolock_(ev, false);
 }
 
@@ -1033,7 +1051,8 @@ export function event_del_nolock_(ev: event, evenIfFinalizing: boolean): number 
 
 /**
  * `int event_remove_timer(struct event *ev)`: remove only the timeout; I/O or signal
- * registration stays. Returns 0.
+ * registration stays. Returns 0, or -1 (with libevent's warning) for an event assigned without a
+ * base.
  */
 export function event_remove_timer(ev: event): number {
   const base = eventBase(ev, "event_remove_timer");
@@ -1272,9 +1291,10 @@ export function event_base_once<A>(
   if (activate) {
     event_active_nolock_(eonce.ev, EV_TIMEOUT, 1);
   } else {
+    const ctl = tv === null ? -1 : common_timeout_idx(base, tv);
     const res = tv === null
       ? event_add_nolock_(eonce.ev, false, 0, -1, false)
-      : event_add_nolock_(eonce.ev, true, timevalToUs(base, tv), tvCtl, false);
+      : event_add_nolock_(eonce.ev, true, timevalUs(tv, ctl), ctl, false);
     if (res !== 0) return res;
   }
   base.once_events.add(eonce);
@@ -1352,13 +1372,18 @@ function event_finalize_impl_(flags: number, ev: event, cb: event_finalize_callb
 /**
  * `int event_finalize(unsigned flags, struct event *ev, event_finalize_callback_fn cb)`: delete
  * the event and run `cb(ev, arg)` from the loop at its priority, instead of its callback, when it
- * is safe to release what `arg` holds. Afterwards event_add and event_active do nothing. Returns 0.
+ * is safe to release what `arg` holds. Afterwards event_add and event_active do nothing. Returns 0,
+ * or -1 (with libevent's warning) for an event assigned without a base.
  */
 export function event_finalize<A>(flags: number, ev: event<A>, cb: event_finalize_callback_fn<A>): number {
   return event_finalize_impl_(flags, ev, cb as event_finalize_callback_fn, "event_finalize");
 }
 
-/** `int event_free_finalize(unsigned flags, struct event *ev, event_finalize_callback_fn cb)`: event_finalize, then free the event after `cb`. Returns 0. */
+/**
+ * `int event_free_finalize(unsigned flags, struct event *ev, event_finalize_callback_fn cb)`:
+ * event_finalize, then free the event after `cb`. Returns 0, or -1 (with libevent's warning) for
+ * an event assigned without a base.
+ */
 export function event_free_finalize<A>(flags: number, ev: event<A>, cb: event_finalize_callback_fn<A>): number {
   return event_finalize_impl_(flags | EVENT_FINALIZE_FREE_, ev, cb as event_finalize_callback_fn, "event_free_finalize");
 }
@@ -1786,7 +1811,7 @@ export function event_base_foreach_event<A>(base: event_base | null, fn: event_b
  * every active event to `output` (anything with `write(text)`, such as `process.stdout`) in
  * libevent's format: "Inserted events:" then lines like `  0x1040 [fd  5] Read Persist
  * Timeout=1700000000.250000`, then "Active events:" and lines like
- * `  0x1040 [fd 5, priority=0] Read active`. Pointers are `0x` ids unique per object.
+ * `  0x1040 [fd  5, priority=0] Read active`. Pointers are `0x` ids unique per object.
  */
 export function event_base_dump_events(base: event_base, output: event_output): void {
   checkBase(base, "event_base_dump_events");

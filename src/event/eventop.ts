@@ -36,7 +36,8 @@ class NativeBackend implements eventop {
   constructor(
     readonly name: string,
     readonly features: number,
-    private readonly h: number,
+    /** The addon's handle; -1 once released, so that any later use throws. */
+    private h: number,
   ) {}
 
   add(fd: number, old: number, events: number): number {
@@ -79,6 +80,8 @@ class NativeBackend implements eventop {
 
   dealloc(): void {
     native.backendFree(this.h);
+    // The addon reuses freed handles: this one may soon be another base's backend.
+    this.h = -1;
   }
 }
 
@@ -99,5 +102,5 @@ export function eventop_init(name: string, flags: number): eventop | null {
     set_errno(-h);
     return null;
   }
-  return new NativeBackend(name, native.methodFeatures(name), h);
+  return new NativeBackend(name, eventop_features(name), h);
 }

@@ -42,11 +42,6 @@ export function event_enable_debug_logging(which: number): void {
   debugLoggingMask = which >>> 0;
 }
 
-/** @internal Is debug logging on? (libevent's event_debug_get_logging_mask_) */
-export function event_debug_logging_enabled_(): boolean {
-  return debugLoggingMask !== 0;
-}
-
 const SEVERITY = ["debug", "msg", "warn", "err"];
 
 function eventLog(severity: number, msg: string): void {

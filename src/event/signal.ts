@@ -40,11 +40,12 @@ let evsigBaseNSignalsAdded = 0;
 const watchers: number[] = [];
 
 const scratch = Buffer.alloc(1024);
+const nsig = native.constants.NSIG;
+/** evsig_cb's count per signal, all zero between calls. */
+const ncaught = new Int32Array(nsig);
 
 /** The internal read event's callback (libevent's evsig_cb). */
 function evsig_cb(fd: number, _what: number, base: event_base): void {
-  const nsig = native.constants.NSIG;
-  const ncaught = new Int32Array(nsig);
   for (;;) {
     const n = native.read(fd, scratch, 0, scratch.length);
     if (n < 0) {
@@ -61,7 +62,11 @@ function evsig_cb(fd: number, _what: number, base: event_base): void {
     }
   }
   for (let i = 0; i < nsig; ++i) {
-    if (ncaught[i]) evmap_signal_active_(base, i, ncaught[i]!);
+    const n = ncaught[i]!;
+    if (n) {
+      ncaught[i] = 0;
+      evmap_signal_active_(base, i, n);
+    }
   }
 }
 
@@ -149,24 +154,32 @@ export function evsig_del(base: event_base, signum: number): number {
   return evsig_restore_handler_(base, signum);
 }
 
-/** @internal Restore every handler of `base` and close its socket (libevent's evsig_dealloc_). */
-export function evsig_dealloc_(base: event_base): void {
+/**
+ * Delete the internal event and close the socket, the handler first pointed away from it if it
+ * writes there: a closed descriptor's number is soon another file's.
+ */
+function evsig_close_(base: event_base): void {
   const sig = base.sig;
   if (sig.ev_signal_added) {
     event_del(sig.ev_signal);
     sig.ev_signal_added = 0;
   }
-  for (const signum of [...sig.installed]) evsig_restore_handler_(base, signum);
-  if (base === evsigBase) {
-    evsigBase = null;
-    evsigBaseNSignalsAdded = 0;
-    native.sigSetWakeFd(-1);
-  }
+  if (base === evsigBase) native.sigSetWakeFd(-1);
   for (let i = 0; i < 2; i++) {
     if (sig.ev_signal_pair[i] !== -1) {
       native.close(sig.ev_signal_pair[i]!);
       sig.ev_signal_pair[i] = -1;
     }
+  }
+}
+
+/** @internal Restore every handler of `base` and close its socket (libevent's evsig_dealloc_). */
+export function evsig_dealloc_(base: event_base): void {
+  evsig_close_(base);
+  for (const signum of [...base.sig.installed]) evsig_restore_handler_(base, signum);
+  if (base === evsigBase) {
+    evsigBase = null;
+    evsigBaseNSignalsAdded = 0;
   }
 }
 
@@ -178,15 +191,7 @@ export function evsig_dealloc_(base: event_base): void {
 export function evsig_reinit_(base: event_base): number {
   const sig = base.sig;
   const hadSignalAdded = sig.ev_signal_added;
-  if (hadSignalAdded) {
-    event_del(sig.ev_signal);
-    sig.ev_signal_added = 0;
-  }
-  for (let i = 0; i < 2; i++) {
-    if (sig.ev_signal_pair[i] !== -1) native.close(sig.ev_signal_pair[i]!);
-    sig.ev_signal_pair[i] = -1;
-  }
-  sig.ev_signal = new event();
+  evsig_close_(base);
   if (evsig_init_(base) !== 0) return -1;
   if (evsigBase === base) native.sigSetWakeFd(sig.ev_signal_pair[1]!);
   if (hadSignalAdded) {

@@ -122,8 +122,8 @@ export interface NativeBinding {
   sigSetWakeFd(fd: number): void;
   /**
    * Install the handler for `sig` (SA_RESTART, every signal blocked while it runs), saving the
-   * previous disposition the first time. `sig` outside 1..NSIG-1 is a RangeError. 0 or -errno
-   * (-EINVAL for SIGKILL/SIGSTOP). One owner per signal: a later process.on(sig) replaces ours.
+   * previous disposition the first time. `sig` outside 0..NSIG-1 is a RangeError. 0 or -errno
+   * (-EINVAL for 0, SIGKILL and SIGSTOP, as sigaction answers). One owner per signal: a later process.on(sig) replaces ours.
    */
   sigInstall(sig: number): number;
   /** Restore (and forget) the disposition saved by sigInstall. 0 or -errno (0 if nothing was saved). */
