@@ -48,6 +48,7 @@ import {
   evutil_make_socket_nonblocking, evutil_socketpair, errno, read, shutdown, socket, strlen, write,
 } from "./helpers/fdio.js";
 import { basic_setup } from "./helpers/setup.js";
+import { raise } from "./helpers/signals.js";
 import { native } from "../src/native/binding.js";
 import { evutil_usleep_, now, test_timeval_diff_eq, timeval_msec_diff } from "./helpers/timing.js";
 
@@ -1580,6 +1581,61 @@ eachBackend(() => {
       expect(String(thrown)).toMatch(/event_reinit: could not reinitialize event mechanism/);
       expect(logged).toEqual([[EVENT_LOG_ERR, "event_reinit: could not reinitialize event mechanism"]]);
       expect(fatal).toEqual([1]);
+    });
+
+    it("event_reinit whose new signal socket cannot be made: the handler no longer writes to the old one's number", () => {
+      const base = newBase();
+      const logged: string[] = [];
+      const fillers: number[] = [];
+      const pair = [-1, -1];
+      const sev = evsignal_new(base, SIGUSR2, dummy_read_cb, null)!;
+      onTestFinished(() => {
+        event_set_log_callback(null);
+        for (const fd of [...fillers, ...pair]) if (fd >= 0) closeSync(fd);
+        event_free(sev);
+        event_base_free(base);
+      });
+      expect(event_add(sev, null)).toBe(0); // this base receives signals: the handler writes to its socket
+      const [p0, p1] = internals(base).sig.ev_signal_pair as [number, number];
+      event_set_log_callback((_severity, msg) => { logged.push(msg); });
+      // Nothing free below the old socket: the new one cannot be made.
+      const limits = rlimitNofile();
+      setRlimitNofile(Math.min(p0, p1), limits[1]);
+      let res: number;
+      try {
+        for (;;) {
+          try {
+            fillers.push(openSync("/dev/null", "r"));
+          } catch (e) {
+            expect((e as NodeJS.ErrnoException).code).toBe("EMFILE");
+            break;
+          }
+        }
+        res = event_reinit(base);
+      } finally {
+        setRlimitNofile(limits[0], limits[1]);
+      }
+      expect(res).toBe(-1);
+      expect(logged[0]).toMatch(/^evsig_init_: pipe: /);
+      // Another file takes the old write end's number; a signal must not reach it.
+      for (;;) {
+        const fd = openSync("/dev/null", "r");
+        if (fd >= p1) {
+          closeSync(fd);
+          break;
+        }
+        fillers.push(fd);
+      }
+      expect(evutil_socketpair(AF_UNIX, SOCK_STREAM, 0, pair)).toBe(0);
+      expect(pair).toContain(p1);
+      for (const fd of pair) evutil_make_socket_nonblocking(fd);
+      raise(SIGUSR2);
+      evutil_usleep_(new timeval(0, 100000));
+      const buf = new Uint8Array(8);
+      for (const fd of pair) {
+        expect(read(fd, buf, buf.length), `fd ${fd}`).toBe(-1);
+        expect(errno).toBe(EAGAIN);
+      }
     });
 
     it("priorities: event_base_get_npriorities, event_get_priority, and event_base_set's middle priority", () => {
