@@ -946,8 +946,8 @@ function timevalUs(tv: timeval, ctl: number): number {
  * existing timeout. For an EV_PERSIST event the timeout becomes its interval. Returns 0, or -1 if
  * the backend refused the fd (errno set: EBADF for a closed fd, EPERM for a regular file under
  * epoll), the fd or signal number is out of range, or the event is being finalized. Under the
- * select backend, an fd at or above FD_SETSIZE throws a RangeError (C's select would overrun its
- * fd_set).
+ * select backend, an fd at or above FD_SETSIZE throws a RangeError (libevent grows its fd_sets
+ * past FD_SETSIZE; this port's select keeps fixed-size ones).
  */
 export function event_add(ev: event, tv: timeval | null): number {
   const base = eventBase(ev, "event_add");
