@@ -1075,9 +1075,22 @@ eachBackend(() => {
       const bev = bufferevent_socket_new(base, -1, 0)!;
       expect(() => bufferevent_enable({} as bufferevent, EV_READ)).toThrow(/bufferevent_enable: bufev is .*, not a bufferevent/);
       expect(() => bufferevent_setcb(bev, 3 as never, null, null, null)).toThrow(/bufferevent_setcb: readcb/);
+      expect(() => bufferevent_setcb(bev, null, {} as never, null, null)).toThrow(
+        new TypeError("bufferevent_setcb: writecb is a plain object, not a function or null"));
+      expect(() => bufferevent_setcb(bev, null, null, "f" as never, null)).toThrow(
+        new TypeError('bufferevent_setcb: eventcb is "f", not a function or null'));
+      expect(() => bufferevent_enable(bev, 1.5)).toThrow(new TypeError("bufferevent_enable: event must be an integer, not 1.5"));
+      expect(() => bufferevent_disable(bev, null as never)).toThrow(/bufferevent_disable: event must be an integer/);
       expect(() => bufferevent_setwatermark(bev, EV_READ, -5, 0)).toThrow(/bufferevent_setwatermark: lowmark -5 is negative/);
+      expect(() => bufferevent_setwatermark(bev, NaN, 0, 0)).toThrow(/bufferevent_setwatermark: events must be an integer/);
+      expect(() => bufferevent_getwatermark(bev, "2" as never, null, null)).toThrow(/bufferevent_getwatermark: events must be an integer/);
       expect(() => bufferevent_set_timeouts(bev, {} as timeval, null)).toThrow(/bufferevent_set_timeouts: timeout_read/);
+      expect(() => bufferevent_set_timeouts(bev, null, 5 as never)).toThrow(
+        new TypeError("bufferevent_set_timeouts: timeout_write is 5, not a timeval or null"));
       expect(() => bufferevent_socket_new(base, 1.5, 0)).toThrow(/bufferevent_socket_new: fd/);
+      // C would take a NULL base as event_init()'s; this port has none.
+      expect(() => bufferevent_socket_new(null, -1, 0)).toThrow(
+        new TypeError("bufferevent_socket_new: base is null, not an event_base"));
       expect(() => bufferevent_socket_connect_hostname(bev, {} as unknown as null, AF_INET, "x", 1)).toThrow(/no evdns/);
       expect(() => bufferevent_write(bev, "abc", 5)).toThrow(RangeError);
       bufferevent_free(bev);

@@ -460,8 +460,12 @@ function pairSemantics(): void {
     bufferevent_free(bev);
   });
 
-  it("misuse: pair not an array, options not an integer, a freed end", () => {
+  it("misuse: a null base, pair not an array, options not an integer, a freed end", () => {
     const data = basic_setup({ base: true });
+    // C would take a NULL base as event_init()'s; this port has none.
+    const pair: (bufferevent | null)[] = [null, null];
+    expect(() => bufferevent_pair_new(null, 0, pair)).toThrow(new TypeError("bufferevent_pair_new: base is null, not an event_base"));
+    expect(pair).toEqual([null, null]);
     expect(() => bufferevent_pair_new(data.base!, 0, null as never)).toThrow(/bufferevent_pair_new: pair is null, not an array/);
     expect(() => bufferevent_pair_new(data.base!, 1.5, [])).toThrow(/bufferevent_pair_new: options must be an integer/);
     const [a, b] = newPair(data.base!, BEV_OPT_DEFER_CALLBACKS);

@@ -9,7 +9,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import {
-  event_base_dispatch, event_base_loop, event_set_log_callback, EVLOOP_NONBLOCK, EVLOOP_ONCE,
+  EV_WRITE, event_base_dispatch, event_base_loop, event_base_once, event_set_log_callback, EVLOOP_NONBLOCK, EVLOOP_ONCE,
 } from "libevent-ts/event2/event";
 import {
   evconnlistener, evconnlistener_disable, evconnlistener_enable, evconnlistener_free, evconnlistener_get_base,
@@ -19,11 +19,11 @@ import {
 } from "libevent-ts/event2/listener";
 import type { evconnlistener_cb } from "libevent-ts/event2/listener";
 import {
-  AF_INET, AF_INET6, EADDRINUSE, EINVAL, errno, evutil_closesocket, getsockname, getsockopt, htonl, IPPROTO_IPV6,
+  AF_INET, AF_INET6, bind, EADDRINUSE, ECONNREFUSED, EINVAL, errno, evutil_closesocket, getsockname, getsockopt, htonl, IPPROTO_IPV6,
   IPPROTO_TCP, IPV6_V6ONLY, memset, ntohl, send, SO_KEEPALIVE, SO_REUSEADDR, SO_REUSEPORT, SOCK_STREAM, socket,
   sockaddr, sockaddr_in, sockaddr_in6, sockaddr_storage, SOL_SOCKET, sizeof,
 } from "libevent-ts/event2/util";
-import { evutil_socket_connect_ } from "../src/util/evutil.js";
+import { evutil_socket_connect_, evutil_socket_finished_connecting_ } from "../src/util/evutil.js";
 import { native } from "../src/native/binding.js";
 import { eachBackend } from "./helpers/backends.js";
 import { checkFdLeaks } from "./helpers/fds.js";
@@ -448,9 +448,38 @@ eachBackend(() => {
       expect(() => evconnlistener_new_bind(base, acceptcb, { n: 1 }, 0, -1, {} as sockaddr, 16)).toThrow(TypeError);
       expect(() => evconnlistener_enable({} as evconnlistener)).toThrow(/evconnlistener_enable: lev/);
       const lev = evconnlistener_new_bind(base, acceptcb, { n: 1 }, LEV_OPT_CLOSE_ON_FREE, -1, sin, sizeof(sin))!;
+      expect(() => evconnlistener_set_cb(lev, 1 as never, null as never)).toThrow(
+        new TypeError("evconnlistener_set_cb: cb is 1, not a function or null"));
       evconnlistener_free(lev);
       expect(() => evconnlistener_free(lev)).toThrow(/evconnlistener_free: the evconnlistener was freed/);
       expect(() => evconnlistener_set_error_cb(lev, null)).toThrow(TypeError);
+    });
+
+    it("a null base is a TypeError (this port has no event_init() base), thrown before listen() and leaking no socket", () => {
+      const data = basic_setup({ base: true });
+      const sin = loopback();
+      const fd = socket(AF_INET, SOCK_STREAM, 0);
+      expect(bind(fd, sin, sizeof(sin))).toBe(0);
+      const ss = new sockaddr_storage();
+      const slen = { value: sizeof(ss) };
+      expect(getsockname(fd, ss, slen)).toBe(0);
+      expect(() => evconnlistener_new(null as never, acceptcb, { n: 1 }, 0, 5, fd)).toThrow(
+        /evconnlistener_new: base is null/);
+      // listen() was not called: a connect to the bound address is refused.
+      const c = { value: -1 };
+      const r = evutil_socket_connect_(c, ss, slen.value);
+      if (r === 0) {
+        expect(event_base_once(data.base!, c.value, EV_WRITE, () => {}, null, null)).toBe(0);
+        event_base_dispatch(data.base!);
+        expect([evutil_socket_finished_connecting_(c.value), errno]).toEqual([-1, ECONNREFUSED]);
+      } else {
+        expect(r).toBe(2);
+      }
+      evutil_closesocket(c.value);
+      evutil_closesocket(fd);
+      // The socket evconnlistener_new_bind made is closed again (checkFdLeaks).
+      expect(() => evconnlistener_new_bind(null as never, acceptcb, { n: 1 }, 0, -1, sin, sizeof(sin))).toThrow(
+        /evconnlistener_new: base is null/);
     });
   });
 });

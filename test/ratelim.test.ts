@@ -188,11 +188,15 @@ describe("ev_token_bucket_cfg_new", () => {
     expect(ev_token_bucket_cfg_new(1, 1, 1, 1, new timeval(2, 999999))!.msec_per_tick).toBe(2999);
   });
 
-  it("bad input throws: negative sizes, non-integers, a tick that is not a timeval or is under a millisecond", () => {
+  it("bad input throws: negative sizes, non-integers, a tick that is not a timeval or is under a millisecond, a null base", () => {
     expect(() => ev_token_bucket_cfg_new(-2, 1, 1, 1, null)).toThrow(new RangeError("ev_token_bucket_cfg_new: read_rate -2 is negative"));
     expect(() => ev_token_bucket_cfg_new(1, 1.5, 1, 1, null)).toThrow(/ev_token_bucket_cfg_new: read_burst must be an integer/);
-    expect(() => ev_token_bucket_cfg_new(1, 1, 1, 1, { tv_sec: 1, tv_usec: 0 } as timeval)).toThrow(
+    expect(() => ev_token_bucket_cfg_new(1, 1, 1, 1, { tv_sec: "1", tv_usec: 0 } as never)).toThrow(
       /ev_token_bucket_cfg_new: tick_len is a plain object, not a timeval or null/);
+    expect(() => ev_token_bucket_cfg_new(1, 1, 1, 1, 2 as never)).toThrow(
+      /ev_token_bucket_cfg_new: tick_len is 2, not a timeval or null/);
+    // Anything with numeric tv_sec and tv_usec is a timeval, as for event_add.
+    expect(ev_token_bucket_cfg_new(1, 1, 1, 1, { tv_sec: 0, tv_usec: 250_000 })!.msec_per_tick).toBe(250);
     expect(() => ev_token_bucket_cfg_new(1, 1, 1, 1, new timeval(0, 999))).toThrow(
       new RangeError("ev_token_bucket_cfg_new: tick_len { tv_sec: 0, tv_usec: 999 } is shorter than a millisecond"));
     // No event_init() base here: a group made on a null base could never refill.

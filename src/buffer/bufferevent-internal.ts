@@ -21,13 +21,13 @@ export const BEV_SUSPEND_LOOKUP = 0x08;
 /** ... because a filter's underlying bufferevent is full (filters only). */
 export const BEV_SUSPEND_FILT_READ = 0x10;
 
-/** `enum bufferevent_ctrl_op`: what `bufferevent_ops.ctrl` is asked to do. */
+/** `enum bufferevent_ctrl_op` (what `bufferevent_ops.ctrl` is asked to do): use the fd in `data.fd`. */
 export const BEV_CTRL_SET_FD = 0;
-/** */
+/** ... store the bufferevent's fd (-1 if none) in `data.fd`. */
 export const BEV_CTRL_GET_FD = 1;
-/** */
+/** ... store the bufferevent a filter works on in `data.ptr`. */
 export const BEV_CTRL_GET_UNDERLYING = 2;
-/** */
+/** ... cancel what is in progress (a name lookup), as bufferevent_free does. */
 export const BEV_CTRL_CANCEL_ALL = 3;
 
 /** `union bufferevent_ctrl_data`: the argument and result of `bufferevent_ops.ctrl`. */
@@ -46,21 +46,19 @@ export class bufferevent_ctrl_data {
  * entry means the type does not support the operation.
  */
 export interface bufferevent_ops {
-  /** The type's name: "socket", "pair", "filter". */
-  readonly type: string;
-  /** */
+  /** Start the backing I/O (events, timers) for EV_READ and/or EV_WRITE in `events`. */
   readonly enable: (bev: bufferevent, events: number) => number;
-  /** */
+  /** Stop the backing I/O for EV_READ and/or EV_WRITE in `events`. */
   readonly disable: (bev: bufferevent, events: number) => number;
-  /** */
+  /** Detach from what the bufferevent is linked to (socket, partner, underlying) once its last reference goes. */
   readonly unlink: ((bev: bufferevent) => void) | null;
-  /** */
+  /** Release the type's own resources when the bufferevent is finalized. */
   readonly destruct: ((bev: bufferevent) => void) | null;
-  /** */
+  /** Apply changed read and write timeouts to the pending events. */
   readonly adj_timeouts: ((bev: bufferevent) => number) | null;
-  /** */
+  /** bufferevent_flush for this type: -1 on failure, 0 if nothing was flushed, 1 if data was. */
   readonly flush: ((bev: bufferevent, iotype: number, mode: number) => number) | null;
-  /** */
+  /** Do the BEV_CTRL_* operation `op` with its argument or result in `data`; 0, or -1 if unsupported. */
   readonly ctrl: ((bev: bufferevent, op: number, data: bufferevent_ctrl_data) => number) | null;
 }
 

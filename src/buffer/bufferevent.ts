@@ -23,16 +23,17 @@ import { bufferevent } from "./bufferevent_struct.js";
 import type { bufferevent_data_cb, bufferevent_event_cb } from "./bufferevent_struct.js";
 import { EV_FINALIZE, EV_READ, EV_WRITE } from "../event/constants.js";
 import { event_callback } from "../event/event.js";
-import type { event, event_base } from "../event/event.js";
+import type { event } from "../event/event.js";
 import {
-  event_add, event_add_nolock_, event_assign, event_base_get_npriorities, event_callback_finalize_many_,
+  event_add, event_assign, event_base, event_base_get_npriorities, event_callback_finalize_many_,
   event_deferred_cb_init_, event_deferred_cb_schedule_, event_del, event_get_priority,
   event_initialized, event_pending, event_remove_timer,
 } from "../event/event.js";
 import { event_debugx, event_warnx } from "../event/log.js";
-import { check_box_, check_int_, check_size_, show } from "../util/check.js";
+import { check_box_, check_fn_or_null_, check_int_, check_size_, check_timeval_or_null_, show } from "../util/check.js";
 import { EVUTIL_SET_SOCKET_ERROR, EVUTIL_SOCKET_ERROR } from "../util/errno.js";
-import { evutil_timerisset, timeval } from "../util/time.js";
+import { evutil_timerisset } from "../util/time.js";
+import type { timeval } from "../util/time.js";
 import type { evutil_socket_t } from "../util/types.js";
 import type { getaddrinfo_request } from "../util/getaddrinfo_async.js";
 import { bufferevent_ratelim_destroy_, bufferevent_ratelim_init_ } from "./bufferevent_ratelim.js";
@@ -153,17 +154,12 @@ export function checkBev_(bufev: unknown, fn: string): bufferevent_private {
   return bufev;
 }
 
-function checkEvents(events: unknown, fn: string): asserts events is number {
-  check_int_(fn, "event", events);
-}
-
-function checkCb(cb: unknown, fn: string, name: string): void {
-  if (cb !== null && typeof cb !== "function") throw new TypeError(`${fn}: ${name} is ${show(cb)}, not a function or null`);
-}
-
-
-function checkTimeval(tv: unknown, fn: string, name: string): void {
-  if (tv !== null && !(tv instanceof timeval)) throw new TypeError(`${fn}: ${name} is ${show(tv)}, not a timeval or null`);
+/**
+ * @internal Check an event_base argument: a TypeError naming `fn` unless it is one. A null base,
+ * which C takes as the event_init() base, is refused too: this port has none.
+ */
+export function checkBase_(base: unknown, fn: string): asserts base is event_base {
+  if (!(base instanceof event_base)) throw new TypeError(`${fn}: base is ${show(base)}, not an event_base`);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -263,8 +259,8 @@ function scheduleDeferred(p: bufferevent_private): void {
   if (event_deferred_cb_schedule_(p.ev_base, p.deferred)) ++p.refcnt;
 }
 
-/** @internal Run (or defer, per the options) the read callback. The caller holds a reference. */
-export function bufferevent_run_readcb_(bufev: bufferevent, options: number): void {
+/** Run (or defer, per the options) the read callback. The caller holds a reference. */
+function bufferevent_run_readcb_(bufev: bufferevent, options: number): void {
   const p = BEV_UPCAST(bufev);
   const readcb = p.readcb;
   if (readcb === null) return;
@@ -277,8 +273,8 @@ export function bufferevent_run_readcb_(bufev: bufferevent, options: number): vo
   }
 }
 
-/** @internal Run (or defer) the write callback. The caller holds a reference. */
-export function bufferevent_run_writecb_(bufev: bufferevent, options: number): void {
+/** Run (or defer) the write callback. The caller holds a reference. */
+function bufferevent_run_writecb_(bufev: bufferevent, options: number): void {
   const p = BEV_UPCAST(bufev);
   const writecb = p.writecb;
   if (writecb === null) return;
@@ -369,9 +365,8 @@ export function bufferevent_trigger_event(bufev: bufferevent, what: number, opti
  * -1 (with a warning) if BEV_OPT_UNLOCK_CALLBACKS comes without BEV_OPT_DEFER_CALLBACKS.
  */
 export function bufferevent_init_common_(
-  p: bufferevent_private, base: event_base | null, ops: bufferevent_ops, options: number,
+  p: bufferevent_private, base: event_base, ops: bufferevent_ops, options: number,
 ): number {
-  if (base === null) throw new TypeError("bufferevent: base is null (this port has no event_init() base)");
   if ((options & (BEV_OPT_DEFER_CALLBACKS | BEV_OPT_UNLOCK_CALLBACKS)) === BEV_OPT_UNLOCK_CALLBACKS) {
     event_warnx("UNLOCK_CALLBACKS requires DEFER_CALLBACKS");
     return -1;
@@ -406,9 +401,9 @@ export function bufferevent_setcb<A>(
 ): void {
   const fn = "bufferevent_setcb";
   checkBev_(bufev, fn);
-  checkCb(readcb, fn, "readcb");
-  checkCb(writecb, fn, "writecb");
-  checkCb(eventcb, fn, "eventcb");
+  check_fn_or_null_(fn, "readcb", readcb);
+  check_fn_or_null_(fn, "writecb", writecb);
+  check_fn_or_null_(fn, "eventcb", eventcb);
   bufev.readcb = readcb;
   bufev.writecb = writecb;
   bufev.errorcb = eventcb;
@@ -515,7 +510,7 @@ export function bufferevent_read_buffer(bufev: bufferevent, buf: evbuffer): numb
  */
 export function bufferevent_enable(bufev: bufferevent, event: number): number {
   const p = checkBev_(bufev, "bufferevent_enable");
-  checkEvents(event, "bufferevent_enable");
+  check_int_("bufferevent_enable", "event", event);
   let impl_events = event;
   let r = 0;
   bufferevent_incref_and_lock_(p);
@@ -542,8 +537,8 @@ export function bufferevent_enable(bufev: bufferevent, event: number): number {
 export function bufferevent_set_timeouts(bufev: bufferevent, timeout_read: timeval | null, timeout_write: timeval | null): number {
   const fn = "bufferevent_set_timeouts";
   checkBev_(bufev, fn);
-  checkTimeval(timeout_read, fn, "timeout_read");
-  checkTimeval(timeout_write, fn, "timeout_write");
+  check_timeval_or_null_(fn, "timeout_read", timeout_read);
+  check_timeval_or_null_(fn, "timeout_write", timeout_write);
   copyTimeval(bufev.timeout_read, timeout_read);
   copyTimeval(bufev.timeout_write, timeout_write);
   const adj = bufev.be_ops.adj_timeouts;
@@ -562,7 +557,7 @@ function copyTimeval(dst: timeval, src: timeval | null): void {
  */
 export function bufferevent_disable(bufev: bufferevent, event: number): number {
   checkBev_(bufev, "bufferevent_disable");
-  checkEvents(event, "bufferevent_disable");
+  check_int_("bufferevent_disable", "event", event);
   let r = 0;
   bufev.enabled &= ~event;
   if (bufev.be_ops.disable(bufev, event) < 0) r = -1;
@@ -580,7 +575,7 @@ export function bufferevent_disable(bufev: bufferevent, event: number): number {
 export function bufferevent_setwatermark(bufev: bufferevent, events: number, lowmark: number, highmark: number): void {
   const fn = "bufferevent_setwatermark";
   const p = checkBev_(bufev, fn);
-  checkEvents(events, fn);
+  check_int_(fn, "events", events);
   lowmark = check_size_(fn, "lowmark", lowmark);
   highmark = check_size_(fn, "highmark", highmark);
   if (events & EV_WRITE) {
@@ -613,7 +608,7 @@ export function bufferevent_getwatermark(
 ): number {
   const fn = "bufferevent_getwatermark";
   checkBev_(bufev, fn);
-  checkEvents(events, fn);
+  check_int_(fn, "events", events);
   if (lowmark !== null) check_box_(fn, "lowmark", lowmark);
   if (highmark !== null) check_box_(fn, "highmark", highmark);
   const wm = events === EV_WRITE ? bufev.wm_write : events === EV_READ ? bufev.wm_read : null;
@@ -774,11 +769,6 @@ export function bufferevent_getfd(bufev: bufferevent): evutil_socket_t {
   return res < 0 ? -1 : ctrlData.fd;
 }
 
-/** @internal The BEV_OPT_* the bufferevent was made with. */
-export function bufferevent_get_options_(bufev: bufferevent): number {
-  return BEV_UPCAST(bufev).options;
-}
-
 function bufferevent_cancel_all_(bufev: bufferevent): void {
   const ctrl = bufev.be_ops.ctrl;
   if (ctrl !== null) ctrl(bufev, BEV_CTRL_CANCEL_ALL, cancelData);
@@ -870,6 +860,5 @@ export function bufferevent_generic_adj_existing_timeouts_(bev: bufferevent): nu
 
 /** @internal event_add with `tv` as timeout, or without a timeout if `tv` is zero. */
 export function bufferevent_add_event_(ev: event, tv: timeval): number {
-  if (tv.tv_sec === 0 && tv.tv_usec === 0) return event_add_nolock_(ev, false, 0, -1, false);
-  return event_add(ev, tv);
+  return event_add(ev, evutil_timerisset(tv) ? tv : null);
 }

@@ -26,7 +26,7 @@ import type { bufferevent } from "./bufferevent_struct.js";
 import { EV_READ, EV_WRITE } from "../event/constants.js";
 import { event_del } from "../event/event.js";
 import { event_warnx } from "../event/log.js";
-import { check_int_, show } from "../util/check.js";
+import { check_fn_or_null_, check_int_, show } from "../util/check.js";
 
 /** `enum bufferevent_filter_result`: the filter did what it could; call it again when there is more to do. */
 export const BEV_OK = 0;
@@ -66,9 +66,8 @@ class bufferevent_filtered extends bufferevent_private {
   context: unknown = null;
 }
 
-/** @internal The filter bufferevent's implementation table. */
-export const bufferevent_ops_filter: bufferevent_ops = {
-  type: "filter",
+/** The filter bufferevent's implementation table. */
+const bufferevent_ops_filter: bufferevent_ops = {
   enable: be_filter_enable,
   disable: be_filter_disable,
   unlink: be_filter_unlink,
@@ -120,6 +119,9 @@ function runFilter(f: bufferevent_filter_cb, src: evbuffer, dst: evbuffer, limit
  * output is below its write high watermark); input as it arrives (while the filter's input is
  * below its read high watermark). Returns the filter, or null if `underlying` is null or the
  * options are invalid.
+ * Differs from C: when the filter's input was full and the read callback, run inline, drains it,
+ * the data still waiting in the underlying is filtered at once; libevent 2.1.12 leaves it there
+ * until the underlying reads something new, which may never happen.
  */
 export function bufferevent_filter_new<A>(
   underlying: bufferevent | null, input_filter: bufferevent_filter_cb<A> | null, output_filter: bufferevent_filter_cb<A> | null,
@@ -128,20 +130,14 @@ export function bufferevent_filter_new<A>(
   const fn = "bufferevent_filter_new";
   if (underlying === null) return null;
   checkBev_(underlying, fn);
-  if (input_filter !== null && typeof input_filter !== "function") {
-    throw new TypeError(`${fn}: input_filter is ${show(input_filter)}, not a function or null`);
-  }
-  if (output_filter !== null && typeof output_filter !== "function") {
-    throw new TypeError(`${fn}: output_filter is ${show(output_filter)}, not a function or null`);
-  }
+  check_fn_or_null_(fn, "input_filter", input_filter);
+  check_fn_or_null_(fn, "output_filter", output_filter);
   check_int_(fn, "options", options);
-  if (free_context !== null && typeof free_context !== "function") {
-    throw new TypeError(`${fn}: free_context is ${show(free_context)}, not a function or null`);
-  }
+  check_fn_or_null_(fn, "free_context", free_context);
 
   const bufev_f = new bufferevent_filtered();
   // BEV_OPT_THREADSAFE would give the filter a lock of its own: nothing to do with one thread.
-  if (bufferevent_init_common_(bufev_f, underlying.ev_base, bufferevent_ops_filter, options & ~BEV_OPT_THREADSAFE) < 0) {
+  if (bufferevent_init_common_(bufev_f, underlying.ev_base!, bufferevent_ops_filter, options & ~BEV_OPT_THREADSAFE) < 0) {
     return null;
   }
   bufev_f.underlying = underlying;

@@ -13,7 +13,7 @@ import {
   BEV_EVENT_EOF, BEV_EVENT_READING, BEV_EVENT_WRITING, BEV_NORMAL, BEV_FINISHED, BEV_OPT_DEFER_CALLBACKS,
   BEV_OPT_THREADSAFE, bufferevent_decref_and_unlock_, bufferevent_generic_adj_timeouts_, bufferevent_incref_and_lock_,
   bufferevent_init_common_, bufferevent_init_generic_timeout_cbs_, bufferevent_private, bufferevent_run_eventcb_,
-  bufferevent_trigger_nolock_, checkBev_,
+  bufferevent_trigger_nolock_, checkBase_, checkBev_,
 } from "./bufferevent.js";
 import { BEV_RESET_GENERIC_READ_TIMEOUT, BEV_RESET_GENERIC_WRITE_TIMEOUT } from "./bufferevent-internal.js";
 import type { bufferevent_ops } from "./bufferevent-internal.js";
@@ -29,9 +29,8 @@ class bufferevent_pair extends bufferevent_private {
   partner: bufferevent_pair | null = null;
 }
 
-/** @internal The pair bufferevent's implementation table. */
-export const bufferevent_ops_pair: bufferevent_ops = {
-  type: "pair_elt",
+/** The pair bufferevent's implementation table. */
+const bufferevent_ops_pair: bufferevent_ops = {
   enable: be_pair_enable,
   disable: be_pair_disable,
   unlink: be_pair_unlink,
@@ -58,7 +57,7 @@ function decref_and_unlock(b: bufferevent_pair): void {
   bufferevent_decref_and_unlock_(b);
 }
 
-function bufferevent_pair_elt_new(base: event_base | null, options: number): bufferevent_pair {
+function bufferevent_pair_elt_new(base: event_base, options: number): bufferevent_pair {
   const bufev = new bufferevent_pair();
   // The options always include BEV_OPT_DEFER_CALLBACKS, so this cannot fail.
   bufferevent_init_common_(bufev, base, bufferevent_ops_pair, options);
@@ -78,6 +77,7 @@ function bufferevent_pair_elt_new(base: event_base | null, options: number): buf
  */
 export function bufferevent_pair_new(base: event_base | null, options: number, pair: (bufferevent | null)[]): number {
   const fn = "bufferevent_pair_new";
+  checkBase_(base, fn);
   check_int_(fn, "options", options);
   if (!Array.isArray(pair)) throw new TypeError(`${fn}: pair is ${show(pair)}, not an array to fill`);
   options |= BEV_OPT_DEFER_CALLBACKS;

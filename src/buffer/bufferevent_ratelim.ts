@@ -12,15 +12,15 @@
  * @module
  */
 import { EV_FINALIZE, EV_PERSIST } from "../event/constants.js";
-import { event_base } from "../event/event.js";
+import type { event_base } from "../event/event.js";
 import { event, event_add, event_assign, event_base_gettimeofday_cached, event_del, event_initialized } from "../event/event.js";
-import { check_box_, check_int_, check_size_, show } from "../util/check.js";
+import { check_box_, check_int_, check_size_, check_timeval_or_null_, show } from "../util/check.js";
 import { EV_SSIZE_MAX } from "../util/limits.js";
 import { evutil_timercmp, timeval } from "../util/time.js";
 import type { evutil_socket_t } from "../util/types.js";
 import {
   BEV_UPCAST, bufferevent_suspend_read_, bufferevent_suspend_write_, bufferevent_unsuspend_read_,
-  bufferevent_unsuspend_write_, checkBev_,
+  bufferevent_unsuspend_write_, checkBase_, checkBev_,
 } from "./bufferevent.js";
 import type { bufferevent_private } from "./bufferevent.js";
 import { BEV_SUSPEND_BW, BEV_SUSPEND_BW_GROUP } from "./bufferevent-internal.js";
@@ -159,9 +159,7 @@ export function ev_token_bucket_cfg_new(
   read_burst = check_size_(fn, "read_burst", read_burst);
   write_rate = check_size_(fn, "write_rate", write_rate);
   write_burst = check_size_(fn, "write_burst", write_burst);
-  if (tick_len !== null && !(tick_len instanceof timeval)) {
-    throw new TypeError(`${fn}: tick_len is ${show(tick_len)}, not a timeval or null`);
-  }
+  check_timeval_or_null_(fn, "tick_len", tick_len);
   const tick = tick_len ?? oneSecond;
   if (read_rate > read_burst || write_rate > write_burst || read_rate < 1 || write_rate < 1) return null;
   if (read_rate > EV_RATE_LIMIT_MAX || write_rate > EV_RATE_LIMIT_MAX || read_burst > EV_RATE_LIMIT_MAX ||
@@ -476,7 +474,7 @@ export function bufferevent_rate_limit_group_new(
   base: event_base | null, cfg: ev_token_bucket_cfg,
 ): bufferevent_rate_limit_group {
   const fn = "bufferevent_rate_limit_group_new";
-  if (!(base instanceof event_base)) throw new TypeError(`${fn}: base is ${show(base)}, not an event_base`);
+  checkBase_(base, fn);
   checkCfg(cfg, fn);
   event_base_gettimeofday_cached(base, nowScratch);
   const tick = ev_token_bucket_get_tick_(nowScratch, cfg);
@@ -597,10 +595,10 @@ export function bufferevent_remove_from_rate_limit_group(bev: bufferevent): numb
 }
 
 /**
- * @internal Take `bev` out of its group; with `unsuspend`, lift the group's suspension (not
- * when the bufferevent is being destroyed).
+ * Take `bev` out of its group; with `unsuspend`, lift the group's suspension (not when the
+ * bufferevent is being destroyed).
  */
-export function bufferevent_remove_from_rate_limit_group_internal_(bev: bufferevent, unsuspend: boolean): number {
+function bufferevent_remove_from_rate_limit_group_internal_(bev: bufferevent, unsuspend: boolean): number {
   const bevp = BEV_UPCAST(bev);
   const rlim = bevp.rate_limiting;
   if (rlim !== null && rlim.group !== null) {

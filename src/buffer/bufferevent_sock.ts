@@ -15,7 +15,7 @@ import {
   bufferevent_disable, bufferevent_enable, bufferevent_generic_adj_existing_timeouts_, bufferevent_getfd,
   bufferevent_incref_and_lock_, bufferevent_init_common_, bufferevent_private, bufferevent_run_eventcb_,
   bufferevent_setfd, bufferevent_suspend_read_, bufferevent_suspend_write_, bufferevent_trigger_nolock_,
-  bufferevent_unsuspend_read_, bufferevent_unsuspend_write_, checkBev_,
+  bufferevent_unsuspend_read_, bufferevent_unsuspend_write_, checkBase_, checkBev_,
 } from "./bufferevent.js";
 import {
   BEV_CTRL_CANCEL_ALL, BEV_CTRL_GET_FD, BEV_CTRL_SET_FD, BEV_SUSPEND_LOOKUP, BEV_SUSPEND_WM,
@@ -41,9 +41,8 @@ import type { evutil_socket_t } from "../util/types.js";
 
 const c = native.constants;
 
-/** @internal The socket bufferevent's implementation table. */
-export const bufferevent_ops_socket: bufferevent_ops = {
-  type: "socket",
+/** The socket bufferevent's implementation table. */
+const bufferevent_ops_socket: bufferevent_ops = {
   enable: be_socket_enable,
   disable: be_socket_disable,
   unlink: null,
@@ -212,6 +211,7 @@ function bufferevent_writecb(fd: evutil_socket_t, event: number, arg: buffereven
  */
 export function bufferevent_socket_new(base: event_base | null, fd: evutil_socket_t, options: number): bufferevent | null {
   const fn = "bufferevent_socket_new";
+  checkBase_(base, fn);
   check_int_(fn, "fd", fd);
   check_int_(fn, "options", options);
   const bufev = new bufferevent_private();

@@ -9,7 +9,7 @@ import { EV_PERSIST, EV_READ } from "../event/constants.js";
 import type { event_base } from "../event/event.js";
 import { event, event_add, event_assign, event_debug_unassign, event_del, event_get_fd } from "../event/event.js";
 import { event_warn } from "../event/log.js";
-import { check_int_, show } from "../util/check.js";
+import { check_fn_or_null_, check_int_, show } from "../util/check.js";
 import { ECONNABORTED, EAGAIN, EINTR, EWOULDBLOCK, errno, set_errno } from "../util/errno.js";
 import {
   evutil_accept4_, evutil_closesocket, evutil_make_listen_socket_ipv6only, evutil_make_listen_socket_reuseable,
@@ -98,10 +98,6 @@ function checkListener(lev: evconnlistener, fn: string): void {
   if (lev.freed) throw new TypeError(`${fn}: the evconnlistener was freed (evconnlistener_free)`);
 }
 
-function checkCb(cb: unknown, fn: string, name: string): void {
-  if (cb !== null && typeof cb !== "function") throw new TypeError(`${fn}: ${name} is ${show(cb)}, not a function or null`);
-}
-
 function listener_decref_and_unlock(lev: evconnlistener): number {
   if (--lev.refcnt === 0) {
     event_listener_destroy(lev);
@@ -124,13 +120,14 @@ function event_listener_destroy(lev: evconnlistener): void {
  * 0 means `fd` is already listening. Each accepted connection goes to `cb(listener, fd, addr,
  * socklen, ptr)`, made nonblocking unless LEV_OPT_LEAVE_SOCKETS_BLOCKING and close-on-exec with
  * LEV_OPT_CLOSE_ON_EXEC. The listener starts enabled unless LEV_OPT_DISABLED (or `cb` is null).
- * Returns the listener, or null (errno set) if listen() fails.
+ * Returns the listener, or null (errno set) if listen() fails. A null base is a TypeError (this
+ * port has no event_init() base).
  */
 export function evconnlistener_new<A>(
   base: event_base, cb: evconnlistener_cb<A> | null, ptr: A, flags: number, backlog: number, fd: evutil_socket_t,
 ): evconnlistener<A> | null {
   const fn = "evconnlistener_new";
-  checkCb(cb, fn, "cb");
+  check_fn_or_null_(fn, "cb", cb);
   check_int_(fn, "flags", flags);
   check_int_(fn, "backlog", backlog);
   check_int_(fn, "fd", fd);
@@ -159,14 +156,15 @@ export function evconnlistener_new<A>(
  * (LEV_OPT_REUSEABLE, LEV_OPT_REUSEABLE_PORT, LEV_OPT_DEFERRED_ACCEPT, LEV_OPT_BIND_IPV6ONLY,
  * LEV_OPT_CLOSE_ON_EXEC), bind it to `sa` (`socklen` bytes of it; null: do not bind), then
  * evconnlistener_new on it. `backlog` -1 means 128. Returns the listener, or null with errno set
- * (backlog 0, or a failed socket/setsockopt/bind/listen; the socket is closed again).
+ * (backlog 0, or a failed socket/setsockopt/bind/listen; the socket is closed again). A null
+ * base is a TypeError.
  */
 export function evconnlistener_new_bind<A>(
   base: event_base, cb: evconnlistener_cb<A> | null, ptr: A, flags: number, backlog: number,
   sa: sockaddr_any | null, socklen: number,
 ): evconnlistener<A> | null {
   const fn = "evconnlistener_new_bind";
-  checkCb(cb, fn, "cb");
+  check_fn_or_null_(fn, "cb", cb);
   check_int_(fn, "flags", flags);
   check_int_(fn, "backlog", backlog);
   const family = sa !== null ? sa.sa_family : c.AF_UNSPEC;
@@ -251,7 +249,7 @@ export function evconnlistener_get_fd(lev: evconnlistener): evutil_socket_t {
  */
 export function evconnlistener_set_cb<A>(lev: evconnlistener<A>, cb: evconnlistener_cb<A> | null, arg: A): void {
   checkListener(lev, "evconnlistener_set_cb");
-  checkCb(cb, "evconnlistener_set_cb", "cb");
+  check_fn_or_null_("evconnlistener_set_cb", "cb", cb);
   const enable = lev.enabled && lev.cb === null;
   lev.cb = cb;
   lev.user_data = arg;
@@ -266,7 +264,7 @@ export function evconnlistener_set_cb<A>(lev: evconnlistener<A>, cb: evconnliste
  */
 export function evconnlistener_set_error_cb<A>(lev: evconnlistener<A>, errorcb: evconnlistener_errorcb<A> | null): void {
   checkListener(lev, "evconnlistener_set_error_cb");
-  checkCb(errorcb, "evconnlistener_set_error_cb", "errorcb");
+  check_fn_or_null_("evconnlistener_set_error_cb", "errorcb", errorcb);
   lev.errorcb = errorcb;
 }
 

@@ -20,7 +20,7 @@ import {
 } from "./getaddrinfo.js";
 
 /** How a lookup reports: an EVUTIL_EAI_* code (0: success) and the results. */
-export type getaddrinfo_cb<A = any> = (result: number, ai: evutil_addrinfo | null, arg: A) => void;
+type getaddrinfo_cb<A = any> = (result: number, ai: evutil_addrinfo | null, arg: A) => void;
 
 /** The longest host name the addon takes (a DNS name has at most 253 characters). */
 const NAME_MAX_LEN = 1024;
