@@ -22,10 +22,10 @@ import {
   evbuffer_readln, evbuffer_remove, evbuffer_remove_buffer, evbuffer_remove_cb, evbuffer_remove_cb_entry,
   evbuffer_reserve_space, evbuffer_search, evbuffer_search_eol, evbuffer_search_range, evbuffer_set_flags,
   evbuffer_setcb, evbuffer_write, evbuffer_write_atmost, evbuffer_add_vprintf, evbuffer_defer_callbacks,
-  evbuffer_enable_locking, evbuffer_get_contiguous_space, evbuffer_lock, evbuffer_unlock,
+  evbuffer_enable_locking, evbuffer_get_contiguous_space, evbuffer_lock, evbuffer_unlock, type evbuffer_size_out,
 } from "libevent-ts/event2/buffer";
 import {
-  AF_UNIX, EAGAIN, EV_SIZE_MAX, EV_SSIZE_MAX, SOCK_STREAM, errno, evutil_closesocket, evutil_make_socket_nonblocking, evutil_snprintf,
+  AF_UNIX, EAGAIN, EBADF, EV_SIZE_MAX, EV_SSIZE_MAX, SOCK_STREAM, errno, evutil_closesocket, evutil_make_socket_nonblocking, evutil_snprintf,
   evutil_socketpair, evutil_vsnprintf,
 } from "libevent-ts/event2/util";
 import {
@@ -1797,17 +1797,17 @@ describe("evbuffer (port)", () => {
     const data = bytes("0123456789");
     expect(() => evbuffer_add(buf, data, -5)).toThrow(new RangeError("evbuffer_add: datlen -5 is negative"));
     expect(() => evbuffer_add(buf, data, 11)).toThrow(RangeError);
-    expect(() => evbuffer_add(buf, data, 11)).toThrow(/^evbuffer_add: datlen 11 is beyond the 10 bytes given$/);
+    expect(() => evbuffer_add(buf, data, 11)).toThrow(/^evbuffer_add: datlen 11 exceeds the 10-byte data$/);
     expect(() => evbuffer_add(buf, data, 1.5)).toThrow(TypeError);
-    expect(() => evbuffer_add(buf, "é", 3)).toThrow(/evbuffer_add: datlen 3 is beyond the 2 bytes given/);
-    expect(() => evbuffer_add(buf, 42 as unknown as string, 1)).toThrow(/evbuffer_add: data is not a Uint8Array or a string/);
-    expect(() => evbuffer_prepend(buf, data, -1)).toThrow(/evbuffer_prepend: datlen -1 is negative/);
-    expect(() => evbuffer_remove(buf, new Uint8Array(4), 5)).toThrow(/evbuffer_remove: datlen 5 is beyond the 4 bytes given/);
+    expect(() => evbuffer_add(buf, "é", 3)).toThrow(/evbuffer_add: datlen 3 exceeds the 2-byte data/);
+    expect(() => evbuffer_add(buf, 42 as unknown as string, 1)).toThrow(/evbuffer_add: data must be a Uint8Array or a string, not 42/);
+    expect(() => evbuffer_prepend(buf, data, -1)).toThrow(/evbuffer_prepend: size -1 is negative/);
+    expect(() => evbuffer_remove(buf, new Uint8Array(4), 5)).toThrow(/evbuffer_remove: datlen 5 exceeds the 4-byte data_out/);
     expect(() => evbuffer_copyout(buf, new Uint8Array(4), -1)).toThrow(/evbuffer_copyout: datlen -1 is negative/);
     expect(() => evbuffer_drain(buf, -2)).toThrow(/evbuffer_drain: len -2 is negative/);
     expect(() => evbuffer_remove_buffer(buf, other, -3)).toThrow(/evbuffer_remove_buffer: datlen -3 is negative/);
     expect(() => evbuffer_add_reference(buf, data, 20, null, null)).toThrow(/evbuffer_add_reference: datlen 20/);
-    expect(() => evbuffer_search(buf, "abc", 4, null)).toThrow(/evbuffer_search: len 4 is beyond/);
+    expect(() => evbuffer_search(buf, "abc", 4, null)).toThrow(/evbuffer_search: len 4 exceeds the 3-byte what/);
     expect(() => evbuffer_peek(buf, -1, null, iovecs(1), 2)).toThrow(/evbuffer_peek: n_vec 2 is beyond/);
     expect(() => evbuffer_add_printf(buf, "%d", "x")).toThrow(/evbuffer_add_printf: argument 1 for %d is not an integer/);
     expect(() => evbuffer_add_printf(buf, "%n", 1)).toThrow(/evbuffer_add_printf: unsupported conversion "%n"/);
@@ -2128,7 +2128,7 @@ describe("evbuffer (port)", () => {
     expect(evutil_snprintf(out, 5, "%d", 123456)).toBe(6);
     expect(text(out, 5)).toBe("1234\0");
     expect(evutil_snprintf(out, 0, "%d", 123456)).toBe(0); // libevent's quirk
-    expect(() => evutil_snprintf(out, 65, "x")).toThrow(/evutil_snprintf: buflen 65 is beyond the 64-byte buffer/);
+    expect(() => evutil_snprintf(out, 65, "x")).toThrow(/evutil_snprintf: buflen 65 exceeds the 64-byte buf/);
     const fmt = (f: string, ...a: unknown[]): string => {
       const n = evutil_vsnprintf(out, out.length, f, a);
       return text(out, Math.min(n, out.length - 1));
@@ -2144,6 +2144,161 @@ describe("evbuffer (port)", () => {
     expect(fmt("%f|%F|%e", Infinity, -Infinity, NaN)).toBe("inf|-INF|nan");
     expect(fmt("%p|%p", null, 0x1234)).toBe("(nil)|0x1234");
     expect(fmt("%5s|%-5s|%.1s", "é", "é", "é")).toBe(`${Buffer.from("   é|é   |").toString("latin1")}\xc3`);
+  });
+
+  it("a reference freed through a shared chain is cleaned up once the draining buffer is consistent", () => {
+    // The source holds a reference chain; out shares it (multicast). Once the source is freed,
+    // dropping out's shared chain drops the last hold on the reference: its cleanup must not run
+    // in the middle of out's drain or pullup.
+    const seen: string[] = [];
+    let out = evbuffer_new();
+    const share = (cleanup: () => void): void => {
+      const src = evbuffer_new();
+      evbuffer_add_reference(src, "0123456789", 10, cleanup, null);
+      expect(evbuffer_add_buffer_reference(out, src)).toBe(0);
+      evbuffer_free(src);
+      evbuffer_add(out, "abcdefghijklmnopqrst", 20);
+    };
+    share(() => {
+      validate(out);
+      seen.push(`drain: out holds ${evbuffer_get_length(out)}`);
+      throw new Error("cleanup boom");
+    });
+    expect(() => evbuffer_drain(out, 15)).toThrow("cleanup boom");
+    validate(out);
+    expect(evbuffer_get_length(out)).toBe(15);
+    expect(all(out)).toBe("fghijklmnopqrst");
+    evbuffer_free(out);
+
+    out = evbuffer_new();
+    share(() => {
+      validate(out);
+      seen.push(`pullup: out holds ${evbuffer_get_length(out)}`);
+    });
+    expect(text(evbuffer_pullup(out, 15))).toBe("0123456789abcde");
+    validate(out);
+    expect(all(out)).toBe("0123456789abcdefghijklmnopqrst");
+    evbuffer_free(out);
+    expect(seen).toEqual(["drain: out holds 15", "pullup: out holds 30"]);
+  });
+
+  it("evbuffer_remove_buffer: a dst callback that throws leaves both buffers consistent; dst's callbacks run before src's", () => {
+    const src = evbuffer_new();
+    const dst = evbuffer_new();
+    evbuffer_add(src, new Uint8Array(900).fill(0x61), 900);
+    evbuffer_add(src, new Uint8Array(2000).fill(0x62), 2000); // chains of 976 and 1924 bytes
+    const order: string[] = [];
+    const record = (b: evbuffer, info: evbuffer_cb_info, tag: string): void => {
+      order.push(`${tag} ${info.orig_size}+${info.n_added}-${info.n_deleted} (${evbuffer_get_length(b)})`);
+    };
+    evbuffer_add_cb(src, record, "src");
+    const dstCb = evbuffer_add_cb(dst, record, "dst");
+    expect(evbuffer_remove_buffer(src, dst, 1000)).toBe(1000);
+    expect(order).toEqual(["dst 0+1000-0 (1000)", "src 2900+0-1000 (1900)"]);
+    validate(src);
+    validate(dst);
+
+    evbuffer_remove_cb_entry(dst, dstCb);
+    evbuffer_add_cb(dst, () => {
+      throw new Error("dst boom");
+    }, null);
+    expect(() => evbuffer_remove_buffer(src, dst, 1000)).toThrow("dst boom");
+    validate(src);
+    validate(dst);
+    expect(evbuffer_get_length(src)).toBe(900);
+    expect(evbuffer_get_length(dst)).toBe(2000);
+    const rest = new Uint8Array(900);
+    expect(evbuffer_remove(src, rest, 900)).toBe(900);
+    expect(rest.every((b) => b === 0x62)).toBe(true);
+    evbuffer_free(src);
+    evbuffer_free(dst);
+  });
+
+  it("an end-of-buffer pointer made stale by a drain, or from another buffer, is refused by name", () => {
+    const buf = evbuffer_new();
+    const other = evbuffer_new();
+    const out = new Uint8Array(4);
+    evbuffer_add(buf, "0123456789", 10);
+    const end = new evbuffer_ptr();
+    expect(evbuffer_ptr_set(buf, end, 10, EVBUFFER_PTR_SET)).toBe(0);
+    expect(evbuffer_copyout_from(buf, end, out, 4)).toBe(0); // the end is a valid position
+    evbuffer_drain(buf, 5);
+    expect(() => evbuffer_copyout_from(buf, end, out, 4)).toThrow(/^evbuffer_copyout_from: the evbuffer_ptr is stale/);
+    expect(() => evbuffer_search(buf, "5", 1, end)).toThrow(/^evbuffer_search: the evbuffer_ptr is stale/);
+    const foreignEnd = new evbuffer_ptr();
+    expect(evbuffer_ptr_set(other, foreignEnd, 0, EVBUFFER_PTR_SET)).toBe(0);
+    expect(() => evbuffer_copyout_from(buf, foreignEnd, out, 4)).toThrow(/^evbuffer_copyout_from: the evbuffer_ptr belongs to another evbuffer/);
+    expect(() => evbuffer_peek(buf, -1, new evbuffer_ptr(), null, 0)).toThrow(/^evbuffer_peek: the evbuffer_ptr was never set/);
+    expect(evbuffer_ptr_set(buf, end, 5, EVBUFFER_PTR_SET)).toBe(0);
+    expect(evbuffer_copyout_from(buf, end, out, 4)).toBe(0);
+    expect(evbuffer_get_length(buf)).toBe(5);
+    evbuffer_free(buf);
+    evbuffer_free(other);
+  });
+
+  it("evbuffer_readln and evbuffer_search_eol check their out-parameter box before changing anything", () => {
+    const buf = evbuffer_new();
+    evbuffer_add(buf, "line\nrest", 9);
+    expect(() => evbuffer_readln(buf, 5 as unknown as evbuffer_size_out, EVBUFFER_EOL_LF)).toThrow(
+      /^evbuffer_readln: n_read_out must be a box \{ value \}, not 5/);
+    expect(evbuffer_get_length(buf)).toBe(9);
+    expect(() => evbuffer_search_eol(buf, null, {} as evbuffer_size_out, EVBUFFER_EOL_LF)).toThrow(
+      /^evbuffer_search_eol: eol_len_out must be a box/);
+    const n = { value: -1 };
+    expect(evbuffer_readln(buf, n, EVBUFFER_EOL_LF)).toBe("line");
+    expect(n.value).toBe(4);
+    expect(evbuffer_readln(buf, null, EVBUFFER_EOL_LF)).toBeNull();
+    expect(all(buf)).toBe("rest");
+    evbuffer_free(buf);
+  });
+
+  it("evbuffer_read, evbuffer_write and evbuffer_write_atmost on fd -1 return -1 with errno EBADF, as in C", () => {
+    const buf = evbuffer_new();
+    evbuffer_add(buf, "keep", 4);
+    expect(evbuffer_read(buf, -1, 10)).toBe(-1);
+    expect(errno).toBe(EBADF);
+    expect(evbuffer_write(buf, -1)).toBe(-1);
+    expect(errno).toBe(EBADF);
+    expect(evbuffer_write_atmost(buf, -1, 2)).toBe(-1);
+    expect(errno).toBe(EBADF);
+    expect(all(buf)).toBe("keep");
+    validate(buf);
+    expect(() => evbuffer_read(buf, 1.5, 10)).toThrow(/^evbuffer_read: fd must be an integer/);
+    expect(() => evbuffer_write(buf, "1" as unknown as number)).toThrow(/^evbuffer_write: fd must be an integer/);
+    evbuffer_free(buf);
+  });
+
+  it("evbuffer_add of a string refused for its datlen leaves reserved but uncommitted bytes alone", () => {
+    const buf = evbuffer_new();
+    evbuffer_add(buf, "x", 1);
+    const v = iovecs(1);
+    expect(evbuffer_reserve_space(buf, 16, v, 1)).toBe(1);
+    v[0]!.iov_base!.set(bytes("reserved"));
+    expect(() => evbuffer_add(buf, "clobber", 8)).toThrow(/^evbuffer_add: datlen 8 exceeds the 7-byte data/);
+    expect(() => evbuffer_add(buf, "clobber", -1)).toThrow(/^evbuffer_add: datlen -1 is negative/);
+    expect(() => evbuffer_add(buf, "clobber", 2.5)).toThrow(TypeError);
+    expect(text(v[0]!.iov_base, 8)).toBe("reserved");
+    v[0]!.iov_len = 8;
+    expect(evbuffer_commit_space(buf, v, 1)).toBe(0);
+    expect(all(buf)).toBe("xreserved");
+    evbuffer_free(buf);
+  });
+
+  it("flags arguments are integers: evbuffer_cb_set_flags, evbuffer_cb_clear_flags, evbuffer_file_segment_new", () => {
+    const buf = evbuffer_new();
+    const ent = evbuffer_add_cb(buf, no_cleanup, null);
+    expect(() => evbuffer_cb_set_flags(buf, ent, "1" as unknown as number)).toThrow(/^evbuffer_cb_set_flags: flags must be an integer/);
+    expect(() => evbuffer_cb_clear_flags(buf, ent, 0.5)).toThrow(/^evbuffer_cb_clear_flags: flags must be an integer/);
+    expect(ent.flags).toBe(EVBUFFER_CB_ENABLED);
+    const fd = make_tmpfile("abc");
+    expect(() => evbuffer_file_segment_new(fd, 0, 3, "x" as unknown as number)).toThrow(
+      /^evbuffer_file_segment_new: flags must be an integer/);
+    expect(() => evbuffer_file_segment_new(fd, 0.5, 3, 0)).toThrow(/^evbuffer_file_segment_new: offset must be an integer/);
+    expect(() => evbuffer_add_file(buf, 1.5, 0, 3)).toThrow(/^evbuffer_add_file: fd must be an integer/);
+    expect(() => evbuffer_add_file(buf, fd, "0" as unknown as number, 3)).toThrow(/^evbuffer_add_file: offset must be an integer/);
+    expect(evbuffer_add_file(buf, fd, 0, 3)).toBe(0);
+    expect(all(buf)).toBe("abc");
+    evbuffer_free(buf);
   });
 
   it("evbuffer_add_vprintf takes the arguments as an array; the formatted bytes go into the last chain", () => {

@@ -19,7 +19,7 @@ import {
   evutil_make_listen_socket_reuseable_port, evutil_make_socket_closeonexec, evutil_make_socket_nonblocking,
   evutil_make_tcp_listen_socket_deferred, evutil_monotonic_timer_free, evutil_monotonic_timer_new,
   evutil_parse_sockaddr_port, evutil_secure_rng_add_bytes, evutil_secure_rng_get_bytes, evutil_secure_rng_init,
-  evutil_secure_rng_set_urandom_device_file, evutil_sockaddr_cmp, evutil_socketpair, evutil_strtoll,
+  evutil_secure_rng_set_urandom_device_file, evutil_snprintf, evutil_sockaddr_cmp, evutil_socketpair, evutil_strtoll, evutil_vsnprintf,
   evutil_timercmp, evutil_timersub, getpeername, getsockname, getsockopt, gmtime_r, htonl, htons, in6_addr, in_addr,
   INADDR_ANY, INADDR_LOOPBACK, IPPROTO_IPV6, IPPROTO_TCP, IPPROTO_UDP, IPV6_V6ONLY, listen, memset, MSG_PEEK,
   mkfifo, NSIG, ntohl, ntohs, O_NONBLOCK, O_RDONLY, O_WRONLY, open, PF_INET, PF_INET6, PF_UNSPEC, read, recv, send,
@@ -1212,6 +1212,28 @@ describe("C helpers", () => {
     expect(EVUTIL_INVALID_SOCKET).toBe(-1);
   });
 
+  it("evutil_snprintf / evutil_vsnprintf: the buffer's last byte is always NUL, as libevent sets it", () => {
+    const buf = new Uint8Array(12).fill(0x78);
+    expect(evutil_snprintf(buf, 10, "%s", "ab")).toBe(2);
+    expect(Buffer.from(buf).toString("latin1")).toBe("ab\0xxxxxx\0xx");
+    buf.fill(0x78);
+    expect(evutil_vsnprintf(buf, 4, "%d", [123456])).toBe(6);
+    expect(Buffer.from(buf).toString("latin1")).toBe("123\0xxxxxxxx");
+    buf.fill(0x78);
+    expect(evutil_snprintf(buf, 1, "%d", 5)).toBe(1);
+    expect(buf[0]).toBe(0);
+    expect(buf[1]).toBe(0x78);
+  });
+
+  it("evutil_snprintf: %s ends at a NUL inside the string, as C's string does", () => {
+    const buf = new Uint8Array(16).fill(0x78);
+    expect(evutil_snprintf(buf, 16, "[%s]", "a\0b")).toBe(3);
+    expect(Buffer.from(buf.subarray(0, 4)).toString("latin1")).toBe("[a]\0");
+    expect(evutil_snprintf(buf, 16, "[%4s|%-3s]", "\0zz", "\u00e9\0z")).toBe(10);
+    expect(Buffer.from(buf.subarray(0, 10)).toString("utf8")).toBe("[    |\u00e9 ]");
+    expect(strlen("a\0b")).toBe(1);
+  });
+
   it("bad arguments throw a TypeError or RangeError naming the function", () => {
     const buf = new Uint8Array(4);
     expect(() => read(0, buf, 5)).toThrow(/read: count 5 exceeds the 4-byte buf/);
@@ -1238,5 +1260,8 @@ describe("C helpers", () => {
     expect(() => evutil_date_rfc1123(buf, 5, null)).toThrow(RangeError);
     expect(() => evutil_ascii_strncasecmp("a", "b", -2)).toThrow(RangeError);
     expect(() => evutil_configure_monotonic_time({} as never, 0)).toThrow(TypeError);
+    expect(() => evutil_snprintf(buf, 1.5, "x")).toThrow(/^evutil_snprintf: buflen must be an integer/);
+    expect(() => evutil_vsnprintf(buf, -2, "x", [])).toThrow(/^evutil_vsnprintf: buflen -2 is negative/);
+    expect(() => evutil_snprintf(buf, 5, "x")).toThrow(/^evutil_snprintf: buflen 5 exceeds the 4-byte buf/);
   });
 });

@@ -10,15 +10,16 @@
  * of it, never copies; fd reads land straight in it.
  * @module
  */
-import { check_size_ } from "../util/check.js";
+import { check_box_, check_bytes_, check_fn_or_null_, check_int_, check_len_, check_size_, show } from "../util/check.js";
 import { EVLIST_ACTIVE, EVLIST_ACTIVE_LATER } from "../event/constants.js";
 import {
   event_base, event_base_get_npriorities, event_callback, event_deferred_cb_cancel_, event_deferred_cb_init_,
   event_deferred_cb_schedule_,
 } from "../event/event.js";
 import { native } from "../native/binding.js";
-import { fail, set_errno, EAGAIN, EINTR } from "../util/errno.js";
+import { fail, set_errno, EAGAIN, EBADF, EINTR } from "../util/errno.js";
 import { EV_SIZE_MAX, EV_SSIZE_MAX } from "../util/limits.js";
+import { fd_ok_ } from "../util/posix.js";
 import { evutil_format_, evutil_format_out_ } from "../util/snprintf.js";
 import {
   evbuffer_file_segment,
@@ -27,6 +28,7 @@ import {
   evbuffer_file_segment_materialize_,
   evbuffer_file_segment_new,
   EVBUF_FS_CLOSE_ON_FREE,
+  EVBUFFER_CHAIN_MAX,
 } from "./buffer_file.js";
 
 // ---------------------------------------------------------------------------------------------
@@ -78,8 +80,6 @@ const EVBUFFER_MULTICAST = 0x0080;
 const MIN_BUFFER_SIZE = 1024;
 /** sizeof(struct evbuffer_chain) on 64-bit Linux: counted in every allocation. */
 const EVBUFFER_CHAIN_SIZE = 48;
-/** The largest chain libevent allows on 64-bit Linux (EV_SSIZE_MAX, as a double). */
-const EVBUFFER_CHAIN_MAX = EV_SSIZE_MAX;
 /** The largest Buffer Node can allocate: beyond it malloc "fails". */
 const MAX_ALLOC = 0x100000000;
 const EVBUFFER_CHAIN_MAX_AUTO_SIZE = 4096;
@@ -293,15 +293,15 @@ export class evbuffer {
 // ---------------------------------------------------------------------------------------------
 // Argument checking: misuse throws, naming the function.
 
-function live(fn: string, buf: evbuffer): void {
-  if ((buf as evbuffer | null | undefined)?.evbuffer_freed !== false) notLive(fn, "evbuffer", buf);
+/** An evbuffer argument (called `name`), not yet freed. */
+function live(fn: string, buf: evbuffer, name = "evbuffer"): void {
+  if ((buf as evbuffer | null | undefined)?.evbuffer_freed !== false) notLive(fn, name, buf);
 }
 
 function notLive(fn: string, name: string, buf: unknown): never {
   if (!(buf instanceof evbuffer)) throw new TypeError(`${fn}: ${name} is not an evbuffer (${String(buf)})`);
   throw new TypeError(`${fn}: ${name} used after evbuffer_free`);
 }
-
 
 /** An ev_ssize_t / int argument. */
 function ssizeArg(fn: string, name: string, v: number): number {
@@ -311,36 +311,6 @@ function ssizeArg(fn: string, name: string, v: number): number {
   return v;
 }
 
-/** A length that must fit inside the memory given with it. */
-function lenArg(fn: string, name: string, v: number, room: number): number {
-  if (typeof v !== "number" || !Number.isInteger(v)) {
-    throw new TypeError(`${fn}: ${name} ${String(v)} is not an integer`);
-  }
-  if (v < 0) throw new RangeError(`${fn}: ${name} ${v} is negative`);
-  if (v > room) throw new RangeError(`${fn}: ${name} ${v} is beyond the ${room} bytes given`);
-  return v;
-}
-
-let scratch = Buffer.allocUnsafe(1024);
-
-/** Bytes of a `const void *data` argument: the Uint8Array itself, or a string's UTF-8 in scratch memory. */
-function bytesArg(fn: string, data: Uint8Array | string, datlen: number, name = "datlen"): Uint8Array {
-  if (data instanceof Uint8Array) {
-    lenArg(fn, name, datlen, data.length);
-    return data;
-  }
-  if (typeof data !== "string") throw new TypeError(`${fn}: data is not a Uint8Array or a string`);
-  if (scratch.length < data.length * 3) scratch = Buffer.allocUnsafe(Math.max(data.length * 3, scratch.length * 2));
-  const n = scratch.write(data, 0);
-  lenArg(fn, name, datlen, n);
-  return scratch;
-}
-
-function outArg(fn: string, data_out: Uint8Array, datlen: number): number {
-  if (!(data_out instanceof Uint8Array)) throw new TypeError(`${fn}: data_out is not a Uint8Array`);
-  return lenArg(fn, "datlen", datlen, data_out.length);
-}
-
 function vecArg(fn: string, vec: evbuffer_iovec[] | null, n_vec: number): void {
   if (!Number.isSafeInteger(n_vec)) throw new TypeError(`${fn}: n_vec ${String(n_vec)} is not an integer`);
   if (n_vec > 0 && (!Array.isArray(vec) || vec.length < n_vec)) {
@@ -348,14 +318,22 @@ function vecArg(fn: string, vec: evbuffer_iovec[] | null, n_vec: number): void {
   }
 }
 
-/** A pointer argument: from this buffer, and still pointing into it. */
+/**
+ * A pointer argument: from this buffer, and still pointing into it. A pointer whose pos is -1
+ * (what a search that found nothing returns) passes: the functions answer it as C does.
+ */
 function ptrArg(fn: string, buf: evbuffer, ptr: evbuffer_ptr): void {
   if (!(ptr instanceof evbuffer_ptr)) throw new TypeError(`${fn}: not an evbuffer_ptr`);
   const chain = ptr.internal_.chain;
-  if (chain === null) return;
-  if (ptr.internal_.buffer !== buf) throw new TypeError(`${fn}: the evbuffer_ptr belongs to another evbuffer`);
-  if (chain.refcnt === 0 || chain.gen !== ptr.internal_.gen || ptr.internal_.pos_in_chain > chain.off ||
-      ptr.pos > buf.total_len) {
+  if (chain === null && ptr.pos < 0) return;
+  const owner = ptr.internal_.buffer;
+  if (owner !== buf) {
+    if (owner === null) throw new TypeError(`${fn}: the evbuffer_ptr was never set (evbuffer_ptr_set, or a search)`);
+    throw new TypeError(`${fn}: the evbuffer_ptr belongs to another evbuffer`);
+  }
+  // At the end of the buffer (no chain) the position must still be the end.
+  if (chain === null ? ptr.pos !== buf.total_len
+    : chain.refcnt === 0 || chain.gen !== ptr.internal_.gen || ptr.internal_.pos_in_chain > chain.off || ptr.pos > buf.total_len) {
     throw new TypeError(`${fn}: the evbuffer_ptr is stale (the buffer changed since it was set)`);
   }
 }
@@ -471,7 +449,11 @@ function isSpacePtr(view: Uint8Array | null, ch: evbuffer_chain): boolean {
     view.byteOffset === mem.byteOffset + ch.misalign + ch.off;
 }
 
-/** User callbacks that chain frees owe (reference cleanups, file segment releases), run once the buffer is consistent again. */
+/**
+ * User callbacks that chain frees owe (reference cleanups, file segment releases). Freeing a
+ * chain only queues them: the function that freed it runs them (flushReleases) once every buffer
+ * it changed is consistent again, so that a cleanup sees, and may use, whole buffers.
+ */
 const pendingReleases: evbuffer_chain[] = [];
 
 function evbuffer_chain_free(chain: evbuffer_chain): void {
@@ -481,10 +463,15 @@ function evbuffer_chain_free(chain: evbuffer_chain): void {
   } else if (chain.flags & EVBUFFER_MULTICAST) {
     const info = chain.info as evbuffer_multicast_parent;
     evbuffer_chain_free(info.parent);
-    evbuffer_decref_and_unlock_(info.source);
+    evbuffer_decref_(info.source);
   } else if (chain.buffer !== null && chain.flags === 0) {
     recycleChain(chain);
   }
+}
+
+/** Run the releases that chain frees queued, if any. */
+function flushReleases(): void {
+  if (pendingReleases.length !== 0) runReleases();
 }
 
 /**
@@ -674,10 +661,10 @@ function evbuffer_expand_singlechain(buf: evbuffer, datlen: number): evbuffer_ch
 }
 
 /**
- * @internal evbuffer_expand_fast_: make `datlen` bytes of free space available in the last `n`
- * chains (n >= 2) without moving data. 0, or -1 when memory cannot be had.
+ * evbuffer_expand_fast_: make `datlen` bytes of free space available in the last `n` chains
+ * (n >= 2) without moving data. 0, or -1 when memory cannot be had.
  */
-export function evbuffer_expand_fast_(buf: evbuffer, datlen: number, n: number): number {
+function evbuffer_expand_fast_(buf: evbuffer, datlen: number, n: number): number {
   let chain = buf.last;
   if (chain === null || chain.flags & EVBUFFER_IMMUTABLE) {
     chain = evbuffer_chain_new(datlen);
@@ -832,18 +819,18 @@ function evbuffer_run_callbacks(buffer: evbuffer, running_deferred: boolean): vo
 }
 
 /**
- * @internal evbuffer_invoke_callbacks_: tell the buffer's callbacks about the changes counted
- * so far (inline, or from the loop when the buffer's callbacks are deferred).
+ * evbuffer_invoke_callbacks_: run the releases owed, then tell the buffer's callbacks about the
+ * changes counted so far (inline, or from the loop when the buffer's callbacks are deferred).
  */
-export function evbuffer_invoke_callbacks_(buffer: evbuffer): void {
-  if (pendingReleases.length) runReleases();
+function evbuffer_invoke_callbacks_(buffer: evbuffer): void {
+  flushReleases();
   if (buffer.callbacks === null) {
     buffer.n_add_for_cb = buffer.n_del_for_cb = 0;
     return;
   }
   if (buffer.deferred_cbs) {
     if (event_deferred_cb_schedule_(buffer.cb_queue, buffer.deferred!)) {
-      ++buffer.refcnt;
+      evbuffer_incref_(buffer);
       if (buffer.parent) buffer.parent.incref_();
     }
   }
@@ -873,27 +860,32 @@ export function evbuffer_new(): evbuffer {
   return new evbuffer();
 }
 
-/** @internal evbuffer_incref_: take a reference on the buffer. */
-export function evbuffer_incref_(buf: evbuffer): void {
-  ++buf.refcnt;
-}
-
-/** @internal evbuffer_incref_and_lock_: take a reference (there is no lock to take). */
-export function evbuffer_incref_and_lock_(buf: evbuffer): void {
+/** evbuffer_incref_: take a reference on the buffer (there is no lock to take). */
+function evbuffer_incref_(buf: evbuffer): void {
   ++buf.refcnt;
 }
 
 /**
- * @internal evbuffer_decref_and_unlock_: drop a reference; the last one frees the chains
- * (running reference cleanups), forgets the callbacks and cancels a pending deferred run.
+ * The body of evbuffer_decref_and_unlock_: drop a reference; the last one frees the chains,
+ * forgets the callbacks and cancels a pending deferred run. The releases it queues are left to
+ * the caller: a buffer dropped by a chain of another buffer (multicast) goes in the middle of
+ * that buffer's change.
  */
-export function evbuffer_decref_and_unlock_(buffer: evbuffer): void {
+function evbuffer_decref_(buffer: evbuffer): void {
   if (--buffer.refcnt > 0) return;
   evbuffer_free_all_chains(buffer.first);
   ZERO_CHAIN(buffer);
   evbuffer_remove_all_callbacks(buffer);
   if (buffer.deferred_cbs) event_deferred_cb_cancel_(buffer.cb_queue, buffer.deferred!);
-  if (pendingReleases.length) runReleases();
+}
+
+/**
+ * evbuffer_decref_and_unlock_: drop a reference; the last one frees the buffer (see
+ * evbuffer_decref_) and runs the reference cleanups and segment releases that owes.
+ */
+function evbuffer_decref_and_unlock_(buffer: evbuffer): void {
+  evbuffer_decref_(buffer);
+  flushReleases();
 }
 
 /**
@@ -912,9 +904,12 @@ export function evbuffer_free(buf: evbuffer): void {
 /**
  * `int evbuffer_enable_locking(struct evbuffer *buf, void *lock)`
  *
- * JavaScript runs one thread per isolate, so this is what a libevent built with thread support
- * does when the lock is never contended: it records `lock` (or a lock of its own when `lock` is
- * null) and returns 0, or -1 when the buffer already has a lock.
+ * Records `lock` as the buffer's lock, or a lock object of its own when `lock` is null, and
+ * returns 0; -1 when the buffer already has a lock. JavaScript runs one thread per isolate and
+ * this port has no evthread layer: no lock is ever taken.
+ * Differs from C: a libevent built with thread support but never given a lock implementation
+ * (`evthread_use_pthreads`) cannot make a lock of its own and returns -1 for a null `lock`;
+ * here that succeeds, as it does in C once a lock implementation is set.
  */
 export function evbuffer_enable_locking(buf: evbuffer, lock: unknown): number {
   live("evbuffer_enable_locking", buf);
@@ -1041,7 +1036,7 @@ export function evbuffer_expand(buf: evbuffer, datlen: number): number {
   live("evbuffer_expand", buf);
   const n = check_size_("evbuffer_expand", "datlen", datlen);
   const chain = evbuffer_expand_singlechain(buf, n);
-  if (pendingReleases.length) runReleases();
+  flushReleases();
   return chain !== null ? 0 : -1;
 }
 
@@ -1080,7 +1075,7 @@ export function evbuffer_reserve_space(buf: evbuffer, size: number, vec: evbuffe
     }
     clearSetup(n);
   }
-  if (pendingReleases.length) runReleases();
+  flushReleases();
   return n;
 }
 
@@ -1144,8 +1139,11 @@ export function evbuffer_commit_space(buf: evbuffer, vec: evbuffer_iovec[], n_ve
 // ---------------------------------------------------------------------------------------------
 // Adding data
 
-/** evbuffer_add on bytes already checked: the body of evbuffer_add. */
-function evbuffer_add_(buf: evbuffer, data: Uint8Array, dataOff: number, datlen: number): number {
+/**
+ * The copy evbuffer_add makes, on bytes already checked, without running the callbacks (the
+ * caller does, once every buffer it changes is consistent): 0, or -1 (end frozen, no memory).
+ */
+function addBytes(buf: evbuffer, data: Uint8Array, dataOff: number, datlen: number): number {
   if (buf.freeze_end) return -1;
   if (datlen > EV_SIZE_MAX - buf.total_len) return -1;
   let chain = deref(buf, buf.last_with_datap);
@@ -1163,7 +1161,6 @@ function evbuffer_add_(buf: evbuffer, data: Uint8Array, dataOff: number, datlen:
       chain.off += datlen;
       buf.total_len += datlen;
       buf.n_add_for_cb += datlen;
-      evbuffer_invoke_callbacks_(buf);
       return 0;
     } else if (evbuffer_chain_should_realign(chain, datlen)) {
       evbuffer_chain_align(chain);
@@ -1171,7 +1168,6 @@ function evbuffer_add_(buf: evbuffer, data: Uint8Array, dataOff: number, datlen:
       chain.off += datlen;
       buf.total_len += datlen;
       buf.n_add_for_cb += datlen;
-      evbuffer_invoke_callbacks_(buf);
       return 0;
     }
   } else {
@@ -1193,6 +1189,12 @@ function evbuffer_add_(buf: evbuffer, data: Uint8Array, dataOff: number, datlen:
   tmp.off = datlen - remain;
   evbuffer_chain_insert(buf, tmp);
   buf.n_add_for_cb += datlen - remain;
+  return 0;
+}
+
+/** evbuffer_add on bytes already checked: the copy, then the callbacks. */
+function evbuffer_add_(buf: evbuffer, data: Uint8Array, dataOff: number, datlen: number): number {
+  if (addBytes(buf, data, dataOff, datlen) < 0) return -1;
   evbuffer_invoke_callbacks_(buf);
   return 0;
 }
@@ -1206,7 +1208,7 @@ function evbuffer_add_(buf: evbuffer, data: Uint8Array, dataOff: number, datlen:
 export function evbuffer_add(buf: evbuffer, data: Uint8Array | string, datlen: number): number {
   live("evbuffer_add", buf);
   if (data instanceof Uint8Array) {
-    lenArg("evbuffer_add", "datlen", datlen, data.length);
+    check_len_("evbuffer_add", "datlen", data, "data", datlen);
     return evbuffer_add_(buf, data, 0, datlen);
   }
   return addString(buf, data, datlen);
@@ -1214,24 +1216,28 @@ export function evbuffer_add(buf: evbuffer, data: Uint8Array | string, datlen: n
 
 /** evbuffer_add of a string: encoded straight into the last chain when it fits there. */
 function addString(buf: evbuffer, data: string, datlen: number): number {
-  const chain = deref(buf, buf.last_with_datap) ?? buf.last;
-  if (typeof data === "string" && !buf.freeze_end && chain !== null && (chain.flags & EVBUFFER_IMMUTABLE) === 0 &&
-      Number.isSafeInteger(datlen) && datlen >= 0 && datlen <= data.length * 3) {
-    const at = chain.misalign + chain.off;
-    const room = chain.buffer_len - at;
-    if (room >= data.length * 3 || (room >= datlen && Buffer.byteLength(data) === datlen)) {
-      const n = chain.buffer!.write(data, at, room);
-      if (n === datlen) {
-        chain.off += n;
-        buf.total_len += n;
-        buf.n_add_for_cb += n;
-        evbuffer_invoke_callbacks_(buf);
-        return 0;
+  // A valid datlen needs no encoding to be known as one when it is at most the string's length
+  // (a UTF-16 unit never takes less than one UTF-8 byte); nothing is written before it is known.
+  if (typeof data === "string" && Number.isInteger(datlen) && datlen >= 0 &&
+      (datlen <= data.length || datlen <= Buffer.byteLength(data))) {
+    const chain = deref(buf, buf.last_with_datap) ?? buf.last;
+    if (!buf.freeze_end && chain !== null && (chain.flags & EVBUFFER_IMMUTABLE) === 0) {
+      const at = chain.misalign + chain.off;
+      if (chain.buffer_len - at >= datlen) {
+        // At most datlen bytes, where the add goes anyway; fewer when datlen cuts a character,
+        // and then the copy below writes the same place.
+        const n = chain.buffer!.write(data, at, datlen);
+        if (n === datlen) {
+          chain.off += n;
+          buf.total_len += n;
+          buf.n_add_for_cb += n;
+          evbuffer_invoke_callbacks_(buf);
+          return 0;
+        }
       }
     }
   }
-  const bytes = bytesArg("evbuffer_add", data, datlen);
-  return evbuffer_add_(buf, bytes, 0, datlen);
+  return evbuffer_add_(buf, check_bytes_("evbuffer_add", "datlen", data, "data", datlen), 0, datlen);
 }
 
 /**
@@ -1242,7 +1248,7 @@ function addString(buf: evbuffer, data: string, datlen: number): number {
  */
 export function evbuffer_prepend(buf: evbuffer, data: Uint8Array | string, size: number): number {
   live("evbuffer_prepend", buf);
-  const src = bytesArg("evbuffer_prepend", data, size);
+  const src = check_bytes_("evbuffer_prepend", "size", data, "data", size);
   let datlen = size;
   if (datlen === 0) return 0;
   if (buf.freeze_start) return -1;
@@ -1301,14 +1307,12 @@ export function evbuffer_add_iovec(buffer: evbuffer, vec: evbuffer_iovec[], n_ve
   let to_alloc = 0;
   for (let n = 0; n < n_vec; n++) {
     const v = vec[n]!;
-    if (v.iov_base === null ? v.iov_len !== 0 : !(v.iov_base instanceof Uint8Array)) {
-      throw new TypeError(`${fn}: vec[${n}].iov_base is not a Uint8Array`);
-    }
-    to_alloc += lenArg(fn, `vec[${n}].iov_len`, v.iov_len, v.iov_base === null ? 0 : v.iov_base.length);
+    check_len_(fn, `vec[${n}].iov_len`, v.iov_base ?? EMPTY, `vec[${n}].iov_base`, v.iov_len);
+    to_alloc += v.iov_len;
   }
   let res = 0;
   if (evbuffer_expand_fast_(buffer, to_alloc, 2) < 0) {
-    if (pendingReleases.length) runReleases();
+    flushReleases();
     return 0;
   }
   for (let n = 0; n < n_vec; n++) {
@@ -1316,7 +1320,7 @@ export function evbuffer_add_iovec(buffer: evbuffer, vec: evbuffer_iovec[], n_ve
     if (evbuffer_add_(buffer, v.iov_base ?? EMPTY, 0, v.iov_len) < 0) break;
     res += v.iov_len;
   }
-  if (pendingReleases.length) runReleases();
+  flushReleases();
   return res;
 }
 
@@ -1338,18 +1342,16 @@ export function evbuffer_add_reference<A>(outbuf: evbuffer, data: Uint8Array | s
   const fn = "evbuffer_add_reference";
   live(fn, outbuf);
   let mem: Buffer;
-  if (data === null) {
-    lenArg(fn, "datlen", datlen, 0);
-    mem = EMPTY;
-  } else if (typeof data === "string") {
+  if (typeof data === "string") {
     const all = Buffer.from(data, "utf8");
-    lenArg(fn, "datlen", datlen, all.length);
+    check_len_(fn, "datlen", all, "data", datlen);
     mem = datlen === all.length ? all : all.subarray(0, datlen);
-  } else if (data instanceof Uint8Array) {
-    lenArg(fn, "datlen", datlen, data.length);
-    mem = Buffer.from(data.buffer, data.byteOffset, datlen);
+  } else if (data === null || data instanceof Uint8Array) {
+    const bytes = data ?? EMPTY;
+    check_len_(fn, "datlen", bytes, "data", datlen);
+    mem = Buffer.from(bytes.buffer, bytes.byteOffset, datlen);
   } else {
-    throw new TypeError(`${fn}: data is not a Uint8Array or a string`);
+    throw new TypeError(`${fn}: data must be a Uint8Array, a string or null, not ${show(data)}`);
   }
   if (outbuf.freeze_end) return -1;
   const chain = evbuffer_chain_new_external(mem, datlen, EVBUFFER_REFERENCE | EVBUFFER_IMMUTABLE);
@@ -1359,10 +1361,6 @@ export function evbuffer_add_reference<A>(outbuf: evbuffer, data: Uint8Array | s
   outbuf.n_add_for_cb += datlen;
   evbuffer_invoke_callbacks_(outbuf);
   return 0;
-}
-
-function bufArg(fn: string, name: string, b: evbuffer): void {
-  if ((b as evbuffer | null | undefined)?.evbuffer_freed !== false) notLive(fn, name, b);
 }
 
 /**
@@ -1376,8 +1374,8 @@ function bufArg(fn: string, name: string, b: evbuffer): void {
  */
 export function evbuffer_add_buffer(outbuf: evbuffer, inbuf: evbuffer): number {
   const fn = "evbuffer_add_buffer";
-  bufArg(fn, "outbuf", outbuf);
-  bufArg(fn, "inbuf", inbuf);
+  live(fn, outbuf, "outbuf");
+  live(fn, inbuf, "inbuf");
   return evbuffer_add_buffer_(outbuf, inbuf);
 }
 
@@ -1414,8 +1412,8 @@ function evbuffer_add_buffer_(outbuf: evbuffer, inbuf: evbuffer): number {
  */
 export function evbuffer_add_buffer_reference(outbuf: evbuffer, inbuf: evbuffer): number {
   const fn = "evbuffer_add_buffer_reference";
-  bufArg(fn, "outbuf", outbuf);
-  bufArg(fn, "inbuf", inbuf);
+  live(fn, outbuf, "outbuf");
+  live(fn, inbuf, "inbuf");
   const in_total_len = inbuf.total_len;
   const out_total_len = outbuf.total_len;
   if (in_total_len === 0) return 0;
@@ -1441,8 +1439,8 @@ export function evbuffer_add_buffer_reference(outbuf: evbuffer, inbuf: evbuffer)
  */
 export function evbuffer_prepend_buffer(dst: evbuffer, src: evbuffer): number {
   const fn = "evbuffer_prepend_buffer";
-  bufArg(fn, "dst", dst);
-  bufArg(fn, "src", src);
+  live(fn, dst, "dst");
+  live(fn, src, "src");
   const in_total_len = src.total_len;
   const out_total_len = dst.total_len;
   if (!in_total_len || src === dst) return 0;
@@ -1493,7 +1491,7 @@ function evbuffer_add_vprintf_(fn: string, buf: evbuffer, fmt: string, ap: reado
   let chain = evbuffer_expand_singlechain(buf, 64);
   for (;;) {
     if (chain === null) {
-      if (pendingReleases.length) runReleases();
+      flushReleases();
       return -1;
     }
     if (sz < CHAIN_SPACE_LEN(chain)) break;
@@ -1564,7 +1562,7 @@ function evbuffer_drain_(buf: evbuffer, len: number): number {
 export function evbuffer_remove(buf: evbuffer, data_out: Uint8Array, datlen: number): number {
   const fn = "evbuffer_remove";
   live(fn, buf);
-  outArg(fn, data_out, datlen);
+  check_len_(fn, "datlen", data_out, "data_out", datlen);
   let n = copyout(buf, null, data_out, datlen);
   if (n > 0 && evbuffer_drain_(buf, n) < 0) n = -1;
   return n;
@@ -1580,7 +1578,7 @@ export function evbuffer_remove(buf: evbuffer, data_out: Uint8Array, datlen: num
 export function evbuffer_copyout(buf: evbuffer, data_out: Uint8Array, datlen: number): number {
   const fn = "evbuffer_copyout";
   live(fn, buf);
-  outArg(fn, data_out, datlen);
+  check_len_(fn, "datlen", data_out, "data_out", datlen);
   return copyout(buf, null, data_out, datlen);
 }
 
@@ -1595,7 +1593,7 @@ export function evbuffer_copyout(buf: evbuffer, data_out: Uint8Array, datlen: nu
 export function evbuffer_copyout_from(buf: evbuffer, pos: evbuffer_ptr | null, data_out: Uint8Array, datlen: number): number {
   const fn = "evbuffer_copyout_from";
   live(fn, buf);
-  outArg(fn, data_out, datlen);
+  check_len_(fn, "datlen", data_out, "data_out", datlen);
   if (pos !== null) {
     ptrArg(fn, buf, pos);
     if (pos.pos < 0) throw new RangeError(`${fn}: pos is not a position in the buffer (pos ${pos.pos})`);
@@ -1619,20 +1617,17 @@ function copyout(buf: evbuffer, pos: evbuffer_ptr | null, data_out: Uint8Array, 
   if (datlen === 0) return 0;
   if (buf.freeze_start) return -1;
   const nread = datlen;
-  for (let c = chain, left = datlen + pos_in_chain; c !== null && left > 0; c = c.next) {
-    memOf("evbuffer_copyout", c);
-    left -= c.off;
-  }
   let at = 0;
   while (datlen && datlen >= chain!.off - pos_in_chain) {
     const copylen = chain!.off - pos_in_chain;
-    copyBytes(data_out, at, chain!.buffer!, chain!.misalign + pos_in_chain, copylen);
+    // (A sendfile chain throws here: data_out may be partly written, the buffer is untouched.)
+    if (copylen) copyBytes(data_out, at, memOf("evbuffer_copyout", chain!), chain!.misalign + pos_in_chain, copylen);
     at += copylen;
     datlen -= copylen;
     chain = chain!.next;
     pos_in_chain = 0;
   }
-  if (datlen) copyBytes(data_out, at, chain!.buffer!, chain!.misalign + pos_in_chain, datlen);
+  if (datlen) copyBytes(data_out, at, memOf("evbuffer_copyout", chain!), chain!.misalign + pos_in_chain, datlen);
   return nread;
 }
 
@@ -1647,11 +1642,9 @@ function copyout(buf: evbuffer, pos: evbuffer_ptr | null, data_out: Uint8Array, 
  */
 export function evbuffer_remove_buffer(src: evbuffer, dst: evbuffer, datlen: number): number {
   const fn = "evbuffer_remove_buffer";
-  bufArg(fn, "src", src);
-  bufArg(fn, "dst", dst);
+  live(fn, src, "src");
+  live(fn, dst, "dst");
   datlen = check_size_(fn, "datlen", datlen);
-  let chain = src.first;
-  let previous = chain;
   if (datlen === 0 || dst === src) return 0;
   if (dst.freeze_end || src.freeze_start) return -1;
   if (datlen >= src.total_len) {
@@ -1659,40 +1652,38 @@ export function evbuffer_remove_buffer(src: evbuffer, dst: evbuffer, datlen: num
     evbuffer_add_buffer_(dst, src);
     return datlen;
   }
-  // The chain that is split must be memory (it is copied).
-  let left = datlen;
-  for (let c = chain!; ; c = c.next!) {
-    if (c.off > left) {
-      memOf(fn, c);
-      break;
-    }
-    left -= c.off;
-  }
+  // Find the chain that is split: the whole chains before it move, its first bytes are copied
+  // (so it must be memory: checked before anything changes).
+  let chain = src.first!;
+  let previous = chain;
   let nread = 0;
-  while (chain!.off <= datlen) {
-    nread += chain!.off;
-    datlen -= chain!.off;
+  let movesLastWithData = false;
+  while (chain.off <= datlen) {
+    nread += chain.off;
+    datlen -= chain.off;
     previous = chain;
-    if (src.last_with_datap === chain) src.last_with_datap = null;
-    chain = chain!.next;
+    if (src.last_with_datap === chain) movesLastWithData = true;
+    chain = chain.next!;
   }
+  const mem = memOf(fn, chain);
+  if (movesLastWithData) src.last_with_datap = null;
   if (chain !== src.first) {
     // Whole chains move.
     const chp = evbuffer_free_trailing_empty_chains(dst);
     if (dst.first === null) dst.first = src.first;
     else assign(dst, chp, src.first);
     dst.last = previous;
-    previous!.next = null;
+    previous.next = null;
     src.first = chain;
     advance_last_with_data(dst);
     dst.total_len += nread;
     dst.n_add_for_cb += nread;
   }
-  // The rest comes out of the next chain.
-  const c = chain!;
-  evbuffer_add_(dst, c.buffer!, c.misalign, datlen);
-  c.misalign += datlen;
-  c.off -= datlen;
+  // The rest comes out of the split chain (C ignores evbuffer_add's result here too). The
+  // callbacks wait until both buffers are consistent.
+  addBytes(dst, mem, chain.misalign, datlen);
+  chain.misalign += datlen;
+  chain.off -= datlen;
   nread += datlen;
   src.total_len -= nread;
   src.n_del_for_cb += nread;
@@ -1774,7 +1765,7 @@ export function evbuffer_pullup(buf: evbuffer, size: number): Uint8Array | null 
     const f = buf.first!;
     buf.last_with_datap = f.next !== null && f.next.off ? f : null;
   }
-  if (pendingReleases.length) runReleases();
+  flushReleases();
   return tmp.buffer!.subarray(tmp.misalign, tmp.misalign + want);
 }
 
@@ -1915,7 +1906,7 @@ export function evbuffer_search_range(buffer: evbuffer, what: Uint8Array | strin
 function search(fn: string, buffer: evbuffer, what: Uint8Array | string, len: number,
   start: evbuffer_ptr | null, end: evbuffer_ptr | null): evbuffer_ptr {
   live(fn, buffer);
-  const w = bytesArg(fn, what, len, "len");
+  const w = check_bytes_(fn, "len", what, "what", len);
   if (start !== null) ptrArg(fn, buffer, start);
   if (end !== null) ptrArg(fn, buffer, end);
   return stamp(evbuffer_search_range_(fn, buffer, w, len, start, end, new evbuffer_ptr()));
@@ -1939,6 +1930,8 @@ function evbuffer_search_range_(fn: string, buffer: evbuffer, what: Uint8Array, 
   if (!len) return pos;
   const needle = what.length === len ? what : what.subarray(0, len);
   const first = what[0]!;
+  // A match that starts past end's chain ends past end.
+  const last_chain = end !== null ? end.internal_.chain : null;
   let chain = pos.internal_.chain;
   while (chain !== null) {
     const base = chain.misalign;
@@ -1969,6 +1962,7 @@ function evbuffer_search_range_(fn: string, buffer: evbuffer, what: Uint8Array, 
       if (end !== null && pos.pos + len > end.pos) break;
       return pos;
     }
+    if (chain === last_chain) break;
     pos.pos += stop - from;
     chain = pos.internal_.chain = chain.next;
     pos.internal_.pos_in_chain = 0;
@@ -1977,65 +1971,61 @@ function evbuffer_search_range_(fn: string, buffer: evbuffer, what: Uint8Array, 
   return pos;
 }
 
+/**
+ * indexOf of `what` in `mem` from `from`, for a search meant to stop at `stop`: the result may
+ * lie past `stop` (the caller bounds it). indexOf runs to the end of the memory, so past a long
+ * stretch of free space it searches a view instead.
+ */
+function indexFrom(mem: Buffer, what: number | Uint8Array, from: number, stop: number): number {
+  if (mem.length - stop > 4096 && mem.length - stop > stop - from) {
+    const at = mem.subarray(from, stop).indexOf(what);
+    return at < 0 ? -1 : at + from;
+  }
+  return mem.indexOf(what, from);
+}
+
 /** memmem: where needle first lies entirely inside mem[from, stop), or -1. */
 function memmem(mem: Buffer, needle: Uint8Array, from: number, stop: number): number {
   if (stop - from < needle.length) return -1;
-  let at: number;
-  if (mem.length - stop > 4096 && mem.length - stop > stop - from) {
-    at = mem.subarray(from, stop).indexOf(needle);
-    if (at >= 0) at += from;
-  } else {
-    at = mem.indexOf(needle, from);
-  }
+  const at = indexFrom(mem, needle, from, stop);
   return at >= from && at + needle.length <= stop ? at : -1;
 }
 
 /** memchr: the index of `byte` in mem[from, stop), or -1. */
-function memchr(mem: Uint8Array, byte: number, from: number, stop: number): number {
-  // indexOf runs to the end of the memory: past a long stretch of free space, search a view.
-  const at = mem.length - stop > 4096 && mem.length - stop > stop - from
-    ? mem.subarray(from, stop).indexOf(byte) + from
-    : mem.indexOf(byte, from);
+function memchr(mem: Buffer, byte: number, from: number, stop: number): number {
+  const at = indexFrom(mem, byte, from, stop);
   return at >= from && at < stop ? at : -1;
 }
 
-/** Move `it` to the next `chr` byte; its position, or -1. */
+/** The index of the first CR or LF in mem[from, stop), or -1. */
+function memchrCrLf(mem: Buffer, from: number, stop: number): number {
+  for (let at = from; at < stop; at++) {
+    const c = mem[at]!;
+    if (c === 0x0a || c === 0x0d) return at;
+  }
+  return -1;
+}
+
+/**
+ * Move `it` to the next byte `chr` (evbuffer_strchr), or with `chr` -1 to the next CR or LF
+ * (evbuffer_find_eol_char); its position, or -1.
+ */
 function evbuffer_strchr(fn: string, it: evbuffer_ptr, chr: number): number {
   let chain = it.internal_.chain;
   let i = it.internal_.pos_in_chain;
   while (chain !== null) {
     const base = chain.misalign;
     const stop = base + chain.off;
-    const at = base + i < stop ? memchr(memOf(fn, chain), chr, base + i, stop) : -1;
+    let at = -1;
+    if (base + i < stop) {
+      const mem = memOf(fn, chain);
+      at = chr < 0 ? memchrCrLf(mem, base + i, stop) : memchr(mem, chr, base + i, stop);
+    }
     if (at >= 0) {
       it.internal_.chain = chain;
       it.internal_.pos_in_chain = at - base;
       it.pos += at - base - i;
       return it.pos;
-    }
-    it.pos += chain.off - i;
-    i = 0;
-    chain = chain.next;
-  }
-  return -1;
-}
-
-/** Move `it` to the next CR or LF; its position, or -1. */
-function evbuffer_find_eol_char(fn: string, it: evbuffer_ptr): number {
-  let chain = it.internal_.chain;
-  let i = it.internal_.pos_in_chain;
-  while (chain !== null) {
-    const mem = memOf(fn, chain);
-    const base = chain.misalign;
-    const stop = base + chain.off;
-    for (let at = base + i; at < stop; at++) {
-      const c = mem[at]!;
-      if (c === 0x0a || c === 0x0d) {
-        it.internal_.chain = chain;
-        it.internal_.pos_in_chain = at - base;
-        it.pos += at - base - i;
-        return it.pos;
-      }
     }
     it.pos += chain.off - i;
     i = 0;
@@ -2098,6 +2088,7 @@ export function evbuffer_search_eol(buffer: evbuffer, start: evbuffer_ptr | null
   const fn = "evbuffer_search_eol";
   live(fn, buffer);
   if (start !== null) ptrArg(fn, buffer, start);
+  if (eol_len_out !== null) check_box_(fn, "eol_len_out", eol_len_out);
   return stamp(evbuffer_search_eol_(fn, buffer, start, eol_len_out, eol_style, new evbuffer_ptr()));
 }
 
@@ -2120,9 +2111,9 @@ function evbuffer_search_eol_(fn: string, buffer: evbuffer, start: evbuffer_ptr 
   }
   it.internal_.buffer = buffer;
   const it2 = eolScratch;
-  found: switch (eol_style) {
+  switch (eol_style) {
     case EVBUFFER_EOL_ANY: {
-      if (evbuffer_find_eol_char(fn, it) < 0) break;
+      if (evbuffer_strchr(fn, it, -1) < 0) break;
       ptrCopy(it2, it);
       extra_drain = evbuffer_strspn_crlf(fn, it2);
       ok = true;
@@ -2151,7 +2142,7 @@ function evbuffer_search_eol_(fn: string, buffer: evbuffer, start: evbuffer_ptr 
         break;
       }
       ptrCopy(it2, it);
-      if (evbuffer_ptr_subtract(buffer, it2, 1) < 0) break found;
+      if (evbuffer_ptr_subtract(buffer, it2, 1) < 0) break;
       if (evbuffer_getchr(fn, it2) === 0x0d) {
         ptrCopy(it, it2);
         extra_drain = 2;
@@ -2195,6 +2186,7 @@ const eolBox: evbuffer_size_out = { value: 0 };
 export function evbuffer_readln(buffer: evbuffer, n_read_out: evbuffer_size_out | null, eol_style: evbuffer_eol_style): string | null {
   const fn = "evbuffer_readln";
   live(fn, buffer);
+  if (n_read_out !== null) check_box_(fn, "n_read_out", n_read_out);
   let result: string | null = null;
   let n_to_copy = 0;
   if (!buffer.freeze_start) {
@@ -2221,14 +2213,17 @@ interface Utf8Slicing {
   utf8Slice(start: number, end: number): string;
 }
 
+/** Where a line that spans chains is gathered; grown as needed. */
+let lineScratch = Buffer.allocUnsafe(1024);
+
 /** The first n bytes as UTF-8 text, decoded from chain memory (gathered first if they span chains). */
 function lineText(buf: evbuffer, n: number): string {
   if (n === 0) return "";
   const first = buf.first!;
   if (first.off >= n) return (first.buffer as Buffer & Utf8Slicing).utf8Slice(first.misalign, first.misalign + n);
-  if (scratch.length < n) scratch = Buffer.allocUnsafe(Math.max(n, scratch.length * 2));
-  copyout(buf, null, scratch, n);
-  return (scratch as Buffer & Utf8Slicing).utf8Slice(0, n);
+  if (lineScratch.length < n) lineScratch = Buffer.allocUnsafe(Math.max(n, lineScratch.length * 2));
+  copyout(buf, null, lineScratch, n);
+  return (lineScratch as Buffer & Utf8Slicing).utf8Slice(0, n);
 }
 
 /**
@@ -2332,7 +2327,7 @@ export function evbuffer_add_file_segment(buf: evbuffer, seg: evbuffer_file_segm
       return 0;
     }
   }
-  if (pendingReleases.length) runReleases();
+  flushReleases();
   evbuffer_file_segment_decref_(seg);
   return -1;
 }
@@ -2342,16 +2337,27 @@ export function evbuffer_add_file_segment(buf: evbuffer, seg: evbuffer_file_segm
  *
  * Appends `length` bytes (-1: to the end) of the file `fd` from `offset`, as a file segment that
  * owns `fd`: it is closed once the data has been drained or the buffer freed, and also when
- * adding fails after the segment was made (as in libevent).
+ * adding fails after the segment was made. When the segment cannot be made (-1 from here with
+ * `fd` untouched) the caller still owns `fd`.
  *
- * @returns 0, or -1 (see {@link evbuffer_add_file_segment}).
+ * @returns 0, or -1 (see {@link evbuffer_file_segment_new} and {@link evbuffer_add_file_segment}).
+ * Differs from C: when the file cannot be read into memory (a buffer without
+ * `EVBUFFER_FLAG_DRAINS_TO_FD`, an unreadable or short file), libevent keeps the segment, and so
+ * `fd`, open with nothing referring to it; this port releases it, closing `fd` as on the other
+ * failures.
  */
 export function evbuffer_add_file(outbuf: evbuffer, fd: number, offset: number, length: number): number {
-  live("evbuffer_add_file", outbuf);
+  const fn = "evbuffer_add_file";
+  live(fn, outbuf);
+  check_int_(fn, "fd", fd);
+  check_int_(fn, "offset", offset);
+  check_int_(fn, "length", length);
   const seg = evbuffer_file_segment_new(fd, offset, length, EVBUF_FS_CLOSE_ON_FREE);
   if (seg === null) return -1;
   const r = evbuffer_add_file_segment(outbuf, seg, 0, length);
-  if (r === 0) evbuffer_file_segment_decref_(seg);
+  // Drop this function's reference: the buffer holds its own. A failure has dropped it already,
+  // but for a file that could not be read.
+  if (seg.refcnt > 0) evbuffer_file_segment_decref_(seg);
   return r;
 }
 
@@ -2366,25 +2372,27 @@ export function evbuffer_add_file(outbuf: evbuffer, fd: number, offset: number, 
  * up to four chains, as libevent does.
  *
  * @returns the bytes read, 0 at end of file, or -1 with errno set (EAGAIN when nothing is
- *   there), or -1 when the end is frozen.
+ *   there, EBADF for a negative fd), or -1 when the end is frozen.
+ * @throws TypeError when `fd` is not an integer.
  */
 export function evbuffer_read(buffer: evbuffer, fd: number, howmuch: number): number {
   const fn = "evbuffer_read";
   live(fn, buffer);
+  const fdOk = fd_ok_(fn, fd); // a negative fd goes on to fail as the system calls fail on it
   howmuch = ssizeArg(fn, "howmuch", howmuch);
   if (buffer.freeze_end) return -1;
-  let n = native.fionread(fd);
+  let n = fdOk ? native.fionread(fd) : -1;
   if (n <= 0 || n > EVBUFFER_MAX_READ) n = EVBUFFER_MAX_READ;
   if (howmuch < 0 || howmuch > n) howmuch = n;
   if (evbuffer_expand_fast_(buffer, howmuch, NUM_READ_IOVEC) === -1) {
-    if (pendingReleases.length) runReleases();
+    flushReleases();
     return -1;
   }
   const nvecs = evbuffer_read_setup_vecs_(buffer, howmuch, NUM_READ_IOVEC, true);
   const firstp = setupFirst;
   n = readIntoSetup(fd, nvecs);
   clearSetup(nvecs);
-  if (pendingReleases.length) runReleases();
+  flushReleases();
   if (n < 0) return fail(n);
   if (n === 0) return 0;
   let remaining = n;
@@ -2411,8 +2419,9 @@ export function evbuffer_read(buffer: evbuffer, fd: number, howmuch: number): nu
 const readBufs: Uint8Array[] = new Array<Uint8Array>(NUM_READ_IOVEC).fill(EMPTY);
 const readOffLen = new Int32Array(NUM_READ_IOVEC * 2);
 
-/** One readv into the extents set up (up to NUM_READ_IOVEC chains, as libevent). */
+/** One readv into the extents set up (up to NUM_READ_IOVEC chains, as libevent): its result or -errno. */
 function readIntoSetup(fd: number, nvecs: number): number {
+  if (fd < 0) return -EBADF;
   if (nvecs === 0) return native.read(fd, EMPTY, 0, 0);
   if (nvecs === 1) {
     const c = setupChains[0]!;
@@ -2452,7 +2461,7 @@ function evbuffer_write_iovec(buffer: evbuffer, fd: number, howmuch: number): nu
   }
   if (!i) return 0;
   // One extent: write(2) is writev(2) of one iovec, and a cheaper call into the addon.
-  const n = i === 1
+  const n = fd < 0 ? -EBADF : i === 1
     ? native.write(fd, writeBufs[0]!, writeOffLen[0]!, writeOffLen[1]!)
     : native.writev(fd, writeBufs, writeOffLen, i);
   for (let k = 0; k < i; k++) writeBufs[k] = EMPTY;
@@ -2462,7 +2471,7 @@ function evbuffer_write_iovec(buffer: evbuffer, fd: number, howmuch: number): nu
 function evbuffer_write_sendfile(buffer: evbuffer, dest_fd: number): number {
   const chain = buffer.first!;
   const seg = chain.info as evbuffer_file_segment;
-  const res = native.sendfile(dest_fd, seg.fd, chain.misalign, chain.off);
+  const res = dest_fd < 0 ? -EBADF : native.sendfile(dest_fd, seg.fd, chain.misalign, chain.off);
   if (res === -EAGAIN || res === -EINTR) {
     set_errno(-res);
     return 0;
@@ -2478,12 +2487,14 @@ function evbuffer_write_sendfile(buffer: evbuffer, dest_fd: number): number {
  * for sendfile (then the whole chain is offered, whatever `howmuch`, as in libevent), and drains
  * what was written.
  *
- * @returns the bytes written, or -1 with errno set; -1 also when the front is frozen or the
- *   buffer is empty (as libevent). sendfile's EAGAIN gives 0.
+ * @returns the bytes written, or -1 with errno set (EBADF for a negative fd); -1 also when the
+ *   front is frozen or the buffer is empty (as libevent). sendfile's EAGAIN gives 0.
+ * @throws TypeError when `fd` is not an integer.
  */
 export function evbuffer_write_atmost(buffer: evbuffer, fd: number, howmuch: number): number {
   const fn = "evbuffer_write_atmost";
   live(fn, buffer);
+  fd_ok_(fn, fd);
   return evbuffer_write_atmost_(buffer, fd, ssizeArg(fn, "howmuch", howmuch));
 }
 
@@ -2506,6 +2517,7 @@ function evbuffer_write_atmost_(buffer: evbuffer, fd: number, howmuch: number): 
  */
 export function evbuffer_write(buffer: evbuffer, fd: number): number {
   live("evbuffer_write", buffer);
+  fd_ok_("evbuffer_write", fd);
   return evbuffer_write_atmost_(buffer, fd, -1);
 }
 
@@ -2520,7 +2532,7 @@ export function evbuffer_write(buffer: evbuffer, fd: number): number {
  */
 export function evbuffer_add_cb<A>(buffer: evbuffer, cb: evbuffer_cb_func<A> | null, cbarg: A): evbuffer_cb_entry {
   live("evbuffer_add_cb", buffer);
-  if (cb !== null && typeof cb !== "function") throw new TypeError("evbuffer_add_cb: cb is not a function");
+  check_fn_or_null_("evbuffer_add_cb", "cb", cb);
   return addCb(buffer, cb as evbuffer_cb_func | null, cbarg);
 }
 
@@ -2574,6 +2586,7 @@ export function evbuffer_cb_set_flags(buffer: evbuffer, cb: evbuffer_cb_entry, f
   const fn = "evbuffer_cb_set_flags";
   live(fn, buffer);
   entryArg(fn, buffer, cb);
+  check_int_(fn, "flags", flags);
   cb.flags = (cb.flags | (flags & ~EVBUFFER_CB_INTERNAL_FLAGS)) >>> 0;
   return 0;
 }
@@ -2586,6 +2599,7 @@ export function evbuffer_cb_clear_flags(buffer: evbuffer, cb: evbuffer_cb_entry,
   const fn = "evbuffer_cb_clear_flags";
   live(fn, buffer);
   entryArg(fn, buffer, cb);
+  check_int_(fn, "flags", flags);
   cb.flags = (cb.flags & ~(flags & ~EVBUFFER_CB_INTERNAL_FLAGS)) >>> 0;
   return 0;
 }
@@ -2597,7 +2611,7 @@ export function evbuffer_cb_clear_flags(buffer: evbuffer, cb: evbuffer_cb_entry,
  */
 export function evbuffer_setcb<A>(buffer: evbuffer, cb: evbuffer_cb<A> | null, cbarg: A): number {
   live("evbuffer_setcb", buffer);
-  if (cb !== null && typeof cb !== "function") throw new TypeError("evbuffer_setcb: cb is not a function");
+  check_fn_or_null_("evbuffer_setcb", "cb", cb);
   if (buffer.callbacks !== null) evbuffer_remove_all_callbacks(buffer);
   if (cb) {
     const ent = addCb(buffer, cb as evbuffer_cb, cbarg);
@@ -2614,7 +2628,7 @@ export function evbuffer_setcb<A>(buffer: evbuffer, cb: evbuffer_cb<A> | null, c
 export function evbuffer_find(buffer: evbuffer, what: Uint8Array | string, len: number): Uint8Array | null {
   const fn = "evbuffer_find";
   live(fn, buffer);
-  const w = bytesArg(fn, what, len, "len");
+  const w = check_bytes_(fn, "len", what, "what", len);
   const ptr = evbuffer_search_range_(fn, buffer, w, len, null, null, scratchPtr);
   if (ptr.pos < 0) return null;
   const all = evbuffer_pullup(buffer, ptr.pos + len);

@@ -7,7 +7,9 @@
  */
 import { fstatSync, readSync } from "node:fs";
 import { native } from "../native/binding.js";
+import { check_int_ } from "../util/check.js";
 import { EBADF, set_errno } from "../util/errno.js";
+import { EV_SSIZE_MAX } from "../util/limits.js";
 
 /** `#define EVBUF_FS_CLOSE_ON_FREE 0x01`: close the file descriptor when the segment is freed. */
 export const EVBUF_FS_CLOSE_ON_FREE = 0x01;
@@ -29,8 +31,8 @@ export const EVBUF_FS_DISABLE_LOCKING = 0x08;
  */
 export type evbuffer_file_segment_cleanup_cb<A = any> = (seg: evbuffer_file_segment, flags: number, arg: A) => void;
 
-/** Largest chain libevent allows on 64-bit Linux (EVBUFFER_CHAIN_MAX = EV_SSIZE_MAX). */
-const EVBUFFER_CHAIN_MAX = 2 ** 63;
+/** @internal The largest chain libevent allows on 64-bit Linux (EV_SSIZE_MAX, as a number). */
+export const EVBUFFER_CHAIN_MAX = EV_SSIZE_MAX;
 
 /**
  * `struct evbuffer_file_segment` (opaque): made by {@link evbuffer_file_segment_new}, reference
@@ -66,12 +68,6 @@ export class evbuffer_file_segment {
   }
 }
 
-function checkOff(fn: string, name: string, v: number): void {
-  if (typeof v !== "number" || !Number.isSafeInteger(v)) {
-    throw new RangeError(`${fn}: ${name} ${String(v)} is not an integer`);
-  }
-}
-
 /** @internal Throw unless `seg` is a segment still referenced. */
 export function evbuffer_file_segment_check_(fn: string, seg: evbuffer_file_segment): void {
   if (!(seg instanceof evbuffer_file_segment)) throw new TypeError(`${fn}: not an evbuffer_file_segment`);
@@ -101,9 +97,10 @@ function errnoOf(e: unknown): number {
  */
 export function evbuffer_file_segment_new(fd: number, offset: number, length: number, flags: number): evbuffer_file_segment | null {
   const fn = "evbuffer_file_segment_new";
-  if (!Number.isInteger(fd)) throw new TypeError(`${fn}: fd ${String(fd)} is not an integer`);
-  checkOff(fn, "offset", offset);
-  checkOff(fn, "length", length);
+  check_int_(fn, "fd", fd);
+  check_int_(fn, "offset", offset);
+  check_int_(fn, "length", length);
+  check_int_(fn, "flags", flags);
   const seg = new evbuffer_file_segment(fd, offset, flags >>> 0);
   if (length === -1) {
     try {

@@ -7,31 +7,42 @@
 import { endianness } from "node:os";
 import { check_number_ } from "./check.js";
 
-const SWAP = endianness() === "LE";
+/** @internal The host keeps numbers little-endian (for DataView accesses to C memory). */
+export const HOST_IS_LITTLE_ENDIAN = endianness() === "LE";
+
+/** The low 16 bits of `v`, bytes swapped on a little-endian host. */
+function swap16(v: number): number {
+  v &= 0xffff;
+  return HOST_IS_LITTLE_ENDIAN ? ((v & 0xff) << 8) | (v >>> 8) : v;
+}
+
+/** `v` as a uint32, bytes swapped on a little-endian host. */
+function swap32(v: number): number {
+  v >>>= 0;
+  if (!HOST_IS_LITTLE_ENDIAN) return v;
+  return (((v & 0xff) << 24) | ((v & 0xff00) << 8) | ((v >>> 8) & 0xff00) | (v >>> 24)) >>> 0;
+}
 
 /** `uint16_t htons(uint16_t hostshort)`: a 16-bit value in network byte order. */
 export function htons(hostshort: number): number {
   check_number_("htons", "hostshort", hostshort);
-  const v = hostshort & 0xffff;
-  return SWAP ? ((v & 0xff) << 8) | (v >>> 8) : v;
+  return swap16(hostshort);
 }
 
 /** `uint16_t ntohs(uint16_t netshort)`: a 16-bit value in host byte order. */
 export function ntohs(netshort: number): number {
   check_number_("ntohs", "netshort", netshort);
-  return htons(netshort);
+  return swap16(netshort);
 }
 
 /** `uint32_t htonl(uint32_t hostlong)`: a 32-bit value in network byte order (unsigned). */
 export function htonl(hostlong: number): number {
   check_number_("htonl", "hostlong", hostlong);
-  const v = hostlong >>> 0;
-  if (!SWAP) return v;
-  return (((v & 0xff) << 24) | ((v & 0xff00) << 8) | ((v >>> 8) & 0xff00) | (v >>> 24)) >>> 0;
+  return swap32(hostlong);
 }
 
 /** `uint32_t ntohl(uint32_t netlong)`: a 32-bit value in host byte order (unsigned). */
 export function ntohl(netlong: number): number {
   check_number_("ntohl", "netlong", netlong);
-  return htonl(netlong);
+  return swap32(netlong);
 }

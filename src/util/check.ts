@@ -34,6 +34,31 @@ export function check_len_(fn: string, name: string, buf: unknown, bufName: stri
   if (len > buf.length) throw new RangeError(`${fn}: ${name} ${len} exceeds the ${buf.length}-byte ${bufName}`);
 }
 
+/** Strings given as `const void *` data are encoded here; grown as needed, reused by every call. */
+let scratch = Buffer.allocUnsafe(1024);
+
+/**
+ * @internal A `const void *data, size_t len` argument: a Uint8Array, or a string standing for its
+ * UTF-8 bytes, of which `len` bytes are used. Checks `len` as {@link check_len_} does and returns
+ * the bytes: the Uint8Array itself, or the string's encoding in scratch memory that the next call
+ * reuses (copy out of it before anything else can run).
+ */
+export function check_bytes_(fn: string, name: string, data: unknown, dataName: string, len: unknown): Uint8Array {
+  if (typeof data !== "string") {
+    if (!(data instanceof Uint8Array)) {
+      throw new TypeError(`${fn}: ${dataName} must be a Uint8Array or a string, not ${show(data)}`);
+    }
+    check_len_(fn, name, data, dataName, len);
+    return data;
+  }
+  if (scratch.length < data.length * 3) scratch = Buffer.allocUnsafe(Math.max(data.length * 3, scratch.length * 2));
+  const n = scratch.write(data, 0);
+  check_int_(fn, name, len);
+  if (len < 0) throw new RangeError(`${fn}: ${name} ${len} is negative`);
+  if (len > n) throw new RangeError(`${fn}: ${name} ${len} exceeds the ${n}-byte ${dataName}`);
+  return scratch;
+}
+
 /**
  * @internal A C `size_t` argument: an integer from 0 to EV_SIZE_MAX, or -1 meaning SIZE_MAX (as
  * `(size_t)-1` in C). Returns the size; a non-integer is a TypeError, another negative a RangeError.

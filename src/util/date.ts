@@ -2,8 +2,8 @@
  * `struct tm`, `gmtime_r`, and libevent's `evutil_date_rfc1123` (the HTTP date format).
  * @module
  */
-import { check_number_, show } from "./check.js";
-import { snprintf_text_ } from "./string.js";
+import { check_len_, check_number_, show } from "./check.js";
+import { evutil_snprintf_into_ } from "./snprintf.js";
 
 /** `struct tm`: a broken-down time. `new tm()` is zeroed. */
 export class tm {
@@ -52,24 +52,20 @@ export function gmtime_r(timep: number, result: tm): tm | null {
 const DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
-function pad2(n: number): string {
-  return n < 10 && n >= 0 ? `0${n}` : String(n);
-}
-
 /**
  * `int evutil_date_rfc1123(char *date, const size_t datelen, const struct tm *tm)`: write the
- * date `cur_p` (or, if null, the current time) as "Thu, 01 Jan 1970 00:00:00 GMT" into `date`,
- * as libevent's evutil_snprintf does: at most `datelen - 1` bytes and a NUL. Returns the length
- * of the whole text (29), even if it was cut short, or 0 if `datelen` is 0.
+ * date `cur_p` (C's parameter `tm`; null: the current time) as "Thu, 01 Jan 1970 00:00:00 GMT"
+ * into `date`, through evutil_snprintf as libevent does: at most `datelen - 1` bytes and a NUL.
+ * Returns the length of the whole text (29), even if it was cut short, or 0 if `datelen` is 0.
  */
 export function evutil_date_rfc1123(date: Uint8Array, datelen: number, cur_p: tm | null): number {
   const fn = "evutil_date_rfc1123";
+  check_len_(fn, "datelen", date, "date", datelen);
   if (cur_p !== null && !(cur_p instanceof tm)) throw new TypeError(`${fn}: cur_p must be a tm or null, not ${show(cur_p)}`);
   const t = cur_p ?? gmtime_r(Math.floor(Date.now() / 1000), new tm())!;
   const day = DAYS[t.tm_wday];
   const month = MONTHS[t.tm_mon];
   if (day === undefined || month === undefined) throw new RangeError(`${fn}: tm_wday ${t.tm_wday} or tm_mon ${t.tm_mon} is out of range`);
-  const year = String(1900 + t.tm_year).padStart(4, " ");
-  const text = `${day}, ${pad2(t.tm_mday)} ${month} ${year} ${pad2(t.tm_hour)}:${pad2(t.tm_min)}:${pad2(t.tm_sec)} GMT`;
-  return snprintf_text_(fn, date, datelen, text);
+  return evutil_snprintf_into_(fn, date, datelen, "%s, %02d %s %4d %02d:%02d:%02d GMT",
+    [day, t.tm_mday, month, 1900 + t.tm_year, t.tm_hour, t.tm_min, t.tm_sec]);
 }

@@ -9,6 +9,7 @@ import { EBADF, ECONNREFUSED, EINPROGRESS, EINTR, EINVAL, ENOSYS, errno, fail, s
 import { check_box_, check_int_, show } from "./check.js";
 import { accept_, check_addr_, close, connect, fd_ok_, getsockopt, setsockopt, socket } from "./posix.js";
 import { event_warn } from "../event/log.js";
+import { SIZEOF_INT } from "./sizeof.js";
 import { sockaddr } from "./sockaddr.js";
 
 const c = native.constants;
@@ -57,7 +58,7 @@ export function EVUTIL_CLOSESOCKET(s: number): number {
  * listener can be reopened on its address at once after it is closed. 0 or -1 with errno.
  */
 export function evutil_make_listen_socket_reuseable(sock: number): number {
-  return setsockopt(sock, c.SOL_SOCKET, c.SO_REUSEADDR, 1, 4);
+  return setsockopt(sock, c.SOL_SOCKET, c.SO_REUSEADDR, 1, SIZEOF_INT);
 }
 
 /**
@@ -67,12 +68,12 @@ export function evutil_make_listen_socket_reuseable(sock: number): number {
  */
 export function evutil_make_listen_socket_reuseable_port(sock: number): number {
   if (!IS_LINUX) return 0;
-  return setsockopt(sock, c.SOL_SOCKET, c.SO_REUSEPORT, 1, 4);
+  return setsockopt(sock, c.SOL_SOCKET, c.SO_REUSEPORT, 1, SIZEOF_INT);
 }
 
 /** `int evutil_make_listen_socket_ipv6only(evutil_socket_t sock)`: set IPV6_V6ONLY on an IPv6 listener. 0 or -1 with errno. */
 export function evutil_make_listen_socket_ipv6only(sock: number): number {
-  return setsockopt(sock, c.IPPROTO_IPV6, c.IPV6_V6ONLY, 1, 4);
+  return setsockopt(sock, c.IPPROTO_IPV6, c.IPV6_V6ONLY, 1, SIZEOF_INT);
 }
 
 /**
@@ -82,7 +83,7 @@ export function evutil_make_listen_socket_ipv6only(sock: number): number {
  */
 export function evutil_make_tcp_listen_socket_deferred(sock: number): number {
   if (!IS_LINUX) return 0;
-  return setsockopt(sock, c.IPPROTO_TCP, c.TCP_DEFER_ACCEPT, 1, 4);
+  return setsockopt(sock, c.IPPROTO_TCP, c.TCP_DEFER_ACCEPT, 1, SIZEOF_INT);
 }
 
 /**
@@ -162,7 +163,7 @@ function connectFailed(fd_ptr: { value: number }, madeFd: boolean): -1 {
 }
 
 const soError = { value: 0 };
-const soErrorLen = { value: 4 };
+const soErrorLen = { value: SIZEOF_INT };
 
 /**
  * @internal `evutil_socket_finished_connecting_(fd)`: after a nonblocking connect, 1 if it has
@@ -170,7 +171,7 @@ const soErrorLen = { value: 4 };
  * read with SO_ERROR).
  */
 export function evutil_socket_finished_connecting_(fd: number): number {
-  soErrorLen.value = 4;
+  soErrorLen.value = SIZEOF_INT;
   if (getsockopt(fd, c.SOL_SOCKET, c.SO_ERROR, soError, soErrorLen) < 0) return -1;
   const e = soError.value;
   if (e) {

@@ -8,10 +8,13 @@
  */
 import { native } from "../native/binding.js";
 import type { NativeAddrinfo } from "../native/binding.js";
-import { htonl, htons } from "./byteorder.js";
+import { htonl, htons, ntohs } from "./byteorder.js";
 import { check_box_, check_int_, check_string_, show } from "./check.js";
 import { evutil_inet_pton, evutil_inet_pton_scope } from "./inet.js";
-import { sockaddr, sockaddr_in, sockaddr_in6, sockaddr_new_from_bytes_, SIZEOF_SOCKADDR_IN, SIZEOF_SOCKADDR_IN6 } from "./sockaddr.js";
+import {
+  sockaddr, sockaddr_in, sockaddr_in6, sockaddr_new_from_bytes_, sockaddr_to_bytes_, SIZEOF_SOCKADDR_IN, SIZEOF_SOCKADDR_IN6,
+  SIZEOF_SOCKADDR_STORAGE,
+} from "./sockaddr.js";
 import { strtol_ } from "./strtol.js";
 
 const c = native.constants;
@@ -74,25 +77,12 @@ function newAddrinfo(sa: sockaddr_in | sockaddr_in6, socklen: number, hints: evu
   return newEntry(sa, socklen, hints.ai_socktype, hints.ai_protocol);
 }
 
+const entryBytes = new Uint8Array(SIZEOF_SOCKADDR_STORAGE);
+
 function newEntry(sa: sockaddr_in | sockaddr_in6, socklen: number, socktype: number, protocol: number): evutil_addrinfo {
   const ai = new evutil_addrinfo();
-  let copy: sockaddr_in | sockaddr_in6;
-  if (sa instanceof sockaddr_in) {
-    const sin = new sockaddr_in();
-    sin.sin_family = sa.sin_family;
-    sin.sin_port = sa.sin_port;
-    sin.sin_addr.s_addr = sa.sin_addr.s_addr;
-    copy = sin;
-  } else {
-    const sin6 = new sockaddr_in6();
-    sin6.sin6_family = sa.sin6_family;
-    sin6.sin6_port = sa.sin6_port;
-    sin6.sin6_flowinfo = sa.sin6_flowinfo;
-    sin6.sin6_addr.s6_addr.set(sa.sin6_addr.s6_addr);
-    sin6.sin6_scope_id = sa.sin6_scope_id;
-    copy = sin6;
-  }
-  ai.ai_addr = copy;
+  // A copy of the address, as libevent memcpy's it into the entry.
+  ai.ai_addr = sockaddr_new_from_bytes_(entryBytes, sockaddr_to_bytes_("evutil_getaddrinfo", sa, entryBytes));
   ai.ai_addrlen = socklen;
   ai.ai_family = sa.sa_family;
   ai.ai_flags = EVUTIL_AI_LIBEVENT_ALLOCATED;
@@ -119,7 +109,7 @@ function getservbynamePort(servname: string, hints: evutil_addrinfo): number {
   const r = native.getaddrinfo(null, servname, c.AI_PASSIVE, c.AF_INET, socktype, hints.ai_protocol);
   if (typeof r === "number" || r.length === 0) return -1;
   const sin = sockaddr_new_from_bytes_(r[0]!.addr, r[0]!.addr.length) as sockaddr_in;
-  return htons(sin.sin_port);
+  return ntohs(sin.sin_port);
 }
 
 function parseServname(servname: string, hints: evutil_addrinfo): number {

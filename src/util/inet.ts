@@ -5,19 +5,18 @@
  * @module
  */
 import { readFileSync } from "node:fs";
-import { endianness } from "node:os";
 import { native } from "../native/binding.js";
-import { htonl, htons, ntohl } from "./byteorder.js";
+import { HOST_IS_LITTLE_ENDIAN as LE, htonl, htons, ntohl } from "./byteorder.js";
 import { check_box_, check_int_, check_len_, check_string_, show } from "./check.js";
 import {
   in6_addr, in_addr, sockaddr, sockaddr_from_bytes_, sockaddr_in, sockaddr_in6, sockaddr_size_, sockaddr_to_bytes_,
   SIZEOF_SOCKADDR_IN, SIZEOF_SOCKADDR_IN6, SIZEOF_SOCKADDR_STORAGE,
 } from "./sockaddr.js";
-import { put_cstring_, snprintf_text_ } from "./string.js";
+import { evutil_snprintf_into_ } from "./snprintf.js";
+import { put_cstring_ } from "./string.js";
 import { atoi_, scan_u_, strtol_ } from "./strtol.js";
 
 const { AF_INET, AF_INET6 } = native.constants;
-const LE = endianness() === "LE";
 
 /** sscanf(s, "%u.%u.%u.%u%c", ...) == 4 with every part <= 255: the four bytes, else null. */
 function scanQuad(s: string, start: number): number[] | null {
@@ -188,7 +187,7 @@ export function evutil_inet_ntop(af: number, src: in_addr | in6_addr, dst: Uint8
     if (!(src instanceof in_addr)) throw new TypeError(`${fn}: src must be an in_addr for AF_INET, not ${show(src)}`);
     const a = ntohl(src.s_addr);
     const text = `${a >>> 24}.${(a >>> 16) & 0xff}.${(a >>> 8) & 0xff}.${a & 0xff}`;
-    return snprintf_text_(fn, dst, len, text) >= len ? null : text;
+    return evutil_snprintf_into_(fn, dst, len, "%s", [text]) >= len ? null : text;
   }
   if (af === AF_INET6) {
     if (!(src instanceof in6_addr)) throw new TypeError(`${fn}: src must be an in6_addr for AF_INET6, not ${show(src)}`);

@@ -12,35 +12,13 @@ import { unlinkSync } from "node:fs";
 import { constants as osConstants } from "node:os";
 import { native } from "../native/binding.js";
 import { EBADF, EIO, fail, set_errno, sysret } from "./errno.js";
-import { check_box_, check_int_, check_len_, check_string_, show } from "./check.js";
+import { check_box_, check_bytes_, check_int_, check_len_, check_string_, show } from "./check.js";
+import { SIZEOF_INT } from "./sizeof.js";
 import { sockaddr, sockaddr_from_bytes_, sockaddr_size_, sockaddr_to_bytes_, SIZEOF_SOCKADDR_STORAGE } from "./sockaddr.js";
-
-// A string argument is encoded into this reused buffer: writing a C string literal allocates nothing.
-let scratch = Buffer.allocUnsafe(256);
-
-/**
- * Check `count` against `buf` (a Uint8Array, or a string taken as its UTF-8 bytes) and return the
- * bytes to pass on: the Uint8Array itself, or the scratch buffer holding the string's bytes.
- */
-function bytesOf(fn: string, name: string, buf: Uint8Array | string, count: number): Uint8Array {
-  if (typeof buf !== "string") {
-    check_len_(fn, name, buf, "buf", count);
-    return buf;
-  }
-  if (buf.length * 3 > scratch.length) scratch = Buffer.allocUnsafe(Math.max(buf.length * 3, 2 * scratch.length));
-  const n = scratch.write(buf, 0, "utf8");
-  check_int_(fn, name, count);
-  if (count < 0) throw new RangeError(`${fn}: ${name} ${count} is negative`);
-  if (count > n) throw new RangeError(`${fn}: ${name} ${count} exceeds the ${n}-byte buf`);
-  return scratch;
-}
 
 const addrBuf = new Uint8Array(SIZEOF_SOCKADDR_STORAGE);
 const lenBuf = new Int32Array(1);
 const optBuf = new Int32Array(1);
-
-/** `sizeof(int)`: the only option length `setsockopt`/`getsockopt` support here. */
-const SIZEOF_INT = 4;
 
 /** @internal Check an fd argument: TypeError unless an integer; false (EBADF) if negative. */
 export function fd_ok_(fn: string, fd: unknown): boolean {
@@ -60,14 +38,14 @@ export function read(fd: number, buf: Uint8Array, count: number): number {
  * Uint8Array, or a string taken as its UTF-8 bytes). Returns the count written or -1 with errno.
  */
 export function write(fd: number, buf: Uint8Array | string, count: number): number {
-  const bytes = bytesOf("write", "count", buf, count);
+  const bytes = check_bytes_("write", "count", buf, "buf", count);
   if (!fd_ok_("write", fd)) return fail(-EBADF);
   return sysret(native.write(fd, bytes, 0, count));
 }
 
 /** `ssize_t send(int sockfd, const void *buf, size_t len, int flags)`: as `write`, with `MSG_*` flags. */
 export function send(sockfd: number, buf: Uint8Array | string, len: number, flags: number): number {
-  const bytes = bytesOf("send", "len", buf, len);
+  const bytes = check_bytes_("send", "len", buf, "buf", len);
   check_int_("send", "flags", flags);
   if (!fd_ok_("send", sockfd)) return fail(-EBADF);
   return sysret(native.send(sockfd, bytes, 0, len, flags));
@@ -141,13 +119,8 @@ export function listen(sockfd: number, backlog: number): number {
 
 /** Check an address out-parameter and its length box; returns the room in bytes. */
 function addrOutRoom(fn: string, addr: sockaddr, addrlen: { value: number }): number {
-  const size = sockaddr_size_(addr);
-  if (size < 0) throw new TypeError(`${fn}: addr is ${show(addr)}, not a sockaddr object`);
   check_box_(fn, "addrlen", addrlen);
-  check_int_(fn, "addrlen.value", addrlen.value);
-  if (addrlen.value < 0 || addrlen.value > size) {
-    throw new RangeError(`${fn}: addrlen ${addrlen.value} is outside the ${size}-byte ${addr.constructor.name}`);
-  }
+  check_addr_(fn, addr, addrlen.value);
   return addrlen.value;
 }
 

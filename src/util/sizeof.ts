@@ -3,7 +3,7 @@
  * `memset(&sin, 0, sizeof(sin))` ports as `memset(sin, 0, sizeof(sin))`.
  * @module
  */
-import { endianness } from "node:os";
+import { HOST_IS_LITTLE_ENDIAN as LE } from "./byteorder.js";
 import { check_int_, check_len_, show } from "./check.js";
 import { tm } from "./date.js";
 import { evutil_addrinfo } from "./getaddrinfo.js";
@@ -13,8 +13,8 @@ import {
 } from "./sockaddr.js";
 import { timeval } from "./time.js";
 
-/** `sizeof(int)`, the size of a number used as C's `int` (`setsockopt(fd, l, o, one, sizeof(one))`). */
-const SIZEOF_INT = 4;
+/** @internal `sizeof(int)`, the size of a number used as C's `int` (`setsockopt(fd, l, o, one, sizeof(one))`). */
+export const SIZEOF_INT = 4;
 /** 64-bit Linux sizes: `struct timeval` (2 longs), `struct addrinfo`, `struct tm` (with tm_gmtoff, tm_zone). */
 const SIZEOF_TIMEVAL = 16;
 const SIZEOF_ADDRINFO = 48;
@@ -41,8 +41,6 @@ export function sizeof(x: object | number): number {
   if (size !== undefined && typeof x === "object") return size;
   throw new TypeError(`sizeof: no C size is known for ${show(x)}`);
 }
-
-const LE = endianness() === "LE";
 
 /**
  * `void *memset(void *s, int c, size_t n)`: fill the first `n` bytes of `s` with the byte `c`,

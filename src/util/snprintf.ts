@@ -3,7 +3,8 @@
  * `evbuffer_add_printf`.
  *
  * The output is bytes: the format's literal text and `%s` strings are UTF-8, and widths and
- * precisions count bytes, as they do in C. Supported: the conversions `d i u x X o c s p f F e E
+ * precisions count bytes, as they do in C. A `%s` string ends at its first NUL, as a C string
+ * does (a Uint8Array argument too, or at its end). Supported: the conversions `d i u x X o c s p f F e E
  * g G %`; the flags `- + space # 0`; widths and precisions, either digits or `*` (taken from the
  * arguments, a negative `*` width meaning `-`); the length modifiers `hh h l ll z j t L`, which
  * are accepted and ignored, since every argument is a TypeScript number (or bigint). The one
@@ -12,6 +13,7 @@
  * `j` or `t` (`%lx` of -1 is `ffffffffffffffff`), as in C.
  * @module
  */
+import { check_len_ } from "./check.js";
 
 /** Formatted bytes land here; grown as needed, reused by every call (no call re-enters). */
 let out = Buffer.allocUnsafe(256);
@@ -275,7 +277,10 @@ function formatString(fn: string, v: unknown, n: number): void {
   let text: string | null = null;
   if (v === undefined) throw argMissing(fn, "s", n);
   if (v === null) text = spec.prec < 0 || spec.prec >= 6 ? "(null)" : ""; // as glibc
-  else if (typeof v === "string") text = v;
+  else if (typeof v === "string") {
+    const nul = v.indexOf("\0"); // C's string ends there
+    text = nul < 0 ? v : v.slice(0, nul);
+  }
   else if (v instanceof Uint8Array) bytes = v;
   else throw new TypeError(`${fn}: argument ${n + 1} for %s is not a string (${typeof v})`);
 
@@ -293,7 +298,7 @@ function formatString(fn: string, v: unknown, n: number): void {
     bytes = Buffer.from(text, "utf8");
   }
   const b = bytes!;
-  let len = v === null || typeof v === "string" ? b.length : b.indexOf(0);
+  let len = text !== null ? b.length : b.indexOf(0);
   if (len < 0) len = b.length;
   if (spec.prec >= 0 && spec.prec < len) len = spec.prec;
   const pad = spec.width - len;
@@ -430,7 +435,8 @@ export function evutil_format_out_(): Uint8Array {
  *
  * Formats like C's vsnprintf into `buf`: writes at most `buflen - 1` bytes of output and a
  * terminating NUL byte (the output is truncated, possibly in the middle of a UTF-8 sequence,
- * as C truncates bytes).
+ * as C truncates bytes), and, as libevent does, sets the last byte, `buf[buflen - 1]`, to NUL
+ * even when the output is shorter.
  *
  * @param buf the destination; `buflen` must not exceed its length.
  * @param buflen room in `buf`, in bytes, including the NUL.
@@ -438,27 +444,28 @@ export function evutil_format_out_(): Uint8Array {
  * @param ap the arguments, as an array (the `va_list`).
  * @returns the length the complete output has, in bytes, without the NUL, even when it did not
  *   fit; 0 when `buflen` is 0 (libevent's own quirk: nothing is formatted then).
- * @throws TypeError for an unsupported directive or an argument of the wrong kind, RangeError
- *   when `buflen` is negative or exceeds `buf`.
+ * @throws TypeError for an unsupported directive, an argument of the wrong kind or a `buflen`
+ *   that is not an integer; RangeError when `buflen` is negative or exceeds `buf`.
  */
 export function evutil_vsnprintf(buf: Uint8Array, buflen: number, format: string, ap: readonly unknown[]): number {
-  return snprintfInto("evutil_vsnprintf", buf, buflen, format, ap);
+  const fn = "evutil_vsnprintf";
+  check_len_(fn, "buflen", buf, "buf", buflen);
+  if (!Array.isArray(ap)) throw new TypeError(`${fn}: ap is not an array of arguments`);
+  return evutil_snprintf_into_(fn, buf, buflen, format, ap);
 }
 
-function snprintfInto(fn: string, buf: Uint8Array, buflen: number, format: string, ap: readonly unknown[]): number {
-  if (!(buf instanceof Uint8Array)) throw new TypeError(`${fn}: buf is not a Uint8Array`);
-  if (!Number.isSafeInteger(buflen) || buflen < 0) {
-    throw new RangeError(`${fn}: buflen ${buflen} is not a size`);
-  }
-  if (buflen > buf.length) {
-    throw new RangeError(`${fn}: buflen ${buflen} is beyond the ${buf.length}-byte buffer`);
-  }
-  if (!Array.isArray(ap)) throw new TypeError(`${fn}: ap is not an array of arguments`);
+/**
+ * @internal The body of evutil_vsnprintf, on arguments already checked (`buflen` within `buf`),
+ * for every function that writes formatted text into a C buffer as libevent does with
+ * evutil_snprintf. `fn` names the caller in errors about the format and its arguments.
+ */
+export function evutil_snprintf_into_(fn: string, buf: Uint8Array, buflen: number, format: string, ap: readonly unknown[]): number {
   if (buflen === 0) return 0;
   const r = evutil_format_(fn, format, ap);
   const n = r < buflen - 1 ? r : buflen - 1;
   buf.set(out.subarray(0, n), 0);
   buf[n] = 0;
+  buf[buflen - 1] = 0;
   return r;
 }
 
@@ -470,5 +477,6 @@ function snprintfInto(fn: string, buf: Uint8Array, buflen: number, format: strin
  * @returns the length of the complete output in bytes (without the NUL); 0 when `buflen` is 0.
  */
 export function evutil_snprintf(buf: Uint8Array, buflen: number, format: string, ...args: unknown[]): number {
-  return snprintfInto("evutil_snprintf", buf, buflen, format, args);
+  check_len_("evutil_snprintf", "buflen", buf, "buf", buflen);
+  return evutil_snprintf_into_("evutil_snprintf", buf, buflen, format, args);
 }

@@ -9,15 +9,14 @@
  * layout, or `sa_len` + `sa_family` on the BSDs and macOS).
  * @module
  */
-import { endianness } from "node:os";
 import { native } from "../native/binding.js";
+import { HOST_IS_LITTLE_ENDIAN as LE } from "./byteorder.js";
 import { show } from "./check.js";
 
 const { AF_INET, AF_INET6, AF_UNIX } = native.constants;
 
 /** The BSDs and macOS start every sockaddr with a length byte; Linux does not. */
 const HAS_SA_LEN = ["darwin", "freebsd", "openbsd", "netbsd"].includes(process.platform);
-const LE = endianness() === "LE";
 
 /** @internal C sizes of the address structs on this platform. */
 export const SIZEOF_SOCKADDR = 16;
@@ -185,13 +184,22 @@ export type sockaddr_any = sockaddr | sockaddr_in | sockaddr_in6 | sockaddr_un |
 /** The C layout an address object is read and written with. */
 const enum Kind { SA, IN, IN6, UN, STORAGE }
 
-function kindOf(fn: string, sa: unknown): Kind {
+/** The layout of an address object, or -1 if it is not one. */
+function kindOrNone(sa: unknown): Kind | -1 {
   if (sa instanceof sockaddr_in) return Kind.IN;
   if (sa instanceof sockaddr_in6) return Kind.IN6;
   if (sa instanceof sockaddr_storage) return Kind.STORAGE;
   if (sa instanceof sockaddr_un) return Kind.UN;
   if (sa instanceof sockaddr) return Kind.SA;
-  throw new TypeError(`${fn}: ${show(sa)} is not a sockaddr object (sockaddr_in, sockaddr_in6, sockaddr_un, sockaddr_storage)`);
+  return -1;
+}
+
+function kindOf(fn: string, sa: unknown): Kind {
+  const kind = kindOrNone(sa);
+  if (kind < 0) {
+    throw new TypeError(`${fn}: ${show(sa)} is not a sockaddr object (sockaddr_in, sockaddr_in6, sockaddr_un, sockaddr_storage)`);
+  }
+  return kind as Kind;
 }
 
 const SIZE: Record<Kind, number> = {
@@ -204,12 +212,8 @@ const SIZE: Record<Kind, number> = {
 
 /** @internal `sizeof` of an address object, or -1 if it is not one. */
 export function sockaddr_size_(sa: unknown): number {
-  if (sa instanceof sockaddr_in) return SIZEOF_SOCKADDR_IN;
-  if (sa instanceof sockaddr_in6) return SIZEOF_SOCKADDR_IN6;
-  if (sa instanceof sockaddr_storage) return SIZEOF_SOCKADDR_STORAGE;
-  if (sa instanceof sockaddr_un) return SIZEOF_SOCKADDR_UN;
-  if (sa instanceof sockaddr) return SIZEOF_SOCKADDR;
-  return -1;
+  const kind = kindOrNone(sa);
+  return kind < 0 ? -1 : SIZE[kind as Kind];
 }
 
 /** Which family's fields a family number selects in a storage. */

@@ -1,13 +1,12 @@
 /**
  * C string helpers: `strlen`, libevent's locale-independent `evutil_ascii_str(n)casecmp`, and the
- * internal writing and reading of NUL-terminated strings in caller-supplied Uint8Arrays.
+ * internal writing of NUL-terminated strings into caller-supplied Uint8Arrays.
  * C strings are bytes: a JavaScript string stands for its UTF-8 encoding, up to its first NUL.
  * @module
  */
-import { check_int_, check_len_, check_string_, show } from "./check.js";
+import { check_len_, check_size_, check_string_, show } from "./check.js";
 
 const utf8 = new TextEncoder();
-const fromUtf8 = new TextDecoder();
 
 /**
  * `size_t strlen(const char *s)`: the length of a C string in bytes. A string counts the bytes
@@ -68,9 +67,7 @@ export function evutil_ascii_strcasecmp(str1: string, str2: string): number {
 export function evutil_ascii_strncasecmp(str1: string, str2: string, n: number): number {
   const a = cbytes("evutil_ascii_strncasecmp", "str1", str1);
   const b = cbytes("evutil_ascii_strncasecmp", "str2", str2);
-  check_int_("evutil_ascii_strncasecmp", "n", n);
-  if (n < -1) throw new RangeError(`evutil_ascii_strncasecmp: n ${n} is negative`);
-  return casecmp(a, b, n === -1 ? Infinity : n);
+  return casecmp(a, b, check_size_("evutil_ascii_strncasecmp", "n", n));
 }
 
 /**
@@ -87,22 +84,4 @@ export function put_cstring_(fn: string, dst: Uint8Array, len: number, text: str
     dst[n] = 0;
   }
   return bytes.length;
-}
-
-/**
- * @internal Write already formatted `text` as libevent's `evutil_snprintf` would: as strlcpy,
- * and the last byte of the buffer is always set to NUL. Returns the full byte length of `text`,
- * or 0 when `len` is 0.
- */
-export function snprintf_text_(fn: string, dst: Uint8Array, len: number, text: string): number {
-  const n = put_cstring_(fn, dst, len, text);
-  if (len === 0) return 0;
-  dst[len - 1] = 0;
-  return n;
-}
-
-/** @internal The C string at the start of `buf`: its bytes up to the first NUL, as UTF-8. */
-export function get_cstring_(buf: Uint8Array): string {
-  const nul = buf.indexOf(0);
-  return fromUtf8.decode(nul < 0 ? buf : buf.subarray(0, nul));
 }

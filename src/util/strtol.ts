@@ -17,8 +17,8 @@ interface Scan {
   overflow: number;
 }
 
-/** @internal isspace() in the C locale. */
-export function c_isspace_(c: number): boolean {
+/** isspace() in the C locale. */
+function cIsSpace(c: number): boolean {
   return c === 0x20 || (c >= 0x09 && c <= 0x0d);
 }
 
@@ -35,7 +35,7 @@ function digitValue(c: number): number {
  */
 export function strtol_(s: string, start: number, base: number, signed: number): Scan {
   let i = start;
-  while (i < s.length && c_isspace_(s.charCodeAt(i))) i++;
+  while (i < s.length && cIsSpace(s.charCodeAt(i))) i++;
   let neg = false;
   if (s[i] === "-") {
     neg = true;
@@ -89,7 +89,7 @@ export function atoi_(s: string, start: number): number {
  */
 export function scan_u_(s: string, start: number): { value: number; end: number } | null {
   let i = start;
-  while (i < s.length && c_isspace_(s.charCodeAt(i))) i++;
+  while (i < s.length && cIsSpace(s.charCodeAt(i))) i++;
   let j = i;
   if (s[j] === "-" || s[j] === "+") j++;
   if (j >= s.length || digitValue(s.charCodeAt(j)) > 9) return null;
