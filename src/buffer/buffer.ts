@@ -293,9 +293,12 @@ export class evbuffer {
 // ---------------------------------------------------------------------------------------------
 // Argument checking: misuse throws, naming the function.
 
-/** An evbuffer argument (called `name`), not yet freed. */
-function live(fn: string, buf: evbuffer, name = "evbuffer"): void {
-  if ((buf as evbuffer | null | undefined)?.evbuffer_freed !== false) notLive(fn, name, buf);
+/**
+ * An evbuffer argument (called `name`, "evbuffer" if not given), not yet freed. (The name is
+ * only looked at on the way to an error: a default parameter costs every call.)
+ */
+function live(fn: string, buf: evbuffer, name?: string): void {
+  if ((buf as evbuffer | null | undefined)?.evbuffer_freed !== false) notLive(fn, name ?? "evbuffer", buf);
 }
 
 function notLive(fn: string, name: string, buf: unknown): never {
@@ -1208,8 +1211,11 @@ function evbuffer_add_(buf: evbuffer, data: Uint8Array, dataOff: number, datlen:
 export function evbuffer_add(buf: evbuffer, data: Uint8Array | string, datlen: number): number {
   live("evbuffer_add", buf);
   if (data instanceof Uint8Array) {
-    check_len_("evbuffer_add", "datlen", data, "data", datlen);
-    return evbuffer_add_(buf, data, 0, datlen);
+    // (The common case is tested inline first: this is the hot path.)
+    if (!Number.isInteger(datlen) || datlen < 0 || datlen > data.length) check_len_("evbuffer_add", "datlen", data, "data", datlen);
+    if (addBytes(buf, data, 0, datlen) < 0) return -1;
+    evbuffer_invoke_callbacks_(buf);
+    return 0;
   }
   return addString(buf, data, datlen);
 }
