@@ -2192,7 +2192,9 @@ const eolBox: evbuffer_size_out = { value: 0 };
 export function evbuffer_readln(buffer: evbuffer, n_read_out: evbuffer_size_out | null, eol_style: evbuffer_eol_style): string | null {
   const fn = "evbuffer_readln";
   live(fn, buffer);
-  if (n_read_out !== null) check_box_(fn, "n_read_out", n_read_out);
+  // A box that cannot take the length would fail only after the line was drained: refuse it
+  // first. (Only a non-object is tested on this hot path; an object gets its value written.)
+  if (n_read_out !== null && typeof n_read_out !== "object") check_box_(fn, "n_read_out", n_read_out);
   let result: string | null = null;
   let n_to_copy = 0;
   if (!buffer.freeze_start) {
