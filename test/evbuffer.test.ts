@@ -2301,6 +2301,22 @@ describe("evbuffer (port)", () => {
     evbuffer_free(buf);
   });
 
+  it("evbuffer_add_file: once the segment is made, every failure closes fd, also a file too short to read", () => {
+    const buf = evbuffer_new();
+    const short = make_tmpfile("abc");
+    expect(evbuffer_add_file(buf, short, 0, 10)).toBe(-1); // read into memory: 3 bytes of 10
+    expect(() => closeSync(short)).toThrow(/EBADF/);
+    const outside = make_tmpfile("abc");
+    expect(evbuffer_add_file(buf, outside, 0, -1)).toBe(0);
+    const kept = make_tmpfile("xyz");
+    expect(evbuffer_add_file(buf, kept, -1, 3)).toBe(-1); // no segment made: the caller keeps fd
+    closeSync(kept);
+    expect(evbuffer_get_length(buf)).toBe(3);
+    validate(buf);
+    evbuffer_free(buf);
+    expect(() => closeSync(outside)).toThrow(/EBADF/);
+  });
+
   it("evbuffer_add_vprintf takes the arguments as an array; the formatted bytes go into the last chain", () => {
     const buf = evbuffer_new();
     evbuffer_add(buf, "x", 1);
