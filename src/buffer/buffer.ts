@@ -384,13 +384,13 @@ function evbuffer_chain_new(size: number): evbuffer_chain | null {
   size += EVBUFFER_CHAIN_SIZE;
   let to_alloc: number;
   let cls = -1;
-  if (size <= MIN_BUFFER_SIZE) {
+  if (size < EVBUFFER_CHAIN_MAX / 2) {
     to_alloc = MIN_BUFFER_SIZE;
     cls = 10;
-  } else if (size < EVBUFFER_CHAIN_MAX / 2) {
-    // The next power of two (libevent doubles from MIN_BUFFER_SIZE until it fits).
-    cls = size <= 2 ** 31 ? 32 - Math.clz32(size - 1) : Math.ceil(Math.log2(size));
-    to_alloc = 2 ** cls;
+    while (to_alloc < size) {
+      to_alloc *= 2;
+      cls++;
+    }
   } else {
     to_alloc = size;
   }
