@@ -21,6 +21,10 @@ struct addon_state {
   napi_ref ready_ref;
   int32_t *ready;
   int max_pairs;
+  /* backend.c: the registered change list (4 ints a change), kept alive by changes_ref. */
+  napi_ref changes_ref;
+  int32_t *changes;
+  int max_changes;
   /* resolve.c: request ids index this table; a free slot is NULL. */
   struct gai_request **gai;
   int ngai;

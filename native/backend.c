@@ -1,7 +1,8 @@
 /*
  * The backend table (libevent's eventops[], in its preference order) and the exports that drive
  * backend instances through small integer handles. The ready list that dispatch fills is
- * registered once, so that a dispatch passes only integers.
+ * registered once, so that a dispatch passes only integers; so is the change list, the adds and
+ * dels held back for the next dispatch to make in the same call (see src/event/changelist.ts).
  */
 #include <errno.h>
 #include <limits.h>
@@ -145,18 +146,66 @@ static napi_value js_backend_del(napi_env env, napi_callback_info info) {
   return backend_change(env, info, "backendDel", false);
 }
 
-static napi_value js_backend_dispatch(napi_env env, napi_callback_info info) {
+/* The count of held-back changes to make first: argument v, undefined meaning none. Throws
+ * (and returns false) when it is not an integer within the registered change list. */
+static bool arg_nchanges(napi_env env, const char *fn, struct addon_state *st, napi_value v,
+                         int *out) {
+  napi_valuetype t;
+  if (napi_typeof(env, v, &t) != napi_ok) return false;
+  if (t == napi_undefined) {
+    *out = 0;
+    return true;
+  }
+  if (!arg_int(env, fn, v, "nchanges", 0, INT_MAX, out)) return false;
+  if (*out > 0 && st->changes == NULL)
+    return throw_error(env, "%s: no change list is registered (setChangeList)", fn);
+  if (*out > st->max_changes)
+    return throw_range(env, "%s: nchanges (%d) is more than the change list holds (%d)", fn, *out,
+                       st->max_changes);
+  return true;
+}
+
+/* Make the first n changes of the registered list on backend b, in order: each is (fd, old,
+ * events, adding), and its last field becomes the result, 0 or -errno. A change that could not
+ * have come from a valid add/del (bad fd or mask, an fd beyond the backend's limit) is -EINVAL. */
+static void apply_changes(struct addon_state *st, struct backend_slot *b, int n) {
+  const int valid = EV_READ | EV_WRITE | EV_ET | EV_CLOSED;
+  for (int i = 0; i < n; i++) {
+    int32_t *c = st->changes + 4 * i;
+    int fd = c[0], old = c[1], events = c[2], adding = c[3];
+    if (fd < 0 || (old & ~valid) || (events & ~valid) ||
+        (adding && b->op->fd_limit > 0 && fd >= b->op->fd_limit))
+      c[3] = -EINVAL;
+    else
+      c[3] = adding ? b->op->add(b->state, fd, old, events) : b->op->del(b->state, fd, old, events);
+  }
+}
+
+static napi_value js_backend_apply(napi_env env, napi_callback_info info) {
   ARGS(2);
+  struct addon_state *st = data;
+  struct backend_slot *b = arg_handle(env, "backendApply", st, argv[0]);
+  int n;
+  if (b == NULL || !arg_nchanges(env, "backendApply", st, argv[1], &n)) return NULL;
+  apply_changes(st, b, n);
+  return NULL;
+}
+
+static napi_value js_backend_dispatch(napi_env env, napi_callback_info info) {
+  ARGS(3);
   struct addon_state *st = data;
   struct backend_slot *b = arg_handle(env, "backendDispatch", st, argv[0]);
   int64_t timeout_us;
+  int n;
   if (b == NULL ||
-      !arg_i64(env, "backendDispatch", argv[1], "timeoutUs", -1, INT64_MAX, &timeout_us))
+      !arg_i64(env, "backendDispatch", argv[1], "timeoutUs", -1, INT64_MAX, &timeout_us) ||
+      !arg_nchanges(env, "backendDispatch", st, argv[2], &n))
     return NULL;
   if (st->ready == NULL) {
     throw_error(env, "backendDispatch: no ready list is registered (setReadyList)");
     return NULL;
   }
+  apply_changes(st, b, n);
   return ret_int(env, b->op->dispatch(b->state, timeout_us, st->ready, st->max_pairs));
 }
 
@@ -178,14 +227,14 @@ static napi_value js_backend_free(napi_env env, napi_callback_info info) {
 }
 
 /* The addon keeps the list's address and length: a resizable ArrayBuffer could shrink under it. */
-static bool fixed_length(napi_env env, napi_value list) {
+static bool fixed_length(napi_env env, const char *fn, napi_value list) {
   napi_value ab, resizable;
   bool yes = false;
   if (napi_get_typedarray_info(env, list, NULL, NULL, NULL, &ab, NULL) != napi_ok ||
       napi_get_named_property(env, ab, "resizable", &resizable) != napi_ok)
     return false;
   napi_get_value_bool(env, resizable, &yes);
-  if (yes) return throw_type(env, "setReadyList: list must not be on a resizable ArrayBuffer");
+  if (yes) return throw_type(env, "%s: list must not be on a resizable ArrayBuffer", fn);
   return true;
 }
 
@@ -196,7 +245,7 @@ static napi_value js_set_ready_list(napi_env env, napi_callback_info info) {
   size_t len;
   napi_ref ref;
   if (!arg_int32s(env, "setReadyList", argv[0], "list", 2, &list, &len) ||
-      !fixed_length(env, argv[0]))
+      !fixed_length(env, "setReadyList", argv[0]))
     return NULL;
   if (napi_create_reference(env, argv[0], 1, &ref) != napi_ok) return NULL;
   if (st->ready_ref) napi_delete_reference(env, st->ready_ref);
@@ -206,11 +255,29 @@ static napi_value js_set_ready_list(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+static napi_value js_set_change_list(napi_env env, napi_callback_info info) {
+  ARGS(1);
+  struct addon_state *st = data;
+  int32_t *list;
+  size_t len;
+  napi_ref ref;
+  if (!arg_int32s(env, "setChangeList", argv[0], "list", 4, &list, &len) ||
+      !fixed_length(env, "setChangeList", argv[0]))
+    return NULL;
+  if (napi_create_reference(env, argv[0], 1, &ref) != napi_ok) return NULL;
+  if (st->changes_ref) napi_delete_reference(env, st->changes_ref);
+  st->changes_ref = ref;
+  st->changes = list;
+  st->max_changes = len / 4 > INT_MAX ? INT_MAX : (int)(len / 4);
+  return NULL;
+}
+
 void backend_cleanup(napi_env env, struct addon_state *st) {
   for (int h = 0; h < st->nbackends; h++)
     if (st->backends[h].op) st->backends[h].op->dealloc(st->backends[h].state);
   free(st->backends);
   if (st->ready_ref) napi_delete_reference(env, st->ready_ref);
+  if (st->changes_ref) napi_delete_reference(env, st->changes_ref);
 }
 
 napi_status backend_exports(napi_env env, napi_value exports, struct addon_state *st) {
@@ -220,10 +287,12 @@ napi_status backend_exports(napi_env env, napi_value exports, struct addon_state
       EXPORT_FN("backendNew", js_backend_new, st),
       EXPORT_FN("backendAdd", js_backend_add, st),
       EXPORT_FN("backendDel", js_backend_del, st),
+      EXPORT_FN("backendApply", js_backend_apply, st),
       EXPORT_FN("backendDispatch", js_backend_dispatch, st),
       EXPORT_FN("backendFd", js_backend_fd, st),
       EXPORT_FN("backendFree", js_backend_free, st),
       EXPORT_FN("setReadyList", js_set_ready_list, st),
+      EXPORT_FN("setChangeList", js_set_change_list, st),
   };
   return napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
 }

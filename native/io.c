@@ -182,6 +182,30 @@ static napi_value js_fionread(napi_env env, napi_callback_info info) {
   return ret_int(env, n);
 }
 
+/* libevent's EVBUFFER_MAX_READ: the most one evbuffer_read takes. */
+#define EVBUFFER_MAX_READ 4096
+/* readSized's "not read" results are below this, by the size it wanted. */
+#define READ_SIZED_WANTS 0x100000
+
+/* evbuffer_read's sizing and its read in one call: how much to read is `howmuch` (-1: no limit)
+ * cut to what FIONREAD reports, or EVBUFFER_MAX_READ when it reports nothing or more than that;
+ * if that fits buf[off, off + space) it is read there (the read's result, or -errno), otherwise
+ * nothing is read and the result is -(READ_SIZED_WANTS + size). */
+static napi_value js_read_sized(napi_env env, napi_callback_info info) {
+  ARGS(5);
+  int fd, howmuch, n = 0;
+  uint8_t *p;
+  size_t space;
+  if (!arg_fd(env, "readSized", argv[0], "fd", &fd) ||
+      !arg_extent(env, "readSized", argv[1], argv[2], argv[3], 0, &p, &space) ||
+      !arg_int(env, "readSized", argv[4], "howmuch", -1, INT_MAX, &howmuch))
+    return NULL;
+  if (ioctl(fd, FIONREAD, &n) < 0 || n <= 0 || n > EVBUFFER_MAX_READ) n = EVBUFFER_MAX_READ;
+  if (howmuch < 0 || howmuch > n) howmuch = n;
+  if ((size_t)howmuch > space) return ret_int(env, -(READ_SIZED_WANTS + howmuch));
+  return ret_sys(env, read(fd, p, (size_t)howmuch));
+}
+
 napi_status io_exports(napi_env env, napi_value exports, struct addon_state *st) {
   napi_property_descriptor props[] = {
       EXPORT_FN("read", js_read, st),
@@ -192,6 +216,7 @@ napi_status io_exports(napi_env env, napi_value exports, struct addon_state *st)
       EXPORT_FN("recv", js_recv, st),
       EXPORT_FN("sendfile", js_sendfile, st),
       EXPORT_FN("fionread", js_fionread, st),
+      EXPORT_FN("readSized", js_read_sized, st),
   };
   return napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
 }

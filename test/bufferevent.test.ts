@@ -11,7 +11,7 @@
  * and the bufferevent_pair_get_partner checks. bufferevent_pair_release_lock and zlib are out of
  * scope (threads, zlib).
  */
-import { readlinkSync, unlinkSync } from "node:fs";
+import { closeSync, readdirSync, readFileSync, readlinkSync, unlinkSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import {
   BEV_EVENT_CONNECTED, BEV_EVENT_EOF, BEV_EVENT_ERROR, BEV_EVENT_READING, BEV_EVENT_TIMEOUT, BEV_EVENT_WRITING,
@@ -29,7 +29,8 @@ import type { bufferevent_data_cb, bufferevent_event_cb } from "libevent-ts/even
 import {
   EV_READ, EV_TIMEOUT, EV_WRITE, event, event_add, event_base, event_base_dispatch, event_base_free,
   event_base_loop, event_base_loopbreak, event_base_loopexit, event_base_new, event_base_once, event_base_priority_init, event_pending,
-  event_set_log_callback, evtimer_assign, EVLOOP_NONBLOCK, EVLOOP_ONCE,
+  event_set_log_callback, evtimer_assign, EVLOOP_NONBLOCK, EVLOOP_ONCE, event_base_get_method, event_base_new_with_config,
+  event_config_free, event_config_new,
 } from "libevent-ts/event2/event";
 import {
   evbuffer_add, evbuffer_drain, evbuffer_free, evbuffer_get_length, evbuffer_new, evbuffer_pullup,
@@ -39,7 +40,7 @@ import {
   LEV_OPT_CLOSE_ON_FREE, LEV_OPT_REUSEABLE,
 } from "libevent-ts/event2/listener";
 import {
-  AF_INET, AF_INET6, AF_UNIX, AF_UNSPEC, bind, EAGAIN, ECONNREFUSED, ECONNRESET, errno, EVUTIL_EAI_NONAME, evutil_closesocket, getsockname,
+  AF_INET, AF_INET6, AF_UNIX, AF_UNSPEC, bind, EAGAIN, EBADF, strerror, ECONNREFUSED, ECONNRESET, errno, EVUTIL_EAI_NONAME, evutil_closesocket, getsockname,
   htonl, memset, recv, send, shutdown, SHUT_WR, sizeof, SOCK_STREAM, sockaddr, sockaddr_in, sockaddr_storage,
   sockaddr_un, socket, timeval, ntohs, evutil_socketpair, read, write,
 } from "libevent-ts/event2/util";
@@ -1097,5 +1098,117 @@ eachBackend(() => {
       expect(() => bufferevent_free(bev)).toThrow(/bufferevent_free: the bufferevent was freed/);
       expect(() => bufferevent_write(bev, "x", 1)).toThrow(/bufferevent_write: the bufferevent was freed/);
     });
+  });
+});
+
+/**
+ * The socket bufferevent's write event starts and stops once per message; on epoll those two
+ * changes wait for the next dispatch, which makes them in the call that waits (see
+ * src/event/changelist.ts). The kernel's view, /proc/self/fdinfo of the epoll fd, shows when
+ * each change is made.
+ */
+describe("write-event changes held for the next dispatch (epoll)", () => {
+  const EPOLLIN = 0x1, EPOLLOUT = 0x4;
+  const hasEpoll = (() => {
+    const cfg = event_config_new()!;
+    const base = event_base_new_with_config(cfg);
+    event_config_free(cfg);
+    const yes = base !== null && event_base_get_method(base) === "epoll";
+    if (base) event_base_free(base);
+    return yes;
+  })();
+
+  /** A base on epoll and its epoll fd (the eventpoll descriptor it opened). */
+  function epollBase(): { base: event_base; epfd: number } {
+    const eventpolls = () => new Set(readdirSync("/proc/self/fd").filter((fd) => {
+      try {
+        return readlinkSync(`/proc/self/fd/${fd}`) === "anon_inode:[eventpoll]";
+      } catch {
+        return false;
+      }
+    }).map(Number));
+    const before = eventpolls();
+    const base = event_base_new()!;
+    const added = [...eventpolls()].filter((fd) => !before.has(fd));
+    expect(added).toHaveLength(1);
+    return { base, epfd: added[0]! };
+  }
+
+  /** The epoll event mask the kernel holds for fd (0: not registered). */
+  function kernelMask(epfd: number, fd: number): number {
+    for (const line of readFileSync(`/proc/self/fdinfo/${epfd}`, "utf8").split("\n")) {
+      const m = /^tfd:\s+(\d+)\s+events:\s+([0-9a-f]+)/.exec(line);
+      if (m && Number(m[1]) === fd) return Number.parseInt(m[2]!, 16) & (EPOLLIN | EPOLLOUT);
+    }
+    return 0;
+  }
+
+  it.skipIf(!hasEpoll)("bufferevent_write's start of writing reaches the kernel with the next dispatch, as does the stop once the output is empty", () => {
+    const { base, epfd } = epollBase();
+    const pair = [-1, -1];
+    expect(evutil_socketpair(AF_UNIX, SOCK_STREAM, 0, pair)).toBe(0);
+    const bev = bufferevent_socket_new(base, pair[0]!, BEV_OPT_CLOSE_ON_FREE)!;
+    let writecbs = 0;
+    bufferevent_setcb(bev, null, () => writecbs++, null, null);
+    bufferevent_enable(bev, EV_READ | EV_WRITE); // ordinary adds: made at once
+    expect(kernelMask(epfd, pair[0]!)).toBe(EPOLLIN | EPOLLOUT);
+    // Writable with nothing to write: the write event stops, held until the next dispatch.
+    expect(event_base_loop(base, EVLOOP_ONCE | EVLOOP_NONBLOCK)).toBe(0);
+    expect(writecbs).toBe(1);
+    expect(event_pending(bev.ev_write, EV_WRITE, null)).toBe(0);
+    expect(kernelMask(epfd, pair[0]!)).toBe(EPOLLIN | EPOLLOUT);
+    expect(event_base_loop(base, EVLOOP_ONCE | EVLOOP_NONBLOCK)).toBe(0);
+    expect(kernelMask(epfd, pair[0]!)).toBe(EPOLLIN);
+    expect(writecbs).toBe(1);
+    // bufferevent_write starts it again: pending for libevent's API at once, for the kernel with the dispatch.
+    expect(bufferevent_write(bev, "ping", 4)).toBe(0);
+    expect(event_pending(bev.ev_write, EV_WRITE, null)).toBe(EV_WRITE);
+    expect(kernelMask(epfd, pair[0]!)).toBe(EPOLLIN);
+    expect(event_base_loop(base, EVLOOP_ONCE | EVLOOP_NONBLOCK)).toBe(0);
+    expect(writecbs).toBe(2);
+    const got = new Uint8Array(8);
+    expect(read(pair[1]!, got, 8)).toBe(4);
+    expect(dec.decode(got.subarray(0, 4))).toBe("ping");
+    expect(event_pending(bev.ev_write, EV_WRITE, null)).toBe(0);
+    expect(kernelMask(epfd, pair[0]!)).toBe(EPOLLIN | EPOLLOUT);
+    // A close through the library makes held changes first.
+    const other = [-1, -1];
+    expect(evutil_socketpair(AF_UNIX, SOCK_STREAM, 0, other)).toBe(0);
+    evutil_closesocket(other[0]!);
+    expect(kernelMask(epfd, pair[0]!)).toBe(EPOLLIN);
+    // So does any change made at once, before its own.
+    expect(bufferevent_write(bev, "x", 1)).toBe(0);
+    expect(kernelMask(epfd, pair[0]!)).toBe(EPOLLIN);
+    bufferevent_disable(bev, EV_READ);
+    expect(kernelMask(epfd, pair[0]!)).toBe(EPOLLOUT);
+    bufferevent_free(bev);
+    evutil_closesocket(other[1]!);
+    evutil_closesocket(pair[1]!);
+    event_base_free(base);
+  });
+
+  it.skipIf(!hasEpoll)("a held change that fails (its fd closed behind the library's back) is logged as a warning, and nothing else breaks", () => {
+    const { base, epfd } = epollBase();
+    const pair = [-1, -1];
+    expect(evutil_socketpair(AF_UNIX, SOCK_STREAM, 0, pair)).toBe(0);
+    const bev = bufferevent_socket_new(base, pair[0]!, 0)!;
+    bufferevent_enable(bev, EV_READ | EV_WRITE);
+    expect(event_base_loop(base, EVLOOP_ONCE | EVLOOP_NONBLOCK)).toBe(0); // nothing to write: stop held
+    expect(event_base_loop(base, EVLOOP_ONCE | EVLOOP_NONBLOCK)).toBe(0); // and made
+    expect(kernelMask(epfd, pair[0]!)).toBe(EPOLLIN);
+    expect(bufferevent_write(bev, "lost", 4)).toBe(0); // start of writing held
+    closeSync(pair[0]!); // not through the library: nothing is made first
+    const warnings: string[] = [];
+    event_set_log_callback((_s, msg) => warnings.push(msg));
+    try {
+      expect(event_base_loop(base, EVLOOP_ONCE | EVLOOP_NONBLOCK)).toBe(0);
+    } finally {
+      event_set_log_callback(null);
+    }
+    expect(warnings).toEqual([`held-back change of fd ${pair[0]}: ${strerror(EBADF)}`]);
+    expect(kernelMask(epfd, pair[0]!)).toBe(0);
+    bufferevent_free(bev);
+    evutil_closesocket(pair[1]!);
+    event_base_free(base);
   });
 });

@@ -299,6 +299,32 @@ describe("backends", () => {
         expect(dispatch(h, 0)).toHaveLength(5);
       });
 
+      it("the change list: backendApply and backendDispatch make its changes in order, each result in place of `adding`", () => {
+        const h = backend(name);
+        const [a, b] = socketpair();
+        send(b, "x");
+        const list = new Int32Array(4 * 4).fill(-7);
+        native.setChangeList(list);
+        list.set([a, 0, EV_READ, 1]);
+        native.backendApply(h, 1);
+        expect(list[3]).toBe(0);
+        expect(Array.from(list.subarray(4))).toEqual(new Array(12).fill(-7)); // only n changes are read
+        const et = name === "epoll" || name === "kqueue" ? EV_ET : 0;
+        expect(dispatch(h, 0)).toEqual([[a, EV_READ | et]]);
+        // Stop reading, start writing, then one change no add would take: made before the wait.
+        list.set([a, EV_READ, EV_READ, 0, a, 0, EV_WRITE, 1, -1, 0, EV_READ, 1]);
+        const n = native.backendDispatch(h, 0, 3);
+        expect(n).toBe(1);
+        expect([readyList[0], readyList[1]! & ~EV_ET]).toEqual([a, EV_WRITE]);
+        expect([list[3], list[7], list[11]]).toEqual([0, 0, -osConstants.errno.EINVAL]);
+        // No count, or 0: nothing is made.
+        list.set([a, EV_WRITE, EV_WRITE, 0]);
+        expect(native.backendDispatch(h, 0)).toBe(1);
+        expect(native.backendDispatch(h, 0, 0)).toBe(1);
+        native.backendApply(h, 1);
+        expect(dispatch(h, 0)).toEqual([]);
+      });
+
       it("the backend's fd: -1 for poll and select; epoll's and kqueue's is readable while fds are ready", () => {
         const h = backend(name);
         const fd = native.backendFd(h);
@@ -593,6 +619,31 @@ describe("byte transfers", () => {
     expect(native.write(a, Buffer.from("abcd"), 0, 4)).toBe(4);
     expect(native.read(b, view, 1, 3)).toBe(3);
     expect(Buffer.from(view.buffer).toString("latin1", 4, 8)).toBe("\0abc");
+  });
+
+  it("readSized: FIONREAD's size (cut to howmuch and to 4096) is read when it fits, else only reported", () => {
+    const WANTS = 0x100000;
+    const [a, b] = socketpair();
+    const buf = Buffer.alloc(16, 0x2e);
+    send(b, "hello");
+    expect(native.readSized(a, buf, 2, 10, -1)).toBe(5);
+    expect(buf.toString("latin1")).toBe("..hello.........");
+    send(b, "0123456789abcdefghij"); // 20 bytes: more than the 10 there is room for
+    expect(native.readSized(a, buf, 0, 10, -1)).toBe(-(WANTS + 20));
+    expect(native.fionread(a)).toBe(20); // nothing was read
+    expect(native.readSized(a, buf, 0, 10, 3)).toBe(3); // howmuch cuts the size
+    expect(native.readSized(a, buf, 0, 10, 100)).toBe(-(WANTS + 17));
+    const big = Buffer.alloc(4096);
+    expect(native.readSized(a, big, 0, 17, 100)).toBe(17);
+    expect(big.toString("latin1", 0, 17)).toBe("3456789abcdefghij");
+    // Nothing buffered: FIONREAD says 0, so the size is 4096 (libevent's EVBUFFER_MAX_READ).
+    expect(native.readSized(a, buf, 0, 16, -1)).toBe(-(WANTS + 4096));
+    expect(native.readSized(a, big, 0, 4096, -1)).toBe(-EAGAIN);
+    expect(native.readSized(a, buf, 0, 16, 7)).toBe(-EAGAIN);
+    native.close(b);
+    fds = fds.filter((x) => x !== b);
+    expect(native.readSized(a, big, 0, 4096, -1)).toBe(0); // end of file
+    expect(native.readSized(123456, big, 0, 4096, -1)).toBe(-osConstants.errno.EBADF);
   });
 
   it("readv into several extents of several buffers, then one", () => {
@@ -969,6 +1020,11 @@ describe("bad arguments throw the right error and crash nothing", () => {
     ["setReadyList too short", () => native.setReadyList(new Int32Array(1)), RangeError, /setReadyList: list must hold at least 2/],
     ["setReadyList on a resizable buffer", () => native.setReadyList(new Int32Array(new ResizableArrayBuffer(16, { maxByteLength: 64 }))), TypeError, "setReadyList: list must not be on a resizable ArrayBuffer"],
     ["setReadyList not Int32Array", () => native.setReadyList([0, 0] as unknown as Int32Array), TypeError, /setReadyList: list/],
+    ["setChangeList too short", () => native.setChangeList(new Int32Array(3)), RangeError, /setChangeList: list must hold at least 4/],
+    ["setChangeList on a resizable buffer", () => native.setChangeList(new Int32Array(new ResizableArrayBuffer(16, { maxByteLength: 64 }))), TypeError, "setChangeList: list must not be on a resizable ArrayBuffer"],
+    ["backendApply dead handle", () => native.backendApply(12345, 0), RangeError, "backendApply: 12345 is not a live backend handle"],
+    ["readSized howmuch below -1", () => native.readSized(0, buf, 0, 1, -2), RangeError, /readSized: howmuch/],
+    ["readSized extent", () => native.readSized(0, buf, 60, 5, -1), RangeError, /readSized: off \+ len/],
     ["methodFeatures name", () => native.methodFeatures(undefined as unknown as string), TypeError, /methodFeatures: name/],
     ["getaddrinfo node a number", () => native.getaddrinfo(5 as unknown as string, null, 0, 0, 0, 0), TypeError, "getaddrinfo: node must be a string or null, got number"],
     ["getaddrinfo node too long", () => native.getaddrinfo("a".repeat(2000), null, 0, 0, 0, 0), RangeError, /getaddrinfo: node is 2000 bytes long/],
@@ -984,6 +1040,16 @@ describe("bad arguments throw the right error and crash nothing", () => {
       expect(call).toThrow(message);
     });
   }
+
+  it("the change list's count is checked against the registered list", () => {
+    const h = backend("poll");
+    native.setChangeList(new Int32Array(8)); // two changes
+    expect(() => native.backendApply(h, 3)).toThrow("backendApply: nchanges (3) is more than the change list holds (2)");
+    expect(() => native.backendDispatch(h, 0, 3)).toThrow(RangeError);
+    expect(() => native.backendDispatch(h, 0, -1)).toThrow(RangeError);
+    expect(() => native.backendApply(h, 1.5)).toThrow(/backendApply: nchanges/);
+    expect(() => native.backendApply(h, "1" as unknown as number)).toThrow(TypeError);
+  });
 
   it("the backend calls check masks, fds and timeouts", () => {
     const h = backend("poll");

@@ -2389,7 +2389,16 @@ export function evbuffer_read(buffer: evbuffer, fd: number, howmuch: number): nu
   const fdOk = fd_ok_(fn, fd); // a negative fd goes on to fail as the system calls fail on it
   howmuch = ssizeArg(fn, "howmuch", howmuch);
   if (buffer.freeze_end) return -1;
-  let n = fdOk ? native.fionread(fd) : -1;
+  let n: number;
+  if (fdOk && howmuch !== 0) {
+    // The common case in one call into the addon: the data fits the one chain libevent would read
+    // into without allocating (see readSized_). Otherwise it says how much to make room for.
+    n = readSized_(buffer, fd, howmuch);
+    if (n > -READ_SIZED_WANTS) return n;
+    n = n === READ_SIZED_UNTRIED ? native.fionread(fd) : -READ_SIZED_WANTS - n;
+  } else {
+    n = fdOk ? native.fionread(fd) : -1;
+  }
   if (n <= 0 || n > EVBUFFER_MAX_READ) n = EVBUFFER_MAX_READ;
   if (howmuch < 0 || howmuch > n) howmuch = n;
   if (evbuffer_expand_fast_(buffer, howmuch, NUM_READ_IOVEC) === -1) {
@@ -2422,6 +2431,65 @@ export function evbuffer_read(buffer: evbuffer, fd: number, howmuch: number): nu
   buffer.n_add_for_cb += n;
   evbuffer_invoke_callbacks_(buffer);
   return n;
+}
+
+/** native.readSized's "not read, wants N bytes" results are -(READ_SIZED_WANTS + N). */
+const READ_SIZED_WANTS = 0x100000;
+/** readSized_ did not try: the usual path (FIONREAD, make room, read) follows. */
+const READ_SIZED_UNTRIED = -2 * READ_SIZED_WANTS;
+
+/**
+ * evbuffer_read when the read fits one chain. libevent sizes the read with FIONREAD, makes room
+ * (evbuffer_expand_fast_), then reads into the first chain with space. When that chain can take
+ * any size up to what it holds free (the last chain with data, if it has space; or, in an empty
+ * buffer, a new chain of the smallest size, which libevent allocates for any read that fits it),
+ * native.readSized sizes and reads in one call. The buffer then ends as evbuffer_read leaves it
+ * (an empty buffer keeps its new chain even when nothing was read, as in C). Returns the read's
+ * result (bytes, 0, or -1 with errno set); or at most -READ_SIZED_WANTS when the size did not
+ * fit: nothing was read nor changed, and -(result + READ_SIZED_WANTS) is the size; or
+ * READ_SIZED_UNTRIED when the case is not one of these (nothing asked, nothing changed).
+ */
+function readSized_(buffer: evbuffer, fd: number, howmuch: number): number {
+  const want = howmuch < 0 || howmuch > EVBUFFER_MAX_READ ? -1 : howmuch;
+  const last = buffer.last;
+  if (last === null) {
+    const chain = evbuffer_chain_new(1);
+    if (chain === null) return READ_SIZED_UNTRIED; // no memory for the guess: the usual path says so
+    const r = native.readSized(fd, chain.buffer!, 0, chain.buffer_len, want);
+    if (r <= -READ_SIZED_WANTS) {
+      recycleChain(chain);
+      return r;
+    }
+    evbuffer_chain_insert(buffer, chain);
+    return readSizedDone_(buffer, r);
+  }
+  if (last.flags & EVBUFFER_IMMUTABLE) return READ_SIZED_UNTRIED;
+  const chain = deref(buffer, buffer.last_with_datap)!;
+  if (chain.off === 0) chain.misalign = 0; // as evbuffer_expand_fast_ does first
+  const space = CHAIN_SPACE_LEN(chain);
+  if (space === 0) return READ_SIZED_UNTRIED;
+  const r = native.readSized(fd, chain.buffer!, chain.misalign + chain.off, space, want);
+  if (r <= -READ_SIZED_WANTS) return r;
+  return readSizedDone_(buffer, r);
+}
+
+/** The end of a read that readSized_ made into the first chain with space: evbuffer_read's bookkeeping. */
+function readSizedDone_(buffer: evbuffer, r: number): number {
+  flushReleases();
+  if (r < 0) return fail(r);
+  if (r === 0) return 0;
+  let chainp = buffer.last_with_datap;
+  let chain = deref(buffer, chainp)!;
+  if (CHAIN_SPACE_LEN(chain) === 0) {
+    chainp = chain;
+    chain = chain.next!;
+  }
+  chain.off += r;
+  buffer.last_with_datap = chainp;
+  buffer.total_len += r;
+  buffer.n_add_for_cb += r;
+  evbuffer_invoke_callbacks_(buffer);
+  return r;
 }
 
 const readBufs: Uint8Array[] = new Array<Uint8Array>(NUM_READ_IOVEC).fill(EMPTY);

@@ -30,6 +30,7 @@ import { evutil_getaddrinfo_async_, evutil_getaddrinfo_cancel_async_ } from "../
 import { EV_FINALIZE, EV_PERSIST, EV_READ, EV_TIMEOUT, EV_WRITE, EVLIST_INIT } from "../event/constants.js";
 import type { event_base } from "../event/event.js";
 import { event_assign, event_base_set, event_del, event_deferred_cb_set_priority_, event_pending, event_priority_set } from "../event/event.js";
+import { eventop_set_deferring_ } from "../event/eventop.js";
 import { native } from "../native/binding.js";
 import { check_int_, check_string_, show } from "../util/check.js";
 import { EAGAIN, ECONNREFUSED, EINTR, EWOULDBLOCK, errno, set_errno } from "../util/errno.js";
@@ -61,7 +62,22 @@ function rwRetriable(e: number): boolean {
 function bufferevent_socket_outbuf_cb(_buf: evbuffer, cbinfo: evbuffer_cb_info, bufev: bufferevent): void {
   if (cbinfo.n_added && bufev.enabled & EV_WRITE && !event_pending(bufev.ev_write, EV_WRITE, null) &&
       !BEV_UPCAST(bufev).write_suspended) {
-    bufferevent_add_event_(bufev.ev_write, bufev.timeout_write);
+    eventop_set_deferring_(true);
+    try {
+      bufferevent_add_event_(bufev.ev_write, bufev.timeout_write);
+    } finally {
+      eventop_set_deferring_(false);
+    }
+  }
+}
+
+/** The output is empty: stop writing. The result is ignored, as libevent does; the change may wait for the next dispatch. */
+function stop_writing(bufev: bufferevent): void {
+  eventop_set_deferring_(true);
+  try {
+    event_del(bufev.ev_write);
+  } finally {
+    eventop_set_deferring_(false);
   }
 }
 
@@ -188,7 +204,7 @@ function bufferevent_writecb(fd: evutil_socket_t, event: number, arg: buffereven
         bufferevent_decrement_write_buckets_(bufev, res);
       }
 
-      if (evbuffer_get_length(output) === 0) event_del(bufev.ev_write);
+      if (evbuffer_get_length(output) === 0) stop_writing(bufev);
       // The write callback, if the output is at or below the low watermark (and this was not
       // only the connect finishing).
       if (res || !connected) bufferevent_trigger_nolock_(bufev, EV_WRITE, 0);

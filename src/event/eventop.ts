@@ -7,6 +7,10 @@
  */
 import { native } from "../native/binding.js";
 import { set_errno } from "../util/errno.js";
+import {
+  changelist_check_, changelist_drop_, changelist_flush_, changelist_push_, changelist_set_failure_handler_,
+  changelist_take_,
+} from "./changelist.js";
 import type { event_base } from "./event.js";
 import { evmap_io_active_ } from "./evmap.js";
 import { event_warn } from "./log.js";
@@ -32,15 +36,43 @@ export interface eventop {
 let readyList = new Int32Array(2 * 4096);
 native.setReadyList(readyList);
 
+/** Set while a caller that ignores the result makes a change that may wait for the next dispatch. */
+let deferring = false;
+
+/**
+ * @internal While on, the backend changes that event_add and event_del make may wait for the next
+ * dispatch, which then makes them in the same call as its wait (see changelist.ts). Only for a
+ * caller that ignores the result, as libevent's socket bufferevent ignores those of its write
+ * event; turn it off again in a `finally`.
+ */
+export function eventop_set_deferring_(on: boolean): void {
+  deferring = on;
+}
+
+changelist_set_failure_handler_((fd, err) => {
+  set_errno(-err);
+  event_warn(`held-back change of fd ${fd}`);
+});
+
 class NativeBackend implements eventop {
+  /** Whether changes may wait for the next dispatch: epoll's, whose add has no fd limit to check. */
+  private readonly defers: boolean;
+
   constructor(
     readonly name: string,
     readonly features: number,
     /** The addon's handle; -1 once released, so that any later use throws. */
     private h: number,
-  ) {}
+  ) {
+    this.defers = name === "epoll";
+  }
 
   add(fd: number, old: number, events: number): number {
+    if (deferring && this.defers) {
+      changelist_push_(this.h, fd, old, events, 1);
+      return 0;
+    }
+    changelist_flush_();
     const r = native.backendAdd(this.h, fd, old, events);
     if (r < 0) {
       set_errno(-r);
@@ -51,6 +83,11 @@ class NativeBackend implements eventop {
   }
 
   del(fd: number, old: number, events: number): number {
+    if (deferring && this.defers) {
+      changelist_push_(this.h, fd, old, events, 0);
+      return 0;
+    }
+    changelist_flush_();
     const r = native.backendDel(this.h, fd, old, events);
     if (r < 0) {
       set_errno(-r);
@@ -61,7 +98,9 @@ class NativeBackend implements eventop {
   }
 
   dispatch(base: event_base, timeoutUs: number): number {
-    const n = native.backendDispatch(this.h, timeoutUs);
+    const nchanges = changelist_take_(this.h);
+    const n = native.backendDispatch(this.h, timeoutUs, nchanges);
+    if (nchanges !== 0) changelist_check_(nchanges);
     if (n < 0) {
       set_errno(-n);
       event_warn(this.name);
@@ -79,6 +118,7 @@ class NativeBackend implements eventop {
   }
 
   dealloc(): void {
+    changelist_drop_(this.h);
     native.backendFree(this.h);
     // The addon reuses freed handles: this one may soon be another base's backend.
     this.h = -1;

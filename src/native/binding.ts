@@ -98,9 +98,19 @@ export interface NativeBinding {
    * level-triggered), epoll and kqueue ask the kernel for no more. `timeoutUs` is -1 or an
    * integer >= 0 (RangeError otherwise); epoll and poll round it up to milliseconds. Returns the
    * number of pairs, 0 on EINTR (a signal is an ordinary empty return), or -errno. An Error if no
-   * ready list is registered.
+   * ready list is registered. With `nchanges` (default 0), first makes that many changes of the
+   * registered change list, as backendApply does.
    */
-  backendDispatch(h: number, timeoutUs: number): number;
+  backendDispatch(h: number, timeoutUs: number, nchanges?: number): number;
+  /**
+   * Make the first `nchanges` changes of the registered change list on backend `h`, in order, as
+   * backendAdd/backendDel would (backendDispatch does the same before it waits, when given
+   * `nchanges`). Each change is four ints (fd, old, events, adding: 1 add, 0 del); the addon
+   * replaces `adding` by the change's result, 0 or -errno (-EINVAL for a change no add or del
+   * would accept). `nchanges` is an integer from 0 to the list's capacity (RangeError), and needs
+   * a registered list (Error).
+   */
+  backendApply(h: number, nchanges: number): void;
   /** The backend's own fd (epoll fd), or -1 where it has none (poll, select). */
   backendFd(h: number): number;
   /** Release a backend instance (`eventop.dealloc`). */
@@ -112,6 +122,11 @@ export interface NativeBinding {
    * addon keeps its memory address.
    */
   setReadyList(list: Int32Array): void;
+  /**
+   * Register the change list that backendApply and backendDispatch read (4 ints a change, at least
+   * one change: RangeError), with the same rules as setReadyList.
+   */
+  setChangeList(list: Int32Array): void;
 
   // ---- signals: libevent's evsig, a sigaction handler writing the signal number to a socket ----
 
@@ -143,6 +158,15 @@ export interface NativeBinding {
   sendfile(outFd: number, inFd: number, offset: number, len: number): number;
   /** Bytes ready to read (ioctl FIONREAD). */
   fionread(fd: number): number;
+  /**
+   * libevent's evbuffer_read sizing and its read in one call. The size is `howmuch` (-1: no
+   * limit) cut to what FIONREAD reports on `fd`, or 4096 (EVBUFFER_MAX_READ) when FIONREAD fails,
+   * reports 0, or reports more. If the size fits buf[off, off + len), that many bytes are read
+   * there: the read's result (bytes, 0 at end of file) or -errno. Otherwise nothing is read and
+   * the result is -(READ_SIZED_WANTS + size), READ_SIZED_WANTS being 0x100000, so that the caller
+   * can make room without asking FIONREAD again. `howmuch` is an integer >= -1 (RangeError).
+   */
+  readSized(fd: number, buf: Uint8Array, off: number, len: number, howmuch: number): number;
 
   // ---- descriptors ----
 

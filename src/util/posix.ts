@@ -11,6 +11,7 @@
 import { unlinkSync } from "node:fs";
 import { constants as osConstants } from "node:os";
 import { native } from "../native/binding.js";
+import { changelist_flush_ } from "../event/changelist.js";
 import { EBADF, EIO, fail, set_errno, sysret } from "./errno.js";
 import { check_box_, check_bytes_, check_int_, check_len_, check_string_, show } from "./check.js";
 import { SIZEOF_INT } from "./sizeof.js";
@@ -69,6 +70,7 @@ export function shutdown(sockfd: number, how: number): number {
 /** `int close(int fd)`: close a descriptor. 0 or -1 with errno. */
 export function close(fd: number): number {
   if (!fd_ok_("close", fd)) return fail(-EBADF);
+  changelist_flush_(); // no held-back backend change may outlive its descriptor (event/changelist.ts)
   return sysret(native.close(fd));
 }
 
