@@ -840,6 +840,24 @@ describe("sockets and POSIX calls", () => {
     expect(write(pair[0]!, "x", 1)).toBe(-1); // EPIPE (SIGPIPE is ignored by Node)
   });
 
+  it("write and send of a string send its UTF-8 bytes: ASCII, other characters, long strings, a cut count", () => {
+    const pair = [-1, -1];
+    expect(evutil_socketpair(AF_UNIX, SOCK_STREAM, 0, pair)).toBe(0);
+    track(...pair);
+    const buf = new Uint8Array(4096);
+    const got = (n: number) => Buffer.from(buf.subarray(0, n)).toString("utf8");
+    for (const text of ["e", "héllo €", "x".repeat(64) + "é", "a".repeat(1000), "\u{1f600} after"]) {
+      const len = Buffer.byteLength(text);
+      expect(write(pair[0]!, text, len)).toBe(len);
+      expect(read(pair[1]!, buf, buf.length)).toBe(len);
+      expect(got(len)).toBe(text);
+    }
+    expect(send(pair[0]!, "héllo", 2, 0)).toBe(2); // the first two bytes: "h" and the first of "é"
+    expect(read(pair[1]!, buf, buf.length)).toBe(2);
+    expect(Array.from(buf.subarray(0, 2))).toEqual([0x68, 0xc3]);
+    expect(() => write(pair[0]!, "é", 3)).toThrow(new RangeError("write: count 3 exceeds the 2-byte buf"));
+  });
+
   it("close: 0, then -1 with EBADF; a negative fd gives EBADF", () => {
     const pair = [-1, -1];
     expect(evutil_socketpair(AF_UNIX, SOCK_STREAM, 0, pair)).toBe(0);

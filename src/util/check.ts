@@ -52,7 +52,16 @@ export function check_bytes_(fn: string, name: string, data: unknown, dataName: 
     return data;
   }
   if (scratch.length < data.length * 3) scratch = Buffer.allocUnsafe(Math.max(data.length * 3, scratch.length * 2));
-  const n = scratch.write(data, 0);
+  let n = 0;
+  // A short ASCII string is copied here: Buffer#write's own argument checks cost more than that.
+  if (data.length <= 64) {
+    for (; n < data.length; n++) {
+      const c = data.charCodeAt(n);
+      if (c > 0x7f) break;
+      scratch[n] = c;
+    }
+  }
+  if (n !== data.length) n = scratch.write(data, 0);
   check_int_(fn, name, len);
   if (len < 0) throw new RangeError(`${fn}: ${name} ${len} is negative`);
   if (len > n) throw new RangeError(`${fn}: ${name} ${len} exceeds the ${n}-byte ${dataName}`);
