@@ -2,11 +2,10 @@
  * npm run bench [-- [dispatch] [servers] [evbuffer] [--quick]]
  *
  * Runs the named benchmarks (all of them when none is named), each the module
- * bench/<name>/run.ts exporting `run(opts)`. A benchmark whose module does not exist yet is
- * skipped with a message. Every figure is measured in this one run, and printed with its ratio
- * to C libevent 2.1.12 (and Node's net where it applies).
+ * bench/<name>/run.ts exporting `run(opts)`, after bringing dist/ up to date. Every figure is
+ * measured in this one run, and printed with its ratio to C libevent 2.1.12 (and Node's net where
+ * it applies).
  */
-import { existsSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { benchDir } from "./common/cbuild.js";
 import { installCleanup, stopAll } from "./common/child.js";
@@ -41,14 +40,9 @@ async function main(): Promise<number> {
   await ensureDist();
   let failed = 0;
   for (const name of names) {
-    const path = `${benchDir}${name}/run.ts`;
     console.log(`\n=== ${name}${quick ? " (quick)" : ""} ===`);
-    if (!existsSync(path)) {
-      console.log(`skipped: bench/${name}/run.ts does not exist yet`);
-      continue;
-    }
     try {
-      const mod = (await import(pathToFileURL(path).href)) as BenchModule;
+      const mod = (await import(pathToFileURL(`${benchDir}${name}/run.ts`).href)) as BenchModule;
       await mod.run({ quick });
     } catch (err) {
       failed++;

@@ -108,9 +108,9 @@ function conn_writecb(bev: bufferevent, user_data: null): void {
 
 function conn_eventcb(bev: bufferevent, events: number, user_data: null): void {
   if (events & BEV_EVENT_EOF) {
-    console.log("Connection closed.");
+    if (!quiet) console.log("Connection closed.");
   } else if (events & BEV_EVENT_ERROR) {
-    console.log(`Got an error on the connection: ${strerror(errno)}`);
+    if (!quiet) console.log(`Got an error on the connection: ${strerror(errno)}`);
   }
   /* None of the other events can happen here, since we haven't enabled
    * timeouts */

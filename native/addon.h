@@ -13,22 +13,31 @@
 struct backend_slot;
 struct gai_request;
 
+/* backend.c: an Int32Array registered with the addon and kept alive by ref: its memory and the
+ * number of whole entries it holds (an entry is a fixed number of ints). p is NULL until the first
+ * registration. */
+struct int32_list {
+  napi_ref ref;
+  int32_t *p;
+  int n;
+};
+
 struct addon_state {
   /* backend.c: handles index this table; a free slot has a NULL op. */
   struct backend_slot *backends;
   int nbackends;
-  /* backend.c: the registered ready list, kept alive by ready_ref. */
-  napi_ref ready_ref;
-  int32_t *ready;
-  int max_pairs;
-  /* backend.c: the registered change list (4 ints a change), kept alive by changes_ref. */
-  napi_ref changes_ref;
-  int32_t *changes;
-  int max_changes;
+  /* backend.c: the ready list that dispatch fills, (fd, what) pairs. */
+  struct int32_list ready;
+  /* backend.c: the change list, (fd, old, events, adding) changes. */
+  struct int32_list changes;
   /* resolve.c: request ids index this table; a free slot is NULL. */
   struct gai_request **gai;
   int ngai;
 };
+
+/* io.c's readSized: its "not read" results are -(READ_SIZED_WANTS + the size it wanted); exported
+ * in `constants`. Above every errno value and every read size. */
+#define READ_SIZED_WANTS 0x100000
 
 napi_status backend_exports(napi_env env, napi_value exports, struct addon_state *st);
 void backend_cleanup(napi_env env, struct addon_state *st);

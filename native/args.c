@@ -120,20 +120,16 @@ bool arg_bytes(napi_env env, const char *fn, napi_value v, const char *what, uin
 }
 
 bool arg_extent(napi_env env, const char *fn, napi_value buf, napi_value off, napi_value len,
-                int n, uint8_t **p, size_t *size) {
-  static const char *const names[3][3] = {
-      {"buf", "off", "len"}, {"buf1", "off1", "len1"}, {"buf2", "off2", "len2"}};
-  const char *const *name = names[n];
+                uint8_t **p, size_t *size) {
   uint8_t *data;
   size_t have;
   double o = 0, l = 0;
-  if (!arg_bytes(env, fn, buf, name[0], &data, &have) ||
-      !arg_integer(env, fn, off, name[1], 0, MAX_SAFE_INTEGER, &o) ||
-      !arg_integer(env, fn, len, name[2], 0, MAX_SAFE_INTEGER, &l))
+  if (!arg_bytes(env, fn, buf, "buf", &data, &have) ||
+      !arg_integer(env, fn, off, "off", 0, MAX_SAFE_INTEGER, &o) ||
+      !arg_integer(env, fn, len, "len", 0, MAX_SAFE_INTEGER, &l))
     return false;
   if (o + l > (double)have)
-    return throw_range(env, "%s: %s + %s (%.0f) exceeds the buffer (%zu)", fn, name[1], name[2],
-                       o + l, have);
+    return throw_range(env, "%s: off + len (%.0f) exceeds the buffer (%zu)", fn, o + l, have);
   *p = data + (size_t)o;
   *size = (size_t)l;
   return true;

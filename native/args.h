@@ -46,10 +46,10 @@ bool arg_i64(napi_env env, const char *fn, napi_value v, const char *what,
 /* A Uint8Array (or Buffer): its memory and byte length. */
 bool arg_bytes(napi_env env, const char *fn, napi_value v, const char *what,
                uint8_t **data, size_t *len);
-/* buf[off, off + len) of a Uint8Array, checked to lie inside it. `n` numbers the extent in
- * messages (0 for "buf", "off", "len"; 1 for "buf1", "off1", "len1" ...). */
+/* buf[off, off + len) of a Uint8Array, checked to lie inside it; messages name the arguments
+ * "buf", "off" and "len". */
 bool arg_extent(napi_env env, const char *fn, napi_value buf, napi_value off, napi_value len,
-                int n, uint8_t **p, size_t *size);
+                uint8_t **p, size_t *size);
 /* An Int32Array holding at least `min_len` elements. */
 bool arg_int32s(napi_env env, const char *fn, napi_value v, const char *what, size_t min_len,
                 int32_t **data, size_t *len);

@@ -64,7 +64,7 @@ static struct backend_slot *arg_handle(napi_env env, const char *fn, struct addo
 /* An event mask of EV_READ|EV_WRITE|EV_ET|EV_CLOSED. */
 static bool arg_mask(napi_env env, const char *fn, napi_value v, const char *what, int *out) {
   if (!arg_int(env, fn, v, what, 0, INT_MAX, out)) return false;
-  if (*out & ~(EV_READ | EV_WRITE | EV_ET | EV_CLOSED))
+  if (*out & ~EV_MASK_BITS)
     return throw_range(env, "%s: %s (0x%x) has bits other than EV_READ|EV_WRITE|EV_ET|EV_CLOSED",
                        fn, what, *out);
   return true;
@@ -122,6 +122,11 @@ static napi_value js_backend_new(napi_env env, napi_callback_info info) {
   return ret_int(env, h);
 }
 
+/* Backend b's add (adding) or del of `events` on fd, which watches `old`: 0, or -errno. */
+static int make_change(struct backend_slot *b, int fd, int old, int events, bool adding) {
+  return adding ? b->op->add(b->state, fd, old, events) : b->op->del(b->state, fd, old, events);
+}
+
 static napi_value backend_change(napi_env env, napi_callback_info info, const char *fn,
                                  bool adding) {
   ARGS(4);
@@ -134,8 +139,7 @@ static napi_value backend_change(napi_env env, napi_callback_info info, const ch
     throw_range(env, "%s: fd %d >= FD_SETSIZE (%d) for %s", fn, fd, b->op->fd_limit, b->op->name);
     return NULL;
   }
-  return ret_int(env, adding ? b->op->add(b->state, fd, old, events)
-                             : b->op->del(b->state, fd, old, events));
+  return ret_int(env, make_change(b, fd, old, events, adding));
 }
 
 static napi_value js_backend_add(napi_env env, napi_callback_info info) {
@@ -146,22 +150,16 @@ static napi_value js_backend_del(napi_env env, napi_callback_info info) {
   return backend_change(env, info, "backendDel", false);
 }
 
-/* The count of held-back changes to make first: argument v, undefined meaning none. Throws
- * (and returns false) when it is not an integer within the registered change list. */
+/* The count of held-back changes to make first: argument v. Throws (and returns false) when it
+ * is not an integer within the registered change list. */
 static bool arg_nchanges(napi_env env, const char *fn, struct addon_state *st, napi_value v,
                          int *out) {
-  napi_valuetype t;
-  if (napi_typeof(env, v, &t) != napi_ok) return false;
-  if (t == napi_undefined) {
-    *out = 0;
-    return true;
-  }
   if (!arg_int(env, fn, v, "nchanges", 0, INT_MAX, out)) return false;
-  if (*out > 0 && st->changes == NULL)
+  if (*out > 0 && st->changes.p == NULL)
     return throw_error(env, "%s: no change list is registered (setChangeList)", fn);
-  if (*out > st->max_changes)
+  if (*out > st->changes.n)
     return throw_range(env, "%s: nchanges (%d) is more than the change list holds (%d)", fn, *out,
-                       st->max_changes);
+                       st->changes.n);
   return true;
 }
 
@@ -169,15 +167,14 @@ static bool arg_nchanges(napi_env env, const char *fn, struct addon_state *st, n
  * events, adding), and its last field becomes the result, 0 or -errno. A change that could not
  * have come from a valid add/del (bad fd or mask, an fd beyond the backend's limit) is -EINVAL. */
 static void apply_changes(struct addon_state *st, struct backend_slot *b, int n) {
-  const int valid = EV_READ | EV_WRITE | EV_ET | EV_CLOSED;
   for (int i = 0; i < n; i++) {
-    int32_t *c = st->changes + 4 * i;
+    int32_t *c = st->changes.p + 4 * i;
     int fd = c[0], old = c[1], events = c[2], adding = c[3];
-    if (fd < 0 || (old & ~valid) || (events & ~valid) ||
+    if (fd < 0 || (old & ~EV_MASK_BITS) || (events & ~EV_MASK_BITS) ||
         (adding && b->op->fd_limit > 0 && fd >= b->op->fd_limit))
       c[3] = -EINVAL;
     else
-      c[3] = adding ? b->op->add(b->state, fd, old, events) : b->op->del(b->state, fd, old, events);
+      c[3] = make_change(b, fd, old, events, adding);
   }
 }
 
@@ -201,12 +198,12 @@ static napi_value js_backend_dispatch(napi_env env, napi_callback_info info) {
       !arg_i64(env, "backendDispatch", argv[1], "timeoutUs", -1, INT64_MAX, &timeout_us) ||
       !arg_nchanges(env, "backendDispatch", st, argv[2], &n))
     return NULL;
-  if (st->ready == NULL) {
+  if (st->ready.p == NULL) {
     throw_error(env, "backendDispatch: no ready list is registered (setReadyList)");
     return NULL;
   }
   apply_changes(st, b, n);
-  return ret_int(env, b->op->dispatch(b->state, timeout_us, st->ready, st->max_pairs));
+  return ret_int(env, b->op->dispatch(b->state, timeout_us, st->ready.p, st->ready.n));
 }
 
 static napi_value js_backend_fd(napi_env env, napi_callback_info info) {
@@ -238,37 +235,38 @@ static bool fixed_length(napi_env env, const char *fn, napi_value list) {
   return true;
 }
 
+/* Register argument v of export fn as list l, of `stride` ints an entry: an Int32Array of at
+ * least one entry on a fixed-length buffer, referenced (and the list it replaces released) once
+ * it passes the checks. */
+static void list_register(napi_env env, const char *fn, napi_value v, size_t stride,
+                          struct int32_list *l) {
+  int32_t *p;
+  size_t len;
+  napi_ref ref;
+  if (!arg_int32s(env, fn, v, "list", stride, &p, &len) || !fixed_length(env, fn, v) ||
+      napi_create_reference(env, v, 1, &ref) != napi_ok)
+    return;
+  if (l->ref) napi_delete_reference(env, l->ref);
+  l->ref = ref;
+  l->p = p;
+  l->n = len / stride > INT_MAX ? INT_MAX : (int)(len / stride);
+}
+
+static void list_release(napi_env env, struct int32_list *l) {
+  if (l->ref) napi_delete_reference(env, l->ref);
+}
+
 static napi_value js_set_ready_list(napi_env env, napi_callback_info info) {
   ARGS(1);
   struct addon_state *st = data;
-  int32_t *list;
-  size_t len;
-  napi_ref ref;
-  if (!arg_int32s(env, "setReadyList", argv[0], "list", 2, &list, &len) ||
-      !fixed_length(env, "setReadyList", argv[0]))
-    return NULL;
-  if (napi_create_reference(env, argv[0], 1, &ref) != napi_ok) return NULL;
-  if (st->ready_ref) napi_delete_reference(env, st->ready_ref);
-  st->ready_ref = ref;
-  st->ready = list;
-  st->max_pairs = len / 2 > INT_MAX ? INT_MAX : (int)(len / 2);
+  list_register(env, "setReadyList", argv[0], 2, &st->ready);
   return NULL;
 }
 
 static napi_value js_set_change_list(napi_env env, napi_callback_info info) {
   ARGS(1);
   struct addon_state *st = data;
-  int32_t *list;
-  size_t len;
-  napi_ref ref;
-  if (!arg_int32s(env, "setChangeList", argv[0], "list", 4, &list, &len) ||
-      !fixed_length(env, "setChangeList", argv[0]))
-    return NULL;
-  if (napi_create_reference(env, argv[0], 1, &ref) != napi_ok) return NULL;
-  if (st->changes_ref) napi_delete_reference(env, st->changes_ref);
-  st->changes_ref = ref;
-  st->changes = list;
-  st->max_changes = len / 4 > INT_MAX ? INT_MAX : (int)(len / 4);
+  list_register(env, "setChangeList", argv[0], 4, &st->changes);
   return NULL;
 }
 
@@ -276,8 +274,8 @@ void backend_cleanup(napi_env env, struct addon_state *st) {
   for (int h = 0; h < st->nbackends; h++)
     if (st->backends[h].op) st->backends[h].op->dealloc(st->backends[h].state);
   free(st->backends);
-  if (st->ready_ref) napi_delete_reference(env, st->ready_ref);
-  if (st->changes_ref) napi_delete_reference(env, st->changes_ref);
+  list_release(env, &st->ready);
+  list_release(env, &st->changes);
 }
 
 napi_status backend_exports(napi_env env, napi_value exports, struct addon_state *st) {

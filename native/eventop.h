@@ -14,6 +14,8 @@
 #define EV_WRITE 0x04
 #define EV_ET 0x20
 #define EV_CLOSED 0x80
+/* The bits a mask of add/del may hold. */
+#define EV_MASK_BITS (EV_READ | EV_WRITE | EV_ET | EV_CLOSED)
 
 /* libevent's enum event_method_feature. */
 #define EV_FEATURE_ET 0x01

@@ -27,7 +27,7 @@ static napi_value js_read(napi_env env, napi_callback_info info) {
   uint8_t *p;
   size_t n;
   if (!arg_fd(env, "read", argv[0], "fd", &fd) ||
-      !arg_extent(env, "read", argv[1], argv[2], argv[3], 0, &p, &n))
+      !arg_extent(env, "read", argv[1], argv[2], argv[3], &p, &n))
     return NULL;
   return ret_sys(env, read(fd, p, n));
 }
@@ -38,7 +38,7 @@ static napi_value js_write(napi_env env, napi_callback_info info) {
   uint8_t *p;
   size_t n;
   if (!arg_fd(env, "write", argv[0], "fd", &fd) ||
-      !arg_extent(env, "write", argv[1], argv[2], argv[3], 0, &p, &n))
+      !arg_extent(env, "write", argv[1], argv[2], argv[3], &p, &n))
     return NULL;
   return ret_sys(env, write(fd, p, n));
 }
@@ -117,7 +117,7 @@ static napi_value js_send(napi_env env, napi_callback_info info) {
   uint8_t *p;
   size_t n;
   if (!arg_fd(env, "send", argv[0], "fd", &fd) ||
-      !arg_extent(env, "send", argv[1], argv[2], argv[3], 0, &p, &n) ||
+      !arg_extent(env, "send", argv[1], argv[2], argv[3], &p, &n) ||
       !arg_int(env, "send", argv[4], "flags", INT_MIN, INT_MAX, &flags))
     return NULL;
   return ret_sys(env, send(fd, p, n, flags));
@@ -129,7 +129,7 @@ static napi_value js_recv(napi_env env, napi_callback_info info) {
   uint8_t *p;
   size_t n;
   if (!arg_fd(env, "recv", argv[0], "fd", &fd) ||
-      !arg_extent(env, "recv", argv[1], argv[2], argv[3], 0, &p, &n) ||
+      !arg_extent(env, "recv", argv[1], argv[2], argv[3], &p, &n) ||
       !arg_int(env, "recv", argv[4], "flags", INT_MIN, INT_MAX, &flags))
     return NULL;
   return ret_sys(env, recv(fd, p, n, flags));
@@ -182,28 +182,22 @@ static napi_value js_fionread(napi_env env, napi_callback_info info) {
   return ret_int(env, n);
 }
 
-/* libevent's EVBUFFER_MAX_READ: the most one evbuffer_read takes. */
-#define EVBUFFER_MAX_READ 4096
-/* readSized's "not read" results are below this, by the size it wanted. */
-#define READ_SIZED_WANTS 0x100000
-
-/* evbuffer_read's sizing and its read in one call: how much to read is `howmuch` (-1: no limit)
- * cut to what FIONREAD reports, or EVBUFFER_MAX_READ when it reports nothing or more than that;
- * if that fits buf[off, off + space) it is read there (the read's result, or -errno), otherwise
- * nothing is read and the result is -(READ_SIZED_WANTS + size). */
+/* evbuffer_read's sizing and its read in one call: the size is what FIONREAD reports, cut to
+ * `max` (the caller's limit; also the size when FIONREAD fails or reports nothing). If that fits
+ * buf[off, off + space) it is read there (the read's result, or -errno), otherwise nothing is read
+ * and the result is -(READ_SIZED_WANTS + size). */
 static napi_value js_read_sized(napi_env env, napi_callback_info info) {
   ARGS(5);
-  int fd, howmuch, n = 0;
+  int fd, max, n = 0;
   uint8_t *p;
   size_t space;
   if (!arg_fd(env, "readSized", argv[0], "fd", &fd) ||
-      !arg_extent(env, "readSized", argv[1], argv[2], argv[3], 0, &p, &space) ||
-      !arg_int(env, "readSized", argv[4], "howmuch", -1, INT_MAX, &howmuch))
+      !arg_extent(env, "readSized", argv[1], argv[2], argv[3], &p, &space) ||
+      !arg_int(env, "readSized", argv[4], "max", 1, READ_SIZED_WANTS - 1, &max))
     return NULL;
-  if (ioctl(fd, FIONREAD, &n) < 0 || n <= 0 || n > EVBUFFER_MAX_READ) n = EVBUFFER_MAX_READ;
-  if (howmuch < 0 || howmuch > n) howmuch = n;
-  if ((size_t)howmuch > space) return ret_int(env, -(READ_SIZED_WANTS + howmuch));
-  return ret_sys(env, read(fd, p, (size_t)howmuch));
+  if (ioctl(fd, FIONREAD, &n) == 0 && n > 0 && n < max) max = n;
+  if ((size_t)max > space) return ret_int(env, -(READ_SIZED_WANTS + max));
+  return ret_sys(env, read(fd, p, (size_t)max));
 }
 
 napi_status io_exports(napi_env env, napi_value exports, struct addon_state *st) {

@@ -25,8 +25,7 @@ import {
   evbuffer_enable_locking, evbuffer_get_contiguous_space, evbuffer_lock, evbuffer_unlock, type evbuffer_size_out,
 } from "libevent-ts/event2/buffer";
 import {
-  AF_UNIX, EAGAIN, EBADF, EV_SIZE_MAX, EV_SSIZE_MAX, SOCK_STREAM, errno, evutil_closesocket, evutil_make_socket_nonblocking, evutil_snprintf,
-  evutil_socketpair, evutil_vsnprintf,
+  EAGAIN, EBADF, EV_SIZE_MAX, EV_SSIZE_MAX, errno, evutil_closesocket, evutil_snprintf, evutil_vsnprintf,
 } from "libevent-ts/event2/util";
 import {
   EVLOOP_NONBLOCK, EV_PERSIST, EV_READ, EV_WRITE, event_add, event_base_dispatch, event_base_free, event_base_loop,
@@ -35,6 +34,7 @@ import {
 import { EVBUFFER_CB_NODEFER, EVBUFFER_MAX_READ } from "../src/buffer/buffer.js";
 import { native } from "../src/native/binding.js";
 import { checkFdLeaks } from "./helpers/fds.js";
+import { nonblockingPair } from "./helpers/setup.js";
 
 // ---- helpers ------------------------------------------------------------------------------
 
@@ -118,14 +118,6 @@ function make_tmpfile(data: Uint8Array | string): number {
   const path = join(tmpDir, `f${tmpCount++}`);
   writeFileSync(path, data);
   return openSync(path, "r");
-}
-
-function nonblockingPair(): number[] {
-  const pair = [-1, -1];
-  expect(evutil_socketpair(AF_UNIX, SOCK_STREAM, 0, pair)).toBe(0);
-  evutil_make_socket_nonblocking(pair[0]!);
-  evutil_make_socket_nonblocking(pair[1]!);
-  return pair;
 }
 
 // ---- the regression group -----------------------------------------------------------------

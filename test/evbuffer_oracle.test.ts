@@ -19,9 +19,10 @@ import {
   evbuffer_ptr_set, evbuffer_pullup, evbuffer_read, evbuffer_readln, evbuffer_remove, evbuffer_remove_buffer,
   evbuffer_reserve_space, evbuffer_search_eol, evbuffer_search_range, evbuffer_unfreeze, evbuffer_write_atmost,
 } from "libevent-ts/event2/buffer";
-import { AF_UNIX, SOCK_STREAM, evutil_closesocket, evutil_make_socket_nonblocking, evutil_socketpair } from "libevent-ts/event2/util";
+import { evutil_closesocket } from "libevent-ts/event2/util";
 import { native } from "../src/native/binding.js";
 import { checkFdLeaks } from "./helpers/fds.js";
+import { nonblockingPair } from "./helpers/setup.js";
 import { CEvbuffer, ptrPos, readAddr, writeAddr } from "./oracle/libevent_core.js";
 
 const STEPS = Number(process.env.EVBUFFER_ORACLE_STEPS ?? 20000);
@@ -44,14 +45,6 @@ function rng(seed: number): () => number {
 
 const ALPHABET = Buffer.from("aaabbxyz \r\n\r\n\0\0c01", "latin1");
 const NEEDLES = ["\r\n", "ab", "a", "\0", "xyz", "b\r", "\n\n", "aaa", "\r\n\r\n", "zz", "c0", ""];
-
-function pair(): number[] {
-  const p = [-1, -1];
-  if (evutil_socketpair(AF_UNIX, SOCK_STREAM, 0, p) !== 0) throw new Error("socketpair");
-  evutil_make_socket_nonblocking(p[0]!);
-  evutil_make_socket_nonblocking(p[1]!);
-  return p;
-}
 
 /** Read everything pending on fd (nonblocking). */
 function drainFd(fd: number): Buffer {
@@ -93,8 +86,8 @@ describe("evbuffer oracle: random operations against libevent 2.1.12", () => {
     const T = [evbuffer_new(), evbuffer_new(), evbuffer_new()];
     const frozen = [[false, false], [false, false], [false, false]]; // [front, back]
     const keep: Buffer[] = []; // memory referenced by both sides' reference chains
-    const readPairs = [pair(), pair()]; // [C side, TS side]: written to [1], read from [0]
-    const writePairs = [pair(), pair()]; // buffers write to [1], we read back from [0]
+    const readPairs = [nonblockingPair(), nonblockingPair()]; // [C side, TS side]: written to [1], read from [0]
+    const writePairs = [nonblockingPair(), nonblockingPair()]; // buffers write to [1], we read back from [0]
     const log: string[] = [];
     let step = 0;
 

@@ -198,6 +198,26 @@ function record_event_cb(_s: number, what: number, whatp: { value: number }): vo
 
 eachBackend(() => {
   describe("main", () => {
+    it("a timer years away: the loop waits in bounded steps instead of refusing the wait", () => {
+      const base = event_base_new()!;
+      const pair = [-1, -1];
+      expect(evutil_socketpair(AF_UNIX, SOCK_STREAM, 0, pair)).toBe(0);
+      const far = evtimer_new(base, () => {}, null)!;
+      expect(event_add(far, new timeval(1e12, 0))).toBe(0); // beyond what any backend waits at once
+      let reads = 0;
+      const ev = event_new(base, pair[0]!, EV_READ, () => reads++, null)!;
+      expect(event_add(ev, null)).toBe(0);
+      expect(write(pair[1]!, "x", 1)).toBe(1);
+      expect(event_base_loop(base, EVLOOP_ONCE)).toBe(0);
+      expect(reads).toBe(1);
+      expect(event_pending(far, EV_TIMEOUT, null)).toBe(EV_TIMEOUT);
+      event_free(ev);
+      event_free(far);
+      event_base_free(base);
+      evutil_closesocket(pair[0]!);
+      evutil_closesocket(pair[1]!);
+    });
+
     it("methods: avoiding the first supported method (with IGNORE_ENV) yields another backend", () => {
       const methods = event_get_supported_methods();
       expect(methods.length).toBeGreaterThan(0);

@@ -65,7 +65,7 @@ function freeBackend(h: number): void {
 
 /** Dispatch and return the (fd, what) pairs reported, sorted by fd. */
 function dispatch(h: number, timeoutUs: number): Array<[number, number]> {
-  const n = native.backendDispatch(h, timeoutUs);
+  const n = native.backendDispatch(h, timeoutUs, 0);
   expect(n).toBeGreaterThanOrEqual(0);
   const pairs: Array<[number, number]> = [];
   for (let i = 0; i < n; i++) pairs.push([readyList[2 * i]!, readyList[2 * i + 1]!]);
@@ -255,7 +255,7 @@ describe("backends", () => {
         const [a] = socketpair();
         expect(native.backendAdd(h, a, 0, EV_READ)).toBe(0);
         const t0 = native.monotonicUs(1);
-        expect(native.backendDispatch(h, 100_000)).toBe(0);
+        expect(native.backendDispatch(h, 100_000, 0)).toBe(0);
         const elapsed = native.monotonicUs(1) - t0;
         expect(elapsed).toBeGreaterThanOrEqual(100_000);
         expect(elapsed).toBeLessThan(100_000 + 500_000);
@@ -266,7 +266,7 @@ describe("backends", () => {
         const [a] = socketpair();
         expect(native.backendAdd(h, a, 0, EV_READ)).toBe(0);
         const t0 = native.monotonicUs(1);
-        for (let i = 0; i < 1000; i++) expect(native.backendDispatch(h, 0)).toBe(0);
+        for (let i = 0; i < 1000; i++) expect(native.backendDispatch(h, 0, 0)).toBe(0);
         // A timeout of 0 rounded up to 1 ms would take a second here.
         expect(native.monotonicUs(1) - t0).toBeLessThan(500_000);
       });
@@ -286,7 +286,7 @@ describe("backends", () => {
         native.setReadyList(list);
         const seen = new Set<number>();
         for (let i = 0; i < 200 && seen.size < ready.length; i++) {
-          expect(native.backendDispatch(h, 0)).toBe(2);
+          expect(native.backendDispatch(h, 0, 0)).toBe(2);
           expect(ready).toContain(list[0]);
           expect(ready).toContain(list[2]);
           expect(list[0]).not.toBe(list[2]);
@@ -317,9 +317,12 @@ describe("backends", () => {
         expect(n).toBe(1);
         expect([readyList[0], readyList[1]! & ~EV_ET]).toEqual([a, EV_WRITE]);
         expect([list[3], list[7], list[11]]).toEqual([0, 0, -osConstants.errno.EINVAL]);
-        // No count, or 0: nothing is made.
+        // A count of 0: nothing is made; a missing count is refused, and makes nothing either.
         list.set([a, EV_WRITE, EV_WRITE, 0]);
-        expect(native.backendDispatch(h, 0)).toBe(1);
+        const noCount = (): number => (native.backendDispatch as (h: number, timeoutUs: number) => number)(h, 0);
+        expect(noCount).toThrow(TypeError);
+        expect(noCount).toThrow("backendDispatch: nchanges must be a number, got undefined");
+        expect(native.backendDispatch(h, 0, 0)).toBe(1);
         expect(native.backendDispatch(h, 0, 0)).toBe(1);
         native.backendApply(h, 1);
         expect(dispatch(h, 0)).toEqual([]);
@@ -414,7 +417,7 @@ describe("backends", () => {
       let best = Infinity;
       for (let i = 0; i < 10; i++) {
         const t0 = native.monotonicUs(1);
-        expect(native.backendDispatch(h, 300)).toBe(0);
+        expect(native.backendDispatch(h, 300, 0)).toBe(0);
         const elapsed = native.monotonicUs(1) - t0;
         expect(elapsed).toBeGreaterThanOrEqual(300);
         best = Math.min(best, elapsed);
@@ -422,7 +425,7 @@ describe("backends", () => {
       // Without the timerfd epoll_wait rounds 300 us up to a whole millisecond.
       expect(best).toBeLessThan(1000);
       // The expired timer is not an fd of the caller's: it never shows up in the results.
-      expect(native.backendDispatch(h, 0)).toBe(0);
+      expect(native.backendDispatch(h, 0, 0)).toBe(0);
       freeBackend(h);
       expect(openFds()).toBe(before);
     });
@@ -434,7 +437,7 @@ describe("backends", () => {
       const h = backend(name);
       for (const us of [1, 1001]) {
         const t0 = native.monotonicUs(1);
-        expect(native.backendDispatch(h, us)).toBe(0);
+        expect(native.backendDispatch(h, us, 0)).toBe(0);
         expect(native.monotonicUs(1) - t0).toBeGreaterThanOrEqual(Math.ceil(us / 1000) * 1000);
       }
     });
@@ -473,7 +476,7 @@ describe("backends", () => {
     const h1 = backend("poll");
     const h2 = backend("select");
     freeBackend(h1);
-    expect(() => native.backendDispatch(h1, 0)).toThrow(RangeError);
+    expect(() => native.backendDispatch(h1, 0, 0)).toThrow(RangeError);
     expect(() => native.backendFree(h1)).toThrow(/backendFree: \d+ is not a live backend handle/);
     const h3 = backend(native.methods()[0]!);
     expect(h3).toBe(h1);
@@ -621,29 +624,30 @@ describe("byte transfers", () => {
     expect(Buffer.from(view.buffer).toString("latin1", 4, 8)).toBe("\0abc");
   });
 
-  it("readSized: FIONREAD's size (cut to howmuch and to 4096) is read when it fits, else only reported", () => {
-    const WANTS = 0x100000;
+  it("readSized: FIONREAD's size, cut to max (max when FIONREAD says 0), is read when it fits, else only reported", () => {
+    const WANTS = C.READ_SIZED_WANTS;
+    expect(WANTS).toBe(0x100000);
     const [a, b] = socketpair();
     const buf = Buffer.alloc(16, 0x2e);
     send(b, "hello");
-    expect(native.readSized(a, buf, 2, 10, -1)).toBe(5);
+    expect(native.readSized(a, buf, 2, 10, 4096)).toBe(5);
     expect(buf.toString("latin1")).toBe("..hello.........");
     send(b, "0123456789abcdefghij"); // 20 bytes: more than the 10 there is room for
-    expect(native.readSized(a, buf, 0, 10, -1)).toBe(-(WANTS + 20));
+    expect(native.readSized(a, buf, 0, 10, 4096)).toBe(-(WANTS + 20));
     expect(native.fionread(a)).toBe(20); // nothing was read
-    expect(native.readSized(a, buf, 0, 10, 3)).toBe(3); // howmuch cuts the size
+    expect(native.readSized(a, buf, 0, 10, 3)).toBe(3); // max cuts the size
     expect(native.readSized(a, buf, 0, 10, 100)).toBe(-(WANTS + 17));
     const big = Buffer.alloc(4096);
     expect(native.readSized(a, big, 0, 17, 100)).toBe(17);
     expect(big.toString("latin1", 0, 17)).toBe("3456789abcdefghij");
-    // Nothing buffered: FIONREAD says 0, so the size is 4096 (libevent's EVBUFFER_MAX_READ).
-    expect(native.readSized(a, buf, 0, 16, -1)).toBe(-(WANTS + 4096));
-    expect(native.readSized(a, big, 0, 4096, -1)).toBe(-EAGAIN);
+    // Nothing buffered: FIONREAD says 0, so the size is max.
+    expect(native.readSized(a, buf, 0, 16, 4096)).toBe(-(WANTS + 4096));
+    expect(native.readSized(a, big, 0, 4096, 4096)).toBe(-EAGAIN);
     expect(native.readSized(a, buf, 0, 16, 7)).toBe(-EAGAIN);
     native.close(b);
     fds = fds.filter((x) => x !== b);
-    expect(native.readSized(a, big, 0, 4096, -1)).toBe(0); // end of file
-    expect(native.readSized(123456, big, 0, 4096, -1)).toBe(-osConstants.errno.EBADF);
+    expect(native.readSized(a, big, 0, 4096, 4096)).toBe(0); // end of file
+    expect(native.readSized(123456, big, 0, 4096, 4096)).toBe(-osConstants.errno.EBADF);
   });
 
   it("readv into several extents of several buffers, then one", () => {
@@ -1016,15 +1020,16 @@ describe("bad arguments throw the right error and crash nothing", () => {
     ["backendNew name a number", () => native.backendNew(1 as unknown as string, 0), TypeError, /backendNew: name/],
     ["backendNew flags negative", () => native.backendNew("poll", -1), RangeError, /backendNew: flags/],
     ["backendAdd dead handle", () => native.backendAdd(12345, 0, 0, EV_READ), RangeError, "backendAdd: 12345 is not a live backend handle"],
-    ["backendDispatch handle a string", () => native.backendDispatch("0" as unknown as number, 0), TypeError, /backendDispatch: h/],
+    ["backendDispatch handle a string", () => native.backendDispatch("0" as unknown as number, 0, 0), TypeError, /backendDispatch: h/],
     ["setReadyList too short", () => native.setReadyList(new Int32Array(1)), RangeError, /setReadyList: list must hold at least 2/],
     ["setReadyList on a resizable buffer", () => native.setReadyList(new Int32Array(new ResizableArrayBuffer(16, { maxByteLength: 64 }))), TypeError, "setReadyList: list must not be on a resizable ArrayBuffer"],
     ["setReadyList not Int32Array", () => native.setReadyList([0, 0] as unknown as Int32Array), TypeError, /setReadyList: list/],
     ["setChangeList too short", () => native.setChangeList(new Int32Array(3)), RangeError, /setChangeList: list must hold at least 4/],
     ["setChangeList on a resizable buffer", () => native.setChangeList(new Int32Array(new ResizableArrayBuffer(16, { maxByteLength: 64 }))), TypeError, "setChangeList: list must not be on a resizable ArrayBuffer"],
     ["backendApply dead handle", () => native.backendApply(12345, 0), RangeError, "backendApply: 12345 is not a live backend handle"],
-    ["readSized howmuch below -1", () => native.readSized(0, buf, 0, 1, -2), RangeError, /readSized: howmuch/],
-    ["readSized extent", () => native.readSized(0, buf, 60, 5, -1), RangeError, /readSized: off \+ len/],
+    ["readSized max 0", () => native.readSized(0, buf, 0, 1, 0), RangeError, /readSized: max/],
+    ["readSized max beyond READ_SIZED_WANTS", () => native.readSized(0, buf, 0, 1, 0x100000), RangeError, /readSized: max/],
+    ["readSized extent", () => native.readSized(0, buf, 60, 5, 4096), RangeError, /readSized: off \+ len/],
     ["methodFeatures name", () => native.methodFeatures(undefined as unknown as string), TypeError, /methodFeatures: name/],
     ["getaddrinfo node a number", () => native.getaddrinfo(5 as unknown as string, null, 0, 0, 0, 0), TypeError, "getaddrinfo: node must be a string or null, got number"],
     ["getaddrinfo node too long", () => native.getaddrinfo("a".repeat(2000), null, 0, 0, 0, 0), RangeError, /getaddrinfo: node is 2000 bytes long/],
@@ -1058,9 +1063,9 @@ describe("bad arguments throw the right error and crash nothing", () => {
     );
     expect(() => native.backendDel(h, 0, 0x10, EV_READ)).toThrow(RangeError);
     expect(() => native.backendAdd(h, -1, 0, EV_READ)).toThrow(RangeError);
-    expect(() => native.backendDispatch(h, -2)).toThrow(RangeError);
-    expect(() => native.backendDispatch(h, 1.5)).toThrow(RangeError);
-    expect(() => native.backendDispatch(h, Infinity)).toThrow(RangeError);
+    expect(() => native.backendDispatch(h, -2, 0)).toThrow(RangeError);
+    expect(() => native.backendDispatch(h, 1.5, 0)).toThrow(RangeError);
+    expect(() => native.backendDispatch(h, Infinity, 0)).toThrow(RangeError);
     // Masks without READ/WRITE/CLOSED change nothing.
     expect(native.backendAdd(h, 0, 0, 0)).toBe(0);
     expect(native.backendAdd(h, 0, 0, EV_ET)).toBe(0);

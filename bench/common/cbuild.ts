@@ -1,6 +1,7 @@
 /**
  * Builds the benchmarks' C programs on demand: `cc -O2 -Wall` into bench/out/ (git-ignored),
- * again only when the source is newer than the program.
+ * again only when the source is newer than the program. Also the benchmarks' paths (the project's
+ * root, bench/) and the file-time check they share.
  */
 import { execFile } from "node:child_process";
 import { mkdirSync, statSync } from "node:fs";
@@ -9,13 +10,17 @@ import { promisify } from "node:util";
 
 const run = promisify(execFile);
 
+/** The project's root, as an absolute path ending in "/". */
+export const root = fileURLToPath(new URL("../../", import.meta.url));
+
 /** The benchmarks' folder (bench/), as an absolute path ending in "/". */
-export const benchDir = fileURLToPath(new URL("../", import.meta.url));
+export const benchDir = `${root}bench/`;
 
 /** Where built programs go. */
-export const outDir = `${benchDir}out/`;
+const outDir = `${benchDir}out/`;
 
-function mtime(path: string): number {
+/** The modification time of `path` in ms since the epoch; -1 when it does not exist. */
+export function mtime(path: string): number {
   try {
     return statSync(path).mtimeMs;
   } catch {

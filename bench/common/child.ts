@@ -5,10 +5,7 @@
  * If the runner itself is interrupted or fails, whatever is still running is stopped too.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { fileURLToPath } from "node:url";
-
-/** Children run in the project's root, so that `node --import tsx` finds tsx. */
-const root = fileURLToPath(new URL("../../", import.meta.url));
+import { root } from "./cbuild.js";
 
 const live = new Set<ChildProcess>();
 
@@ -23,7 +20,8 @@ function track(child: ChildProcess): void {
   child.once("exit", () => live.delete(child));
 }
 
-function exited(child: ChildProcess): boolean {
+/** Whether `child` has exited (with a code or by a signal). */
+export function exited(child: ChildProcess): boolean {
   return child.exitCode !== null || child.signalCode !== null;
 }
 
@@ -65,7 +63,7 @@ export interface Server {
   output(): string;
 }
 
-/** Starts a server process; its output is collected, not shown. */
+/** Starts a server process in the project's root; its output is collected, not shown. */
 export function startServer(cmd: string, args: readonly string[]): Server {
   const child = spawn(cmd, args, { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
   track(child);
@@ -89,7 +87,10 @@ export interface RunResult {
   timedOut: boolean;
 }
 
-/** Runs a program to completion, stopping it if it has not finished within `timeoutMs`. */
+/**
+ * Runs a program to completion in the project's root (where `node --import tsx` finds tsx),
+ * stopping it if it has not finished within `timeoutMs`.
+ */
 export async function runProgram(cmd: string, args: readonly string[], timeoutMs: number): Promise<RunResult> {
   const child = spawn(cmd, args, { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
   track(child);
@@ -113,6 +114,11 @@ export async function runProgram(cmd: string, args: readonly string[], timeoutMs
   // Its output is complete once its pipes close (a grandchild holding them open is not waited for).
   if (child.pid !== undefined) await Promise.race([closed, new Promise((r) => setTimeout(r, 1000).unref())]);
   return { code: child.exitCode, signal: child.signalCode, stdout, stderr, timedOut };
+}
+
+/** How a run of runProgram with limit `timeoutMs` failed: "did not finish in N s" or "exited with CODE|SIGNAL". */
+export function howItFailed(r: RunResult, timeoutMs: number): string {
+  return r.timedOut ? `did not finish in ${timeoutMs / 1000} s` : `exited with ${r.code ?? r.signal}`;
 }
 
 let installed = false;

@@ -3,19 +3,9 @@
  * package's self-reference resolves to the built dist/. This makes sure dist/ is current.
  */
 import { execFile } from "node:child_process";
-import { readdirSync, statSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { readdirSync } from "node:fs";
 import { promisify } from "node:util";
-
-const root = fileURLToPath(new URL("../../", import.meta.url));
-
-function mtime(path: string): number {
-  try {
-    return statSync(path).mtimeMs;
-  } catch {
-    return -1;
-  }
-}
+import { mtime, root } from "./cbuild.js";
 
 /** Source files (relative to src/) whose dist/ JavaScript is missing or older than they are. */
 function staleSources(dir = ""): string[] {
@@ -30,22 +20,27 @@ function staleSources(dir = ""): string[] {
   return stale;
 }
 
+/** "n source file(s) (a, b, c, ...)" */
+function summary(stale: readonly string[]): string {
+  return `${stale.length} source file(s) (${stale.slice(0, 3).join(", ")}${stale.length > 3 ? ", ..." : ""})`;
+}
+
 /**
  * Runs `npm run build:ts` when any source is newer than its build. tsc emits despite type errors:
- * those are shown, and the result is true as long as every source then has its build; false
- * when the build is still missing or stale (benchmarks of the library are then skipped).
+ * those are shown, and the benchmarks go on as long as every source then has its build. Throws
+ * when the build failed and left some source without a current build.
  */
-export async function ensureDist(): Promise<boolean> {
+export async function ensureDist(): Promise<void> {
   const stale = staleSources();
-  if (stale.length === 0) return true;
-  console.log(`dist/ is older than ${stale.length} source file(s) (${stale.slice(0, 3).join(", ")}${stale.length > 3 ? ", ..." : ""}): npm run build:ts`);
+  if (stale.length === 0) return;
+  console.log(`dist/ is older than ${summary(stale)}: npm run build:ts`);
   try {
     await promisify(execFile)("npm", ["run", "build:ts"], { cwd: root });
-    return true;
   } catch (err) {
     const e = err as { stdout?: string; stderr?: string; message: string };
     const text = (e.stdout ?? "") + (e.stderr ?? "") || e.message;
     console.log(`npm run build:ts reported errors:\n${text.split("\n").slice(0, 20).join("\n")}`);
-    return staleSources().length === 0;
+    const left = staleSources();
+    if (left.length) throw new Error(`npm run build:ts failed: dist/ is still older than ${summary(left)}`);
   }
 }

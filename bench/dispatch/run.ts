@@ -3,10 +3,10 @@
  * 2.1.12 and bench.ts against libevent-ts, for each backend, number of socketpairs n and number of
  * active pairs a; the median of each program's 25 runs, and TS/C.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import type { BenchOptions } from "../run.js";
 import { benchDir, buildC } from "../common/cbuild.js";
-import { runProgram } from "../common/child.js";
+import { howItFailed, runProgram } from "../common/child.js";
 import { median } from "../common/stats.js";
 import { fmt, printTable, type Cell } from "../common/table.js";
 
@@ -24,37 +24,7 @@ const FD_SETSIZE = 1024;
 const NODE_FDS = 64;
 /** Time limit for one program (25 runs). */
 const PROGRAM_LIMIT_MS = 180_000;
-
-/** The names bench.ts imports; the TS side is skipped while libevent-ts lacks any of them. */
-const NEEDED = {
-  "libevent-ts/event2/event": [
-    "EV_PERSIST", "EV_READ", "EVLOOP_NONBLOCK", "EVLOOP_ONCE", "event", "event_add", "event_assign",
-    "event_base_loop", "event_base_new", "event_base_new_with_config", "event_config_avoid_method",
-    "event_config_free", "event_config_new", "event_del", "event_get_supported_methods",
-    "event_get_version", "event_initialized",
-  ],
-  "libevent-ts/event2/util": [
-    "AF_UNIX", "SOCK_STREAM", "evutil_gettimeofday", "evutil_socketpair", "evutil_timersub", "read",
-    "strerror", "timeval", "write",
-  ],
-};
-
-/** Why the TS side cannot run yet, or null when it can. */
-async function tsMissing(): Promise<string | null> {
-  const missing: string[] = [];
-  for (const [spec, names] of Object.entries(NEEDED)) {
-    let mod: Record<string, unknown>;
-    try {
-      mod = (await import(spec)) as Record<string, unknown>;
-    } catch (err) {
-      return `${spec} does not load: ${err instanceof Error ? err.message : String(err)}`;
-    }
-    for (const n of names) if (!(n in mod)) missing.push(n);
-  }
-  if (missing.length === 0) return null;
-  const some = missing.slice(0, 6).join(", ") + (missing.length > 6 ? `, ... (${missing.length} names)` : "");
-  return `libevent-ts does not export ${some} yet`;
-}
+const TS_BENCH = `${benchDir}dispatch/bench.ts`;
 
 /** The hard RLIMIT_NOFILE of this process (what a child may raise its limit to). */
 function hardNofile(): number {
@@ -63,13 +33,25 @@ function hardNofile(): number {
   return hard === "unlimited" ? Number.MAX_SAFE_INTEGER : Number(hard);
 }
 
+/** The arguments of bench.c and bench.ts: n socketpairs, a of them active, w writes, on `backend`. */
+function benchArgs(n: number, a: number, w: number, backend: string): string[] {
+  return ["-n", String(n), "-a", String(a), "-w", String(w), "-m", backend];
+}
+
+/**
+ * `sh`'s arguments that run bench.ts with tsx: Node cannot setrlimit, so the shell first raises the
+ * soft limit on open files to `limit` (within the hard one).
+ */
+function tsCommand(limit: number, args: readonly string[]): string[] {
+  return ["-c", `ulimit -n ${limit} && exec "$0" --import tsx "$@"`, process.execPath, TS_BENCH, ...args];
+}
+
 /** A bench program's 25 microsecond lines; throws with its stderr when it failed. */
 async function runTimes(what: string, cmd: string, args: readonly string[]): Promise<number[]> {
   const r = await runProgram(cmd, args, PROGRAM_LIMIT_MS);
   const times = r.stdout.split("\n").filter((l) => /^\d+$/.test(l)).map(Number);
   if (r.code !== 0 || times.length !== 25) {
-    const why = r.timedOut ? `did not finish in ${PROGRAM_LIMIT_MS / 1000} s` : `exited with ${r.code ?? r.signal}`;
-    throw new Error(`${what} ${why} after ${times.length} runs:\n${r.stderr.split("\n").filter((l) => !l.startsWith("Xcount")).join("\n")}`);
+    throw new Error(`${what} ${howItFailed(r, PROGRAM_LIMIT_MS)} after ${times.length} runs:\n${r.stderr.split("\n").filter((l) => !l.startsWith("Xcount")).join("\n")}`);
   }
   return times;
 }
@@ -80,13 +62,12 @@ interface Row {
   a: number;
   /** Medians of all runs (bench.c's method). */
   c: number;
-  ts: number | null;
+  ts: number;
   /** Medians of the second half of each program's runs (13 to 25), after the JIT has warmed up. */
   cWarm: number;
-  tsWarm: number | null;
-  /** Medians of 25 runs with -w STEADY_WRITES, per write (epoll only; null where not run). */
-  cSteady: number | null;
-  tsSteady: number | null;
+  tsWarm: number;
+  /** Medians of 25 runs with -w STEADY_WRITES (epoll only; null where not run). */
+  steady: { c: number; ts: number } | null;
 }
 
 /** Runs 13 to 25 of a program: by then V8 has optimised the loop (the first runs are much slower). */
@@ -94,8 +75,6 @@ const WARM_FROM = 12;
 
 export async function run(opts: BenchOptions): Promise<void> {
   const cBench = await buildC("dispatch-bench", "dispatch/bench.c", ["-levent_core"]);
-  const tsBench = `${benchDir}dispatch/bench.ts`;
-  const tsWhyNot = existsSync(tsBench) ? await tsMissing() : "bench/dispatch/bench.ts does not exist yet";
 
   // bench.c needs 2n + 50 fds. Where the hard limit is below 20,050 the largest n is smaller.
   const hard = hardNofile();
@@ -110,50 +89,46 @@ export async function run(opts: BenchOptions): Promise<void> {
   if (nBig < 10_000)
     console.log(`note: n = 10,000 needs 20,050 fds but the hard RLIMIT_NOFILE here is ${hard}: the largest n is ${fmt(nBig)}`);
   console.log(`note: select runs only where every fd fits FD_SETSIZE (${FD_SETSIZE}): n <= ${selectMax}; skipped for n > ${selectMax}`);
-  if (tsWhyNot) console.log(`note: TS side skipped: ${tsWhyNot}`);
 
   const rows: Row[] = [];
   for (const backend of BACKENDS) {
     for (const n of ns) {
       if (backend === "select" && n > selectMax) continue;
       for (const a of actives) {
-        const args = ["-n", String(n), "-a", String(a), "-w", String(NUM_WRITES), "-m", backend];
-        // Node cannot setrlimit: the shell raises the soft limit, within the hard one, first.
         const limit = Math.min(hard, 2 * n + 50 + NODE_FDS);
-        const script = `ulimit -n ${limit} && exec "$0" --import tsx "$@"`;
+        const runC = (args: string[]) => runTimes(`bench.c ${args.join(" ")}`, cBench, args);
+        const runTs = (args: string[]) => runTimes(`bench.ts ${args.join(" ")}`, "sh", tsCommand(limit, args));
+        const args = benchArgs(n, a, NUM_WRITES, backend);
         const cTimes: number[][] = [], tsTimes: number[][] = [];
         for (let round = 0; round < rounds; round++) {
-          cTimes.push(await runTimes(`bench.c ${args.join(" ")}`, cBench, args));
-          if (!tsWhyNot)
-            tsTimes.push(await runTimes(`bench.ts ${args.join(" ")}`, "sh", ["-c", script, process.execPath, tsBench, ...args]));
+          cTimes.push(await runC(args));
+          tsTimes.push(await runTs(args));
         }
         const all = (xs: number[][]) => median(xs.flat());
         const warm = (xs: number[][]) => median(xs.flatMap((t) => t.slice(WARM_FROM)));
         const row: Row = {
           backend, n, a,
-          c: all(cTimes), ts: tsWhyNot ? null : all(tsTimes),
-          cWarm: warm(cTimes), tsWarm: tsWhyNot ? null : warm(tsTimes),
-          cSteady: null, tsSteady: null,
+          c: all(cTimes), ts: all(tsTimes),
+          cWarm: warm(cTimes), tsWarm: warm(tsTimes),
+          steady: null,
         };
-        if (backend === "epoll" && !tsWhyNot && !opts.quick) {
-          const steadyArgs = ["-n", String(n), "-a", String(a), "-w", String(STEADY_WRITES), "-m", backend];
-          row.cSteady = median(await runTimes(`bench.c ${steadyArgs.join(" ")}`, cBench, steadyArgs));
-          row.tsSteady = median(await runTimes(`bench.ts ${steadyArgs.join(" ")}`, "sh", ["-c", script, process.execPath, tsBench, ...steadyArgs]));
+        if (backend === "epoll" && !opts.quick) {
+          const steadyArgs = benchArgs(n, a, STEADY_WRITES, backend);
+          row.steady = { c: median(await runC(steadyArgs)), ts: median(await runTs(steadyArgs)) };
         }
         rows.push(row);
-        console.log(`  ${backend} n=${n} a=${a}: C ${fmt(row.c)} µs${row.ts === null ? "" : `, TS ${fmt(row.ts)} µs (warm: C ${fmt(row.cWarm)}, TS ${fmt(row.tsWarm)})`}`);
+        console.log(`  ${backend} n=${n} a=${a}: C ${fmt(row.c)} µs, TS ${fmt(row.ts)} µs (warm: C ${fmt(row.cWarm)}, TS ${fmt(row.tsWarm)})`);
       }
     }
   }
 
   console.log();
-  const x = (ts: number | null, c: number) => (ts === null ? null : `${fmt(ts / c, 2)}x`);
+  const x = (ts: number, c: number) => `${fmt(ts / c, 2)}x`;
   printTable(
     ["backend", "n", "a", "C µs", "TS µs", "TS/C", "warm: C µs", "TS µs", "TS/C", "steady: C µs", "TS µs", "TS/C"],
     rows.map((r): Cell[] => [
       r.backend, fmt(r.n), r.a, fmt(r.c), fmt(r.ts), x(r.ts, r.c), fmt(r.cWarm), fmt(r.tsWarm), x(r.tsWarm, r.cWarm),
-      r.cSteady === null ? "" : fmt(r.cSteady), r.tsSteady === null ? "" : fmt(r.tsSteady),
-      r.cSteady === null ? "" : x(r.tsSteady, r.cSteady),
+      r.steady ? fmt(r.steady.c) : "", r.steady ? fmt(r.steady.ts) : "", r.steady ? x(r.steady.ts, r.steady.c) : "",
     ]),
   );
   console.log(`(all runs: bench.c's median of 25; warm: runs ${WARM_FROM + 1} to 25 only; steady: -w ${fmt(STEADY_WRITES)}, median of 25, epoll only)`);
@@ -170,18 +145,17 @@ function summarize(rows: readonly Row[], ns: readonly number[]): void {
       const sizes = ns.filter((n) => at(backend, n, a));
       if (sizes.length < 2) continue;
       const lo = at(backend, sizes[0]!, a)!, hi = at(backend, sizes[sizes.length - 1]!, a)!;
-      const ts = lo.ts !== null && hi.ts !== null ? `, TS ${fmt(hi.ts / lo.ts, 1)}x` : "";
-      parts.push(`${backend} (n ${fmt(lo.n)} -> ${fmt(hi.n)}) C ${fmt(hi.c / lo.c, 1)}x${ts}`);
+      parts.push(`${backend} (n ${fmt(lo.n)} -> ${fmt(hi.n)}) C ${fmt(hi.c / lo.c, 1)}x, TS ${fmt(hi.ts / lo.ts, 1)}x`);
     }
     console.log(`growth of time with n, a=${a}: ${parts.join("; ")}`);
   }
-  const epoll = rows.filter((r) => r.backend === "epoll" && r.ts !== null);
+  const epoll = rows.filter((r) => r.backend === "epoll");
   if (epoll.length) {
-    const worst = Math.max(...epoll.map((r) => r.ts! / r.c));
-    const worstWarm = Math.max(...epoll.map((r) => r.tsWarm! / r.cWarm));
+    const worst = Math.max(...epoll.map((r) => r.ts / r.c));
+    const worstWarm = Math.max(...epoll.map((r) => r.tsWarm / r.cWarm));
     const verdict = (w: number) => `${fmt(w, 2)}x -> ${w <= 1.5 ? "met" : "NOT met"}`;
-    const steady = epoll.filter((r) => r.cSteady !== null);
-    const worstSteady = steady.length ? `; ${verdict(Math.max(...steady.map((r) => r.tsSteady! / r.cSteady!)))} (steady)` : "";
+    const steady = epoll.flatMap((r) => (r.steady ? [r.steady.ts / r.steady.c] : []));
+    const worstSteady = steady.length ? `; ${verdict(Math.max(...steady))} (steady)` : "";
     console.log(`target (issue 2) TS within 1.5x of C on epoll at every n: worst ${verdict(worst)} (all runs); ${verdict(worstWarm)} (warm)${worstSteady}`);
   }
 }

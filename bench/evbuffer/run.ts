@@ -6,7 +6,7 @@
  */
 import type { BenchOptions } from "../run.js";
 import { buildC } from "../common/cbuild.js";
-import { runProgram } from "../common/child.js";
+import { howItFailed, runProgram } from "../common/child.js";
 import { median } from "../common/stats.js";
 import { fmt, printTable } from "../common/table.js";
 
@@ -25,10 +25,7 @@ const PROGRAM_LIMIT_MS = 300_000;
 /** The "<case> <ops/s>" lines of one program run, by case. */
 async function runSide(what: string, cmd: string, args: readonly string[], into: Map<string, number[]>): Promise<void> {
   const r = await runProgram(cmd, args, PROGRAM_LIMIT_MS);
-  if (r.code !== 0) {
-    const why = r.timedOut ? `did not finish in ${PROGRAM_LIMIT_MS / 1000} s` : `exited with ${r.code ?? r.signal}`;
-    throw new Error(`${what} ${why}:\n${r.stderr}`);
-  }
+  if (r.code !== 0) throw new Error(`${what} ${howItFailed(r, PROGRAM_LIMIT_MS)}:\n${r.stderr}`);
   for (const line of r.stdout.split("\n")) {
     const m = /^(\w+) (\d+)$/.exec(line);
     if (m) into.get(m[1]!)!.push(Number(m[2]));

@@ -5,10 +5,9 @@
  * each run. All servers run at once; each repetition runs every test against every server in
  * turn (the order rotating), and the ratios are medians of the per-repetition ratios.
  */
-import { existsSync } from "node:fs";
 import type { BenchOptions } from "../run.js";
-import { benchDir, buildC } from "../common/cbuild.js";
-import { runProgram, startServer, stopChild, type Server } from "../common/child.js";
+import { buildC } from "../common/cbuild.js";
+import { exited, runProgram, startServer, stopChild, type Server } from "../common/child.js";
 import { cpuTimeUs } from "../common/cputime.js";
 import { freePort, waitAccepting } from "../common/ports.js";
 import { median } from "../common/stats.js";
@@ -18,12 +17,12 @@ type Kind = "hello" | "echo";
 type Impl = "C libevent" | "libevent-ts" | "Node net";
 const IMPLS: readonly Impl[] = ["C libevent", "libevent-ts", "Node net"];
 
-/** How each implementation's server is started: a program, or a script run with tsx. */
-function serverCommand(impl: Impl, kind: Kind, cPrograms: Record<Kind, string>): { cmd: string; args: string[]; file: string } {
-  const script = (file: string) => ({ cmd: process.execPath, args: ["--import", "tsx", file], file });
+/** How each implementation's server is started: a program, or a script (relative to the root) run with tsx. */
+function serverCommand(impl: Impl, kind: Kind, cPrograms: Record<Kind, string>): { cmd: string; args: string[] } {
+  const script = (file: string) => ({ cmd: process.execPath, args: ["--import", "tsx", file] });
   switch (impl) {
     case "C libevent":
-      return { cmd: cPrograms[kind], args: [], file: cPrograms[kind] };
+      return { cmd: cPrograms[kind], args: [] };
     case "libevent-ts":
       return script(kind === "hello" ? "examples/hello-world.ts" : "examples/echo-server.ts");
     case "Node net":
@@ -88,15 +87,10 @@ export async function run(opts: BenchOptions): Promise<void> {
   try {
     for (const kind of ["hello", "echo"] as const) {
       for (const impl of IMPLS) {
-        const { cmd, args, file } = serverCommand(impl, kind, cPrograms);
-        if (!existsSync(file.startsWith("/") ? file : `${benchDir}../${file}`)) {
-          console.log(`note: ${impl} ${kind} skipped: ${file} does not exist yet`);
-          continue;
-        }
+        const { cmd, args } = serverCommand(impl, kind, cPrograms);
         const port = await freePort();
         const server = startServer(cmd, [...args, "-q", String(port)]);
-        const exitedEarly = () => server.child.exitCode !== null || server.child.signalCode !== null;
-        if (!(await waitAccepting(port, 20_000, exitedEarly))) {
+        if (!(await waitAccepting(port, 20_000, () => exited(server.child)))) {
           console.log(`note: ${impl} ${kind} skipped: \`${[cmd, ...args].join(" ")} -q ${port}\` did not accept on 127.0.0.1:${port} ` +
             `(see bench/servers/README.md for the arguments). Its output:\n${server.output()}`);
           await stopChild(server.child);

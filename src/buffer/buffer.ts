@@ -20,6 +20,7 @@ import { native } from "../native/binding.js";
 import { fail, set_errno, EAGAIN, EBADF, EINTR } from "../util/errno.js";
 import { EV_SIZE_MAX, EV_SSIZE_MAX } from "../util/limits.js";
 import { fd_ok_ } from "../util/posix.js";
+import { utf8_write_ } from "../util/utf8.js";
 import { evutil_format_, evutil_format_out_ } from "../util/snprintf.js";
 import {
   evbuffer_file_segment,
@@ -670,10 +671,7 @@ function evbuffer_expand_singlechain(buf: evbuffer, datlen: number): evbuffer_ch
 function evbuffer_expand_fast_(buf: evbuffer, datlen: number, n: number): number {
   let chain = buf.last;
   if (chain === null || chain.flags & EVBUFFER_IMMUTABLE) {
-    chain = evbuffer_chain_new(datlen);
-    if (chain === null) return -1;
-    evbuffer_chain_insert(buf, chain);
-    return 0;
+    return evbuffer_chain_insert_new(buf, datlen) === null ? -1 : 0;
   }
   let used = 0;
   let avail = 0;
@@ -1152,9 +1150,8 @@ function addBytes(buf: evbuffer, data: Uint8Array, dataOff: number, datlen: numb
   let chain = deref(buf, buf.last_with_datap);
   if (chain === null) chain = buf.last;
   if (chain === null) {
-    chain = evbuffer_chain_new(datlen);
+    chain = evbuffer_chain_insert_new(buf, datlen);
     if (chain === null) return -1;
-    evbuffer_chain_insert(buf, chain);
   }
   let remain: number;
   if ((chain.flags & EVBUFFER_IMMUTABLE) === 0) {
@@ -1232,7 +1229,7 @@ function addString(buf: evbuffer, data: string, datlen: number): number {
       if (chain.buffer_len - at >= datlen) {
         // At most datlen bytes, where the add goes anyway; fewer when datlen cuts a character,
         // and then the copy below writes the same place.
-        const n = chain.buffer!.write(data, at, datlen);
+        const n = utf8_write_(chain.buffer!, at, data, datlen);
         if (n === datlen) {
           chain.off += n;
           buf.total_len += n;
@@ -1261,9 +1258,8 @@ export function evbuffer_prepend(buf: evbuffer, data: Uint8Array | string, size:
   if (datlen > EV_SIZE_MAX - buf.total_len) return -1;
   let chain = buf.first;
   if (chain === null) {
-    chain = evbuffer_chain_new(datlen);
+    chain = evbuffer_chain_insert_new(buf, datlen);
     if (chain === null) return -1;
-    evbuffer_chain_insert(buf, chain);
   }
   if ((chain.flags & EVBUFFER_IMMUTABLE) === 0) {
     // An empty chain's space can as well be at its front.
@@ -1313,7 +1309,11 @@ export function evbuffer_add_iovec(buffer: evbuffer, vec: evbuffer_iovec[], n_ve
   let to_alloc = 0;
   for (let n = 0; n < n_vec; n++) {
     const v = vec[n]!;
-    check_len_(fn, `vec[${n}].iov_len`, v.iov_base ?? EMPTY, `vec[${n}].iov_base`, v.iov_len);
+    const base = v.iov_base ?? EMPTY;
+    // The names of the fault are only built when there is one.
+    if (!(base instanceof Uint8Array) || !Number.isInteger(v.iov_len) || v.iov_len < 0 || v.iov_len > base.length) {
+      check_len_(fn, `vec[${n}].iov_len`, base, `vec[${n}].iov_base`, v.iov_len);
+    }
     to_alloc += v.iov_len;
   }
   let res = 0;
@@ -1569,7 +1569,7 @@ export function evbuffer_remove(buf: evbuffer, data_out: Uint8Array, datlen: num
   const fn = "evbuffer_remove";
   live(fn, buf);
   check_len_(fn, "datlen", data_out, "data_out", datlen);
-  let n = copyout(buf, null, data_out, datlen);
+  let n = copyout(fn, buf, null, data_out, datlen);
   if (n > 0 && evbuffer_drain_(buf, n) < 0) n = -1;
   return n;
 }
@@ -1585,7 +1585,7 @@ export function evbuffer_copyout(buf: evbuffer, data_out: Uint8Array, datlen: nu
   const fn = "evbuffer_copyout";
   live(fn, buf);
   check_len_(fn, "datlen", data_out, "data_out", datlen);
-  return copyout(buf, null, data_out, datlen);
+  return copyout(fn, buf, null, data_out, datlen);
 }
 
 /**
@@ -1604,10 +1604,10 @@ export function evbuffer_copyout_from(buf: evbuffer, pos: evbuffer_ptr | null, d
     ptrArg(fn, buf, pos);
     if (pos.pos < 0) throw new RangeError(`${fn}: pos is not a position in the buffer (pos ${pos.pos})`);
   }
-  return copyout(buf, pos, data_out, datlen);
+  return copyout(fn, buf, pos, data_out, datlen);
 }
 
-function copyout(buf: evbuffer, pos: evbuffer_ptr | null, data_out: Uint8Array, datlen: number): number {
+function copyout(fn: string, buf: evbuffer, pos: evbuffer_ptr | null, data_out: Uint8Array, datlen: number): number {
   let chain: evbuffer_chain | null;
   let pos_in_chain: number;
   if (pos !== null) {
@@ -1627,13 +1627,13 @@ function copyout(buf: evbuffer, pos: evbuffer_ptr | null, data_out: Uint8Array, 
   while (datlen && datlen >= chain!.off - pos_in_chain) {
     const copylen = chain!.off - pos_in_chain;
     // (A sendfile chain throws here: data_out may be partly written, the buffer is untouched.)
-    if (copylen) copyBytes(data_out, at, memOf("evbuffer_copyout", chain!), chain!.misalign + pos_in_chain, copylen);
+    if (copylen) copyBytes(data_out, at, memOf(fn, chain!), chain!.misalign + pos_in_chain, copylen);
     at += copylen;
     datlen -= copylen;
     chain = chain!.next;
     pos_in_chain = 0;
   }
-  if (datlen) copyBytes(data_out, at, memOf("evbuffer_copyout", chain!), chain!.misalign + pos_in_chain, datlen);
+  if (datlen) copyBytes(data_out, at, memOf(fn, chain!), chain!.misalign + pos_in_chain, datlen);
   return nread;
 }
 
@@ -2230,7 +2230,7 @@ function lineText(buf: evbuffer, n: number): string {
   const first = buf.first!;
   if (first.off >= n) return (first.buffer as Buffer & Utf8Slicing).utf8Slice(first.misalign, first.misalign + n);
   if (lineScratch.length < n) lineScratch = Buffer.allocUnsafe(Math.max(n, lineScratch.length * 2));
-  copyout(buf, null, lineScratch, n);
+  copyout("evbuffer_readln", buf, null, lineScratch, n);
   return (lineScratch as Buffer & Utf8Slicing).utf8Slice(0, n);
 }
 
@@ -2389,32 +2389,33 @@ export function evbuffer_read(buffer: evbuffer, fd: number, howmuch: number): nu
   const fdOk = fd_ok_(fn, fd); // a negative fd goes on to fail as the system calls fail on it
   howmuch = ssizeArg(fn, "howmuch", howmuch);
   if (buffer.freeze_end) return -1;
-  let n: number;
   if (fdOk && howmuch !== 0) {
     // The common case in one call into the addon: the data fits the one chain libevent would read
     // into without allocating (see readSized_). Otherwise it says how much to make room for.
-    n = readSized_(buffer, fd, howmuch);
-    if (n > -READ_SIZED_WANTS) return n;
-    n = n === READ_SIZED_UNTRIED ? native.fionread(fd) : -READ_SIZED_WANTS - n;
-  } else {
-    n = fdOk ? native.fionread(fd) : -1;
+    const r = readSized_(buffer, fd, howmuch < 0 || howmuch > EVBUFFER_MAX_READ ? EVBUFFER_MAX_READ : howmuch);
+    if (r > -READ_SIZED_WANTS) return evbuffer_read_done_(buffer, r);
+    if (r !== READ_SIZED_UNTRIED) return evbuffer_read_into_(buffer, fd, -READ_SIZED_WANTS - r);
   }
+  // libevent's sizing: what FIONREAD reports, cut to EVBUFFER_MAX_READ and to howmuch.
+  let n = fdOk ? native.fionread(fd) : -1;
   if (n <= 0 || n > EVBUFFER_MAX_READ) n = EVBUFFER_MAX_READ;
   if (howmuch < 0 || howmuch > n) howmuch = n;
+  return evbuffer_read_into_(buffer, fd, howmuch);
+}
+
+/** evbuffer_read once sized: make room for `howmuch` bytes over up to NUM_READ_IOVEC chains, read into them. */
+function evbuffer_read_into_(buffer: evbuffer, fd: number, howmuch: number): number {
   if (evbuffer_expand_fast_(buffer, howmuch, NUM_READ_IOVEC) === -1) {
     flushReleases();
     return -1;
   }
   const nvecs = evbuffer_read_setup_vecs_(buffer, howmuch, NUM_READ_IOVEC, true);
-  const firstp = setupFirst;
-  n = readIntoSetup(fd, nvecs);
+  let chainp = setupFirst;
+  const n = readIntoSetup(fd, nvecs);
   clearSetup(nvecs);
   flushReleases();
-  if (n < 0) return fail(n);
-  if (n === 0) return 0;
   let remaining = n;
-  let chainp = firstp;
-  for (let i = 0; i < nvecs; ++i) {
+  for (let i = 0; i < nvecs && remaining > 0; ++i) {
     const chain = deref(buffer, chainp)!;
     const space = CHAIN_SPACE_LEN(chain);
     if (space < remaining) {
@@ -2427,6 +2428,13 @@ export function evbuffer_read(buffer: evbuffer, fd: number, howmuch: number): nu
     }
     chainp = chain;
   }
+  return evbuffer_read_done_(buffer, n);
+}
+
+/** The end of every evbuffer_read once the bytes are in their chains: the result (-1 with errno), the counts, the callbacks. */
+function evbuffer_read_done_(buffer: evbuffer, n: number): number {
+  if (n < 0) return fail(n);
+  if (n === 0) return 0;
   buffer.total_len += n;
   buffer.n_add_for_cb += n;
   evbuffer_invoke_callbacks_(buffer);
@@ -2434,7 +2442,7 @@ export function evbuffer_read(buffer: evbuffer, fd: number, howmuch: number): nu
 }
 
 /** native.readSized's "not read, wants N bytes" results are -(READ_SIZED_WANTS + N). */
-const READ_SIZED_WANTS = 0x100000;
+const READ_SIZED_WANTS = native.constants.READ_SIZED_WANTS;
 /** readSized_ did not try: the usual path (FIONREAD, make room, read) follows. */
 const READ_SIZED_UNTRIED = -2 * READ_SIZED_WANTS;
 
@@ -2443,52 +2451,33 @@ const READ_SIZED_UNTRIED = -2 * READ_SIZED_WANTS;
  * (evbuffer_expand_fast_), then reads into the first chain with space. When that chain can take
  * any size up to what it holds free (the last chain with data, if it has space; or, in an empty
  * buffer, a new chain of the smallest size, which libevent allocates for any read that fits it),
- * native.readSized sizes and reads in one call. The buffer then ends as evbuffer_read leaves it
- * (an empty buffer keeps its new chain even when nothing was read, as in C). Returns the read's
- * result (bytes, 0, or -1 with errno set); or at most -READ_SIZED_WANTS when the size did not
+ * native.readSized sizes (FIONREAD cut to `max`) and reads in one call, and the bytes are put in
+ * that chain (an empty buffer keeps its new chain even when nothing was read, as in C). Returns
+ * the read's result (bytes, 0, or -errno); or at most -READ_SIZED_WANTS when the size did not
  * fit: nothing was read nor changed, and -(result + READ_SIZED_WANTS) is the size; or
  * READ_SIZED_UNTRIED when the case is not one of these (nothing asked, nothing changed).
  */
-function readSized_(buffer: evbuffer, fd: number, howmuch: number): number {
-  const want = howmuch < 0 || howmuch > EVBUFFER_MAX_READ ? -1 : howmuch;
+function readSized_(buffer: evbuffer, fd: number, max: number): number {
   const last = buffer.last;
   if (last === null) {
     const chain = evbuffer_chain_new(1);
     if (chain === null) return READ_SIZED_UNTRIED; // no memory for the guess: the usual path says so
-    const r = native.readSized(fd, chain.buffer!, 0, chain.buffer_len, want);
+    const r = native.readSized(fd, chain.buffer!, 0, chain.buffer_len, max);
     if (r <= -READ_SIZED_WANTS) {
       recycleChain(chain);
       return r;
     }
     evbuffer_chain_insert(buffer, chain);
-    return readSizedDone_(buffer, r);
+    if (r > 0) chain.off = r;
+    return r;
   }
   if (last.flags & EVBUFFER_IMMUTABLE) return READ_SIZED_UNTRIED;
   const chain = deref(buffer, buffer.last_with_datap)!;
   if (chain.off === 0) chain.misalign = 0; // as evbuffer_expand_fast_ does first
   const space = CHAIN_SPACE_LEN(chain);
   if (space === 0) return READ_SIZED_UNTRIED;
-  const r = native.readSized(fd, chain.buffer!, chain.misalign + chain.off, space, want);
-  if (r <= -READ_SIZED_WANTS) return r;
-  return readSizedDone_(buffer, r);
-}
-
-/** The end of a read that readSized_ made into the first chain with space: evbuffer_read's bookkeeping. */
-function readSizedDone_(buffer: evbuffer, r: number): number {
-  flushReleases();
-  if (r < 0) return fail(r);
-  if (r === 0) return 0;
-  let chainp = buffer.last_with_datap;
-  let chain = deref(buffer, chainp)!;
-  if (CHAIN_SPACE_LEN(chain) === 0) {
-    chainp = chain;
-    chain = chain.next!;
-  }
-  chain.off += r;
-  buffer.last_with_datap = chainp;
-  buffer.total_len += r;
-  buffer.n_add_for_cb += r;
-  evbuffer_invoke_callbacks_(buffer);
+  const r = native.readSized(fd, chain.buffer!, chain.misalign + chain.off, space, max);
+  if (r > 0) chain.off += r;
   return r;
 }
 

@@ -25,7 +25,7 @@ import { EV_FINALIZE, EV_READ, EV_WRITE } from "../event/constants.js";
 import { event_callback } from "../event/event.js";
 import type { event } from "../event/event.js";
 import {
-  event_add, event_assign, event_base, event_base_get_npriorities, event_callback_finalize_many_,
+  event_add, event_add_deferred_, event_assign, event_base, event_base_get_npriorities, event_callback_finalize_many_,
   event_deferred_cb_init_, event_deferred_cb_schedule_, event_del, event_get_priority,
   event_initialized, event_pending, event_remove_timer,
 } from "../event/event.js";
@@ -152,14 +152,6 @@ export function checkBev_(bufev: unknown, fn: string): bufferevent_private {
   if (!(bufev instanceof bufferevent_private)) throw new TypeError(`${fn}: bufev is ${show(bufev)}, not a bufferevent`);
   if (bufev.refcnt <= 0) throw new TypeError(`${fn}: the bufferevent was freed`);
   return bufev;
-}
-
-/**
- * @internal Check an event_base argument: a TypeError naming `fn` unless it is one. A null base,
- * which C takes as the event_init() base, is refused too: this port has none.
- */
-export function checkBase_(base: unknown, fn: string): asserts base is event_base {
-  if (!(base instanceof event_base)) throw new TypeError(`${fn}: base is ${show(base)}, not an event_base`);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -861,4 +853,9 @@ export function bufferevent_generic_adj_existing_timeouts_(bev: bufferevent): nu
 /** @internal event_add with `tv` as timeout, or without a timeout if `tv` is zero. */
 export function bufferevent_add_event_(ev: event, tv: timeval): number {
   return event_add(ev, evutil_timerisset(tv) ? tv : null);
+}
+
+/** @internal bufferevent_add_event_ whose result is ignored: the backend change may wait for the next dispatch (event_add_deferred_). */
+export function bufferevent_add_event_deferred_(ev: event, tv: timeval): void {
+  event_add_deferred_(ev, evutil_timerisset(tv) ? tv : null);
 }

@@ -13,14 +13,14 @@ import {
   BEV_EVENT_EOF, BEV_EVENT_READING, BEV_EVENT_WRITING, BEV_NORMAL, BEV_FINISHED, BEV_OPT_DEFER_CALLBACKS,
   BEV_OPT_THREADSAFE, bufferevent_decref_and_unlock_, bufferevent_generic_adj_timeouts_, bufferevent_incref_and_lock_,
   bufferevent_init_common_, bufferevent_init_generic_timeout_cbs_, bufferevent_private, bufferevent_run_eventcb_,
-  bufferevent_trigger_nolock_, checkBase_, checkBev_,
+  bufferevent_trigger_nolock_, checkBev_,
 } from "./bufferevent.js";
 import { BEV_RESET_GENERIC_READ_TIMEOUT, BEV_RESET_GENERIC_WRITE_TIMEOUT } from "./bufferevent-internal.js";
 import type { bufferevent_ops } from "./bufferevent-internal.js";
 import type { bufferevent } from "./bufferevent_struct.js";
 import { EV_READ, EV_WRITE } from "../event/constants.js";
 import type { event_base } from "../event/event.js";
-import { event_del } from "../event/event.js";
+import { event_base_check_, event_del } from "../event/event.js";
 import { check_int_, show } from "../util/check.js";
 
 /** `struct bufferevent_pair`: one end of a pair. */
@@ -77,7 +77,7 @@ function bufferevent_pair_elt_new(base: event_base, options: number): buffereven
  */
 export function bufferevent_pair_new(base: event_base | null, options: number, pair: (bufferevent | null)[]): number {
   const fn = "bufferevent_pair_new";
-  checkBase_(base, fn);
+  event_base_check_(base, fn);
   check_int_(fn, "options", options);
   if (!Array.isArray(pair)) throw new TypeError(`${fn}: pair is ${show(pair)}, not an array to fill`);
   options |= BEV_OPT_DEFER_CALLBACKS;

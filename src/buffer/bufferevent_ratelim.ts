@@ -13,14 +13,14 @@
  */
 import { EV_FINALIZE, EV_PERSIST } from "../event/constants.js";
 import type { event_base } from "../event/event.js";
-import { event, event_add, event_assign, event_base_gettimeofday_cached, event_del, event_initialized } from "../event/event.js";
+import { event, event_add, event_assign, event_base_check_, event_base_gettimeofday_cached, event_del, event_initialized } from "../event/event.js";
 import { check_box_, check_int_, check_size_, check_timeval_or_null_, show } from "../util/check.js";
 import { EV_SSIZE_MAX } from "../util/limits.js";
 import { evutil_timercmp, timeval } from "../util/time.js";
 import type { evutil_socket_t } from "../util/types.js";
 import {
   BEV_UPCAST, bufferevent_suspend_read_, bufferevent_suspend_write_, bufferevent_unsuspend_read_,
-  bufferevent_unsuspend_write_, checkBase_, checkBev_,
+  bufferevent_unsuspend_write_, checkBev_,
 } from "./bufferevent.js";
 import type { bufferevent_private } from "./bufferevent.js";
 import { BEV_SUSPEND_BW, BEV_SUSPEND_BW_GROUP } from "./bufferevent-internal.js";
@@ -474,7 +474,7 @@ export function bufferevent_rate_limit_group_new(
   base: event_base | null, cfg: ev_token_bucket_cfg,
 ): bufferevent_rate_limit_group {
   const fn = "bufferevent_rate_limit_group_new";
-  checkBase_(base, fn);
+  event_base_check_(base, fn);
   checkCfg(cfg, fn);
   event_base_gettimeofday_cached(base, nowScratch);
   const tick = ev_token_bucket_get_tick_(nowScratch, cfg);

@@ -11,11 +11,11 @@ import {
 import type { evbuffer, evbuffer_cb_info } from "./buffer.js";
 import {
   BEV_EVENT_CONNECTED, BEV_EVENT_EOF, BEV_EVENT_ERROR, BEV_EVENT_READING, BEV_EVENT_TIMEOUT, BEV_EVENT_WRITING,
-  BEV_OPT_CLOSE_ON_FREE, BEV_OPT_DEFER_CALLBACKS, BEV_UPCAST, bufferevent_add_event_, bufferevent_decref_and_unlock_,
+  BEV_OPT_CLOSE_ON_FREE, BEV_OPT_DEFER_CALLBACKS, BEV_UPCAST, bufferevent_add_event_, bufferevent_add_event_deferred_, bufferevent_decref_and_unlock_,
   bufferevent_disable, bufferevent_enable, bufferevent_generic_adj_existing_timeouts_, bufferevent_getfd,
   bufferevent_incref_and_lock_, bufferevent_init_common_, bufferevent_private, bufferevent_run_eventcb_,
   bufferevent_setfd, bufferevent_suspend_read_, bufferevent_suspend_write_, bufferevent_trigger_nolock_,
-  bufferevent_unsuspend_read_, bufferevent_unsuspend_write_, checkBase_, checkBev_,
+  bufferevent_unsuspend_read_, bufferevent_unsuspend_write_, checkBev_,
 } from "./bufferevent.js";
 import {
   BEV_CTRL_CANCEL_ALL, BEV_CTRL_GET_FD, BEV_CTRL_SET_FD, BEV_SUSPEND_LOOKUP, BEV_SUSPEND_WM,
@@ -29,12 +29,13 @@ import type { bufferevent } from "./bufferevent_struct.js";
 import { evutil_getaddrinfo_async_, evutil_getaddrinfo_cancel_async_ } from "../util/getaddrinfo_async.js";
 import { EV_FINALIZE, EV_PERSIST, EV_READ, EV_TIMEOUT, EV_WRITE, EVLIST_INIT } from "../event/constants.js";
 import type { event_base } from "../event/event.js";
-import { event_assign, event_base_set, event_del, event_deferred_cb_set_priority_, event_pending, event_priority_set } from "../event/event.js";
-import { eventop_set_deferring_ } from "../event/eventop.js";
+import {
+  event_assign, event_base_check_, event_base_set, event_del, event_del_deferred_, event_deferred_cb_set_priority_, event_pending, event_priority_set,
+} from "../event/event.js";
 import { native } from "../native/binding.js";
 import { check_int_, check_string_, show } from "../util/check.js";
 import { EAGAIN, ECONNREFUSED, EINTR, EWOULDBLOCK, errno, set_errno } from "../util/errno.js";
-import { evutil_closesocket, evutil_socket_, evutil_socket_connect_, evutil_socket_finished_connecting_ } from "../util/evutil.js";
+import { evutil_closesocket, evutil_closesocket_keep_errno_, evutil_socket_, evutil_socket_connect_, evutil_socket_finished_connecting_ } from "../util/evutil.js";
 import type { evutil_addrinfo } from "../util/getaddrinfo.js";
 import { evutil_addrinfo as addrinfo, EVUTIL_EAI_CANCEL } from "../util/getaddrinfo.js";
 import type { sockaddr, sockaddr_any } from "../util/sockaddr.js";
@@ -62,23 +63,14 @@ function rwRetriable(e: number): boolean {
 function bufferevent_socket_outbuf_cb(_buf: evbuffer, cbinfo: evbuffer_cb_info, bufev: bufferevent): void {
   if (cbinfo.n_added && bufev.enabled & EV_WRITE && !event_pending(bufev.ev_write, EV_WRITE, null) &&
       !BEV_UPCAST(bufev).write_suspended) {
-    eventop_set_deferring_(true);
-    try {
-      bufferevent_add_event_(bufev.ev_write, bufev.timeout_write);
-    } finally {
-      eventop_set_deferring_(false);
-    }
+    bufferevent_add_event_deferred_(bufev.ev_write, bufev.timeout_write);
   }
 }
 
-/** The output is empty: stop writing. The result is ignored, as libevent does; the change may wait for the next dispatch. */
-function stop_writing(bufev: bufferevent): void {
-  eventop_set_deferring_(true);
-  try {
-    event_del(bufev.ev_write);
-  } finally {
-    eventop_set_deferring_(false);
-  }
+/** Point ev_read and ev_write at `fd` (persistent, finalizable, with the socket callbacks). */
+function be_socket_assign_events(bufev: bufferevent, fd: evutil_socket_t): void {
+  event_assign(bufev.ev_read, bufev.ev_base, fd, EV_READ | EV_PERSIST | EV_FINALIZE, bufferevent_readcb, bufev);
+  event_assign(bufev.ev_write, bufev.ev_base, fd, EV_WRITE | EV_PERSIST | EV_FINALIZE, bufferevent_writecb, bufev);
 }
 
 /**
@@ -191,10 +183,8 @@ function bufferevent_writecb(fd: evutil_socket_t, event: number, arg: buffereven
         res = evbuffer_write_atmost(output, fd, atmost);
         evbuffer_freeze(output, 1);
         if (res === -1) {
-          if (rwRetriable(errno)) {
-            if (evbuffer_get_length(output) === 0) event_del(bufev.ev_write);
-            return;
-          }
+          // A failed write drained nothing: the output still waits, and so does ev_write.
+          if (rwRetriable(errno)) return;
           what |= BEV_EVENT_ERROR;
         } else if (res === 0) {
           // As libevent: a write of 0 is taken for end of file.
@@ -204,7 +194,7 @@ function bufferevent_writecb(fd: evutil_socket_t, event: number, arg: buffereven
         bufferevent_decrement_write_buckets_(bufev, res);
       }
 
-      if (evbuffer_get_length(output) === 0) stop_writing(bufev);
+      if (evbuffer_get_length(output) === 0) event_del_deferred_(bufev.ev_write);
       // The write callback, if the output is at or below the low watermark (and this was not
       // only the connect finishing).
       if (res || !connected) bufferevent_trigger_nolock_(bufev, EV_WRITE, 0);
@@ -227,14 +217,13 @@ function bufferevent_writecb(fd: evutil_socket_t, event: number, arg: buffereven
  */
 export function bufferevent_socket_new(base: event_base | null, fd: evutil_socket_t, options: number): bufferevent | null {
   const fn = "bufferevent_socket_new";
-  checkBase_(base, fn);
+  event_base_check_(base, fn);
   check_int_(fn, "fd", fd);
   check_int_(fn, "options", options);
   const bufev = new bufferevent_private();
   if (bufferevent_init_common_(bufev, base, bufferevent_ops_socket, options) < 0) return null;
   evbuffer_set_flags(bufev.output, EVBUFFER_FLAG_DRAINS_TO_FD);
-  event_assign(bufev.ev_read, bufev.ev_base, fd, EV_READ | EV_PERSIST | EV_FINALIZE, bufferevent_readcb, bufev);
-  event_assign(bufev.ev_write, bufev.ev_base, fd, EV_WRITE | EV_PERSIST | EV_FINALIZE, bufferevent_writecb, bufev);
+  be_socket_assign_events(bufev, fd);
   evbuffer_add_cb(bufev.output, bufferevent_socket_outbuf_cb, bufev);
   // Only libevent reads into the input and writes out of the output.
   evbuffer_freeze(bufev.input, 0);
@@ -297,11 +286,7 @@ export function bufferevent_socket_connect(bufev: bufferevent, addr: sockaddr_an
       }
       return result;
     }
-    if (ownfd) {
-      const e = errno;
-      evutil_closesocket(fd);
-      set_errno(e);
-    }
+    if (ownfd) evutil_closesocket_keep_errno_(fd);
     return result;
   } finally {
     bufferevent_decref_and_unlock_(p);
@@ -408,8 +393,7 @@ function be_socket_setfd(bufev: bufferevent, fd: evutil_socket_t): void {
   // As libevent: the buffers stay unfrozen until the next read or write re-freezes them.
   evbuffer_unfreeze(bufev.input, 0);
   evbuffer_unfreeze(bufev.output, 1);
-  event_assign(bufev.ev_read, bufev.ev_base, fd, EV_READ | EV_PERSIST | EV_FINALIZE, bufferevent_readcb, p);
-  event_assign(bufev.ev_write, bufev.ev_base, fd, EV_WRITE | EV_PERSIST | EV_FINALIZE, bufferevent_writecb, p);
+  be_socket_assign_events(bufev, fd);
   if (fd >= 0) bufferevent_enable(bufev, bufev.enabled);
   evutil_getaddrinfo_cancel_async_(p.dns_request);
 }

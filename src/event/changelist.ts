@@ -17,6 +17,8 @@
  * @module
  */
 import { native } from "../native/binding.js";
+import { set_errno } from "../util/errno.js";
+import { event_warn } from "./log.js";
 
 /** Changes the list holds; a full list is made at once before another is queued. */
 const MAX_CHANGES = 256;
@@ -28,14 +30,6 @@ native.setChangeList(changes);
 let nchanges = 0;
 /** The backend handle the queued changes are for (one list for the process: JavaScript is one thread). */
 let owner = -1;
-/** Called with (fd, -errno) for each queued change that failed. */
-let onFailure: ((fd: number, err: number) => void) | null = null;
-
-/** @internal Install the reporter of failed queued changes (the backends log them, as libevent's epoll does). */
-export function changelist_set_failure_handler_(fn: (fd: number, err: number) => void): void {
-  onFailure = fn;
-}
-
 /** @internal Queue a change for backend `h`: `adding` (1) or deleting (0) `events` on `fd`, `old` being watched. */
 export function changelist_push_(h: number, fd: number, old: number, events: number, adding: number): void {
   if (nchanges !== 0 && (owner !== h || nchanges === MAX_CHANGES)) changelist_flush_();
@@ -62,11 +56,14 @@ export function changelist_take_(h: number): number {
   return n;
 }
 
-/** @internal After a dispatch that made `n` queued changes: report those that failed. */
+/** @internal After a dispatch that made `n` queued changes: log those that failed, as libevent's epoll logs a failed epoll_ctl. */
 export function changelist_check_(n: number): void {
   for (let i = 0; i < n; i++) {
     const r = changes[4 * i + 3]!;
-    if (r < 0 && onFailure !== null) onFailure(changes[4 * i]!, r);
+    if (r < 0) {
+      set_errno(-r);
+      event_warn(`held-back change of fd ${changes[4 * i]!}`);
+    }
   }
 }
 

@@ -7,8 +7,9 @@
  */
 import { createRequire } from "node:module";
 import { native } from "../native/binding.js";
+import { show } from "../util/check.js";
 import { evutil_pointer_id_ } from "../util/snprintf.js";
-import { evutil_gettimeofday, timeval } from "../util/time.js";
+import { evutil_gettimeofday, evutil_us_to_timeval_, timeval } from "../util/time.js";
 import type { evutil_socket_t } from "../util/types.js";
 import {
   EV_CLOSED, EV_CLOSURE_CB_FINALIZE, EV_CLOSURE_CB_SELF, EV_CLOSURE_EVENT, EV_CLOSURE_EVENT_FINALIZE,
@@ -27,7 +28,7 @@ import {
 } from "./debug.js";
 import { event_config } from "./event_config.js";
 import type { eventop } from "./eventop.js";
-import { eventop_features, eventop_init, eventop_methods } from "./eventop.js";
+import { eventop_features, eventop_init, eventop_methods, eventop_set_deferring_ } from "./eventop.js";
 import {
   evmap_delete_all_, evmap_foreach_event_, evmap_io, evmap_io_active_, evmap_io_add_, evmap_io_del_,
   evmap_reinit_, evmap_signal, evmap_signal_active_, evmap_signal_add_, evmap_signal_del_,
@@ -313,8 +314,12 @@ const event_self_cbarg_ptr_ = Object.freeze({ event_self_cbarg: true });
 // Misuse checks (C leaves these undefined; here they throw, naming the call)
 // ---------------------------------------------------------------------------------------------
 
-function checkBase(base: event_base, fn: string): void {
-  if (!(base instanceof event_base)) throw new TypeError(`${fn}: base is not an event_base`);
+/**
+ * @internal Throw a TypeError naming `fn` unless `base` is a live (not freed) event_base. A null
+ * base, which C takes as the event_init() base, is refused too: this port has none.
+ */
+export function event_base_check_(base: unknown, fn: string): asserts base is event_base {
+  if (!(base instanceof event_base)) throw new TypeError(`${fn}: base is ${show(base)}, not an event_base`);
   if (base.freed) throw new TypeError(`${fn}: the event_base was freed`);
 }
 
@@ -384,12 +389,6 @@ function update_time_cache(base: event_base): void {
   if (!(base.flags & EVENT_BASE_FLAG_NO_CACHE_TIME)) base.tv_cache = gettime(base);
 }
 
-function usToTimeval(us: number, tv: timeval): void {
-  const sec = Math.floor(us / 1e6);
-  tv.tv_sec = sec;
-  tv.tv_usec = Math.round(us - sec * 1e6);
-}
-
 function is_common_timeout_usec(usec: number, base: event_base): boolean {
   return (usec & COMMON_TIMEOUT_MASK) === COMMON_TIMEOUT_MAGIC &&
     (usec & COMMON_TIMEOUT_IDX_MASK) >> COMMON_TIMEOUT_IDX_SHIFT < base.common_timeout_queues.length;
@@ -402,9 +401,9 @@ function is_common_timeout_usec(usec: number, base: event_base): boolean {
  */
 export function event_base_gettimeofday_cached(base: event_base | null, tv: timeval): number {
   if (base === null) return evutil_gettimeofday(tv, null);
-  checkBase(base, "event_base_gettimeofday_cached");
+  event_base_check_(base, "event_base_gettimeofday_cached");
   if (base.tv_cache === 0) return evutil_gettimeofday(tv, null);
-  usToTimeval(base.tv_cache + base.tv_clock_diff, tv);
+  evutil_us_to_timeval_(base.tv_cache + base.tv_clock_diff, tv);
   return 0;
 }
 
@@ -414,7 +413,7 @@ export function event_base_gettimeofday_cached(base: event_base | null, tv: time
  */
 export function event_base_update_cache_time(base: event_base | null): number {
   if (base === null) return -1;
-  checkBase(base, "event_base_update_cache_time");
+  event_base_check_(base, "event_base_update_cache_time");
   if (base.running_loop) update_time_cache(base);
   return 0;
 }
@@ -425,8 +424,8 @@ export function event_base_update_cache_time(base: event_base | null): number {
  */
 export function event_gettime_monotonic(base: event_base | null, tv: timeval | null): number {
   if (base === null || tv === null) return -1;
-  checkBase(base, "event_gettime_monotonic");
-  usToTimeval(native.monotonicUs(base.monotonicPrecise), tv);
+  event_base_check_(base, "event_gettime_monotonic");
+  evutil_us_to_timeval_(native.monotonicUs(base.monotonicPrecise), tv);
   return 0;
 }
 
@@ -595,11 +594,11 @@ function event_base_free_(base: event_base | null, runFinalizers: boolean, fn: s
     event_warnx(`${fn}: no base to free`);
     return;
   }
-  checkBase(base, fn);
+  event_base_check_(base, fn);
   // C would free what its running loop still uses.
   if (base.running_loop) throw new TypeError(`${fn}: the base's loop is running; free it after event_base_loop returns`);
 
-  evmap_delete_all_(base, (ev) => event_del_nolock_(ev, false));
+  evmap_delete_all_(base);
   let ev: event | null;
   while ((ev = base.timeheap.top()) !== null) event_del_nolock_(ev, false);
   for (const ctl of base.common_timeout_queues) {
@@ -697,7 +696,7 @@ export function event_base_free_nofinalize(base: event_base | null): void {
  * (the base can then only be freed).
  */
 export function event_reinit(base: event_base): number {
-  checkBase(base, "event_reinit");
+  event_base_check_(base, "event_reinit");
   const old = base.evsel;
   let res = 0;
   // As libevent: the signal socket is replaced while no backend is told (the old one may be shared
@@ -724,13 +723,13 @@ const nil_eventop: eventop = {
 
 /** `const char *event_base_get_method(const struct event_base *base)`: the backend in use ("epoll", "poll", "select", "kqueue"). */
 export function event_base_get_method(base: event_base): string {
-  checkBase(base, "event_base_get_method");
+  event_base_check_(base, "event_base_get_method");
   return base.evsel.name;
 }
 
 /** `int event_base_get_features(const struct event_base *base)`: the EV_FEATURE_* bits of its backend. */
 export function event_base_get_features(base: event_base): number {
-  checkBase(base, "event_base_get_features");
+  event_base_check_(base, "event_base_get_features");
   return base.evsel.features;
 }
 
@@ -762,7 +761,7 @@ export function libevent_global_shutdown(): void {
  * priority, npriorities - 1: it is moved there when it is next activated.
  */
 export function event_base_priority_init(base: event_base, npriorities: number): number {
-  checkBase(base, "event_base_priority_init");
+  event_base_check_(base, "event_base_priority_init");
   checkInt(npriorities, "event_base_priority_init", "npriorities");
   if (base.event_count_active || npriorities < 1 || npriorities >= EVENT_MAX_PRIORITIES) return -1;
   if (npriorities === base.nactivequeues) return 0;
@@ -775,7 +774,7 @@ export function event_base_priority_init(base: event_base, npriorities: number):
 /** `int event_base_get_npriorities(struct event_base *base)`: the number of priorities. */
 export function event_base_get_npriorities(base: event_base | null): number {
   if (base === null) throw new TypeError("event_base_get_npriorities: no base");
-  checkBase(base, "event_base_get_npriorities");
+  event_base_check_(base, "event_base_get_npriorities");
   return base.nactivequeues;
 }
 
@@ -816,7 +815,7 @@ export function event_assign<A>(
   callback: event_callback_fn<A> | null, arg: A,
 ): number {
   if (!(ev instanceof event)) throw new TypeError("event_assign: ev is not an event");
-  if (base !== null) checkBase(base, "event_assign");
+  if (base !== null) event_base_check_(base, "event_assign");
   checkFd(fd, "event_assign");
   if (callback !== null && typeof callback !== "function") {
     throw new TypeError("event_assign: callback is neither a function nor null");
@@ -912,7 +911,7 @@ export function event_debug_unassign(ev: event): void {
  * the event is not in its initial state.
  */
 export function event_base_set(base: event_base, ev: event): number {
-  checkBase(base, "event_base_set");
+  event_base_check_(base, "event_base_set");
   if (!(ev instanceof event)) throw new TypeError("event_base_set: ev is not an event");
   if (ev.evcb_flags !== EVLIST_INIT) return -1;
   event_debug_assert_is_setup_(ev, "event_base_set");
@@ -956,6 +955,30 @@ export function event_add(ev: event, tv: timeval | null): number {
   checkTimeval(tv, "event_add");
   const ctl = common_timeout_idx(base, tv);
   return event_add_nolock_(ev, true, timevalUs(tv, ctl), ctl, false);
+}
+
+/**
+ * @internal event_add for a caller that ignores the result, as libevent's socket bufferevent
+ * ignores it for its write event: the backend change may wait for the next dispatch, which makes
+ * it in the call that waits (see changelist.ts).
+ */
+export function event_add_deferred_(ev: event, tv: timeval | null): void {
+  eventop_set_deferring_(true);
+  try {
+    event_add(ev, tv);
+  } finally {
+    eventop_set_deferring_(false);
+  }
+}
+
+/** @internal event_del whose backend change may wait for the next dispatch, as event_add_deferred_. */
+export function event_del_deferred_(ev: event): void {
+  eventop_set_deferring_(true);
+  try {
+    event_del(ev);
+  } finally {
+    eventop_set_deferring_(false);
+  }
 }
 
 /**
@@ -1122,15 +1145,15 @@ export function event_callback_activate_nolock_(base: event_base, evcb: event_ca
   return r;
 }
 
-/** @internal Queue a callback for the next iteration; 1 if newly queued. */
-export function event_callback_activate_later_nolock_(base: event_base, evcb: event_callback): number {
+/** Queue a callback for the next iteration; 1 if newly queued. */
+function event_callback_activate_later_nolock_(base: event_base, evcb: event_callback): number {
   if (evcb.evcb_flags & (EVLIST_ACTIVE | EVLIST_ACTIVE_LATER)) return 0;
   event_queue_insert_active_later(base, evcb);
   return 1;
 }
 
-/** @internal Take a callback off the active queues (libevent's event_callback_cancel_nolock_). */
-export function event_callback_cancel_nolock_(base: event_base, evcb: event_callback, evenIfFinalizing: boolean): number {
+/** Take a callback off the active queues (libevent's event_callback_cancel_nolock_). */
+function event_callback_cancel_nolock_(base: event_base, evcb: event_callback, evenIfFinalizing: boolean): number {
   if (evcb.evcb_flags & EVLIST_FINALIZING && !evenIfFinalizing) return 0;
   if (evcb.evcb_flags & EVLIST_INIT) return event_del_nolock_(evcb as event, evenIfFinalizing);
   if (evcb.evcb_flags & EVLIST_ACTIVE) event_queue_remove_active(base, evcb);
@@ -1152,7 +1175,7 @@ export function event_pending(ev: event, events: number, tv: timeval | null): nu
   if (ev.evcb_flags & (EVLIST_ACTIVE | EVLIST_ACTIVE_LATER)) flags |= ev.ev_res;
   if (ev.evcb_flags & EVLIST_TIMEOUT) flags |= EV_TIMEOUT;
   events &= EV_TIMEOUT | EV_READ | EV_WRITE | EV_CLOSED | EV_SIGNAL;
-  if (tv !== null && flags & events & EV_TIMEOUT) usToTimeval(ev.ev_timeout + base.tv_clock_diff, tv);
+  if (tv !== null && flags & events & EV_TIMEOUT) evutil_us_to_timeval_(ev.ev_timeout + base.tv_clock_diff, tv);
   return flags & events;
 }
 
@@ -1244,7 +1267,7 @@ export function event_get_struct_event_size(): number {
  * is not an event runs; C leaves the first case undefined).
  */
 export function event_base_get_running_event(base: event_base): event | null {
-  checkBase(base, "event_base_get_running_event");
+  event_base_check_(base, "event_base_get_running_event");
   const evcb = base.current_event;
   return evcb !== null && evcb.evcb_flags & EVLIST_INIT ? (evcb as event) : null;
 }
@@ -1274,7 +1297,7 @@ export function event_base_once<A>(
   tv: timeval | null,
 ): number {
   if (base === null) return -1;
-  checkBase(base, "event_base_once");
+  event_base_check_(base, "event_base_once");
   checkFd(fd, "event_base_once");
   checkTimeval(tv, "event_base_once");
   if (events & (EV_SIGNAL | EV_PERSIST)) return -1;
@@ -1323,7 +1346,7 @@ export function event_base_loopexit(base: event_base, tv: timeval | null): numbe
  */
 export function event_base_loopbreak(base: event_base | null): number {
   if (base === null) return -1;
-  checkBase(base, "event_base_loopbreak");
+  event_base_check_(base, "event_base_loopbreak");
   base.event_break = 1;
   return 0;
 }
@@ -1335,20 +1358,20 @@ export function event_base_loopbreak(base: event_base | null): number {
  */
 export function event_base_loopcontinue(base: event_base | null): number {
   if (base === null) return -1;
-  checkBase(base, "event_base_loopcontinue");
+  event_base_check_(base, "event_base_loopcontinue");
   base.event_continue = 1;
   return 0;
 }
 
 /** `int event_base_got_exit(struct event_base *base)`: 1 if the last loop ended through event_base_loopexit, else 0. */
 export function event_base_got_exit(base: event_base): number {
-  checkBase(base, "event_base_got_exit");
+  event_base_check_(base, "event_base_got_exit");
   return base.event_gotterm;
 }
 
 /** `int event_base_got_break(struct event_base *base)`: 1 if the last loop ended through event_base_loopbreak, else 0. */
 export function event_base_got_break(base: event_base): number {
-  checkBase(base, "event_base_got_break");
+  event_base_check_(base, "event_base_got_break");
   return base.event_break;
 }
 
@@ -1495,7 +1518,7 @@ function common_timeout_callback(_fd: number, _what: number, ctl: common_timeout
  * Returns null (with a warning) beyond 256 durations per base.
  */
 export function event_base_init_common_timeout(base: event_base, duration: timeval): timeval | null {
-  checkBase(base, "event_base_init_common_timeout");
+  event_base_check_(base, "event_base_init_common_timeout");
   checkTimeval(duration, "event_base_init_common_timeout");
   let sec = duration.tv_sec;
   let usec = duration.tv_usec;
@@ -1523,12 +1546,19 @@ export function event_base_init_common_timeout(base: event_base, duration: timev
 // The loop
 // ---------------------------------------------------------------------------------------------
 
-/** Time until the earliest heap timer (µs), or -1 when there is none (wait without limit). */
+/**
+ * The longest single wait: libevent's epoll never waits more than 35 minutes at once
+ * (MAX_EPOLL_TIMEOUT_MSEC); a timer further off is reached after more waits. It also keeps every
+ * wait within what the backends take.
+ */
+const MAX_WAIT_US = 35 * 60 * 1_000_000;
+
+/** Time until the earliest heap timer (µs, at most MAX_WAIT_US), or -1 when there is none (wait without limit). */
 function timeout_next(base: event_base): number {
   const ev = base.timeheap.top();
   if (ev === null) return -1;
   const now = gettime(base);
-  return ev.ev_timeout <= now ? 0 : ev.ev_timeout - now;
+  return ev.ev_timeout <= now ? 0 : Math.min(ev.ev_timeout - now, MAX_WAIT_US);
 }
 
 /** Activate every heap timer that has expired, in heap order, each with EV_TIMEOUT only. */
@@ -1675,7 +1705,7 @@ function event_process_active(base: event_base): number {
  * Blocks the JavaScript thread while waiting, as the C call blocks its thread.
  */
 export function event_base_loop(base: event_base, flags: number): number {
-  checkBase(base, "event_base_loop");
+  event_base_check_(base, "event_base_loop");
   if (base.running_loop) {
     event_warnx("event_base_loop: reentrant invocation.  Only one event_base_loop can run on each event_base at once.");
     return -1;
@@ -1740,7 +1770,7 @@ export function event_base_dispatch(base: event_base): number {
  * on: an fd event with a timeout counts 2, 3 when also active).
  */
 export function event_base_get_num_events(base: event_base, flags: number): number {
-  checkBase(base, "event_base_get_num_events");
+  event_base_check_(base, "event_base_get_num_events");
   let r = 0;
   if (flags & EVENT_BASE_COUNT_ACTIVE) r += base.event_count_active;
   if (flags & EVENT_BASE_COUNT_VIRTUAL) r += base.virtual_event_count;
@@ -1753,7 +1783,7 @@ export function event_base_get_num_events(base: event_base, flags: number): numb
  * highest values those counts reached, summed as above; `clear` nonzero resets the ones asked for.
  */
 export function event_base_get_max_events(base: event_base, flags: number, clear: number): number {
-  checkBase(base, "event_base_get_max_events");
+  event_base_check_(base, "event_base_get_max_events");
   let r = 0;
   if (flags & EVENT_BASE_COUNT_ACTIVE) {
     r += base.event_count_active_max;
@@ -1802,7 +1832,7 @@ function event_base_foreach_event_nolock_(base: event_base, fn: (ev: event) => n
  */
 export function event_base_foreach_event<A>(base: event_base | null, fn: event_base_foreach_event_cb<A> | null, arg: A): number {
   if (!fn || !base) return -1;
-  checkBase(base, "event_base_foreach_event");
+  event_base_check_(base, "event_base_foreach_event");
   return event_base_foreach_event_nolock_(base, (ev) => fn(base, ev, arg));
 }
 
@@ -1814,7 +1844,7 @@ export function event_base_foreach_event<A>(base: event_base | null, fn: event_b
  * `  0x1040 [fd  5, priority=0] Read active`. Pointers are `0x` ids unique per object.
  */
 export function event_base_dump_events(base: event_base, output: event_output): void {
-  checkBase(base, "event_base_dump_events");
+  event_base_check_(base, "event_base_dump_events");
   output.write("Inserted events:\n");
   event_base_foreach_event_nolock_(base, (e) => {
     if (!(e.evcb_flags & (EVLIST_INSERTED | EVLIST_TIMEOUT))) return 0;
@@ -1826,7 +1856,7 @@ export function event_base_dump_events(base: event_base, output: event_output): 
       (e.evcb_flags & EVLIST_INTERNAL ? " Internal" : "");
     if (e.evcb_flags & EVLIST_TIMEOUT) {
       const tv = new timeval();
-      usToTimeval(e.ev_timeout + base.tv_clock_diff, tv);
+      evutil_us_to_timeval_(e.ev_timeout + base.tv_clock_diff, tv);
       line += ` Timeout=${tv.tv_sec}.${String(tv.tv_usec).padStart(6, "0")}`;
     }
     output.write(`${line}\n`);
@@ -1853,7 +1883,7 @@ export function event_base_dump_events(base: event_base, output: event_output): 
  * EV_TIMEOUT) every event on `fd` that has a pending timeout. Unknown fds are ignored.
  */
 export function event_base_active_by_fd(base: event_base, fd: evutil_socket_t, events: number): void {
-  checkBase(base, "event_base_active_by_fd");
+  event_base_check_(base, "event_base_active_by_fd");
   checkFd(fd, "event_base_active_by_fd");
   if (!(events & EV_TIMEOUT)) {
     evmap_io_active_(base, fd, events & (EV_READ | EV_WRITE | EV_CLOSED));
@@ -1876,7 +1906,7 @@ export function event_base_active_by_fd(base: event_base, fd: evutil_socket_t, e
  * event for signal `sig` once, as if it had been raised. Unknown signals are ignored.
  */
 export function event_base_active_by_signal(base: event_base, sig: number): void {
-  checkBase(base, "event_base_active_by_signal");
+  event_base_check_(base, "event_base_active_by_signal");
   evmap_signal_active_(base, sig, 1);
 }
 

@@ -7,10 +7,7 @@
  */
 import { native } from "../native/binding.js";
 import { set_errno } from "../util/errno.js";
-import {
-  changelist_check_, changelist_drop_, changelist_flush_, changelist_push_, changelist_set_failure_handler_,
-  changelist_take_,
-} from "./changelist.js";
+import { changelist_check_, changelist_drop_, changelist_flush_, changelist_push_, changelist_take_ } from "./changelist.js";
 import type { event_base } from "./event.js";
 import { evmap_io_active_ } from "./evmap.js";
 import { event_warn } from "./log.js";
@@ -41,21 +38,19 @@ let deferring = false;
 
 /**
  * @internal While on, the backend changes that event_add and event_del make may wait for the next
- * dispatch, which then makes them in the same call as its wait (see changelist.ts). Only for a
- * caller that ignores the result, as libevent's socket bufferevent ignores those of its write
- * event; turn it off again in a `finally`.
+ * dispatch, which then makes them in the same call as its wait (see changelist.ts). Only
+ * event_add_deferred_ and event_del_deferred_ turn it on, and off again in a `finally`.
  */
 export function eventop_set_deferring_(on: boolean): void {
   deferring = on;
 }
 
-changelist_set_failure_handler_((fd, err) => {
-  set_errno(-err);
-  event_warn(`held-back change of fd ${fd}`);
-});
-
 class NativeBackend implements eventop {
-  /** Whether changes may wait for the next dispatch: epoll's, whose add has no fd limit to check. */
+  /**
+   * Whether changes may wait for the next dispatch: epoll's, where each change is a system call.
+   * select must refuse an fd beyond FD_SETSIZE at the add itself (a RangeError a held change could
+   * not throw); poll and kqueue keep it simple and make every change at once.
+   */
   private readonly defers: boolean;
 
   constructor(
@@ -68,30 +63,24 @@ class NativeBackend implements eventop {
   }
 
   add(fd: number, old: number, events: number): number {
-    if (deferring && this.defers) {
-      changelist_push_(this.h, fd, old, events, 1);
-      return 0;
-    }
-    changelist_flush_();
-    const r = native.backendAdd(this.h, fd, old, events);
-    if (r < 0) {
-      set_errno(-r);
-      event_warn(`${this.name}: add of fd ${fd}`);
-      return -1;
-    }
-    return 0;
+    return this.change(fd, old, events, 1);
   }
 
   del(fd: number, old: number, events: number): number {
+    return this.change(fd, old, events, 0);
+  }
+
+  /** An add (1) or del (0): queued while deferring, else made now, after what is queued. */
+  private change(fd: number, old: number, events: number, adding: number): number {
     if (deferring && this.defers) {
-      changelist_push_(this.h, fd, old, events, 0);
+      changelist_push_(this.h, fd, old, events, adding);
       return 0;
     }
     changelist_flush_();
-    const r = native.backendDel(this.h, fd, old, events);
+    const r = adding ? native.backendAdd(this.h, fd, old, events) : native.backendDel(this.h, fd, old, events);
     if (r < 0) {
       set_errno(-r);
-      event_warn(`${this.name}: del of fd ${fd}`);
+      event_warn(`${this.name}: ${adding ? "add" : "del"} of fd ${fd}`);
       return -1;
     }
     return 0;

@@ -10,7 +10,7 @@ import { native } from "../native/binding.js";
 import { EV_CLOSED, EV_ET, EV_READ, EV_SIGNAL, EV_WRITE } from "./constants.js";
 import { event_debug_mode_on_ } from "./debug.js";
 import type { event, event_base } from "./event.js";
-import { event_active_nolock_ } from "./event.js";
+import { event_active_nolock_, event_del_nolock_ } from "./event.js";
 import { event_warnx } from "./log.js";
 import { evsig_add, evsig_del } from "./signal.js";
 
@@ -51,6 +51,11 @@ function listRemove(head: event | null, ev: event): event | null {
   return head;
 }
 
+/** What the backend watches on an fd: the kinds with at least one event. */
+function io_mask(ctx: evmap_io): number {
+  return (ctx.nread ? EV_READ : 0) | (ctx.nwrite ? EV_WRITE : 0) | (ctx.nclose ? EV_CLOSED : 0);
+}
+
 /** @internal -1 on error, 0 if the backend was not touched, 1 if it was. */
 export function evmap_io_add_(base: event_base, fd: number, ev: event): number {
   if (fd < 0) return 0;
@@ -66,11 +71,8 @@ export function evmap_io_add_(base: event_base, fd: number, ev: event): number {
   let nread = ctx.nread;
   let nwrite = ctx.nwrite;
   let nclose = ctx.nclose;
-  let old = 0;
+  const old = io_mask(ctx);
   let res = 0;
-  if (nread) old |= EV_READ;
-  if (nwrite) old |= EV_WRITE;
-  if (nclose) old |= EV_CLOSED;
   const events = ev.ev_events;
   if (events & EV_READ && ++nread === 1) res |= EV_READ;
   if (events & EV_WRITE && ++nwrite === 1) res |= EV_WRITE;
@@ -101,11 +103,8 @@ export function evmap_io_del_(base: event_base, fd: number, ev: event): number {
   const ctx = base.io[fd];
   if (ctx === undefined) return -1;
 
-  let old = 0;
+  const old = io_mask(ctx);
   let res = 0;
-  if (ctx.nread) old |= EV_READ;
-  if (ctx.nwrite) old |= EV_WRITE;
-  if (ctx.nclose) old |= EV_CLOSED;
   const events = ev.ev_events;
   if (events & EV_READ && --ctx.nread === 0) res |= EV_READ;
   if (events & EV_WRITE && --ctx.nwrite === 0) res |= EV_WRITE;
@@ -175,12 +174,12 @@ export function evmap_foreach_event_(base: event_base, fn: (ev: event) => number
 }
 
 /** @internal Delete every event in both maps (event_base_free). */
-export function evmap_delete_all_(base: event_base, del: (ev: event) => void): void {
+export function evmap_delete_all_(base: event_base): void {
   for (const ctx of base.io) {
-    while (ctx !== undefined && ctx.events !== null) del(ctx.events);
+    if (ctx !== undefined) while (ctx.events !== null) event_del_nolock_(ctx.events, false);
   }
   for (const ctx of base.sigmap) {
-    while (ctx !== undefined && ctx.events !== null) del(ctx.events);
+    if (ctx !== undefined) while (ctx.events !== null) event_del_nolock_(ctx.events, false);
   }
 }
 
@@ -192,10 +191,7 @@ export function evmap_reinit_(base: event_base): number {
   let result = 0;
   base.io.forEach((ctx, fd) => {
     if (ctx === undefined) return;
-    let events = 0;
-    if (ctx.nread) events |= EV_READ;
-    if (ctx.nwrite) events |= EV_WRITE;
-    if (ctx.nclose) events |= EV_CLOSED;
+    let events = io_mask(ctx);
     if (events && ctx.events !== null && ctx.events.ev_events & EV_ET) events |= EV_ET;
     if (events && base.evsel.add(fd, 0, events) === -1) result = -1;
   });

@@ -45,24 +45,11 @@ export class min_heap<E extends min_heap_elem> {
     if (last !== e) {
       // Replace e by the last element, then move that one up or down: it can need only one.
       const parent = (idx - 1) >> 1;
-      if (idx > 0 && this.p[parent]!.ev_timeout > last.ev_timeout) this.shiftUpUnconditional(idx, last);
+      if (idx > 0 && this.p[parent]!.ev_timeout > last.ev_timeout) this.shiftUp(idx, last);
       else this.shiftDown(idx, last);
     }
     e.min_heap_idx = -1;
     return 0;
-  }
-
-  private shiftUpUnconditional(hole: number, e: E): void {
-    const p = this.p;
-    let parent = (hole - 1) >> 1;
-    do {
-      const moved = (p[hole] = p[parent]!);
-      moved.min_heap_idx = hole;
-      hole = parent;
-      parent = (hole - 1) >> 1;
-    } while (hole !== 0 && p[parent]!.ev_timeout > e.ev_timeout);
-    p[hole] = e;
-    e.min_heap_idx = hole;
   }
 
   private shiftUp(hole: number, e: E): void {

@@ -7,12 +7,12 @@
  */
 import { EV_PERSIST, EV_READ } from "../event/constants.js";
 import type { event_base } from "../event/event.js";
-import { event, event_add, event_assign, event_debug_unassign, event_del, event_get_fd } from "../event/event.js";
+import { event, event_add, event_assign, event_base_check_, event_debug_unassign, event_del, event_get_fd } from "../event/event.js";
 import { event_warn } from "../event/log.js";
 import { check_fn_or_null_, check_int_, show } from "../util/check.js";
-import { ECONNABORTED, EAGAIN, EINTR, EWOULDBLOCK, errno, set_errno } from "../util/errno.js";
+import { ECONNABORTED, EAGAIN, EINTR, EWOULDBLOCK, errno } from "../util/errno.js";
 import {
-  evutil_accept4_, evutil_closesocket, evutil_make_listen_socket_ipv6only, evutil_make_listen_socket_reuseable,
+  evutil_accept4_, evutil_closesocket, evutil_closesocket_keep_errno_, evutil_make_listen_socket_ipv6only, evutil_make_listen_socket_reuseable,
   evutil_make_listen_socket_reuseable_port, evutil_make_tcp_listen_socket_deferred, evutil_socket_,
 } from "../util/evutil.js";
 import { bind, listen, setsockopt } from "../util/posix.js";
@@ -131,7 +131,7 @@ export function evconnlistener_new<A>(
   check_int_(fn, "flags", flags);
   check_int_(fn, "backlog", backlog);
   check_int_(fn, "fd", fd);
-  if (base === null) throw new TypeError(`${fn}: base is null (this port has no event_init() base)`);
+  event_base_check_(base, fn);
   if (backlog > 0) {
     if (listen(fd, backlog) < 0) return null;
   } else if (backlog < 0) {
@@ -193,9 +193,7 @@ export function evconnlistener_new_bind<A>(
 }
 
 function bindFailed(fd: number): null {
-  const e = errno;
-  evutil_closesocket(fd);
-  set_errno(e);
+  evutil_closesocket_keep_errno_(fd);
   return null;
 }
 
@@ -292,8 +290,7 @@ function listener_read_cb(fd: evutil_socket_t, _what: number, lev: evconnlistene
     try {
       cb(lev, new_fd, lev.ss, lev.socklen.value, lev.user_data);
     } finally {
-      if (lev.refcnt === 1) listener_decref_and_unlock(lev);
-      else --lev.refcnt;
+      listener_decref_and_unlock(lev);
     }
     if (lev.freed || !lev.enabled) return;
   }

@@ -40,6 +40,8 @@ export interface NativeConstants {
   EAI_SERVICE: number; EAI_SOCKTYPE: number; EAI_SYSTEM: number;
   AI_PASSIVE: number; AI_CANONNAME: number; AI_NUMERICHOST: number; AI_NUMERICSERV: number;
   AI_V4MAPPED: number; AI_ALL: number; AI_ADDRCONFIG: number;
+  /** readSized's "not read" results are -(READ_SIZED_WANTS + the size it wanted). */
+  READ_SIZED_WANTS: number;
 }
 
 /** One result of getaddrinfo(3). `addr` holds the C `struct sockaddr` bytes (`addrlen` of them). */
@@ -98,17 +100,17 @@ export interface NativeBinding {
    * level-triggered), epoll and kqueue ask the kernel for no more. `timeoutUs` is -1 or an
    * integer >= 0 (RangeError otherwise); epoll and poll round it up to milliseconds. Returns the
    * number of pairs, 0 on EINTR (a signal is an ordinary empty return), or -errno. An Error if no
-   * ready list is registered. With `nchanges` (default 0), first makes that many changes of the
-   * registered change list, as backendApply does.
+   * ready list is registered. Before it waits, makes the first `nchanges` changes of the
+   * registered change list as backendApply does; `nchanges` is required (0: none) and checked as
+   * backendApply checks it.
    */
-  backendDispatch(h: number, timeoutUs: number, nchanges?: number): number;
+  backendDispatch(h: number, timeoutUs: number, nchanges: number): number;
   /**
    * Make the first `nchanges` changes of the registered change list on backend `h`, in order, as
-   * backendAdd/backendDel would (backendDispatch does the same before it waits, when given
-   * `nchanges`). Each change is four ints (fd, old, events, adding: 1 add, 0 del); the addon
-   * replaces `adding` by the change's result, 0 or -errno (-EINVAL for a change no add or del
-   * would accept). `nchanges` is an integer from 0 to the list's capacity (RangeError), and needs
-   * a registered list (Error).
+   * backendAdd/backendDel would (backendDispatch does the same before it waits). Each change is
+   * four ints (fd, old, events, adding: 1 add, 0 del); the addon replaces `adding` by the change's
+   * result, 0 or -errno (-EINVAL for a change no add or del would accept). `nchanges` is an
+   * integer from 0 to the list's capacity (RangeError), and needs a registered list (Error).
    */
   backendApply(h: number, nchanges: number): void;
   /** The backend's own fd (epoll fd), or -1 where it has none (poll, select). */
@@ -159,14 +161,14 @@ export interface NativeBinding {
   /** Bytes ready to read (ioctl FIONREAD). */
   fionread(fd: number): number;
   /**
-   * libevent's evbuffer_read sizing and its read in one call. The size is `howmuch` (-1: no
-   * limit) cut to what FIONREAD reports on `fd`, or 4096 (EVBUFFER_MAX_READ) when FIONREAD fails,
-   * reports 0, or reports more. If the size fits buf[off, off + len), that many bytes are read
-   * there: the read's result (bytes, 0 at end of file) or -errno. Otherwise nothing is read and
-   * the result is -(READ_SIZED_WANTS + size), READ_SIZED_WANTS being 0x100000, so that the caller
-   * can make room without asking FIONREAD again. `howmuch` is an integer >= -1 (RangeError).
+   * evbuffer_read's sizing and its read in one call. The size is what FIONREAD reports on `fd`,
+   * cut to `max`, or `max` when FIONREAD fails or reports 0. If the size fits buf[off, off + len),
+   * that many bytes are read there: the read's result (bytes, 0 at end of file) or -errno.
+   * Otherwise nothing is read and the result is -(constants.READ_SIZED_WANTS + size), so that the
+   * caller can make room without asking FIONREAD again. `max` is an integer from 1 to
+   * READ_SIZED_WANTS - 1 (RangeError).
    */
-  readSized(fd: number, buf: Uint8Array, off: number, len: number, howmuch: number): number;
+  readSized(fd: number, buf: Uint8Array, off: number, len: number, max: number): number;
 
   // ---- descriptors ----
 

@@ -5,6 +5,7 @@
  * @module
  */
 import { EV_SIZE_MAX } from "./limits.js";
+import { utf8_write_ } from "./utf8.js";
 
 /** @internal Throw a TypeError unless `v` is an integer. */
 export function check_int_(fn: string, name: string, v: unknown): asserts v is number {
@@ -29,9 +30,14 @@ export function check_string_(fn: string, name: string, v: unknown): asserts v i
  */
 export function check_len_(fn: string, name: string, buf: unknown, bufName: string, len: unknown): asserts buf is Uint8Array {
   if (!(buf instanceof Uint8Array)) throw new TypeError(`${fn}: ${bufName} must be a Uint8Array, not ${show(buf)}`);
+  checkCount(fn, name, len, buf.length, bufName);
+}
+
+/** A count of bytes of a `size`-byte buffer: an integer from 0 to `size`. */
+function checkCount(fn: string, name: string, len: unknown, size: number, bufName: string): asserts len is number {
   check_int_(fn, name, len);
   if (len < 0) throw new RangeError(`${fn}: ${name} ${len} is negative`);
-  if (len > buf.length) throw new RangeError(`${fn}: ${name} ${len} exceeds the ${buf.length}-byte ${bufName}`);
+  if (len > size) throw new RangeError(`${fn}: ${name} ${len} exceeds the ${size}-byte ${bufName}`);
 }
 
 /** Strings given as `const void *` data are encoded here; grown as needed, reused by every call. */
@@ -52,19 +58,7 @@ export function check_bytes_(fn: string, name: string, data: unknown, dataName: 
     return data;
   }
   if (scratch.length < data.length * 3) scratch = Buffer.allocUnsafe(Math.max(data.length * 3, scratch.length * 2));
-  let n = 0;
-  // A short ASCII string is copied here: Buffer#write's own argument checks cost more than that.
-  if (data.length <= 64) {
-    for (; n < data.length; n++) {
-      const c = data.charCodeAt(n);
-      if (c > 0x7f) break;
-      scratch[n] = c;
-    }
-  }
-  if (n !== data.length) n = scratch.write(data, 0);
-  check_int_(fn, name, len);
-  if (len < 0) throw new RangeError(`${fn}: ${name} ${len} is negative`);
-  if (len > n) throw new RangeError(`${fn}: ${name} ${len} exceeds the ${n}-byte ${dataName}`);
+  checkCount(fn, name, len, utf8_write_(scratch, 0, data, scratch.length), dataName);
   return scratch;
 }
 

@@ -5,7 +5,7 @@
  * @module
  */
 import { native } from "../native/binding.js";
-import { EBADF, ECONNREFUSED, EINPROGRESS, EINTR, EINVAL, ENOSYS, errno, fail, set_errno, sysret } from "./errno.js";
+import { EBADF, ECONNREFUSED, EINPROGRESS, EINTR, errno, fail, set_errno, sysret } from "./errno.js";
 import { check_box_, check_int_, show } from "./check.js";
 import { accept_, check_addr_, close, connect, fd_ok_, getsockopt, setsockopt, socket } from "./posix.js";
 import { event_warn } from "../event/log.js";
@@ -88,21 +88,19 @@ export function evutil_make_tcp_listen_socket_deferred(sock: number): number {
 
 /**
  * @internal `evutil_socket_(domain, type, protocol)`: socket(2) where `type` may carry
- * `SOCK_NONBLOCK | SOCK_CLOEXEC`, falling back to fcntl where the kernel refuses them.
+ * `SOCK_NONBLOCK | SOCK_CLOEXEC`. libevent falls back to fcntl for kernels that refuse them;
+ * every kernel Node 20 runs on takes them, and where the headers lack them the addon applies
+ * them itself.
  */
 export function evutil_socket_(domain: number, type: number, protocol: number): number {
-  const flags = c.SOCK_NONBLOCK | c.SOCK_CLOEXEC;
-  let r = socket(domain, type, protocol);
-  if (r >= 0 || (type & flags) === 0) return r;
-  r = socket(domain, type & ~flags, protocol);
-  if (r < 0) return -1;
-  if (((type & c.SOCK_NONBLOCK) && native.setNonblock(r) < 0) || ((type & c.SOCK_CLOEXEC) && native.setCloexec(r) < 0)) {
-    const e = errno;
-    close(r);
-    set_errno(e);
-    return -1;
-  }
-  return r;
+  return socket(domain, type, protocol);
+}
+
+/** @internal Close `fd`, keeping errno: that of the failure for which the caller gives the fd up. */
+export function evutil_closesocket_keep_errno_(fd: number): void {
+  const e = errno;
+  close(fd);
+  set_errno(e);
 }
 
 /**
@@ -113,17 +111,7 @@ export function evutil_socket_(domain: number, type: number, protocol: number): 
 export function evutil_accept4_(sockfd: number, addr: sockaddr | null, addrlen: { value: number } | null, flags: number): number {
   const fn = "evutil_accept4_";
   check_int_(fn, "flags", flags);
-  const r = accept_(fn, sockfd, addr, addrlen, flags);
-  if (r >= 0 || (errno !== EINVAL && errno !== ENOSYS) || flags === 0) return r;
-  const fd = accept_(fn, sockfd, addr, addrlen, 0);
-  if (fd < 0) return fd;
-  if (((flags & c.SOCK_CLOEXEC) && native.setCloexec(fd) < 0) || ((flags & c.SOCK_NONBLOCK) && native.setNonblock(fd) < 0)) {
-    const e = errno;
-    close(fd);
-    set_errno(e);
-    return -1;
-  }
-  return fd;
+  return accept_(fn, sockfd, addr, addrlen, flags);
 }
 
 /**
@@ -154,9 +142,7 @@ export function evutil_socket_connect_(fd_ptr: { value: number }, sa: sockaddr, 
 
 function connectFailed(fd_ptr: { value: number }, madeFd: boolean): -1 {
   if (madeFd) {
-    const e = errno;
-    close(fd_ptr.value);
-    set_errno(e);
+    evutil_closesocket_keep_errno_(fd_ptr.value);
     fd_ptr.value = -1;
   }
   return -1;

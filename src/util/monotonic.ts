@@ -6,7 +6,7 @@
  */
 import { native } from "../native/binding.js";
 import { check_int_, show } from "./check.js";
-import { evutil_gettimeofday, evutil_timeradd, evutil_timercmp, evutil_timersub, timeval } from "./time.js";
+import { evutil_gettimeofday, evutil_timeradd, evutil_timercmp, evutil_timersub, evutil_us_to_timeval_, timeval } from "./time.js";
 
 /** `evutil_configure_monotonic_time` flag: use the most precise clock, at some cost per read. */
 export const EV_MONOT_PRECISE = 1;
@@ -79,9 +79,7 @@ export function evutil_gettime_monotonic(timer: evutil_monotonic_timer, tp: time
     adjustMonotonicTime(timer, tp);
     return 0;
   }
-  const us = native.monotonicUs(timer.monotonic_clock);
-  tp.tv_sec = Math.floor(us / 1e6);
-  tp.tv_usec = us - tp.tv_sec * 1e6;
+  evutil_us_to_timeval_(native.monotonicUs(timer.monotonic_clock), tp);
   return 0;
 }
 

@@ -14,6 +14,7 @@
  * @module
  */
 import { check_len_ } from "./check.js";
+import { utf8_write_ } from "./utf8.js";
 
 /** Formatted bytes land here; grown as needed, reused by every call (no call re-enters). */
 let out = Buffer.allocUnsafe(256);
@@ -30,7 +31,7 @@ function reserve(n: number): void {
 
 function putStr(s: string): void {
   reserve(s.length * 3);
-  outLen += out.write(s, outLen);
+  outLen += utf8_write_(out, outLen, s, out.length - outLen);
 }
 
 function putBytes(b: Uint8Array, start: number, end: number): void {

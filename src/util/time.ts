@@ -34,10 +34,15 @@ export class timezone {
  */
 export function evutil_gettimeofday(tv: timeval, tz: timezone | null): number {
   void tz;
-  const us = native.realtimeUs();
-  tv.tv_sec = Math.floor(us / 1e6);
-  tv.tv_usec = us - tv.tv_sec * 1e6;
+  evutil_us_to_timeval_(native.realtimeUs(), tv);
   return 0;
+}
+
+/** @internal Set `tv` to `us` microseconds (a whole number), normalised: tv_usec in [0, 1e6). */
+export function evutil_us_to_timeval_(us: number, tv: timeval): void {
+  const sec = Math.floor(us / 1e6);
+  tv.tv_sec = sec;
+  tv.tv_usec = us - sec * 1e6;
 }
 
 /** `evutil_timeradd(tvp, uvp, vvp)`: `vvp = tvp + uvp`, normalised (vvp may be tvp or uvp). */

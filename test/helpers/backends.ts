@@ -33,7 +33,7 @@ export function methodname_to_envvar(name: string): string {
 let current: backend | null = null;
 
 /** The backend of the describe block running now. */
-export function currentBackend(): backend {
+function currentBackend(): backend {
   if (current === null) throw new Error("not inside eachBackend()");
   return current;
 }

@@ -5,7 +5,7 @@
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import type { ChildProcess } from "node:child_process";
-import { connect } from "node:net";
+import { connect, createServer } from "node:net";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { onTestFinished } from "vitest";
 
@@ -109,13 +109,11 @@ export async function listening(port: number, c: child, ms = 15_000): Promise<vo
 /** A TCP port that was free a moment ago (bound to 127.0.0.1:0, then released). */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
-    import("node:net").then(({ createServer }) => {
-      const srv = createServer();
-      srv.listen(0, "127.0.0.1", () => {
-        const port = (srv.address() as { port: number }).port;
-        srv.close(() => resolve(port));
-      });
-      srv.on("error", reject);
-    }, reject);
+    const srv = createServer();
+    srv.listen(0, "127.0.0.1", () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => resolve(port));
+    });
+    srv.on("error", reject);
   });
 }

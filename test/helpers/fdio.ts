@@ -4,8 +4,8 @@
  * errno), gathered with the constants the tests use, plus the internal pipe maker.
  */
 export {
-  AF_INET, AF_UNIX, SOCK_DGRAM, SOCK_STREAM, SHUT_RD, SHUT_RDWR, SHUT_WR, EAGAIN, EBADF, EPIPE, ECONNRESET,
-  SIGALRM, SIGCONT, SIGHUP, SIGINT, SIGTERM, SIGUSR2, NSIG, errno,
+  AF_INET, AF_UNIX, SOCK_DGRAM, SOCK_STREAM, SHUT_WR, EAGAIN, EBADF, SIGALRM, SIGCONT, SIGHUP, SIGINT, SIGUSR2, NSIG,
+  errno,
   close, evutil_closesocket, evutil_make_socket_nonblocking, evutil_socketpair, read, recv, send, shutdown, socket,
   strlen, write,
 } from "libevent-ts/event2/util";

@@ -6,7 +6,6 @@
  */
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { constants as osConstants } from "node:os";
 import { onTestFinished } from "vitest";
 
 /** Deliver `signal` to this process after `ms` milliseconds, from another process (setitimer). */
@@ -20,8 +19,7 @@ export function alarmAfter(ms: number, signal: NodeJS.Signals = "SIGALRM"): void
 
 /** `kill(getpid(), sig)` */
 export function raise(sig: number): void {
-  const name = Object.entries(osConstants.signals).find(([, v]) => v === sig)![0] as NodeJS.Signals;
-  process.kill(process.pid, name);
+  process.kill(process.pid, sig);
 }
 
 /** Is a handler installed for `sig` in process `pid`? (the SigCgt mask of /proc/<pid>/status) */

@@ -12,7 +12,7 @@ export function timeval_msec_diff(start: timeval, end: timeval): number {
 }
 
 /** `test_timeval_diff_leq(tv1, tv2, diff, tolerance)` */
-export function test_timeval_diff_leq(tv1: timeval, tv2: timeval, diff: number, tolerance: number): void {
+function test_timeval_diff_leq(tv1: timeval, tv2: timeval, diff: number, tolerance: number): void {
   const got = timeval_msec_diff(tv1, tv2);
   expect(Math.abs(got - diff), `expected ${diff} ms (±${tolerance}), got ${got} ms`).toBeLessThanOrEqual(tolerance);
 }
