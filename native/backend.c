@@ -195,7 +195,10 @@ static napi_value js_backend_apply(napi_env env, napi_callback_info info) {
  * block), so that Node's request to stop the worker ends the wait. A backend that refuses it (a
  * set libuv already polls: ELOOP) waits without it. */
 static void stopwatch_attach(struct addon_state *st, struct backend_slot *b) {
-  b->stopwatch = b->op->add(b->state, st->stopwatch_fd, 0, EV_READ) == 0 ? 1 : -1;
+  if (b->op->fd_limit > 0 && st->stopwatch_fd >= b->op->fd_limit)
+    b->stopwatch = -1;
+  else
+    b->stopwatch = b->op->add(b->state, st->stopwatch_fd, 0, EV_READ) == 0 ? 1 : -1;
 }
 
 void backend_stopwatch_detach(struct addon_state *st, int h) {

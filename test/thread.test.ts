@@ -146,9 +146,9 @@ describe("bases in worker threads", () => {
     expect(r.main_ticks).toBeGreaterThan(0);
   });
 
-  it("30 worker lifetimes (freeing all, freeing nothing, terminated in dispatch) leave no fd behind and give SIGUSR2 back", { timeout: 240_000 }, async () => {
+  it("10 worker lifetimes (freeing all, freeing nothing, terminated in dispatch) leave no fd behind and give SIGUSR2 back", { timeout: 240_000 }, async () => {
     const r = await scenario("lifecycle");
-    expect(r.lifetimes).toBe(30);
+    expect(r.lifetimes).toBe(10);
     expect(r.leaked).toEqual([]);
     expect(r.gone).toEqual([]);
     expect(r.usr2).toBe(1);
