@@ -16,7 +16,8 @@ import {
   evthread_notify_free, evthread_notify_get_base, evthread_notify_get_id, evthread_notify_new, evthread_notify_pending,
   evthread_notify_send, evthread_notify_sendv, evthread_use_pthreads,
 } from "libevent-ts/event2/thread";
-import { AF_UNIX, EPIPE, errno, evutil_socketpair, SOCK_STREAM, timeval } from "libevent-ts/event2/util";
+import { AF_UNIX, EBADF, EPIPE, errno, evutil_socketpair, SOCK_STREAM, timeval } from "libevent-ts/event2/util";
+import { native } from "../src/native/binding.js";
 import { methods } from "./helpers/backends.js";
 import { type child, printed, start } from "./helpers/children.js";
 import { checkFdLeaks, openFds } from "./helpers/fds.js";
@@ -36,6 +37,54 @@ function parseResult(c: child): any {
   if (line === undefined) throw new Error(`no RESULT; stdout ${c.stdout} stderr ${c.stderr}`);
   return JSON.parse(line.slice(7));
 }
+
+describe("the addon's per-thread and process-wide pieces", () => {
+  it("the main thread has no stop watch; owned fds are counted and forgotten", () => {
+    expect(native.stopWatchFd()).toBe(-1);
+    const n = native.fdsOwned();
+    const pair = [-1, -1];
+    expect(evutil_socketpair(AF_UNIX, SOCK_STREAM, 0, pair)).toBe(0);
+    expect(native.fdOwn(pair[0]!)).toBe(0);
+    expect(native.fdOwn(pair[0]!)).toBe(0);
+    expect(native.fdsOwned()).toBe(n + 1);
+    expect(native.fdDisown(pair[0]!)).toBe(1);
+    expect(native.fdDisown(pair[0]!)).toBe(0);
+    expect(native.fdsOwned()).toBe(n);
+    expect(() => native.fdOwn(-1)).toThrow(/fdOwn: fd/);
+    for (const fd of pair) native.close(fd);
+  });
+
+  it("sigReleaseWakeFd lets go of the wake fd only if it is the one given", () => {
+    native.sigSetWakeFd(100_000);
+    expect(native.sigReleaseWakeFd(100_001)).toBe(0);
+    expect(native.sigReleaseWakeFd(100_000)).toBe(1);
+    expect(native.sigReleaseWakeFd(100_000)).toBe(0);
+    expect(() => native.sigReleaseWakeFd(-1)).toThrow(RangeError);
+  });
+
+  it("notify queues: ids of freed queues name nothing; misuse throws", () => {
+    const id = native.notifyNew(0);
+    expect(id).toBeGreaterThanOrEqual(0);
+    const out = new Int32Array(4);
+    expect(native.notifySend(id, 5)).toBe(0);
+    expect(native.notifySendv(id, new Int32Array([6, 7]), 2)).toBe(0);
+    expect(native.notifyPending(id)).toBe(3);
+    expect(native.notifyRecv(id, out)).toBe(3);
+    expect(Array.from(out.subarray(0, 3))).toEqual([5, 6, 7]);
+    expect(native.notifyRecv(id, out)).toBe(0);
+    expect(native.notifyFree(id)).toBe(0);
+    expect(native.notifySend(id, 1)).toBe(-EPIPE);
+    expect(native.notifyFd(id)).toBe(-EBADF);
+    expect(native.notifyFree(id)).toBe(-EBADF);
+    // A new queue in the same slot has another id.
+    const again = native.notifyNew(0);
+    expect(again).not.toBe(id);
+    expect(native.notifyFree(again)).toBe(0);
+    expect(() => native.notifyNew(2)).toThrow(/notifyNew: flags/);
+    expect(() => native.notifySendv(again, new Int32Array(1), 2)).toThrow(RangeError);
+    expect(() => native.notifyRecv(again, new Int32Array(0))).toThrow(RangeError);
+  });
+});
 
 describe("notify queues in one thread", () => {
   it("evthread_use_pthreads is a no-op returning 0", () => {

@@ -2,8 +2,9 @@
  * Signals unified into the loop (libevent's signal.c, "evsig"). A sigaction handler in the addon
  * writes the signal number as one byte to a socket; the base's internal read event on the other
  * end counts the bytes per signal and activates the signal's events that many times. Only one base
- * receives signals at a time: the one that most recently added a signal event or entered its loop
- * with signals added.
+ * receives signals at a time, in the whole process: the one that most recently added a signal
+ * event or entered its loop with signals added, whichever thread it belongs to (the handler and its
+ * wake fd are the addon's, process-wide; guide/threads.md).
  *
  * Ownership: a signal watched by a base must not also be watched with `process.on` (whichever
  * installs its handler last wins, and Node does not restore ours). The previous disposition is
