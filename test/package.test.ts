@@ -112,6 +112,34 @@ async function serveOnce(project: string, env: NodeJS.ProcessEnv): Promise<{ rep
   }
 }
 
+/** The README's usage example: the js block of its "Use" section. */
+function readmeExample(): string {
+  const readme = readFileSync(join(root, "README.md"), "utf8");
+  const m = /```js\n([\s\S]*?)```/.exec(readme.slice(readme.indexOf("\n## Use\n")));
+  if (!m) throw new Error("README.md: no js block in its Use section");
+  return m[1]!;
+}
+
+/** Run `file` in `project` (a server on `port` that never exits by itself) and read one answer. */
+async function answerOf(project: string, file: string, port: number, env: NodeJS.ProcessEnv): Promise<string> {
+  const proc = spawn(process.execPath, [file], { cwd: project, env });
+  let stderr = "";
+  proc.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+  try {
+    const end = Date.now() + 15_000;
+    for (;;) {
+      try {
+        return (await exchange(port, null, false)).toString("latin1");
+      } catch (err) {
+        if (proc.exitCode !== null || Date.now() > end) throw new Error(`${file}: no answer (${String(err)}): ${stderr}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
+  } finally {
+    proc.kill("SIGKILL");
+  }
+}
+
 /** Every `sources` entry of every source map under `dir` names a file that exists. */
 function unresolvedSourceMaps(dir: string): string[] {
   const missing: string[] = [];
@@ -188,7 +216,7 @@ describe.skipIf(tracked === null)("the npm package, installed from its tarball",
   it("holds the prebuilt addon, LICENSE, CHANGELOG, dist/ and src/; no build/, tests or scratch files", () => {
     expect(files).toContain(`prebuilds/${process.platform}-${process.arch}/libevent-ts.glibc.node`);
     for (const f of ["LICENSE", "CHANGELOG.md", "README.md", "package.json", "binding.gyp", "native/addon.c",
-      "dist/index.js", "dist/index.d.ts", "dist/event2/event.js", "src/index.ts"]) expect(files).toContain(f);
+      "dist/index.js", "dist/index.d.ts", "dist/event2/event.js", "src/index.ts", "guide/porting.md"]) expect(files).toContain(f);
     expect(files.filter((f) => /^(build|test|bench|node_modules)\/|\.log$|\.tgz$|cpuprofile/.test(f))).toEqual([]);
     const license = readFileSync(join(root, "LICENSE"), "utf8");
     expect(license).toMatch(/Copyright \(c\) 2026 the libevent-ts authors/);
@@ -216,7 +244,7 @@ describe.skipIf(tracked === null)("the npm package, installed from its tarball",
     expect(imp.stderr).toContain("npm rebuild libevent-ts");
   });
 
-  it("with --ignore-scripts: the loader finds the prebuild; the server answers; the types check; source maps resolve", { timeout: 120_000 }, async () => {
+  it("with --ignore-scripts: the loader finds the prebuild; the servers answer (ours, the README's); the types check; source maps resolve", { timeout: 120_000 }, async () => {
     const env = userEnv();
     const dir = project("ignore-scripts", ["--ignore-scripts"], env);
     const r = await serveOnce(dir, env);
@@ -234,6 +262,13 @@ describe.skipIf(tracked === null)("the npm package, installed from its tarball",
       files: ["hello.ts"],
     }));
     ok(run(process.execPath, [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", "."], dir, env), "tsc of hello.ts");
+
+    // The README's example, as a user copies it.
+    const port = await freePort();
+    const example = readmeExample();
+    expect(example).toContain("htons(9995)");
+    writeFileSync(join(dir, "readme.mjs"), example.replace("htons(9995)", `htons(${port})`));
+    expect(await answerOf(dir, "readme.mjs", port, env)).toBe("Hello, World!\n");
 
     expect(unresolvedSourceMaps(join(dir, "node_modules", "libevent-ts", "dist"))).toEqual([]);
   });
