@@ -28,10 +28,17 @@ function npmCli(): string {
   return realpathSync(which.stdout.trim());
 }
 
-/** The environment of a user's shell: nothing of the npm run that may have started this test. */
+/**
+ * The environment of a user's shell: nothing of the npm run that may have started this test (its
+ * npm_config_local_prefix would point the installs at this checkout), except where npm's cache,
+ * configuration and registry are.
+ */
 function userEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const keep = /^npm_config_(cache|userconfig|globalconfig|registry)$/i;
   const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!/^npm_/i.test(k) && k !== "INIT_CWD") env[k] = v;
+  for (const [k, v] of Object.entries(process.env)) {
+    if ((!/^npm_/i.test(k) || keep.test(k)) && k !== "INIT_CWD") env[k] = v;
+  }
   return { ...env, ...extra };
 }
 
