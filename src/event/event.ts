@@ -527,6 +527,21 @@ function event_is_method_disabled(name: string): boolean {
 }
 
 /**
+ * The compiled-in backends in the order a base tries them: libevent's preference order, except
+ * that `EVENT_USE_IO_URING` in the environment (read unless `checkEnv` is false) puts "io_uring"
+ * first. io_uring comes after epoll otherwise, so libevent's default choice stays epoll.
+ */
+function event_method_order(checkEnv: boolean): string[] {
+  const methods = eventop_methods();
+  const i = methods.indexOf("io_uring");
+  if (checkEnv && i > 0 && process.env.EVENT_USE_IO_URING !== undefined) {
+    methods.splice(i, 1);
+    methods.unshift("io_uring");
+  }
+  return methods;
+}
+
+/**
  * `struct event_base *event_base_new_with_config(const struct event_config *cfg)`: a base using
  * the first compiled-in backend (libevent's order: kqueue, epoll, poll, select) that the config
  * does not avoid, that has the required features, and that no `EVENT_NO<METHOD>` environment
@@ -547,7 +562,7 @@ export function event_base_new_with_config(cfg: event_config | null): event_base
   }
 
   let evsel: eventop | null = null;
-  for (const name of eventop_methods()) {
+  for (const name of event_method_order(checkEnv)) {
     if (cfg !== null) {
       if (cfg.avoid.includes(name)) continue;
       if ((eventop_features(name) & cfg.require_features) !== cfg.require_features) continue;
