@@ -21,6 +21,9 @@ static const struct eventop *const eventops[] = {
 #endif
 #ifdef __linux__
     &epollops,
+    /* Listed after epoll and so never libevent's default: chosen when epoll is avoided, or
+     * first with EVENT_USE_IO_URING (event_base_new_with_config). */
+    &uringops,
 #endif
     &pollops,
     &selectops,

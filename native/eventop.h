@@ -44,6 +44,9 @@ struct eventop {
   /* The backend's own descriptor (epoll, kqueue), or -1. */
   int (*fd)(void *state);
   void (*dealloc)(void *state);
+  /* Submit the changes the backend holds for its next dispatch, without waiting (io_uring, before
+   * the loop waits somewhere else); NULL for backends that make every change at once. 0 or -errno. */
+  int (*flush)(void *state);
 };
 
 /* A backend's timeout in milliseconds, rounded up as libevent's evutil_tv_to_msec_ does and
@@ -61,6 +64,7 @@ int eventop_random_start(int n);
 
 #if defined(__linux__)
 extern const struct eventop epollops;
+extern const struct eventop uringops;
 #endif
 #if defined(__APPLE__) || defined(__FreeBSD__) || defined(__OpenBSD__) || defined(__NetBSD__)
 #define HAVE_KQUEUE 1

@@ -527,10 +527,27 @@ function event_is_method_disabled(name: string): boolean {
 }
 
 /**
+ * The compiled-in backends in the order a base tries them: libevent's preference order, except
+ * that `EVENT_USE_IO_URING` in the environment (read unless `checkEnv` is false) puts "io_uring"
+ * first. io_uring comes after epoll otherwise, so libevent's default choice stays epoll.
+ */
+function event_method_order(checkEnv: boolean): string[] {
+  const methods = eventop_methods();
+  const i = methods.indexOf("io_uring");
+  if (checkEnv && i > 0 && process.env.EVENT_USE_IO_URING !== undefined) {
+    methods.splice(i, 1);
+    methods.unshift("io_uring");
+  }
+  return methods;
+}
+
+/**
  * `struct event_base *event_base_new_with_config(const struct event_config *cfg)`: a base using
  * the first compiled-in backend (libevent's order: kqueue, epoll, poll, select) that the config
  * does not avoid, that has the required features, and that no `EVENT_NO<METHOD>` environment
- * variable disables (unless EVENT_BASE_FLAG_IGNORE_ENV). `EVENT_PRECISE_TIMER` in the environment
+ * variable disables (unless EVENT_BASE_FLAG_IGNORE_ENV). libevent-ts's "io_uring" comes after
+ * "epoll", so it is chosen only when epoll is avoided, or first when `EVENT_USE_IO_URING` is in the
+ * environment (unless EVENT_BASE_FLAG_IGNORE_ENV). `EVENT_PRECISE_TIMER` in the environment
  * acts as EVENT_BASE_FLAG_PRECISE_TIMER; `EVENT_SHOW_METHOD` logs the choice. Returns null (with a
  * warning) when no backend qualifies. A null cfg is the default configuration.
  */
@@ -547,7 +564,7 @@ export function event_base_new_with_config(cfg: event_config | null): event_base
   }
 
   let evsel: eventop | null = null;
-  for (const name of eventop_methods()) {
+  for (const name of event_method_order(checkEnv)) {
     if (cfg !== null) {
       if (cfg.avoid.includes(name)) continue;
       if ((eventop_features(name) & cfg.require_features) !== cfg.require_features) continue;
@@ -721,7 +738,7 @@ const nil_eventop: eventop = {
   dealloc: () => {},
 };
 
-/** `const char *event_base_get_method(const struct event_base *base)`: the backend in use ("epoll", "poll", "select", "kqueue"). */
+/** `const char *event_base_get_method(const struct event_base *base)`: the backend in use ("epoll", "poll", "select", "kqueue", or libevent-ts's "io_uring"). */
 export function event_base_get_method(base: event_base): string {
   event_base_check_(base, "event_base_get_method");
   return base.evsel.name;
@@ -735,7 +752,8 @@ export function event_base_get_features(base: event_base): number {
 
 /**
  * `const char **event_get_supported_methods(void)`: the compiled-in backends in order of
- * preference, without probing them. C's NULL terminator is not in the array.
+ * preference, without probing them. C's NULL terminator is not in the array. On Linux: "epoll",
+ * "io_uring" (libevent-ts's own, opt-in: see event_base_new_with_config), "poll", "select".
  */
 export function event_get_supported_methods(): string[] {
   return eventop_methods();
