@@ -140,6 +140,7 @@ export function legacy_setup(how: legacy_how, flags: legacy_flags = {}): regress
 }
 
 /** How a case's title says which way it runs: libevent's way is marked, the other keeps the plain name. */
-export function legacy_title(how: legacy_how, name: string, what: string): string {
-  return how === "event_init" ? `${name} (LEGACY, event_init): ${what}` : `${name}: ${what}`;
+export function legacy_title(how: legacy_how, name: string, what = ""): string {
+  const title = how === "event_init" ? `${name} (LEGACY, event_init)` : name;
+  return what === "" ? title : `${title}: ${what}`;
 }
