@@ -844,9 +844,8 @@ export function event_priority_set(ev: event, pri: number): number {
  * timer), plus EV_PERSIST and EV_ET. `arg` equal to `event_self_cbarg()` passes the event itself.
  * The priority becomes the base's middle one. A null base means the event_init() base; with none,
  * the event has no base (as in C, `event_base_set` can give it one; adding it before then fails
- * with -1). A null
- * callback is accepted, as in C, for an event that is never meant to run it (a finalizer's
- * placeholder). Returns 0, or -1 if EV_SIGNAL is combined with READ, WRITE or CLOSED. Assigning an
+ * with -1). A null callback is accepted, as in C, for an event that is never meant to run it (a
+ * finalizer's placeholder). Returns 0, or -1 if EV_SIGNAL is combined with READ, WRITE or CLOSED. Assigning an
  * event that is pending or active throws a TypeError (C corrupts its lists); an event whose
  * finalizer has run may be assigned again, as libevent's finalizers do.
  */
