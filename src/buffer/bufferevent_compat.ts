@@ -65,7 +65,12 @@ export function bufferevent_new<A>(
   check_fn_or_null_(fn, "readcb", readcb);
   check_fn_or_null_(fn, "writecb", writecb);
   check_fn_or_null_(fn, "errorcb", errorcb);
-  const bufev = bufferevent_socket_new(null, fd, 0);
+  let bufev: bufferevent | null;
+  try {
+    bufev = bufferevent_socket_new(null, fd, 0);
+  } catch (e) {
+    throw compat_misuse_(e, fn);
+  }
   if (bufev === null) return null;
   bufferevent_setcb(bufev, readcb, writecb, errorcb, cbarg);
   return bufev;
