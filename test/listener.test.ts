@@ -455,7 +455,7 @@ eachBackend(() => {
       expect(() => evconnlistener_set_error_cb(lev, null)).toThrow(TypeError);
     });
 
-    it("a null base is a TypeError (this port has no event_init() base), thrown before listen() and leaking no socket", () => {
+    it("a null base with no event_init() base is a TypeError, thrown before listen() and leaking no socket", () => {
       const data = basic_setup({ base: true });
       const sin = loopback();
       const fd = socket(AF_INET, SOCK_STREAM, 0);

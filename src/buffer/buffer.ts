@@ -2673,6 +2673,8 @@ export function evbuffer_cb_clear_flags(buffer: evbuffer, cb: evbuffer_cb_entry,
  * `int evbuffer_setcb(struct evbuffer *buffer, evbuffer_cb cb, void *cbarg)` (buffer_compat.h,
  * deprecated): replaces all of the buffer's callbacks by `cb`, called as
  * `cb(buffer, old_len, new_len, cbarg)`; null removes them all. Returns 0.
+ * @deprecated libevent 2.1: it clears every callback others set on the buffer; use
+ *   {@link evbuffer_add_cb} and {@link evbuffer_remove_cb_entry}.
  */
 export function evbuffer_setcb<A>(buffer: evbuffer, cb: evbuffer_cb<A> | null, cbarg: A): number {
   live("evbuffer_setcb", buffer);
@@ -2689,6 +2691,7 @@ export function evbuffer_setcb<A>(buffer: evbuffer, cb: evbuffer_cb<A> | null, c
  * `unsigned char *evbuffer_find(struct evbuffer *buffer, const unsigned char *what, size_t len)`
  * (buffer_compat.h, deprecated): finds `what`, makes the buffer contiguous up to the end of the
  * match, and returns a view from the match to there; null if not found.
+ * @deprecated libevent 2.1 (buffer_compat.h); use {@link evbuffer_search}.
  */
 export function evbuffer_find(buffer: evbuffer, what: Uint8Array | string, len: number): Uint8Array | null {
   const fn = "evbuffer_find";

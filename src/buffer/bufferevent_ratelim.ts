@@ -13,7 +13,7 @@
  */
 import { EV_FINALIZE, EV_PERSIST } from "../event/constants.js";
 import type { event_base } from "../event/event.js";
-import { event, event_add, event_assign, event_base_check_, event_base_gettimeofday_cached, event_del, event_initialized } from "../event/event.js";
+import { event, event_add, event_assign, event_base_gettimeofday_cached, event_base_or_current_, event_del, event_initialized } from "../event/event.js";
 import { check_box_, check_int_, check_size_, check_timeval_or_null_, show } from "../util/check.js";
 import { EV_SSIZE_MAX } from "../util/limits.js";
 import { evutil_timercmp, timeval } from "../util/time.js";
@@ -468,13 +468,13 @@ export function bufferevent_set_rate_limit(bev: bufferevent, cfg: ev_token_bucke
  * *base, const struct ev_token_bucket_cfg *cfg)`: a group whose members together stay within
  * `cfg` (copied: the caller may free it). Its tick timer runs on `base`; members may belong to
  * other bases. The bucket starts with one tick's worth; the min-share is 64 bytes. Returns the
- * group. A null base is a TypeError (this port has no event_init() base).
+ * group. A null base means the event_init() base (a TypeError if there is none).
  */
 export function bufferevent_rate_limit_group_new(
   base: event_base | null, cfg: ev_token_bucket_cfg,
 ): bufferevent_rate_limit_group {
   const fn = "bufferevent_rate_limit_group_new";
-  event_base_check_(base, fn);
+  base = event_base_or_current_(base, fn);
   checkCfg(cfg, fn);
   event_base_gettimeofday_cached(base, nowScratch);
   const tick = ev_token_bucket_get_tick_(nowScratch, cfg);

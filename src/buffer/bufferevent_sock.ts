@@ -30,7 +30,7 @@ import { evutil_getaddrinfo_async_, evutil_getaddrinfo_cancel_async_ } from "../
 import { EV_FINALIZE, EV_PERSIST, EV_READ, EV_TIMEOUT, EV_WRITE, EVLIST_INIT } from "../event/constants.js";
 import type { event_base } from "../event/event.js";
 import {
-  event_assign, event_base_check_, event_base_set, event_del, event_del_deferred_, event_deferred_cb_set_priority_, event_pending, event_priority_set,
+  event_assign, event_base_or_current_, event_base_set, event_del, event_del_deferred_, event_deferred_cb_set_priority_, event_pending, event_priority_set,
 } from "../event/event.js";
 import { native } from "../native/binding.js";
 import { check_int_, check_string_, show } from "../util/check.js";
@@ -212,12 +212,13 @@ function bufferevent_writecb(fd: evutil_socket_t, event: number, arg: buffereven
  * options)`: a bufferevent on the socket `fd` (nonblocking; -1: none yet, see
  * bufferevent_setfd and bufferevent_socket_connect). `options`: BEV_OPT_*. Writing starts
  * enabled, reading must be enabled with bufferevent_enable. Returns the bufferevent, or null
- * (BEV_OPT_UNLOCK_CALLBACKS without BEV_OPT_DEFER_CALLBACKS). A null base is a TypeError (this
- * port has no event_init() base).
+ * (BEV_OPT_UNLOCK_CALLBACKS without BEV_OPT_DEFER_CALLBACKS). A null base means the event_init()
+ * base (a TypeError if there is none); the bufferevent then belongs to that base, and
+ * bufferevent_get_base returns it where C returns NULL.
  */
 export function bufferevent_socket_new(base: event_base | null, fd: evutil_socket_t, options: number): bufferevent | null {
   const fn = "bufferevent_socket_new";
-  event_base_check_(base, fn);
+  base = event_base_or_current_(base, fn);
   check_int_(fn, "fd", fd);
   check_int_(fn, "options", options);
   const bufev = new bufferevent_private();

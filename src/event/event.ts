@@ -307,6 +307,12 @@ const MAX_DEFERREDS_QUEUED = 32;
 const CLOCK_SYNC_INTERVAL_US = 5 * 1e6;
 const INT_MAX = 0x7fffffff;
 
+/**
+ * The base the last event_init() made (libevent's event_global_current_base_): what a null base
+ * means to the functions that libevent lets fall back to it. Freeing that base clears it.
+ */
+let current_base: event_base | null = null;
+
 /** The value event_self_cbarg() returns: as an `arg`, it stands for the event itself. */
 const event_self_cbarg_ptr_ = Object.freeze({ event_self_cbarg: true });
 
@@ -316,11 +322,33 @@ const event_self_cbarg_ptr_ = Object.freeze({ event_self_cbarg: true });
 
 /**
  * @internal Throw a TypeError naming `fn` unless `base` is a live (not freed) event_base. A null
- * base, which C takes as the event_init() base, is refused too: this port has none.
+ * base is refused too: where C takes it as the event_init() base, the caller resolves it first
+ * ({@link event_base_or_current_}).
  */
 export function event_base_check_(base: unknown, fn: string): asserts base is event_base {
   if (!(base instanceof event_base)) throw new TypeError(`${fn}: base is ${show(base)}, not an event_base`);
   if (base.freed) throw new TypeError(`${fn}: the event_base was freed`);
+}
+
+/**
+ * @internal `base`, or for a null base the event_init() base, as libevent falls back to it (for
+ * example in event_assign, or in bufferevent_init_common_ through it). Throws as
+ * {@link event_base_check_} when that leaves no live base.
+ */
+export function event_base_or_current_(base: unknown, fn: string): event_base {
+  if (base === null && current_base !== null) base = current_base;
+  event_base_check_(base, fn);
+  return base;
+}
+
+/** @internal The event_init() base, or null (libevent's event_global_current_base_). */
+export function event_global_current_base_(): event_base | null {
+  return current_base;
+}
+
+/** @internal Make `base` the current base (event_init). */
+export function event_set_current_base_(base: event_base): void {
+  current_base = base;
 }
 
 /** An assigned, not freed event (C would read garbage otherwise). */
@@ -397,9 +425,11 @@ function is_common_timeout_usec(usec: number, base: event_base): boolean {
 /**
  * `int event_base_gettimeofday_cached(struct event_base *base, struct timeval *tv)`: the wall-clock
  * time as the loop last cached it (the start of the current batch of callbacks); the real time
- * when nothing is cached. A null base uses the current time. Returns 0.
+ * when nothing is cached. A null base means the event_init() base; without one, the current time.
+ * Returns 0.
  */
 export function event_base_gettimeofday_cached(base: event_base | null, tv: timeval): number {
+  if (base === null) base = current_base;
   if (base === null) return evutil_gettimeofday(tv, null);
   event_base_check_(base, "event_base_gettimeofday_cached");
   if (base.tv_cache === 0) return evutil_gettimeofday(tv, null);
@@ -409,9 +439,11 @@ export function event_base_gettimeofday_cached(base: event_base | null, tv: time
 
 /**
  * `int event_base_update_cache_time(struct event_base *base)`: refresh the cached time now, if
- * the loop is running (useful after a long callback). Returns 0, or -1 for a null base.
+ * the loop is running (useful after a long callback). A null base means the event_init() base.
+ * Returns 0, or -1 for a null base without an event_init() base.
  */
 export function event_base_update_cache_time(base: event_base | null): number {
+  if (base === null) base = current_base;
   if (base === null) return -1;
   event_base_check_(base, "event_base_update_cache_time");
   if (base.running_loop) update_time_cache(base);
@@ -607,6 +639,8 @@ export function event_base_new(): event_base | null {
 }
 
 function event_base_free_(base: event_base | null, runFinalizers: boolean, fn: string): void {
+  // As libevent: a null base is how a program frees the event_init() base it kept no pointer to.
+  if (base === null) base = current_base;
   if (base === null) {
     event_warnx(`${fn}: no base to free`);
     return;
@@ -635,6 +669,7 @@ function event_base_free_(base: event_base | null, runFinalizers: boolean, fn: s
   base.once_events.clear();
   evsig_dealloc_(base);
   base.evsel.dealloc();
+  if (base === current_base) current_base = null;
   base.freed = true;
 }
 
@@ -690,8 +725,8 @@ function event_base_free_queues_(base: event_base, runFinalizers: boolean): numb
  * usable for event_assign on another base; fds are never closed), run pending finalizers, drop
  * event_base_once records, restore signal handlers, and release the backend. Using the base
  * afterwards throws a TypeError, and so does freeing it from a callback of its own running loop
- * (C frees memory the loop goes on using). A null base only warns ("no base to free"), as C does
- * without an event_init() base.
+ * (C frees memory the loop goes on using). A null base frees the event_init() base, or only warns
+ * ("no base to free") if there is none. Freeing the event_init() base leaves no current base.
  */
 export function event_base_free(base: event_base | null): void {
   event_base_free_(base, true, "event_base_free");
@@ -789,8 +824,12 @@ export function event_base_priority_init(base: event_base, npriorities: number):
   return 0;
 }
 
-/** `int event_base_get_npriorities(struct event_base *base)`: the number of priorities. */
+/**
+ * `int event_base_get_npriorities(struct event_base *base)`: the number of priorities. A null
+ * base means the event_init() base (a TypeError if there is none: C dereferences NULL).
+ */
 export function event_base_get_npriorities(base: event_base | null): number {
+  if (base === null) base = current_base;
   if (base === null) throw new TypeError("event_base_get_npriorities: no base");
   event_base_check_(base, "event_base_get_npriorities");
   return base.nactivequeues;
@@ -821,10 +860,10 @@ export function event_priority_set(ev: event, pri: number): number {
  * event_callback_fn callback, void *arg)`: prepare a caller-owned event (`new event()`). `events`
  * is EV_READ|EV_WRITE|EV_CLOSED (I/O on fd), EV_SIGNAL (fd is the signal number), or 0 (a pure
  * timer), plus EV_PERSIST and EV_ET. `arg` equal to `event_self_cbarg()` passes the event itself.
- * The priority becomes the base's middle one. A null base leaves the event without one (as in C,
- * `event_base_set` can give it one; adding it before then fails with -1). A null
- * callback is accepted, as in C, for an event that is never meant to run it (a finalizer's
- * placeholder). Returns 0, or -1 if EV_SIGNAL is combined with READ, WRITE or CLOSED. Assigning an
+ * The priority becomes the base's middle one. A null base means the event_init() base; with none,
+ * the event has no base (as in C, `event_base_set` can give it one; adding it before then fails
+ * with -1). A null callback is accepted, as in C, for an event that is never meant to run it (a
+ * finalizer's placeholder). Returns 0, or -1 if EV_SIGNAL is combined with READ, WRITE or CLOSED. Assigning an
  * event that is pending or active throws a TypeError (C corrupts its lists); an event whose
  * finalizer has run may be assigned again, as libevent's finalizers do.
  */
@@ -833,6 +872,7 @@ export function event_assign<A>(
   callback: event_callback_fn<A> | null, arg: A,
 ): number {
   if (!(ev instanceof event)) throw new TypeError("event_assign: ev is not an event");
+  if (base === null) base = current_base;
   if (base !== null) event_base_check_(base, "event_assign");
   checkFd(fd, "event_assign");
   if (callback !== null && typeof callback !== "function") {
@@ -1481,8 +1521,9 @@ export function event_deferred_cb_set_priority_(cb: event_callback, priority: nu
   cb.evcb_pri = priority;
 }
 
-/** @internal Unschedule a deferred callback. */
+/** @internal Unschedule a deferred callback (a null base: the event_init() base). */
 export function event_deferred_cb_cancel_(base: event_base | null, cb: event_callback): void {
+  if (base === null) base = current_base;
   if (base === null) return;
   event_callback_cancel_nolock_(base, cb, false);
 }
@@ -1490,8 +1531,10 @@ export function event_deferred_cb_cancel_(base: event_base | null, cb: event_cal
 /**
  * @internal Schedule a deferred callback: on the active queue now, or in the next iteration once
  * 32 were queued in this one (so deferred callbacks cannot starve I/O). 1 if newly scheduled.
+ * A null base means the event_init() base.
  */
 export function event_deferred_cb_schedule_(base: event_base | null, cb: event_callback): number {
+  if (base === null) base = current_base;
   if (base === null) throw new TypeError("event_deferred_cb_schedule_: no base");
   if (base.n_deferreds_queued > MAX_DEFERREDS_QUEUED) return event_callback_activate_later_nolock_(base, cb);
   const r = event_callback_activate_nolock_(base, cb);

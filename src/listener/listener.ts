@@ -7,7 +7,7 @@
  */
 import { EV_PERSIST, EV_READ } from "../event/constants.js";
 import type { event_base } from "../event/event.js";
-import { event, event_add, event_assign, event_base_check_, event_debug_unassign, event_del, event_get_fd } from "../event/event.js";
+import { event, event_add, event_assign, event_base_or_current_, event_debug_unassign, event_del, event_get_fd } from "../event/event.js";
 import { event_warn } from "../event/log.js";
 import { check_fn_or_null_, check_int_, show } from "../util/check.js";
 import { ECONNABORTED, EAGAIN, EINTR, EWOULDBLOCK, errno } from "../util/errno.js";
@@ -120,18 +120,18 @@ function event_listener_destroy(lev: evconnlistener): void {
  * 0 means `fd` is already listening. Each accepted connection goes to `cb(listener, fd, addr,
  * socklen, ptr)`, made nonblocking unless LEV_OPT_LEAVE_SOCKETS_BLOCKING and close-on-exec with
  * LEV_OPT_CLOSE_ON_EXEC. The listener starts enabled unless LEV_OPT_DISABLED (or `cb` is null).
- * Returns the listener, or null (errno set) if listen() fails. A null base is a TypeError (this
- * port has no event_init() base).
+ * Returns the listener, or null (errno set) if listen() fails. A null base means the event_init()
+ * base (a TypeError if there is none).
  */
 export function evconnlistener_new<A>(
-  base: event_base, cb: evconnlistener_cb<A> | null, ptr: A, flags: number, backlog: number, fd: evutil_socket_t,
+  base: event_base | null, cb: evconnlistener_cb<A> | null, ptr: A, flags: number, backlog: number, fd: evutil_socket_t,
 ): evconnlistener<A> | null {
   const fn = "evconnlistener_new";
   check_fn_or_null_(fn, "cb", cb);
   check_int_(fn, "flags", flags);
   check_int_(fn, "backlog", backlog);
   check_int_(fn, "fd", fd);
-  event_base_check_(base, fn);
+  base = event_base_or_current_(base, fn);
   if (backlog > 0) {
     if (listen(fd, backlog) < 0) return null;
   } else if (backlog < 0) {
@@ -157,10 +157,10 @@ export function evconnlistener_new<A>(
  * LEV_OPT_CLOSE_ON_EXEC), bind it to `sa` (`socklen` bytes of it; null: do not bind), then
  * evconnlistener_new on it. `backlog` -1 means 128. Returns the listener, or null with errno set
  * (backlog 0, or a failed socket/setsockopt/bind/listen; the socket is closed again). A null
- * base is a TypeError.
+ * base means the event_init() base, as for evconnlistener_new.
  */
 export function evconnlistener_new_bind<A>(
-  base: event_base, cb: evconnlistener_cb<A> | null, ptr: A, flags: number, backlog: number,
+  base: event_base | null, cb: evconnlistener_cb<A> | null, ptr: A, flags: number, backlog: number,
   sa: sockaddr_any | null, socklen: number,
 ): evconnlistener<A> | null {
   const fn = "evconnlistener_new_bind";
