@@ -34,12 +34,18 @@ export function sysret(r: number): number {
 
 /**
  * `#define EVUTIL_SOCKET_ERROR()`: the error of the last failed socket call (errno on POSIX).
+ * @returns the current `errno`
+ * @see {@link EVUTIL_SET_SOCKET_ERROR}, {@link evutil_socket_error_to_string}
  */
 export function EVUTIL_SOCKET_ERROR(): number {
   return errno;
 }
 
-/** `#define EVUTIL_SET_SOCKET_ERROR(errcode)`: set the socket error (errno on POSIX). */
+/**
+ * `#define EVUTIL_SET_SOCKET_ERROR(errcode)`: set the socket error (errno on POSIX).
+ * @param errcode the error number to store (`EAGAIN`, `ECONNRESET`, ...)
+ * @see {@link EVUTIL_SOCKET_ERROR}
+ */
 export function EVUTIL_SET_SOCKET_ERROR(errcode: number): void {
   errno = errcode;
 }
@@ -47,6 +53,8 @@ export function EVUTIL_SET_SOCKET_ERROR(errcode: number): void {
 /**
  * `#define evutil_socket_geterror(sock)`: the last error for a socket; on POSIX simply errno,
  * whatever `sock` is.
+ * @param sock the socket (unused on POSIX)
+ * @returns the current `errno`
  */
 export function evutil_socket_geterror(sock: number): number {
   void sock;
@@ -56,12 +64,20 @@ export function evutil_socket_geterror(sock: number): number {
 /**
  * `#define evutil_socket_error_to_string(errcode)`: the text of an error number, as strerror(3)
  * gives it ("Connection refused").
+ * @param errcode the error number (`EVUTIL_SOCKET_ERROR()`, `errno`)
+ * @returns the error's text
+ * @see {@link strerror}
  */
 export function evutil_socket_error_to_string(errcode: number): string {
   return native.strerror(errcode);
 }
 
-/** `char *strerror(int errnum)`: the text of an error number ("Resource temporarily unavailable"). */
+/**
+ * `char *strerror(int errnum)`: the text of an error number ("Resource temporarily unavailable").
+ * @param errnum the error number
+ * @returns the error's text
+ * @see {@link evutil_socket_error_to_string}
+ */
 export function strerror(errnum: number): string {
   return native.strerror(errnum);
 }

@@ -209,6 +209,12 @@ function append(first: evutil_addrinfo | null, more: evutil_addrinfo | null): ev
  * neither socktype nor protocol is hinted, each address comes once for TCP and once for UDP.
  * Returns 0, or an `EVUTIL_EAI_*` code (`res` untouched). `EVUTIL_AI_V4MAPPED`, `_ALL` and
  * `_ADDRCONFIG` only affect names that go to the system resolver, as in libevent.
+ * @param nodename the host name or numeric address, or null
+ * @param servname the service name or port number, or null
+ * @param hints the wanted family, socket type, protocol and `EVUTIL_AI_*` flags, or null
+ * @param res a box whose `.value` receives the first result (follow `ai_next` for the others)
+ * @returns 0, or an `EVUTIL_EAI_*` code (`res` untouched)
+ * @see {@link evutil_freeaddrinfo}, {@link evutil_gai_strerror}
  */
 export function evutil_getaddrinfo(nodename: string | null, servname: string | null, hints: evutil_addrinfo | null,
   res: { value: evutil_addrinfo | null }): number {
@@ -259,6 +265,8 @@ export function addrinfo_from_native_(results: NativeAddrinfo[]): evutil_addrinf
  * `void evutil_freeaddrinfo(struct evutil_addrinfo *ai)`: release a result list of
  * `evutil_getaddrinfo`. The garbage collector reclaims it; this only checks the argument, so
  * that a ported call stays as it was.
+ * @param ai the first result of {@link evutil_getaddrinfo}
+ * @see {@link evutil_getaddrinfo}
  */
 export function evutil_freeaddrinfo(ai: evutil_addrinfo): void {
   if (!(ai instanceof evutil_addrinfo)) throw new TypeError(`evutil_freeaddrinfo: ai must be an evutil_addrinfo, not ${show(ai)}`);
@@ -267,6 +275,9 @@ export function evutil_freeaddrinfo(ai: evutil_addrinfo): void {
 /**
  * `const char *evutil_gai_strerror(int err)`: the text of an `EVUTIL_EAI_*` code, in libevent's
  * words ("nodename nor servname provided, or not known"), or the system's for other codes.
+ * @param err an `EVUTIL_EAI_*` code
+ * @returns the error's text
+ * @see {@link evutil_getaddrinfo}
  */
 export function evutil_gai_strerror(err: number): string {
   check_int_("evutil_gai_strerror", "err", err);

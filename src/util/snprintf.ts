@@ -476,6 +476,11 @@ export function evutil_snprintf_into_(fn: string, buf: Uint8Array, buflen: numbe
  * {@link evutil_vsnprintf} with the arguments given inline.
  *
  * @returns the length of the complete output in bytes (without the NUL); 0 when `buflen` is 0.
+ * @param buf receives the output as a NUL-terminated C string
+ * @param buflen the room in `buf` in bytes (output is cut at `buflen - 1` bytes)
+ * @param format the printf-style format
+ * @param args the values for the format's conversions
+ * @see {@link evutil_vsnprintf}
  */
 export function evutil_snprintf(buf: Uint8Array, buflen: number, format: string, ...args: unknown[]): number {
   check_len_("evutil_snprintf", "buflen", buf, "buf", buflen);

@@ -66,7 +66,7 @@ export class sockaddr_in {
   get sa_family(): number {
     return this.sin_family;
   }
-  /** Sets `sa_family` (see its getter). */
+  /** Sets `sa_family` (see its getter). @param v the address family (`AF_*`) */
   set sa_family(v: number) {
     this.sin_family = v;
   }
@@ -88,7 +88,7 @@ export class sockaddr_in6 {
   get sa_family(): number {
     return this.sin6_family;
   }
-  /** Sets `sa_family` (see its getter). */
+  /** Sets `sa_family` (see its getter). @param v the address family (`AF_*`) */
   set sa_family(v: number) {
     this.sin6_family = v;
   }
@@ -107,7 +107,7 @@ export class sockaddr_un {
   get sa_family(): number {
     return this.sun_family;
   }
-  /** Sets `sa_family` (see its getter). */
+  /** Sets `sa_family` (see its getter). @param v the address family (`AF_*`) */
   set sa_family(v: number) {
     this.sun_family = v;
   }
@@ -140,7 +140,7 @@ export class sockaddr_storage {
   get sa_family(): number {
     return this.ss_family;
   }
-  /** Sets `sa_family` (see its getter). */
+  /** Sets `sa_family` (see its getter). @param v the address family (`AF_*`) */
   set sa_family(v: number) {
     this.ss_family = v;
   }
@@ -148,7 +148,7 @@ export class sockaddr_storage {
   get sin_family(): number {
     return this.ss_family;
   }
-  /** Sets `sin_family` (see its getter). */
+  /** Sets `sin_family` (see its getter). @param v the address family (`AF_*`) */
   set sin_family(v: number) {
     this.ss_family = v;
   }
@@ -156,7 +156,7 @@ export class sockaddr_storage {
   get sin6_family(): number {
     return this.ss_family;
   }
-  /** Sets `sin6_family` (see its getter). */
+  /** Sets `sin6_family` (see its getter). @param v the address family (`AF_*`) */
   set sin6_family(v: number) {
     this.ss_family = v;
   }
@@ -164,7 +164,7 @@ export class sockaddr_storage {
   get sin6_port(): number {
     return this.sin_port;
   }
-  /** Sets `sin6_port` (see its getter). */
+  /** Sets `sin6_port` (see its getter). @param v the port in network byte order */
   set sin6_port(v: number) {
     this.sin_port = v;
   }
@@ -172,7 +172,7 @@ export class sockaddr_storage {
   get sun_family(): number {
     return this.ss_family;
   }
-  /** Sets `sun_family` (see its getter). */
+  /** Sets `sun_family` (see its getter). @param v the address family (`AF_*`) */
   set sun_family(v: number) {
     this.ss_family = v;
   }
