@@ -28,6 +28,9 @@ export const EVBUF_FS_DISABLE_LOCKING = 0x08;
  * `typedef void (*evbuffer_file_segment_cleanup_cb)(struct evbuffer_file_segment const *seg,
  * int flags, void *arg)`: called once, when the last reference to the segment goes away, with
  * the segment's flags and the argument given to {@link evbuffer_file_segment_add_cleanup_cb}.
+ * @param seg the segment going away
+ * @param flags its `EVBUF_FS_*` flags
+ * @param arg the `arg` given to {@link evbuffer_file_segment_add_cleanup_cb}
  */
 export type evbuffer_file_segment_cleanup_cb<A = any> = (seg: evbuffer_file_segment, flags: number, arg: A) => void;
 
@@ -94,6 +97,11 @@ function errnoOf(e: unknown): number {
  *   `length` do not describe a range (errno tells why where a system call failed).
  * Differs from C: the file is never memory-mapped; where libevent would map it, the port reads
  * it into memory (with pread, so the file's offset does not move).
+ * @param fd the file's descriptor
+ * @param offset where in the file the segment starts
+ * @param length how many bytes, or -1 for the file's size
+ * @param flags `EVBUF_FS_*` flags ORed (`EVBUF_FS_CLOSE_ON_FREE`, `EVBUF_FS_DISABLE_SENDFILE`, ...)
+ * @see {@link evbuffer_add_file_segment}, {@link evbuffer_file_segment_free}
  */
 export function evbuffer_file_segment_new(fd: number, offset: number, length: number, flags: number): evbuffer_file_segment | null {
   const fn = "evbuffer_file_segment_new";
@@ -152,6 +160,10 @@ export function evbuffer_file_segment_materialize_(seg: evbuffer_file_segment): 
  *
  * Sets the function called once when the last reference to `seg` is dropped (after its file
  * descriptor is closed, if `EVBUF_FS_CLOSE_ON_FREE` was given). Replaces any earlier one.
+ * @param seg the file segment
+ * @param cb called as `cb(seg, flags, arg)` when the last reference goes away, or null
+ * @param arg passed untouched to `cb`
+ * @see {@link evbuffer_file_segment_free}
  */
 export function evbuffer_file_segment_add_cleanup_cb<A>(seg: evbuffer_file_segment, cb: evbuffer_file_segment_cleanup_cb<A> | null, arg: A): void {
   evbuffer_file_segment_check_("evbuffer_file_segment_add_cleanup_cb", seg);
@@ -168,6 +180,8 @@ export function evbuffer_file_segment_add_cleanup_cb<A>(seg: evbuffer_file_segme
  *
  * As in libevent, a failed {@link evbuffer_add_file_segment} has already dropped one reference.
  * Differs from C: a segment used after its last reference is gone throws a TypeError.
+ * @param seg the file segment
+ * @see {@link evbuffer_file_segment_new}
  */
 export function evbuffer_file_segment_free(seg: evbuffer_file_segment): void {
   evbuffer_file_segment_check_("evbuffer_file_segment_free", seg);

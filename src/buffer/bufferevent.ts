@@ -320,6 +320,10 @@ function bufferevent_trigger_(bufev: bufferevent, iotype: number, options: numbe
  * and/or write callback (`iotype` EV_READ|EV_WRITE) as if data had arrived or drained: only if
  * the watermarks allow, unless `options` has BEV_TRIG_IGNORE_WATERMARKS; from the loop if
  * BEV_TRIG_DEFER_CALLBACKS (or the bufferevent defers its callbacks), else before returning.
+ * @param bufev the bufferevent
+ * @param iotype `EV_READ`, `EV_WRITE`, or both ORed
+ * @param options 0, or `BEV_TRIG_IGNORE_WATERMARKS` and/or `BEV_TRIG_DEFER_CALLBACKS` ORed
+ * @see {@link bufferevent_trigger_event}
  */
 export function bufferevent_trigger(bufev: bufferevent, iotype: number, options: number): void {
   checkBev_(bufev, "bufferevent_trigger");
@@ -333,6 +337,10 @@ export function bufferevent_trigger(bufev: bufferevent, iotype: number, options:
  * event callback with `what` (any BEV_EVENT_* bits), deferred if `options` has
  * BEV_TRIG_DEFER_CALLBACKS or the bufferevent defers its callbacks. `what` is passed on as C
  * passes a `short`: `~0` arrives as -1.
+ * @param bufev the bufferevent
+ * @param what the `BEV_EVENT_*` bits to pass
+ * @param options 0, or `BEV_TRIG_DEFER_CALLBACKS`
+ * @see {@link bufferevent_trigger}
  */
 export function bufferevent_trigger_event(bufev: bufferevent, what: number, options: number): void {
   checkBev_(bufev, "bufferevent_trigger_event");
@@ -386,6 +394,38 @@ export function bufferevent_init_common_(
  * `void bufferevent_setcb(struct bufferevent *bufev, bufferevent_data_cb readcb,
  * bufferevent_data_cb writecb, bufferevent_event_cb eventcb, void *cbarg)`: set the read, write
  * and event callbacks (each may be null) and their argument.
+ * @param bufev the bufferevent
+ * @param readcb called as `readcb(bev, cbarg)` when input arrived (at least the read low watermark), or null
+ * @param writecb called as `writecb(bev, cbarg)` when the output drained to the write low watermark, or null
+ * @param eventcb called as `eventcb(bev, what, cbarg)` on connection, end of file, error or timeout (`BEV_EVENT_*` bits), or null
+ * @param cbarg passed untouched to the three callbacks as their last argument
+ * @see {@link bufferevent_enable}, {@link bufferevent_getcb}, {@link bufferevent_setwatermark}
+ * @example Two joined bufferevents: what one writes, the other's read callback gets
+ * ```ts
+ * import { EV_READ, event_base_dispatch, event_base_free, event_base_new } from "libevent-ts/event2/event";
+ * import {
+ *   bufferevent_enable, bufferevent_free, bufferevent_get_input, bufferevent_pair_new, bufferevent_setcb,
+ *   bufferevent_write,
+ * } from "libevent-ts/event2/bufferevent";
+ * import type { bufferevent } from "libevent-ts/event2/bufferevent";
+ * import { EVBUFFER_EOL_LF, evbuffer_readln } from "libevent-ts/event2/buffer";
+ *
+ * const base = event_base_new()!;
+ * const pair: (bufferevent | null)[] = [null, null];
+ * bufferevent_pair_new(base, 0, pair);
+ * const [a, b] = pair as [bufferevent, bufferevent];
+ *
+ * bufferevent_setcb(b, (bev, name: string) => {
+ *   const line = evbuffer_readln(bufferevent_get_input(bev), null, EVBUFFER_EOL_LF);
+ *   console.log(`${name} read: ${line}`); // "b read: ping"
+ * }, null, null, "b");
+ * bufferevent_enable(b, EV_READ);
+ * bufferevent_write(a, "ping\n", 5);
+ * event_base_dispatch(base); // returns when nothing is left to do
+ * bufferevent_free(a);
+ * bufferevent_free(b);
+ * event_base_free(base);
+ * ```
  */
 export function bufferevent_setcb<A>(
   bufev: bufferevent, readcb: bufferevent_data_cb<A> | null, writecb: bufferevent_data_cb<A> | null,
@@ -406,6 +446,12 @@ export function bufferevent_setcb<A>(
  * `void bufferevent_getcb(struct bufferevent *bufev, bufferevent_data_cb *readcb_ptr,
  * bufferevent_data_cb *writecb_ptr, bufferevent_event_cb *eventcb_ptr, void **cbarg_ptr)`: read
  * the callbacks back. Each out-parameter is a box `{ value }` or null.
+ * @param bufev the bufferevent
+ * @param readcb_ptr receives the read callback, or null
+ * @param writecb_ptr receives the write callback, or null
+ * @param eventcb_ptr receives the event callback, or null
+ * @param cbarg_ptr receives the callbacks' argument, or null
+ * @see {@link bufferevent_setcb}
  */
 export function bufferevent_getcb(
   bufev: bufferevent, readcb_ptr: { value: bufferevent_data_cb | null } | null,
@@ -427,6 +473,9 @@ export function bufferevent_getcb(
 /**
  * `struct evbuffer *bufferevent_get_input(struct bufferevent *bufev)`: the input buffer, to read
  * (and drain) received data from. Do not add callbacks to it.
+ * @param bufev the bufferevent
+ * @returns the input buffer
+ * @see {@link bufferevent_get_output}, {@link bufferevent_read}, {@link "event2/buffer"!evbuffer_readln}
  */
 export function bufferevent_get_input(bufev: bufferevent): evbuffer {
   return checkBev_(bufev, "bufferevent_get_input").input;
@@ -435,17 +484,29 @@ export function bufferevent_get_input(bufev: bufferevent): evbuffer {
 /**
  * `struct evbuffer *bufferevent_get_output(struct bufferevent *bufev)`: the output buffer, to add
  * data to send to. Do not add callbacks to it.
+ * @param bufev the bufferevent
+ * @returns the output buffer
+ * @see {@link bufferevent_get_input}, {@link bufferevent_write}
  */
 export function bufferevent_get_output(bufev: bufferevent): evbuffer {
   return checkBev_(bufev, "bufferevent_get_output").output;
 }
 
-/** `struct event_base *bufferevent_get_base(struct bufferevent *bufev)`: the bufferevent's base. */
+/**
+ * `struct event_base *bufferevent_get_base(struct bufferevent *bufev)`: the bufferevent's base.
+ * @param bufev the bufferevent
+ * @returns the base
+ */
 export function bufferevent_get_base(bufev: bufferevent): event_base {
   return checkBev_(bufev, "bufferevent_get_base").ev_base!;
 }
 
-/** `int bufferevent_get_priority(const struct bufferevent *bufev)`: the priority of the bufferevent's events. */
+/**
+ * `int bufferevent_get_priority(const struct bufferevent *bufev)`: the priority of the bufferevent's events.
+ * @param bufev the bufferevent
+ * @returns the priority
+ * @see {@link bufferevent_priority_set}
+ */
 export function bufferevent_get_priority(bufev: bufferevent): number {
   checkBev_(bufev, "bufferevent_get_priority");
   if (event_initialized(bufev.ev_read)) return event_get_priority(bufev.ev_read);
@@ -456,6 +517,27 @@ export function bufferevent_get_priority(bufev: bufferevent): number {
  * `int bufferevent_write(struct bufferevent *bufev, const void *data, size_t size)`: append `size`
  * bytes of `data` (a Uint8Array, or a string taken as UTF-8) to the output buffer; they are sent
  * once writing is enabled. Returns 0, or -1 if the buffer refused them.
+ * @param bufev the bufferevent
+ * @param data the bytes, or a string (encoded as UTF-8)
+ * @param size how many bytes of `data` to send (`strlen(s)` for a whole string)
+ * @returns 0, or -1 if the buffer refused them
+ * @see {@link bufferevent_write_buffer}, {@link bufferevent_get_output}, {@link bufferevent_read}, {@link bufferevent_setwatermark}
+ * @example A read callback that answers each line with its length in bytes
+ * ```ts
+ * import { bufferevent_get_input, bufferevent_write } from "libevent-ts/event2/bufferevent";
+ * import type { bufferevent } from "libevent-ts/event2/bufferevent";
+ * import { EVBUFFER_EOL_LF, evbuffer_readln } from "libevent-ts/event2/buffer";
+ * import { strlen } from "libevent-ts/event2/util";
+ *
+ * export function readcb(bev: bufferevent, ctx: null): void {
+ *   const n = { value: 0 };
+ *   let line: string | null;
+ *   while ((line = evbuffer_readln(bufferevent_get_input(bev), n, EVBUFFER_EOL_LF)) !== null) {
+ *     const reply = `${n.value}\n`;
+ *     if (bufferevent_write(bev, reply, strlen(reply)) < 0) console.error("could not queue the reply");
+ *   }
+ * }
+ * ```
  */
 export function bufferevent_write(bufev: bufferevent, data: Uint8Array | string, size: number): number {
   checkBev_(bufev, "bufferevent_write");
@@ -466,6 +548,10 @@ export function bufferevent_write(bufev: bufferevent, data: Uint8Array | string,
 /**
  * `int bufferevent_write_buffer(struct bufferevent *bufev, struct evbuffer *buf)`: move all of
  * `buf` to the output buffer. Returns 0, or -1.
+ * @param bufev the bufferevent
+ * @param buf the buffer whose bytes are moved (it is left empty)
+ * @returns 0, or -1
+ * @see {@link bufferevent_write}
  */
 export function bufferevent_write_buffer(bufev: bufferevent, buf: evbuffer): number {
   checkBev_(bufev, "bufferevent_write_buffer");
@@ -476,6 +562,11 @@ export function bufferevent_write_buffer(bufev: bufferevent, buf: evbuffer): num
 /**
  * `size_t bufferevent_read(struct bufferevent *bufev, void *data, size_t size)`: take up to `size`
  * bytes from the input buffer into `data`. Returns the number of bytes taken.
+ * @param bufev the bufferevent
+ * @param data receives the bytes
+ * @param size the most bytes to take (at most `data.length`)
+ * @returns the number of bytes taken
+ * @see {@link bufferevent_read_buffer}, {@link bufferevent_get_input}, {@link bufferevent_write}
  */
 export function bufferevent_read(bufev: bufferevent, data: Uint8Array, size: number): number {
   checkBev_(bufev, "bufferevent_read");
@@ -485,6 +576,10 @@ export function bufferevent_read(bufev: bufferevent, data: Uint8Array, size: num
 /**
  * `int bufferevent_read_buffer(struct bufferevent *bufev, struct evbuffer *buf)`: move the whole
  * input buffer to the end of `buf`. Returns 0, or -1.
+ * @param bufev the bufferevent
+ * @param buf the buffer to append the input to
+ * @returns 0, or -1
+ * @see {@link bufferevent_read}
  */
 export function bufferevent_read_buffer(bufev: bufferevent, buf: evbuffer): number {
   checkBev_(bufev, "bufferevent_read_buffer");
@@ -499,6 +594,39 @@ export function bufferevent_read_buffer(bufev: bufferevent, buf: evbuffer): numb
  * `int bufferevent_enable(struct bufferevent *bufev, short event)`: enable EV_READ and/or
  * EV_WRITE. A direction suspended internally (high watermark, name lookup, rate limit) starts
  * once the suspension ends. Returns 0, or -1 if the backing events could not be added.
+ * @param bufev the bufferevent
+ * @param event `EV_READ`, `EV_WRITE`, or both ORed
+ * @returns 0, or -1 if the backing events could not be added
+ * @see {@link bufferevent_disable}, {@link bufferevent_get_enabled}, {@link bufferevent_setcb}
+ * @example An echo server's per-connection setup, in the listener callback of evconnlistener_new_bind
+ * ```ts
+ * import { EV_READ, EV_WRITE } from "libevent-ts/event2/event";
+ * import type { event_base } from "libevent-ts/event2/event";
+ * import {
+ *   BEV_EVENT_EOF, BEV_EVENT_ERROR, BEV_OPT_CLOSE_ON_FREE, bufferevent_enable, bufferevent_free,
+ *   bufferevent_get_input, bufferevent_get_output, bufferevent_setcb, bufferevent_socket_new,
+ * } from "libevent-ts/event2/bufferevent";
+ * import type { bufferevent } from "libevent-ts/event2/bufferevent";
+ * import { evbuffer_add_buffer } from "libevent-ts/event2/buffer";
+ * import type { evconnlistener } from "libevent-ts/event2/listener";
+ * import type { evutil_socket_t, sockaddr } from "libevent-ts/event2/util";
+ *
+ * function echo_read_cb(bev: bufferevent, ctx: null): void {
+ *   // Move everything that arrived to the output: it is sent back as the socket allows.
+ *   evbuffer_add_buffer(bufferevent_get_output(bev), bufferevent_get_input(bev));
+ * }
+ *
+ * function echo_event_cb(bev: bufferevent, events: number, ctx: null): void {
+ *   if (events & (BEV_EVENT_EOF | BEV_EVENT_ERROR)) bufferevent_free(bev);
+ * }
+ *
+ * export function accept_conn_cb(listener: evconnlistener, fd: evutil_socket_t, sa: sockaddr, socklen: number, base: event_base): void {
+ *   const bev = bufferevent_socket_new(base, fd, BEV_OPT_CLOSE_ON_FREE);
+ *   if (!bev) return;
+ *   bufferevent_setcb(bev, echo_read_cb, null, echo_event_cb, null);
+ *   bufferevent_enable(bev, EV_READ | EV_WRITE); // reading starts disabled
+ * }
+ * ```
  */
 export function bufferevent_enable(bufev: bufferevent, event: number): number {
   const p = checkBev_(bufev, "bufferevent_enable");
@@ -525,6 +653,11 @@ export function bufferevent_enable(bufev: bufferevent, event: number): number {
  * direction is disabled and the event callback gets BEV_EVENT_TIMEOUT with BEV_EVENT_READING or
  * BEV_EVENT_WRITING. Socket bufferevents apply new timeouts to the events already pending. The
  * timevals are copied. Returns 0, or -1.
+ * @param bufev the bufferevent
+ * @param timeout_read the read timeout, or null for none
+ * @param timeout_write the write timeout, or null for none
+ * @returns 0, or -1
+ * @see {@link bufferevent_setcb} (a timeout reaches the event callback with `BEV_EVENT_TIMEOUT`)
  */
 export function bufferevent_set_timeouts(bufev: bufferevent, timeout_read: timeval | null, timeout_write: timeval | null): number {
   const fn = "bufferevent_set_timeouts";
@@ -546,6 +679,10 @@ function copyTimeval(dst: timeval, src: timeval | null): void {
  * `int bufferevent_disable(struct bufferevent *bufev, short event)`: disable EV_READ and/or
  * EV_WRITE. (A socket bufferevent that is connecting keeps waiting for the connect.) Returns 0,
  * or -1.
+ * @param bufev the bufferevent
+ * @param event `EV_READ`, `EV_WRITE`, or both ORed
+ * @returns 0, or -1
+ * @see {@link bufferevent_enable}
  */
 export function bufferevent_disable(bufev: bufferevent, event: number): number {
   checkBev_(bufev, "bufferevent_disable");
@@ -563,6 +700,11 @@ export function bufferevent_disable(bufev: bufferevent, event: number): number {
  * `lowmark` bytes, and reading stops while the input holds `highmark` bytes or more (0: no
  * limit), resuming by itself as the input is drained. Write: the write callback runs once the
  * output is down to `lowmark` bytes. A size of -1 means SIZE_MAX, as in C.
+ * @param bufev the bufferevent
+ * @param events `EV_READ`, `EV_WRITE`, or both ORed
+ * @param lowmark read: bytes needed before the read callback runs; write: the output length at or below which the write callback runs
+ * @param highmark read: the input length at which reading pauses (0: no limit); write: used by filters, to limit what they pass on
+ * @see {@link bufferevent_getwatermark}
  */
 export function bufferevent_setwatermark(bufev: bufferevent, events: number, lowmark: number, highmark: number): void {
   const fn = "bufferevent_setwatermark";
@@ -594,6 +736,12 @@ export function bufferevent_setwatermark(bufev: bufferevent, events: number, low
  * `int bufferevent_getwatermark(struct bufferevent *bufev, short events, size_t *lowmark, size_t
  * *highmark)`: read the watermarks of `events`, which must be exactly EV_READ or EV_WRITE, into
  * the boxes (either may be null). Returns 0, or -1 for any other `events`.
+ * @param bufev the bufferevent
+ * @param events exactly `EV_READ` or `EV_WRITE`
+ * @param lowmark receives the low watermark, or null
+ * @param highmark receives the high watermark, or null
+ * @returns 0, or -1 for any other `events`
+ * @see {@link bufferevent_setwatermark}
  */
 export function bufferevent_getwatermark(
   bufev: bufferevent, events: number, lowmark: { value: number } | null, highmark: { value: number } | null,
@@ -615,6 +763,10 @@ export function bufferevent_getwatermark(
  * mode)`: ask the bufferevent to push data through (BEV_NORMAL, BEV_FLUSH, BEV_FINISHED). Socket
  * bufferevents have nothing to flush and return 0. Returns -1 if the type cannot flush, 0 if
  * nothing was flushed, 1 if some data was.
+ * @param bufev the bufferevent
+ * @param iotype `EV_READ`, `EV_WRITE`, or both ORed
+ * @param mode `BEV_NORMAL`, `BEV_FLUSH` or `BEV_FINISHED`
+ * @returns -1 if the type cannot flush, 0 if nothing was flushed, 1 if some data was
  */
 export function bufferevent_flush(bufev: bufferevent, iotype: number, mode: number): number {
   const fn = "bufferevent_flush";
@@ -625,7 +777,12 @@ export function bufferevent_flush(bufev: bufferevent, iotype: number, mode: numb
   return flush !== null ? flush(bufev, iotype, mode) : -1;
 }
 
-/** `short bufferevent_get_enabled(struct bufferevent *bufev)`: EV_READ|EV_WRITE as the user enabled them (even while suspended). */
+/**
+ * `short bufferevent_get_enabled(struct bufferevent *bufev)`: EV_READ|EV_WRITE as the user enabled them (even while suspended).
+ * @param bufev the bufferevent
+ * @returns `EV_READ`, `EV_WRITE`, both ORed, or 0
+ * @see {@link bufferevent_enable}
+ */
 export function bufferevent_get_enabled(bufev: bufferevent): number {
   return checkBev_(bufev, "bufferevent_get_enabled").enabled;
 }
@@ -680,6 +837,9 @@ function bufferevent_finalize_cb_(_evcb: event_callback, bufev: bufferevent): vo
 /**
  * `int bufferevent_decref(struct bufferevent *bufev)`: drop a reference taken with
  * bufferevent_incref; the last one releases the bufferevent. Returns 1 if it was released, else 0.
+ * @param bufev the bufferevent
+ * @returns 1 if it was released, else 0
+ * @see {@link bufferevent_incref}
  */
 export function bufferevent_decref(bufev: bufferevent): number {
   checkBev_(bufev, "bufferevent_decref");
@@ -692,6 +852,8 @@ export function bufferevent_decref(bufev: bufferevent): number {
  * cancelled, and it is destroyed from the loop once no callback of it is running and no other
  * reference is held; BEV_OPT_CLOSE_ON_FREE then closes the socket. Data still in the output
  * buffer is not sent. Safe inside any of its callbacks. Freeing it twice throws a TypeError.
+ * @param bufev the bufferevent to release
+ * @see {@link bufferevent_socket_new}, {@link bufferevent_incref}
  */
 export function bufferevent_free(bufev: bufferevent): void {
   const p = checkBev_(bufev, "bufferevent_free");
@@ -706,7 +868,11 @@ export function bufferevent_free(bufev: bufferevent): void {
   bufferevent_decref_and_unlock_(p);
 }
 
-/** `void bufferevent_incref(struct bufferevent *bufev)`: take a reference, keeping the bufferevent alive after bufferevent_free until bufferevent_decref. */
+/**
+ * `void bufferevent_incref(struct bufferevent *bufev)`: take a reference, keeping the bufferevent alive after bufferevent_free until bufferevent_decref.
+ * @param bufev the bufferevent
+ * @see {@link bufferevent_decref}
+ */
 export function bufferevent_incref(bufev: bufferevent): void {
   checkBev_(bufev, "bufferevent_incref");
   bufferevent_incref_and_lock_(bufev);
@@ -715,13 +881,19 @@ export function bufferevent_incref(bufev: bufferevent): void {
 /**
  * `void bufferevent_lock(struct bufferevent *bufev)`: acquire the bufferevent's lock (never
  * contended here: one thread) and a reference, as libevent does; bufferevent_unlock drops both.
+ * @param bufev the bufferevent
+ * @see {@link bufferevent_unlock}
  */
 export function bufferevent_lock(bufev: bufferevent): void {
   checkBev_(bufev, "bufferevent_lock");
   bufferevent_incref_and_lock_(bufev);
 }
 
-/** `void bufferevent_unlock(struct bufferevent *bufev)`: release what bufferevent_lock took. */
+/**
+ * `void bufferevent_unlock(struct bufferevent *bufev)`: release what bufferevent_lock took.
+ * @param bufev the bufferevent
+ * @see {@link bufferevent_lock}
+ */
 export function bufferevent_unlock(bufev: bufferevent): void {
   checkBev_(bufev, "bufferevent_unlock");
   bufferevent_decref_and_unlock_(bufev);
@@ -740,6 +912,10 @@ const cancelData = new bufferevent_ctrl_data();
  * `int bufferevent_setfd(struct bufferevent *bufev, evutil_socket_t fd)`: make a socket
  * bufferevent use `fd` (its events are moved to it and re-enabled as the user enabled them).
  * Returns 0, or -1 if the type has no fd.
+ * @param bufev the bufferevent
+ * @param fd the file descriptor (socket)
+ * @returns 0, or -1 if the type has no fd
+ * @see {@link bufferevent_getfd}
  */
 export function bufferevent_setfd(bufev: bufferevent, fd: evutil_socket_t): number {
   checkBev_(bufev, "bufferevent_setfd");
@@ -751,7 +927,12 @@ export function bufferevent_setfd(bufev: bufferevent, fd: evutil_socket_t): numb
   return res;
 }
 
-/** `evutil_socket_t bufferevent_getfd(struct bufferevent *bufev)`: the socket of the bufferevent (through filters), or -1. */
+/**
+ * `evutil_socket_t bufferevent_getfd(struct bufferevent *bufev)`: the socket of the bufferevent (through filters), or -1.
+ * @param bufev the bufferevent
+ * @returns the socket, or -1
+ * @see {@link bufferevent_setfd}
+ */
 export function bufferevent_getfd(bufev: bufferevent): evutil_socket_t {
   checkBev_(bufev, "bufferevent_getfd");
   const ctrl = bufev.be_ops.ctrl;
@@ -775,7 +956,12 @@ function bufferevent_get_underlying_(bufev: bufferevent): bufferevent | null {
   return res < 0 ? null : ptr;
 }
 
-/** `struct bufferevent *bufferevent_get_underlying(struct bufferevent *bufev)`: the bufferevent a filter works on, or null for other types. */
+/**
+ * `struct bufferevent *bufferevent_get_underlying(struct bufferevent *bufev)`: the bufferevent a filter works on, or null for other types.
+ * @param bufev the bufferevent
+ * @returns the underlying bufferevent, or null
+ * @see {@link bufferevent_filter_new}
+ */
 export function bufferevent_get_underlying(bufev: bufferevent): bufferevent | null {
   checkBev_(bufev, "bufferevent_get_underlying");
   return bufferevent_get_underlying_(bufev);

@@ -13,6 +13,8 @@ import { timeval } from "../util/time.js";
 /**
  * `typedef void (*bufferevent_data_cb)(struct bufferevent *bev, void *ctx)`: a read or write
  * callback. `ctx` is the `cbarg` given to `bufferevent_setcb`.
+ * @param bev the bufferevent
+ * @param ctx the `cbarg` given to `bufferevent_setcb`
  */
 export type bufferevent_data_cb<A = any> = (bev: bufferevent, ctx: A) => void;
 
@@ -20,6 +22,9 @@ export type bufferevent_data_cb<A = any> = (bev: bufferevent, ctx: A) => void;
  * `typedef void (*bufferevent_event_cb)(struct bufferevent *bev, short what, void *ctx)`: the
  * event callback. `what` is BEV_EVENT_READING or BEV_EVENT_WRITING combined with BEV_EVENT_EOF,
  * BEV_EVENT_ERROR (errno holds the error) or BEV_EVENT_TIMEOUT, or BEV_EVENT_CONNECTED alone.
+ * @param bev the bufferevent
+ * @param what the `BEV_EVENT_*` bits
+ * @param ctx the `cbarg` given to `bufferevent_setcb`
  */
 export type bufferevent_event_cb<A = any> = (bev: bufferevent, what: number, ctx: A) => void;
 
