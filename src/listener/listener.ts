@@ -48,6 +48,11 @@ export const LEV_OPT_BIND_IPV6ONLY = 1 << 8;
  * belongs to the callback. `addr` holds the peer's address (a `sockaddr_storage` with the fields
  * of its family, so `addr as sockaddr_in` works as the C cast does); as in C it is only valid
  * during the call: the listener reuses it for the next connection.
+ * @param listener the listener
+ * @param fd the accepted connection's socket (nonblocking unless LEV_OPT_LEAVE_SOCKETS_BLOCKING)
+ * @param addr the peer's address, valid only during the call
+ * @param socklen the address's length
+ * @param arg the `ptr` given to {@link evconnlistener_new_bind} or {@link evconnlistener_new}
  */
 export type evconnlistener_cb<A = any> = (listener: evconnlistener, fd: evutil_socket_t, addr: sockaddr, socklen: number, arg: A) => void;
 
@@ -55,6 +60,8 @@ export type evconnlistener_cb<A = any> = (listener: evconnlistener, fd: evutil_s
  * `typedef void (*evconnlistener_errorcb)(struct evconnlistener *listener, void *arg)`: accept()
  * failed with an error other than EINTR, EAGAIN or ECONNABORTED (such as EMFILE); `errno` holds
  * it. `arg` is the listener's callback argument.
+ * @param listener the listener
+ * @param arg the listener's callback argument
  */
 export type evconnlistener_errorcb<A = any> = (listener: evconnlistener, arg: A) => void;
 
