@@ -28,6 +28,7 @@ function swap32(v: number): number {
  * @param hostshort the value in host byte order
  * @returns the value in network byte order
  * @see {@link ntohs}, {@link htonl}
+ * @category Addresses
  */
 export function htons(hostshort: number): number {
   check_number_("htons", "hostshort", hostshort);
@@ -39,6 +40,7 @@ export function htons(hostshort: number): number {
  * @param netshort the value in network byte order
  * @returns the value in host byte order
  * @see {@link htons}
+ * @category Addresses
  */
 export function ntohs(netshort: number): number {
   check_number_("ntohs", "netshort", netshort);
@@ -50,6 +52,7 @@ export function ntohs(netshort: number): number {
  * @param hostlong the value in host byte order
  * @returns the value in network byte order, as an unsigned number
  * @see {@link ntohl}, {@link htons}
+ * @category Addresses
  */
 export function htonl(hostlong: number): number {
   check_number_("htonl", "hostlong", hostlong);
@@ -61,6 +64,7 @@ export function htonl(hostlong: number): number {
  * @param netlong the value in network byte order
  * @returns the value in host byte order, as an unsigned number
  * @see {@link htonl}
+ * @category Addresses
  */
 export function ntohl(netlong: number): number {
   check_number_("ntohl", "netlong", netlong);

@@ -5,7 +5,7 @@
 import { check_len_, check_number_, show } from "./check.js";
 import { evutil_snprintf_into_ } from "./snprintf.js";
 
-/** `struct tm`: a broken-down time. `new tm()` is zeroed. */
+/** `struct tm`: a broken-down time. `new tm()` is zeroed. @category Time */
 export class tm {
   /** Seconds (0-60). */
   tm_sec = 0;
@@ -35,6 +35,7 @@ export class tm {
  * @param result receives the broken-down time
  * @returns `result`, or null if the year cannot be represented
  * @see {@link evutil_date_rfc1123}
+ * @category Time
  */
 export function gmtime_r(timep: number, result: tm): tm | null {
   check_number_("gmtime_r", "timep", timep);
@@ -66,6 +67,7 @@ const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "
  * @param cur_p the date to format, or null for now
  * @returns the length of the whole text (29), even if it was cut short, or 0 if `datelen` is 0
  * @see {@link gmtime_r}
+ * @category Time
  */
 export function evutil_date_rfc1123(date: Uint8Array, datelen: number, cur_p: tm | null): number {
   const fn = "evutil_date_rfc1123";

@@ -24,6 +24,7 @@ const IS_LINUX = process.platform === "linux";
  * @param protocol the protocol, usually 0
  * @param sv a two-element array that receives the two sockets' fds
  * @returns 0, or -1 with errno
+ * @category Sockets and files
  */
 export function evutil_socketpair(family: number, type: number, protocol: number, sv: number[]): number {
   const fn = "evutil_socketpair";
@@ -38,6 +39,7 @@ export function evutil_socketpair(family: number, type: number, protocol: number
  * `int evutil_make_socket_nonblocking(evutil_socket_t sock)`: set O_NONBLOCK. 0 or -1 with errno.
  * @param sock the socket's file descriptor
  * @returns 0, or -1 with errno
+ * @category Sockets and files
  */
 export function evutil_make_socket_nonblocking(sock: number): number {
   const r = fd_ok_("evutil_make_socket_nonblocking", sock) ? sysret(native.setNonblock(sock)) : fail(-EBADF);
@@ -49,6 +51,7 @@ export function evutil_make_socket_nonblocking(sock: number): number {
  * `int evutil_make_socket_closeonexec(evutil_socket_t sock)`: set FD_CLOEXEC. 0 or -1 with errno.
  * @param sock the socket's file descriptor
  * @returns 0, or -1 with errno
+ * @category Sockets and files
  */
 export function evutil_make_socket_closeonexec(sock: number): number {
   const r = fd_ok_("evutil_make_socket_closeonexec", sock) ? sysret(native.setCloexec(sock)) : fail(-EBADF);
@@ -61,6 +64,7 @@ export function evutil_make_socket_closeonexec(sock: number): number {
  * @param sock the socket's file descriptor
  * @returns 0, or -1 with errno
  * @see {@link EVUTIL_CLOSESOCKET}, {@link close}
+ * @category Sockets and files
  */
 export function evutil_closesocket(sock: number): number {
   return close(sock);
@@ -71,6 +75,7 @@ export function evutil_closesocket(sock: number): number {
  * @param s the socket's file descriptor
  * @returns 0, or -1 with errno
  * @see {@link evutil_closesocket}
+ * @category Sockets and files
  */
 export function EVUTIL_CLOSESOCKET(s: number): number {
   return evutil_closesocket(s);
@@ -82,6 +87,7 @@ export function EVUTIL_CLOSESOCKET(s: number): number {
  * @param sock the socket's file descriptor
  * @returns 0, or -1 with errno
  * @see {@link evutil_make_listen_socket_reuseable_port}
+ * @category Sockets and files
  */
 export function evutil_make_listen_socket_reuseable(sock: number): number {
   return setsockopt(sock, c.SOL_SOCKET, c.SO_REUSEADDR, 1, SIZEOF_INT);
@@ -94,6 +100,7 @@ export function evutil_make_listen_socket_reuseable(sock: number): number {
  * @param sock the socket's file descriptor
  * @returns 0, or -1 with errno
  * @see {@link evutil_make_listen_socket_reuseable}
+ * @category Sockets and files
  */
 export function evutil_make_listen_socket_reuseable_port(sock: number): number {
   if (!IS_LINUX) return 0;
@@ -104,6 +111,7 @@ export function evutil_make_listen_socket_reuseable_port(sock: number): number {
  * `int evutil_make_listen_socket_ipv6only(evutil_socket_t sock)`: set IPV6_V6ONLY on an IPv6 listener. 0 or -1 with errno.
  * @param sock the socket's file descriptor
  * @returns 0, or -1 with errno
+ * @category Sockets and files
  */
 export function evutil_make_listen_socket_ipv6only(sock: number): number {
   return setsockopt(sock, c.IPPROTO_IPV6, c.IPV6_V6ONLY, 1, SIZEOF_INT);
@@ -115,6 +123,7 @@ export function evutil_make_listen_socket_ipv6only(sock: number): number {
  * does nothing. 0 or -1 with errno.
  * @param sock the socket's file descriptor
  * @returns 0, or -1 with errno
+ * @category Sockets and files
  */
 export function evutil_make_tcp_listen_socket_deferred(sock: number): number {
   if (!IS_LINUX) return 0;

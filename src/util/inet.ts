@@ -108,6 +108,7 @@ function parse6(src: string): number[] | 0 {
  * @param dst receives the address: an `in_addr` for AF_INET, an `in6_addr` for AF_INET6
  * @returns 1 and fills `dst`, 0 if `src` is not an address of that family, -1 for another `af`
  * @see {@link evutil_inet_ntop}, {@link evutil_parse_sockaddr_port}
+ * @category Addresses
  */
 export function evutil_inet_pton(af: number, src: string, dst: in_addr | in6_addr): number {
   const fn = "evutil_inet_pton";
@@ -189,6 +190,7 @@ function format6(a: Uint8Array): string {
  * @param len the room in `dst` in bytes
  * @returns the text, or null (errno ENOSPC) if it does not fit in `len` bytes
  * @see {@link evutil_inet_pton}
+ * @category Addresses
  */
 export function evutil_inet_ntop(af: number, src: in_addr | in6_addr, dst: Uint8Array, len: number): string | null {
   const fn = "evutil_inet_ntop";
@@ -235,6 +237,7 @@ function ifNametoindex(name: string): number {
  * @param if_index a box whose `.value` receives the zone's interface index (0 without a zone)
  * @returns 1, 0 (bad address or unknown zone), or -1
  * @see {@link evutil_inet_pton}
+ * @category Addresses
  */
 export function evutil_inet_pton_scope(af: number, src: string, dst: in_addr | in6_addr, if_index: { value: number }): number {
   const fn = "evutil_inet_pton_scope";
@@ -270,6 +273,7 @@ const addrBytes = new Uint8Array(SIZEOF_SOCKADDR_STORAGE);
  * @param outlen in: the room in `out`, out: the address's length
  * @returns 0, or -1 if the text is not an address or the address does not fit in `outlen` bytes
  * @see {@link evutil_inet_pton}, {@link evutil_sockaddr_cmp}
+ * @category Addresses
  */
 export function evutil_parse_sockaddr_port(str: string, out: sockaddr, outlen: { value: number }): number {
   const fn = "evutil_parse_sockaddr_port";
@@ -351,6 +355,7 @@ const v2 = new DataView(cmpB.buffer);
  * @param sa2 the second address
  * @param include_port nonzero to compare the ports too
  * @returns 0 if equal, else a negative or positive number (the order is libevent's: families, then the network-order values as C compares them)
+ * @category Addresses
  */
 export function evutil_sockaddr_cmp(sa1: sockaddr, sa2: sockaddr, include_port: number): number {
   const fn = "evutil_sockaddr_cmp";

@@ -34,6 +34,7 @@ export function fd_ok_(fn: string, fd: unknown): boolean {
  * @param count the most bytes to read (at most `buf.length`)
  * @returns the count read, 0 at end of file, or -1 with errno (EAGAIN on an empty nonblocking fd)
  * @see {@link write}, {@link recv}
+ * @category Sockets and files
  */
 export function read(fd: number, buf: Uint8Array, count: number): number {
   check_len_("read", "count", buf, "buf", count);
@@ -49,6 +50,7 @@ export function read(fd: number, buf: Uint8Array, count: number): number {
  * @param count the number of bytes to write
  * @returns the count written or -1 with errno
  * @see {@link read}, {@link send}
+ * @category Sockets and files
  */
 export function write(fd: number, buf: Uint8Array | string, count: number): number {
   const bytes = check_bytes_("write", "count", buf, "buf", count);
@@ -64,6 +66,7 @@ export function write(fd: number, buf: Uint8Array | string, count: number): numb
  * @param flags `MSG_*` flags ORed (`MSG_NOSIGNAL`, `MSG_DONTWAIT`), or 0
  * @returns the count sent, or -1 with errno
  * @see {@link recv}, {@link write}
+ * @category Sockets and files
  */
 export function send(sockfd: number, buf: Uint8Array | string, len: number, flags: number): number {
   const bytes = check_bytes_("send", "len", buf, "buf", len);
@@ -80,6 +83,7 @@ export function send(sockfd: number, buf: Uint8Array | string, len: number, flag
  * @param flags `MSG_*` flags ORed (`MSG_PEEK`, `MSG_DONTWAIT`), or 0
  * @returns the count received, 0 at end of stream, or -1 with errno
  * @see {@link send}, {@link read}
+ * @category Sockets and files
  */
 export function recv(sockfd: number, buf: Uint8Array, len: number, flags: number): number {
   check_len_("recv", "len", buf, "buf", len);
@@ -93,6 +97,7 @@ export function recv(sockfd: number, buf: Uint8Array, len: number, flags: number
  * @param sockfd the socket's file descriptor
  * @param how `SHUT_RD`, `SHUT_WR` or `SHUT_RDWR`
  * @returns 0, or -1 with errno
+ * @category Sockets and files
  */
 export function shutdown(sockfd: number, how: number): number {
   check_int_("shutdown", "how", how);
@@ -105,6 +110,7 @@ export function shutdown(sockfd: number, how: number): number {
  * @param fd the file descriptor
  * @returns 0, or -1 with errno
  * @see {@link evutil_closesocket}
+ * @category Sockets and files
  */
 export function close(fd: number): number {
   if (!fd_ok_("close", fd)) return fail(-EBADF);
@@ -119,6 +125,7 @@ export function close(fd: number): number {
  * @param protocol the protocol, usually 0
  * @returns the new socket's fd, or -1 with errno
  * @see {@link bind}, {@link connect}, {@link listen}
+ * @category Sockets and files
  */
 export function socket(domain: number, type: number, protocol: number): number {
   check_int_("socket", "domain", domain);
@@ -149,6 +156,7 @@ function addrIn(fn: string, addr: sockaddr, addrlen: number): void {
  * @param addr the address
  * @param addrlen the address's length in bytes, `sizeof(addr)`
  * @returns 0, or -1 with errno
+ * @category Sockets and files
  */
 export function bind(sockfd: number, addr: sockaddr, addrlen: number): number {
   addrIn("bind", addr, addrlen);
@@ -162,6 +170,7 @@ export function bind(sockfd: number, addr: sockaddr, addrlen: number): number {
  * @param addr the address
  * @param addrlen the address's length in bytes, `sizeof(addr)`
  * @returns 0, or -1 with errno (EINPROGRESS on a nonblocking socket)
+ * @category Sockets and files
  */
 export function connect(sockfd: number, addr: sockaddr, addrlen: number): number {
   addrIn("connect", addr, addrlen);
@@ -175,6 +184,7 @@ export function connect(sockfd: number, addr: sockaddr, addrlen: number): number
  * @param backlog the most pending connections the kernel queues
  * @returns 0, or -1 with errno
  * @see {@link accept}
+ * @category Sockets and files
  */
 export function listen(sockfd: number, backlog: number): number {
   check_int_("listen", "backlog", backlog);
@@ -223,6 +233,7 @@ export function accept_(fn: string, sockfd: number, addr: sockaddr | null, addrl
  * @param addrlen in: the room in `addr`, out: the address's real length; or null
  * @returns its fd, or -1 with errno (EAGAIN on a nonblocking listener with none pending)
  * @see {@link listen}
+ * @category Sockets and files
  */
 export function accept(sockfd: number, addr: sockaddr | null, addrlen: { value: number } | null): number {
   return accept_("accept", sockfd, addr, addrlen, 0);
@@ -235,6 +246,7 @@ export function accept(sockfd: number, addr: sockaddr | null, addrlen: { value: 
  * @param addrlen in: the room in `addr`, out: the address's real length
  * @returns 0, or -1 with errno
  * @see {@link getpeername}
+ * @category Sockets and files
  */
 export function getsockname(sockfd: number, addr: sockaddr, addrlen: { value: number }): number {
   const room = addrOutRoom("getsockname", addr, addrlen);
@@ -253,6 +265,7 @@ export function getsockname(sockfd: number, addr: sockaddr, addrlen: { value: nu
  * @param addrlen in: the room in `addr`, out: the address's real length
  * @returns 0, or -1 with errno (ENOTCONN when not connected)
  * @see {@link getsockname}
+ * @category Sockets and files
  */
 export function getpeername(sockfd: number, addr: sockaddr, addrlen: { value: number }): number {
   const room = addrOutRoom("getpeername", addr, addrlen);
@@ -275,6 +288,7 @@ export function getpeername(sockfd: number, addr: sockaddr, addrlen: { value: nu
  * @param optlen the value's size: `sizeof(int)`, 4
  * @returns 0, or -1 with errno
  * @see {@link getsockopt}
+ * @category Sockets and files
  */
 export function setsockopt(sockfd: number, level: number, optname: number, optval: number, optlen: number): number {
   const fn = "setsockopt";
@@ -298,6 +312,7 @@ export function setsockopt(sockfd: number, level: number, optname: number, optva
  * @param optlen a box holding the room (at least 4), set to 4
  * @returns 0, or -1 with errno
  * @see {@link setsockopt}
+ * @category Sockets and files
  */
 export function getsockopt(sockfd: number, level: number, optname: number, optval: { value: number }, optlen: { value: number }): number {
   const fn = "getsockopt";
@@ -321,6 +336,7 @@ export function getsockopt(sockfd: number, level: number, optname: number, optva
  * @param flags `O_*` flags ORed (`O_RDONLY`, `O_WRONLY`, `O_RDWR`, `O_NONBLOCK`, `O_CREAT`, ...)
  * @param mode the permissions for a file `O_CREAT` makes (`0o600`)
  * @returns the fd or -1 with errno
+ * @category Sockets and files
  */
 export function open(pathname: string, flags: number, mode = 0): number {
   check_string_("open", "pathname", pathname);
@@ -334,6 +350,7 @@ export function open(pathname: string, flags: number, mode = 0): number {
  * @param pathname the file's path
  * @param mode the permissions (`0o600`)
  * @returns 0, or -1 with errno (EEXIST)
+ * @category Sockets and files
  */
 export function mkfifo(pathname: string, mode: number): number {
   check_string_("mkfifo", "pathname", pathname);
@@ -345,6 +362,7 @@ export function mkfifo(pathname: string, mode: number): number {
  * `int unlink(const char *pathname)`: remove a name from the file system. 0 or -1 with errno (ENOENT).
  * @param pathname the file's path
  * @returns 0, or -1 with errno (ENOENT)
+ * @category Sockets and files
  */
 export function unlink(pathname: string): number {
   check_string_("unlink", "pathname", pathname);

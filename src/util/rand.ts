@@ -12,6 +12,7 @@ import { check_len_, check_string_ } from "./check.js";
  * @param buf receives the random bytes
  * @param n how many bytes to fill (at most `buf.length`)
  * @see {@link evutil_secure_rng_init}
+ * @category Random numbers
  */
 export function evutil_secure_rng_get_bytes(buf: Uint8Array, n: number): void {
   check_len_("evutil_secure_rng_get_bytes", "n", buf, "buf", n);
@@ -23,6 +24,7 @@ export function evutil_secure_rng_get_bytes(buf: Uint8Array, n: number): void {
  * always is: returns 0.
  * @returns 0
  * @see {@link evutil_secure_rng_get_bytes}
+ * @category Random numbers
  */
 export function evutil_secure_rng_init(): number {
   return 0;
@@ -34,6 +36,7 @@ export function evutil_secure_rng_init(): number {
  * libevent ignores them where arc4random cannot be stirred).
  * @param dat the entropy offered
  * @param datlen the number of bytes of `dat`
+ * @category Random numbers
  */
 export function evutil_secure_rng_add_bytes(dat: Uint8Array, datlen: number): void {
   check_len_("evutil_secure_rng_add_bytes", "datlen", dat, "dat", datlen);
@@ -44,6 +47,7 @@ export function evutil_secure_rng_add_bytes(dat: Uint8Array, datlen: number): vo
  * from. No device file is read here (as with arc4random): returns -1, as libevent does then.
  * @param fname the device's path
  * @returns -1 (no device file is used)
+ * @category Random numbers
  */
 export function evutil_secure_rng_set_urandom_device_file(fname: string): number {
   check_string_("evutil_secure_rng_set_urandom_device_file", "fname", fname);

@@ -34,6 +34,7 @@ const CLASS_SIZES = new Map<unknown, number>([
  * @param x a struct object or struct class (`sin`, `sockaddr_in`), or a number
  * @returns the size in bytes that C's `sizeof` gives
  * @see {@link memset}
+ * @category Strings and memory
  */
 export function sizeof(x: object | number): number {
   if (typeof x === "number") return SIZEOF_INT;
@@ -56,6 +57,7 @@ export function sizeof(x: object | number): number {
  * @param n how many bytes to fill, usually `sizeof(s)`
  * @returns `s`
  * @see {@link sizeof}
+ * @category Strings and memory
  */
 export function memset<T extends object>(s: T, c: number, n: number): T {
   const fn = "memset";

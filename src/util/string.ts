@@ -15,6 +15,7 @@ const utf8 = new TextEncoder();
  * without one counts to its end (where C would read past it).
  * @param s the string (counted in UTF-8 bytes) or byte array
  * @returns the number of bytes before the first NUL
+ * @category Strings and memory
  */
 export function strlen(s: string | Uint8Array): number {
   if (typeof s === "string") {
@@ -59,6 +60,7 @@ function casecmp(a: Uint8Array, b: Uint8Array, n: number): number {
  * @param str2 the second string
  * @returns -1, 0 or 1
  * @see {@link evutil_ascii_strncasecmp}
+ * @category Strings and memory
  */
 export function evutil_ascii_strcasecmp(str1: string, str2: string): number {
   const a = cbytes("evutil_ascii_strcasecmp", "str1", str1);
@@ -74,6 +76,7 @@ export function evutil_ascii_strcasecmp(str1: string, str2: string): number {
  * @param n the most bytes to compare (-1: no limit)
  * @returns -1, 0 or 1
  * @see {@link evutil_ascii_strcasecmp}
+ * @category Strings and memory
  */
 export function evutil_ascii_strncasecmp(str1: string, str2: string, n: number): number {
   const a = cbytes("evutil_ascii_strncasecmp", "str1", str1);

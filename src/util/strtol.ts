@@ -109,6 +109,7 @@ export function scan_u_(s: string, start: number): { value: number; end: number 
  * @param endptr if given, `.value` receives the index in `s` where parsing stopped, or null
  * @param base the base, 2 to 36, or 0 to choose from the prefix
  * @returns the value as a bigint: 0 when nothing parses, `EV_INT64_MAX`/`EV_INT64_MIN` with errno ERANGE on overflow
+ * @category Strings and memory
  */
 export function evutil_strtoll(s: string, endptr: { value: number } | null, base: number): bigint {
   check_string_("evutil_strtoll", "s", s);

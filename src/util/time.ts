@@ -7,6 +7,7 @@ import { native } from "../native/binding.js";
 /**
  * `struct timeval`: seconds and microseconds. `new timeval()` is zeroed, as a C declaration
  * followed by `evutil_timerclear` would be; `new timeval(2, 500000)` is `{ 2, 500000 }`.
+ * @category Time
  */
 export class timeval {
   /** Seconds. */
@@ -24,7 +25,7 @@ export class timeval {
   }
 }
 
-/** `struct timezone`, accepted (and ignored) by evutil_gettimeofday, as by gettimeofday(2). */
+/** `struct timezone`, accepted (and ignored) by evutil_gettimeofday, as by gettimeofday(2). @category Time */
 export class timezone {
   /** Minutes west of Greenwich. */
   tz_minuteswest = 0;
@@ -39,6 +40,7 @@ export class timezone {
  * @param tz ignored; pass null
  * @returns 0
  * @see {@link evutil_gettime_monotonic} for a clock that never goes back
+ * @category Time
  */
 export function evutil_gettimeofday(tv: timeval, tz: timezone | null): number {
   void tz;
@@ -59,6 +61,7 @@ export function evutil_us_to_timeval_(us: number, tv: timeval): void {
  * @param uvp the second operand
  * @param vvp receives the sum
  * @see {@link evutil_timersub}
+ * @category Time
  */
 export function evutil_timeradd(tvp: timeval, uvp: timeval, vvp: timeval): void {
   let sec = tvp.tv_sec + uvp.tv_sec;
@@ -77,6 +80,7 @@ export function evutil_timeradd(tvp: timeval, uvp: timeval, vvp: timeval): void 
  * @param uvp the operand subtracted
  * @param vvp receives the difference
  * @see {@link evutil_timeradd}
+ * @category Time
  */
 export function evutil_timersub(tvp: timeval, uvp: timeval, vvp: timeval): void {
   let sec = tvp.tv_sec - uvp.tv_sec;
@@ -93,6 +97,7 @@ export function evutil_timersub(tvp: timeval, uvp: timeval, vvp: timeval): void 
  * `evutil_timerclear(tvp)`: set to zero.
  * @param tvp the timeval to zero
  * @see {@link evutil_timerisset}
+ * @category Time
  */
 export function evutil_timerclear(tvp: timeval): void {
   tvp.tv_sec = 0;
@@ -104,12 +109,13 @@ export function evutil_timerclear(tvp: timeval): void {
  * @param tvp the timeval to test
  * @returns 1 if either field is nonzero, else 0
  * @see {@link evutil_timerclear}
+ * @category Time
  */
 export function evutil_timerisset(tvp: timeval): number {
   return tvp.tv_sec !== 0 || tvp.tv_usec !== 0 ? 1 : 0;
 }
 
-/** The comparison operators `evutil_timercmp` accepts. */
+/** The comparison operators `evutil_timercmp` accepts. @category Time */
 export type timercmp_op = "<" | "<=" | "==" | "!=" | ">=" | ">";
 
 /**
@@ -119,6 +125,7 @@ export type timercmp_op = "<" | "<=" | "==" | "!=" | ">=" | ">";
  * @param uvp the right operand
  * @param cmp the operator as a string: `"<"`, `"<="`, `">"`, `">="`, `"=="` or `"!="`
  * @returns 1 or 0 (a C int)
+ * @category Time
  */
 export function evutil_timercmp(tvp: timeval, uvp: timeval, cmp: timercmp_op): number {
   const d = tvp.tv_sec === uvp.tv_sec ? tvp.tv_usec - uvp.tv_usec : tvp.tv_sec - uvp.tv_sec;
