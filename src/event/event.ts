@@ -42,12 +42,14 @@ import { evsig_dealloc_, evsig_info, evsig_init_, evsig_reinit_, evsig_set_base_
  * @param fd the event's fd, signal number, or -1
  * @param what the `EV_*` bits that happened (`EV_READ`, `EV_WRITE`, `EV_TIMEOUT`, `EV_SIGNAL`, `EV_CLOSED`)
  * @param arg the `arg` given to {@link event_new} or {@link event_assign}
+ * @category Events
  */
 export type event_callback_fn<A = any> = (fd: evutil_socket_t, what: number, arg: A) => void;
 /**
  * `typedef void (*event_finalize_callback_fn)(struct event *ev, void *arg)`: the callback of {@link event_finalize}.
  * @param ev the event being finalized
  * @param arg the event's callback argument
+ * @category Events
  */
 export type event_finalize_callback_fn<A = any> = (ev: event<A>, arg: A) => void;
 /**
@@ -56,9 +58,10 @@ export type event_finalize_callback_fn<A = any> = (ev: event<A>, arg: A) => void
  * @param base the base being walked
  * @param ev one of its events
  * @param arg the `arg` given to {@link event_base_foreach_event}
+ * @category Event loop
  */
 export type event_base_foreach_event_cb<A = any> = (base: event_base, ev: event, arg: A) => number;
-/** Anything with a `write(text)` method, such as `process.stdout`: the `FILE *` of event_base_dump_events. */
+/** Anything with a `write(text)` method, such as `process.stdout`: the `FILE *` of event_base_dump_events. @category Event loop */
 export interface event_output {
   /**
    * Write text, as fputs/fprintf would.
@@ -75,6 +78,7 @@ export interface event_output {
  * `struct event_callback` (event_struct.h): what sits on an active queue. Every `event` is one;
  * libevent also queues bare callbacks (deferred callbacks of evbuffers and bufferevents,
  * finalizers). Fields keep libevent's names.
+ * @category Events
  */
 export class event_callback {
   /** @internal Active queue links. */
@@ -97,6 +101,7 @@ export class event_callback {
  * `struct event`: made by `event_new`, or by `new event()` followed by `event_assign` (as a C
  * program declares a `struct event` and assigns it). The fields a C program may read keep their
  * names: `ev_fd`, `ev_events`, `ev_res`, `ev_flags`, `ev_pri`, `ev_base`.
+ * @category Events
  */
 export class event<A = any> extends event_callback {
   /** The base, or null before event_assign. */
@@ -236,6 +241,7 @@ class event_once {
 /**
  * `struct event_base`: the loop and everything registered with it. Opaque, as in C: make it with
  * `event_base_new` or `event_base_new_with_config`.
+ * @category Event loop
  */
 export class event_base {
   /** @internal The backend. */
@@ -420,6 +426,7 @@ function is_common_timeout_usec(usec: number, base: event_base): boolean {
  * @param tv receives the time
  * @returns 0
  * @see {@link event_base_update_cache_time}
+ * @category Event loop
  */
 export function event_base_gettimeofday_cached(base: event_base | null, tv: timeval): number {
   if (base === null) return evutil_gettimeofday(tv, null);
@@ -435,6 +442,7 @@ export function event_base_gettimeofday_cached(base: event_base | null, tv: time
  * @param base the event base
  * @returns 0, or -1 for a null base
  * @see {@link event_base_gettimeofday_cached}
+ * @category Event loop
  */
 export function event_base_update_cache_time(base: event_base | null): number {
   if (base === null) return -1;
@@ -450,6 +458,7 @@ export function event_base_update_cache_time(base: event_base | null): number {
  * @param tv receives the time
  * @returns 0, or -1 if base or tv is null
  * @see {@link event_base_gettimeofday_cached}
+ * @category Event loop
  */
 export function event_gettime_monotonic(base: event_base | null, tv: timeval | null): number {
   if (base === null || tv === null) return -1;
@@ -565,6 +574,7 @@ function event_is_method_disabled(name: string): boolean {
  * @param cfg the configuration ({@link event_config_new}), or null for the defaults
  * @returns the new base, or null (with a warning) when no backend qualifies
  * @see {@link event_config_new}, {@link event_config_avoid_method}, {@link event_config_require_features}
+ * @category Event loop
  */
 export function event_base_new_with_config(cfg: event_config | null): event_base | null {
   if (cfg !== null && !(cfg instanceof event_config)) {
@@ -619,13 +629,20 @@ export function event_base_new_with_config(cfg: event_config | null): event_base
  * @see {@link event_base_new_with_config}, {@link event_base_dispatch}, {@link event_base_free}
  * @example Make a base and see which backend it chose
  * ```ts
- * import { event_base_new, event_base_get_method, event_base_free } from "libevent-ts/event2/event";
+ * import {
+ *   event_base_new,
+ *   event_base_get_method,
+ *   event_base_free,
+ * } from "libevent-ts/event2/event";
  *
  * const base = event_base_new();
  * if (!base) throw new Error("Could not initialize libevent!");
- * console.log(`Using libevent with backend method ${event_base_get_method(base)}.`);
+ * console.log(
+ *   `Using libevent with backend method ${event_base_get_method(base)}.`,
+ * );
  * event_base_free(base);
  * ```
+ * @category Event loop
  */
 export function event_base_new(): event_base | null {
   const cfg = new event_config();
@@ -720,6 +737,7 @@ function event_base_free_queues_(base: event_base, runFinalizers: boolean): numb
  * without an event_init() base.
  * @param base the base to free (null is ignored)
  * @see {@link event_base_free_nofinalize}, {@link event_base_new}
+ * @category Event loop
  */
 export function event_base_free(base: event_base | null): void {
   event_base_free_(base, true, "event_base_free");
@@ -730,6 +748,7 @@ export function event_base_free(base: event_base | null): void {
  * from a callback of its own running loop included), but pending finalizer callbacks are not run.
  * @param base the base to free (null is ignored)
  * @see {@link event_base_free}
+ * @category Event loop
  */
 export function event_base_free_nofinalize(base: event_base | null): void {
   event_base_free_(base, false, "event_base_free_nofinalize");
@@ -743,6 +762,7 @@ export function event_base_free_nofinalize(base: event_base | null): void {
  * (the base can then only be freed).
  * @param base the event base
  * @returns 0, or -1 if some event could not be registered again
+ * @category Event loop
  */
 export function event_reinit(base: event_base): number {
   event_base_check_(base, "event_reinit");
@@ -775,6 +795,7 @@ const nil_eventop: eventop = {
  * @param base the event base
  * @returns the backend's name
  * @see {@link event_get_supported_methods}, {@link event_base_get_features}
+ * @category Event loop
  */
 export function event_base_get_method(base: event_base): string {
   event_base_check_(base, "event_base_get_method");
@@ -786,6 +807,7 @@ export function event_base_get_method(base: event_base): string {
  * @param base the event base
  * @returns the `EV_FEATURE_*` bits ORed
  * @see {@link event_config_require_features}
+ * @category Event loop
  */
 export function event_base_get_features(base: event_base): number {
   event_base_check_(base, "event_base_get_features");
@@ -797,6 +819,7 @@ export function event_base_get_features(base: event_base): number {
  * preference, without probing them. C's NULL terminator is not in the array.
  * @returns the backends' names, most preferred first
  * @see {@link event_base_get_method}, {@link event_config_avoid_method}
+ * @category Event loop
  */
 export function event_get_supported_methods(): string[] {
   return eventop_methods();
@@ -805,6 +828,7 @@ export function event_get_supported_methods(): string[] {
 /**
  * `void libevent_global_shutdown(void)`: turn debug mode off and release global state. Bases and
  * events are not touched.
+ * @category Event loop
  */
 export function libevent_global_shutdown(): void {
   event_disable_debug_mode();
@@ -824,6 +848,7 @@ export function libevent_global_shutdown(): void {
  * @param npriorities the number of priorities, 1 to `EVENT_MAX_PRIORITIES` (256)
  * @returns 0, or -1 if any callback is active or npriorities is not in 1..255
  * @see {@link event_priority_set}, {@link event_base_get_npriorities}
+ * @category Event loop
  */
 export function event_base_priority_init(base: event_base, npriorities: number): number {
   event_base_check_(base, "event_base_priority_init");
@@ -840,6 +865,7 @@ export function event_base_priority_init(base: event_base, npriorities: number):
  * `int event_base_get_npriorities(struct event_base *base)`: the number of priorities.
  * @param base the event base
  * @returns the number of priorities (1 unless {@link event_base_priority_init} changed it)
+ * @category Event loop
  */
 export function event_base_get_npriorities(base: event_base | null): number {
   if (base === null) throw new TypeError("event_base_get_npriorities: no base");
@@ -854,6 +880,7 @@ export function event_base_get_npriorities(base: event_base | null): number {
  * @param pri the priority, from 0 (most urgent) to the number of priorities minus 1
  * @returns 0, or -1 if the event is active or the priority is out of range
  * @see {@link event_base_priority_init}, {@link event_get_priority}
+ * @category Events
  */
 export function event_priority_set(ev: event, pri: number): number {
   checkAssigned(ev, "event_priority_set");
@@ -890,6 +917,7 @@ export function event_priority_set(ev: event, pri: number): number {
  * @param arg passed untouched to `callback`; {@link event_self_cbarg} passes the event itself
  * @returns 0, or -1 if EV_SIGNAL is combined with READ, WRITE or CLOSED
  * @see {@link event_new}, {@link event_add}, {@link event_debug_unassign}
+ * @category Events
  */
 export function event_assign<A>(
   ev: event<A>, base: event_base | null, fd: evutil_socket_t, events: number,
@@ -953,18 +981,34 @@ export function event_assign<A>(
  * @example Watch a socket for reading until its peer closes
  * ```ts
  * import {
- *   EV_PERSIST, EV_READ, event_add, event_base_dispatch, event_base_free, event_base_new, event_del,
- *   event_free, event_new, event_self_cbarg,
+ *   EV_PERSIST,
+ *   EV_READ,
+ *   event_add,
+ *   event_base_dispatch,
+ *   event_base_free,
+ *   event_base_new,
+ *   event_del,
+ *   event_free,
+ *   event_new,
+ *   event_self_cbarg,
  * } from "libevent-ts/event2/event";
  * import type { event } from "libevent-ts/event2/event";
- * import { AF_UNIX, SOCK_STREAM, evutil_closesocket, evutil_socketpair, read, write } from "libevent-ts/event2/util";
+ * import {
+ *   AF_UNIX,
+ *   SOCK_STREAM,
+ *   evutil_closesocket,
+ *   evutil_socketpair,
+ *   read,
+ *   write,
+ * } from "libevent-ts/event2/util";
  * import type { evutil_socket_t } from "libevent-ts/event2/util";
  *
  * const buf = new Uint8Array(1024);
  * function read_cb(fd: evutil_socket_t, what: number, ev: event): void {
  *   const n = read(fd, buf, buf.length);
  *   if (n <= 0) {
- *     event_del(ev); // end of file (or an error): stop watching; the loop then has nothing left
+ *     // End of file (or an error): stop watching; the loop then ends.
+ *     event_del(ev);
  *     return;
  *   }
  *   console.log(`read ${n} bytes`);
@@ -973,15 +1017,23 @@ export function event_assign<A>(
  * const base = event_base_new()!;
  * const pair = [-1, -1];
  * evutil_socketpair(AF_UNIX, SOCK_STREAM, 0, pair);
- * const ev = event_new(base, pair[1]!, EV_READ | EV_PERSIST, read_cb, event_self_cbarg())!;
+ * const ev = event_new(
+ *   base,
+ *   pair[1]!,
+ *   EV_READ | EV_PERSIST,
+ *   read_cb,
+ *   event_self_cbarg(),
+ * )!;
  * event_add(ev, null);
  * write(pair[0]!, "hello", 5);
  * evutil_closesocket(pair[0]!);
- * event_base_dispatch(base); // "read 5 bytes", then returns once the event is deleted
+ * // Prints "read 5 bytes", returns once the event is deleted.
+ * event_base_dispatch(base);
  * event_free(ev);
  * evutil_closesocket(pair[1]!);
  * event_base_free(base);
  * ```
+ * @category Events
  */
 export function event_new<A>(
   base: event_base | null, fd: evutil_socket_t, events: number, cb: event_callback_fn<A> | null, arg: A,
@@ -1003,6 +1055,7 @@ function markFreed(ev: event): void {
  * whose finalizer has not run yet cannot be freed (TypeError): event_free_finalize frees it.
  * @param ev the event to free
  * @see {@link event_new}, {@link event_del}, {@link event_free_finalize}
+ * @category Events
  */
 export function event_free(ev: event): void {
   if (!(ev instanceof event)) throw new TypeError("event_free: ev is not an event");
@@ -1021,6 +1074,7 @@ export function event_free(ev: event): void {
  * (debug mode then refuses to use it until it is assigned again). The event must not be added.
  * @param ev a caller-owned event that is not pending
  * @see {@link event_enable_debug_mode}
+ * @category Events
  */
 export function event_debug_unassign(ev: event): void {
   if (!(ev instanceof event)) throw new TypeError("event_debug_unassign: ev is not an event");
@@ -1037,6 +1091,7 @@ export function event_debug_unassign(ev: event): void {
  * @param ev an assigned event that was never added
  * @returns 0, or -1 if the event is not in its initial state
  * @see {@link event_assign}
+ * @category Events
  */
 export function event_base_set(base: event_base, ev: event): number {
   event_base_check_(base, "event_base_set");
@@ -1053,6 +1108,7 @@ export function event_base_set(base: event_base, ev: event): number {
  * makes the callback receive the event itself (typed here as an `event` for that reason).
  * @returns the placeholder to pass as `arg`
  * @see {@link event_new}, {@link event_assign}
+ * @category Events
  */
 export function event_self_cbarg(): event {
   return event_self_cbarg_ptr_ as unknown as event;
@@ -1081,22 +1137,36 @@ function timevalUs(tv: timeval, ctl: number): number {
  * @param tv the timeout, relative to now, or null for none (an fd or signal event then waits forever)
  * @returns 0, or -1 if the backend refused the fd (errno set: EBADF for a closed fd, EPERM for a regular file under epoll), the fd or signal number is out of range, or the event is being finalized
  * @see {@link event_del}, {@link event_pending}, {@link event_new}, {@link event_base_dispatch}
- * @example A one-shot timer: an event without fd and flags fires once, on its timeout
+ * @example A one-shot timer: an event without fd or flags fires once
  * ```ts
  * import {
- *   EV_TIMEOUT, event_add, event_base_dispatch, event_base_free, event_base_new, event_free, event_new,
+ *   EV_TIMEOUT,
+ *   event_add,
+ *   event_base_dispatch,
+ *   event_base_free,
+ *   event_base_new,
+ *   event_free,
+ *   event_new,
  * } from "libevent-ts/event2/event";
  * import { timeval } from "libevent-ts/event2/util";
  *
  * const base = event_base_new()!;
- * const timer = event_new(base, -1, 0, (fd, what) => {
- *   if (what & EV_TIMEOUT) console.log("1.5 seconds passed");
- * }, null)!;
+ * const timer = event_new(
+ *   base,
+ *   -1,
+ *   0,
+ *   (fd, what) => {
+ *     if (what & EV_TIMEOUT) console.log("1.5 seconds passed");
+ *   },
+ *   null,
+ * )!;
  * event_add(timer, new timeval(1, 500_000));
- * event_base_dispatch(base); // returns after the callback: no event is left
+ * // Returns after the callback: no event is left.
+ * event_base_dispatch(base);
  * event_free(timer);
  * event_base_free(base);
  * ```
+ * @category Events
  */
 export function event_add(ev: event, tv: timeval | null): number {
   const base = eventBase(ev, "event_add");
@@ -1180,6 +1250,7 @@ export function event_add_nolock_(ev: event, hasTimeout: boolean, us: number, ct
  * @param ev the event
  * @returns 0 (also when it was not added), or -1 on a backend error
  * @see {@link event_add}, {@link event_free}, {@link event_remove_timer}
+ * @category Events
  */
 export function event_del(ev: event): number {
   return event_del_(ev, "event_del");
@@ -1190,6 +1261,7 @@ export function event_del(ev: event): number {
  * @param ev the event
  * @returns 0, or -1 on a backend error
  * @see {@link event_del}
+ * @category Events
  */
 export function event_del_noblock(ev: event): number {
   return event_del_(ev, "event_del_noblock");
@@ -1200,6 +1272,7 @@ export function event_del_noblock(ev: event): number {
  * @param ev the event
  * @returns 0, or -1 on a backend error
  * @see {@link event_del}
+ * @category Events
  */
 export function event_del_block(ev: event): number {
   return event_del_(ev, "event_del_block");
@@ -1242,6 +1315,7 @@ export function event_del_nolock_(ev: event, evenIfFinalizing: boolean): number 
  * @param ev the event
  * @returns 0, or -1 (with libevent's warning) for an event assigned without a base
  * @see {@link event_del}, {@link event_add}
+ * @category Events
  */
 export function event_remove_timer(ev: event): number {
   const base = eventBase(ev, "event_remove_timer");
@@ -1264,6 +1338,7 @@ export function event_remove_timer(ev: event): number {
  * @param res the `EV_*` bits to pass to the callback (`EV_READ`, `EV_WRITE`, `EV_TIMEOUT`, ...)
  * @param ncalls for a signal event, how many times its callback runs
  * @see {@link event_base_active_by_fd}, {@link evuser_trigger}
+ * @category Events
  */
 export function event_active(ev: event, res: number, ncalls: number): void {
   if (eventBase(ev, "event_active") === null) return;
@@ -1340,6 +1415,7 @@ function event_callback_cancel_nolock_(base: event_base, evcb: event_callback, e
  * @param tv if EV_TIMEOUT is asked and pending, receives the timeout's expiry as wall-clock time; or null
  * @returns the bits of `events` the event is pending or active for, 0 for none
  * @see {@link event_add}, {@link event_initialized}
+ * @category Events
  */
 export function event_pending(ev: event, events: number, tv: timeval | null): number {
   const base = eventBase(ev, "event_pending");
@@ -1358,6 +1434,7 @@ export function event_pending(ev: event, events: number, tv: timeval | null): nu
  * `int event_initialized(const struct event *ev)`: 1 if the event has been assigned, else 0.
  * @param ev the event
  * @returns 1 if the event has been assigned, else 0
+ * @category Events
  */
 export function event_initialized(ev: event): number {
   return ev.evcb_flags & EVLIST_INIT ? 1 : 0;
@@ -1368,6 +1445,7 @@ export function event_initialized(ev: event): number {
  * @param ev the event
  * @returns the fd, the signal number, or -1
  * @see {@link event_get_assignment}
+ * @category Events
  */
 export function event_get_fd(ev: event): evutil_socket_t {
   checkAssigned(ev, "event_get_fd");
@@ -1379,6 +1457,7 @@ export function event_get_fd(ev: event): evutil_socket_t {
  * `#define event_get_signal(ev)`: the signal number of a signal event.
  * @param ev the event
  * @returns the signal number
+ * @category Events
  */
 export function event_get_signal(ev: event): number {
   return event_get_fd(ev);
@@ -1388,6 +1467,7 @@ export function event_get_signal(ev: event): number {
  * `struct event_base *event_get_base(const struct event *ev)`: the base of the event (null if it was assigned without one).
  * @param ev the event
  * @returns the event's base, or null
+ * @category Events
  */
 export function event_get_base(ev: event): event_base | null {
   checkAssigned(ev, "event_get_base");
@@ -1399,6 +1479,7 @@ export function event_get_base(ev: event): event_base | null {
  * `short event_get_events(const struct event *ev)`: the EV_* flags it was assigned with.
  * @param ev the event
  * @returns the `EV_*` flags given to {@link event_assign} or {@link event_new}
+ * @category Events
  */
 export function event_get_events(ev: event): number {
   checkAssigned(ev, "event_get_events");
@@ -1410,6 +1491,7 @@ export function event_get_events(ev: event): number {
  * `event_callback_fn event_get_callback(const struct event *ev)`: its callback (null if assigned none).
  * @param ev the event
  * @returns the callback, or null
+ * @category Events
  */
 export function event_get_callback<A>(ev: event<A>): event_callback_fn<A> | null {
   checkAssigned(ev, "event_get_callback");
@@ -1421,6 +1503,7 @@ export function event_get_callback<A>(ev: event<A>): event_callback_fn<A> | null
  * `void *event_get_callback_arg(const struct event *ev)`: its callback argument.
  * @param ev the event
  * @returns the callback's argument
+ * @category Events
  */
 export function event_get_callback_arg<A>(ev: event<A>): A {
   checkAssigned(ev, "event_get_callback_arg");
@@ -1433,6 +1516,7 @@ export function event_get_callback_arg<A>(ev: event<A>): A {
  * @param ev the event
  * @returns the priority (0 is the most urgent)
  * @see {@link event_priority_set}
+ * @category Events
  */
 export function event_get_priority(ev: event): number {
   checkAssigned(ev, "event_get_priority");
@@ -1451,6 +1535,7 @@ export function event_get_priority(ev: event): number {
  * @param callback_out receives the callback, or null
  * @param arg_out receives the callback's argument, or null
  * @see {@link event_assign}
+ * @category Events
  */
 export function event_get_assignment<A>(
   ev: event<A>,
@@ -1473,6 +1558,7 @@ export function event_get_assignment<A>(
  * `size_t event_get_struct_event_size(void)`: sizeof(struct event) in libevent 2.1.12 on 64-bit
  * Linux (128), for programs that allocate events themselves; here `new event()` does that.
  * @returns 128
+ * @category Events
  */
 export function event_get_struct_event_size(): number {
   return 128;
@@ -1484,6 +1570,7 @@ export function event_get_struct_event_size(): number {
  * is not an event runs; C leaves the first case undefined).
  * @param base the event base
  * @returns the event whose callback is running, or null
+ * @category Event loop
  */
 export function event_base_get_running_event(base: event_base): event | null {
   event_base_check_(base, "event_base_get_running_event");
@@ -1518,6 +1605,7 @@ function event_once_cb(fd: number, events: number, eonce: event_once): void {
  * @param tv the timeout, or null for none
  * @returns 0, or -1 for EV_SIGNAL, EV_PERSIST or no usable event bits
  * @see {@link event_new}
+ * @category Events
  */
 export function event_base_once<A>(
   base: event_base | null, fd: evutil_socket_t, events: number, callback: event_callback_fn<A>, arg: A,
@@ -1564,6 +1652,7 @@ function event_loopexit_cb(_fd: number, _what: number, base: event_base): void {
  * @param tv how long to wait before exiting, or null to exit as soon as possible
  * @returns 0, or -1 if the exit timer cannot be added
  * @see {@link event_base_loopbreak}, {@link event_base_got_exit}
+ * @category Event loop
  */
 export function event_base_loopexit(base: event_base, tv: timeval | null): number {
   checkTimeval(tv, "event_base_loopexit");
@@ -1577,6 +1666,7 @@ export function event_base_loopexit(base: event_base, tv: timeval | null): numbe
  * @param base the event base
  * @returns 0, or -1 for a null base
  * @see {@link event_base_loopexit}, {@link event_base_got_break}
+ * @category Event loop
  */
 export function event_base_loopbreak(base: event_base | null): number {
   if (base === null) return -1;
@@ -1592,6 +1682,7 @@ export function event_base_loopbreak(base: event_base | null): number {
  * @param base the event base
  * @returns 0, or -1 for a null base
  * @see {@link event_base_loopbreak}
+ * @category Event loop
  */
 export function event_base_loopcontinue(base: event_base | null): number {
   if (base === null) return -1;
@@ -1605,6 +1696,7 @@ export function event_base_loopcontinue(base: event_base | null): number {
  * @param base the event base
  * @returns 1 if the last loop ended through {@link event_base_loopexit}, else 0
  * @see {@link event_base_got_break}
+ * @category Event loop
  */
 export function event_base_got_exit(base: event_base): number {
   event_base_check_(base, "event_base_got_exit");
@@ -1616,6 +1708,7 @@ export function event_base_got_exit(base: event_base): number {
  * @param base the event base
  * @returns 1 if the last loop ended through {@link event_base_loopbreak}, else 0
  * @see {@link event_base_got_exit}
+ * @category Event loop
  */
 export function event_base_got_break(base: event_base): number {
   event_base_check_(base, "event_base_got_break");
@@ -1649,6 +1742,7 @@ function event_finalize_impl_(flags: number, ev: event, cb: event_finalize_callb
  * @param cb called as `cb(ev, arg)` when the event can be released
  * @returns 0, or -1 (with libevent's warning) for an event assigned without a base
  * @see {@link event_free_finalize}
+ * @category Events
  */
 export function event_finalize<A>(flags: number, ev: event<A>, cb: event_finalize_callback_fn<A>): number {
   return event_finalize_impl_(flags, ev, cb as event_finalize_callback_fn, "event_finalize");
@@ -1663,6 +1757,7 @@ export function event_finalize<A>(flags: number, ev: event<A>, cb: event_finaliz
  * @param cb called as `cb(ev, arg)`; the event is freed after it returns
  * @returns 0, or -1 (with libevent's warning) for an event assigned without a base
  * @see {@link event_finalize}, {@link event_free}
+ * @category Events
  */
 export function event_free_finalize<A>(flags: number, ev: event<A>, cb: event_finalize_callback_fn<A>): number {
   return event_finalize_impl_(flags | EVENT_FINALIZE_FREE_, ev, cb as event_finalize_callback_fn, "event_free_finalize");
@@ -1776,6 +1871,7 @@ function common_timeout_callback(_fd: number, _what: number, ctl: common_timeout
  * @param base the event base
  * @param duration the timeout the events will share
  * @returns the timeval to pass to {@link event_add}, or null (with a warning) beyond 256 durations per base
+ * @category Event loop
  */
 export function event_base_init_common_timeout(base: event_base, duration: timeval): timeval | null {
   event_base_check_(base, "event_base_init_common_timeout");
@@ -1967,6 +2063,7 @@ function event_process_active(base: event_base): number {
  * @param flags 0, or `EVLOOP_ONCE`, `EVLOOP_NONBLOCK`, `EVLOOP_NO_EXIT_ON_EMPTY` ORed
  * @returns 0 (exit, break, ONCE/NONBLOCK done), 1 (no events left), or -1 (backend error, or the loop of this base is already running: "reentrant invocation")
  * @see {@link event_base_dispatch}, {@link event_base_loopexit}, {@link event_base_loopbreak}, {@link event_base_loopcontinue}
+ * @category Event loop
  */
 export function event_base_loop(base: event_base, flags: number): number {
   event_base_check_(base, "event_base_loop");
@@ -2026,23 +2123,37 @@ export function event_base_loop(base: event_base, flags: number): number {
  * @example A persistent timer that ticks three times, then stops the loop
  * ```ts
  * import {
- *   EV_PERSIST, event_add, event_base_dispatch, event_base_free, event_base_loopbreak, event_base_new,
- *   event_free, event_new,
+ *   EV_PERSIST,
+ *   event_add,
+ *   event_base_dispatch,
+ *   event_base_free,
+ *   event_base_loopbreak,
+ *   event_base_new,
+ *   event_free,
+ *   event_new,
  * } from "libevent-ts/event2/event";
  * import type { event_base } from "libevent-ts/event2/event";
  * import { timeval } from "libevent-ts/event2/util";
  *
  * let ticks = 0;
  * const base = event_base_new()!;
- * const tick = event_new(base, -1, EV_PERSIST, (fd, what, b: event_base) => {
- *   console.log(`tick ${++ticks}`);
- *   if (ticks === 3) event_base_loopbreak(b);
- * }, base)!;
+ * const tick = event_new(
+ *   base,
+ *   -1,
+ *   EV_PERSIST,
+ *   (fd, what, b: event_base) => {
+ *     console.log(`tick ${++ticks}`);
+ *     if (ticks === 3) event_base_loopbreak(b);
+ *   },
+ *   base,
+ * )!;
  * event_add(tick, new timeval(0, 100_000)); // every 100 ms
- * event_base_dispatch(base); // runs the callbacks; returns 0 after the loopbreak
+ * // Runs the callbacks; returns 0 after the loopbreak.
+ * event_base_dispatch(base);
  * event_free(tick);
  * event_base_free(base);
  * ```
+ * @category Event loop
  */
 export function event_base_dispatch(base: event_base): number {
   return event_base_loop(base, 0);
@@ -2061,6 +2172,7 @@ export function event_base_dispatch(base: event_base): number {
  * @param flags `EVENT_BASE_COUNT_ACTIVE`, `EVENT_BASE_COUNT_VIRTUAL`, `EVENT_BASE_COUNT_ADDED` ORed
  * @returns the sum of the counts asked for
  * @see {@link event_base_get_max_events}
+ * @category Event loop
  */
 export function event_base_get_num_events(base: event_base, flags: number): number {
   event_base_check_(base, "event_base_get_num_events");
@@ -2079,6 +2191,7 @@ export function event_base_get_num_events(base: event_base, flags: number): numb
  * @param clear nonzero to reset the maxima asked for
  * @returns the sum of the maxima asked for
  * @see {@link event_base_get_num_events}
+ * @category Event loop
  */
 export function event_base_get_max_events(base: event_base, flags: number, clear: number): number {
   event_base_check_(base, "event_base_get_max_events");
@@ -2132,6 +2245,7 @@ function event_base_foreach_event_nolock_(base: event_base, fn: (ev: event) => n
  * @param arg passed untouched to the callback as its last argument
  * @returns 0 when all were visited, -1 for a null base or fn
  * @see {@link event_base_dump_events}
+ * @category Event loop
  */
 export function event_base_foreach_event<A>(base: event_base | null, fn: event_base_foreach_event_cb<A> | null, arg: A): number {
   if (!fn || !base) return -1;
@@ -2148,6 +2262,7 @@ export function event_base_foreach_event<A>(base: event_base | null, fn: event_b
  * @param base the event base
  * @param output where the text goes: any object with `write(text)`, such as `process.stdout`
  * @see {@link event_base_foreach_event}
+ * @category Event loop
  */
 export function event_base_dump_events(base: event_base, output: event_output): void {
   event_base_check_(base, "event_base_dump_events");
@@ -2191,6 +2306,7 @@ export function event_base_dump_events(base: event_base, output: event_output): 
  * @param fd the file descriptor
  * @param events `EV_READ`, `EV_WRITE`, `EV_CLOSED` ORed
  * @see {@link event_base_active_by_signal}, {@link event_active}
+ * @category Event loop
  */
 export function event_base_active_by_fd(base: event_base, fd: evutil_socket_t, events: number): void {
   event_base_check_(base, "event_base_active_by_fd");
@@ -2217,6 +2333,7 @@ export function event_base_active_by_fd(base: event_base, fd: evutil_socket_t, e
  * @param base the event base
  * @param sig the signal number (`SIGINT`, ...)
  * @see {@link event_base_active_by_fd}
+ * @category Event loop
  */
 export function event_base_active_by_signal(base: event_base, sig: number): void {
   event_base_check_(base, "event_base_active_by_signal");
@@ -2231,6 +2348,7 @@ export function event_base_active_by_signal(base: event_base, sig: number): void
  * `const char *event_get_version(void)`: the libevent version implemented, "2.1.12-stable".
  * @returns "2.1.12-stable"
  * @see {@link event_get_version_number}
+ * @category Version
  */
 export function event_get_version(): string {
   return LIBEVENT_VERSION;
@@ -2239,6 +2357,7 @@ export function event_get_version(): string {
 /**
  * The version of libevent-ts itself (this package's version), as opposed to the libevent version
  * it implements, which `event_get_version()` returns. Not in libevent.
+ * @category Version
  */
 export const LIBEVENT_TS_VERSION: string = (createRequire(import.meta.url)("../../package.json") as { version: string }).version;
 
@@ -2246,6 +2365,7 @@ export const LIBEVENT_TS_VERSION: string = (createRequire(import.meta.url)("../.
  * `ev_uint32_t event_get_version_number(void)`: the libevent version implemented, 0x02010c00.
  * @returns 0x02010c00
  * @see {@link event_get_version}
+ * @category Version
  */
 export function event_get_version_number(): number {
   return LIBEVENT_VERSION_NUMBER;

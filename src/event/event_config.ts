@@ -9,6 +9,7 @@ import { timeval } from "../util/time.js";
  * `struct event_config`: opaque, as in C. Make it with `event_config_new`; set it up with
  * `event_config_avoid_method`, `event_config_require_features`, `event_config_set_flag`,
  * `event_config_set_max_dispatch_interval`.
+ * @category Configuration
  */
 export class event_config {
   /** @internal Backend names to avoid. */
@@ -38,6 +39,7 @@ function checkConfig(cfg: event_config, fn: string): void {
  * `struct event_config *event_config_new(void)`: an empty configuration (no avoided methods, no required features, no flags, no dispatch limits).
  * @returns the new configuration
  * @see {@link event_base_new_with_config}, {@link event_config_free}
+ * @category Configuration
  */
 export function event_config_new(): event_config {
   return new event_config();
@@ -47,6 +49,7 @@ export function event_config_new(): event_config {
  * `void event_config_free(struct event_config *cfg)`: release a configuration; using it afterwards throws a TypeError.
  * @param cfg the configuration to release
  * @see {@link event_config_new}
+ * @category Configuration
  */
 export function event_config_free(cfg: event_config): void {
   checkConfig(cfg, "event_config_free");
@@ -61,6 +64,7 @@ export function event_config_free(cfg: event_config): void {
  * @param method the backend's name
  * @returns 0
  * @see {@link event_get_supported_methods}
+ * @category Configuration
  */
 export function event_config_avoid_method(cfg: event_config, method: string): number {
   checkConfig(cfg, "event_config_avoid_method");
@@ -77,6 +81,7 @@ export function event_config_avoid_method(cfg: event_config, method: string): nu
  * @param features `EV_FEATURE_*` bits ORed
  * @returns 0, or -1 for a null cfg
  * @see {@link event_base_get_features}
+ * @category Configuration
  */
 export function event_config_require_features(cfg: event_config | null, features: number): number {
   if (cfg === null) return -1;
@@ -90,6 +95,7 @@ export function event_config_require_features(cfg: event_config | null, features
  * @param cfg the configuration
  * @param flag `EVENT_BASE_FLAG_*` bits ORed
  * @returns 0, or -1 for a null cfg
+ * @category Configuration
  */
 export function event_config_set_flag(cfg: event_config | null, flag: number): number {
   if (cfg === null) return -1;
@@ -103,6 +109,7 @@ export function event_config_set_flag(cfg: event_config | null, flag: number): n
  * @param cfg the configuration
  * @param cpus the number of CPUs
  * @returns 0, or -1 for a null cfg
+ * @category Configuration
  */
 export function event_config_set_num_cpus_hint(cfg: event_config | null, cpus: number): number {
   if (cfg === null) return -1;
@@ -121,6 +128,7 @@ export function event_config_set_num_cpus_hint(cfg: event_config | null, cpus: n
  * @param max_callbacks the most callbacks to run before checking, or -1 for no limit
  * @param min_priority the lowest priority number the limits apply to
  * @returns 0
+ * @category Configuration
  */
 export function event_config_set_max_dispatch_interval(
   cfg: event_config, max_interval: timeval | null, max_callbacks: number, min_priority: number,

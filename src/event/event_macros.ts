@@ -17,6 +17,7 @@ import { event, event_active, event_add, event_assign, event_del, event_initiali
  * @param arg passed untouched to the callback as its last argument
  * @returns 0, or -1
  * @see {@link event_assign}
+ * @category Timers, signals and user events
  */
 export function evtimer_assign<A>(ev: event<A>, b: event_base | null, cb: event_callback_fn<A>, arg: A): number {
   return event_assign(ev, b, -1, 0, cb, arg);
@@ -28,6 +29,7 @@ export function evtimer_assign<A>(ev: event<A>, b: event_base | null, cb: event_
  * @param arg passed untouched to the callback as its last argument
  * @returns the new event, or null
  * @see {@link event_new}, {@link evtimer_add}
+ * @category Timers, signals and user events
  */
 export function evtimer_new<A>(b: event_base | null, cb: event_callback_fn<A>, arg: A): event<A> | null {
   return event_new(b, -1, 0, cb, arg);
@@ -38,6 +40,7 @@ export function evtimer_new<A>(b: event_base | null, cb: event_callback_fn<A>, a
  * @param tv the timeout, relative to now
  * @returns 0, or -1
  * @see {@link event_add}
+ * @category Timers, signals and user events
  */
 export function evtimer_add(ev: event, tv: timeval | null): number {
   return event_add(ev, tv);
@@ -47,6 +50,7 @@ export function evtimer_add(ev: event, tv: timeval | null): number {
  * @param ev the event
  * @returns 0, or -1
  * @see {@link event_del}
+ * @category Timers, signals and user events
  */
 export function evtimer_del(ev: event): number {
   return event_del(ev);
@@ -57,6 +61,7 @@ export function evtimer_del(ev: event): number {
  * @param tv receives the expiry if pending, or null
  * @returns EV_TIMEOUT if the timer is pending, else 0
  * @see {@link event_pending}
+ * @category Timers, signals and user events
  */
 export function evtimer_pending(ev: event, tv: timeval | null): number {
   return event_pending(ev, EV_TIMEOUT, tv);
@@ -65,6 +70,7 @@ export function evtimer_pending(ev: event, tv: timeval | null): number {
  * `#define evtimer_initialized(ev)`: event_initialized(ev).
  * @param ev the event
  * @returns 1 if the event has been assigned, else 0
+ * @category Timers, signals and user events
  */
 export function evtimer_initialized(ev: event): number {
   return event_initialized(ev);
@@ -79,6 +85,7 @@ export function evtimer_initialized(ev: event): number {
  * @param arg passed untouched to the callback as its last argument
  * @returns 0, or -1
  * @see {@link event_assign}
+ * @category Timers, signals and user events
  */
 export function evsignal_assign<A>(ev: event<A>, b: event_base | null, x: number, cb: event_callback_fn<A>, arg: A): number {
   return event_assign(ev, b, x, EV_SIGNAL | EV_PERSIST, cb, arg);
@@ -91,6 +98,7 @@ export function evsignal_assign<A>(ev: event<A>, b: event_base | null, x: number
  * @param arg passed untouched to the callback as its last argument
  * @returns the new event, or null
  * @see {@link event_new}, {@link evsignal_add}
+ * @category Timers, signals and user events
  */
 export function evsignal_new<A>(b: event_base | null, x: number, cb: event_callback_fn<A>, arg: A): event<A> | null {
   return event_new(b, x, EV_SIGNAL | EV_PERSIST, cb, arg);
@@ -101,6 +109,7 @@ export function evsignal_new<A>(b: event_base | null, x: number, cb: event_callb
  * @param tv a timeout, or null
  * @returns 0, or -1
  * @see {@link event_add}
+ * @category Timers, signals and user events
  */
 export function evsignal_add(ev: event, tv: timeval | null): number {
   return event_add(ev, tv);
@@ -110,6 +119,7 @@ export function evsignal_add(ev: event, tv: timeval | null): number {
  * @param ev the event
  * @returns 0, or -1
  * @see {@link event_del}
+ * @category Timers, signals and user events
  */
 export function evsignal_del(ev: event): number {
   return event_del(ev);
@@ -120,6 +130,7 @@ export function evsignal_del(ev: event): number {
  * @param tv receives the timeout's expiry, or null
  * @returns the EV_SIGNAL (and EV_TIMEOUT) bits the event is pending for, 0 for none
  * @see {@link event_pending}
+ * @category Timers, signals and user events
  */
 export function evsignal_pending(ev: event, tv: timeval | null): number {
   return event_pending(ev, EV_SIGNAL, tv);
@@ -128,6 +139,7 @@ export function evsignal_pending(ev: event, tv: timeval | null): number {
  * `#define evsignal_initialized(ev)`: event_initialized(ev).
  * @param ev the event
  * @returns 1 if the event has been assigned, else 0
+ * @category Timers, signals and user events
  */
 export function evsignal_initialized(ev: event): number {
   return event_initialized(ev);
@@ -140,6 +152,7 @@ export function evsignal_initialized(ev: event): number {
  * @param arg passed untouched to the callback as its last argument
  * @returns the new event, or null
  * @see {@link evuser_trigger}
+ * @category Timers, signals and user events
  */
 export function evuser_new<A>(b: event_base | null, cb: event_callback_fn<A>, arg: A): event<A> | null {
   return event_new(b, -1, 0, cb, arg);
@@ -148,6 +161,7 @@ export function evuser_new<A>(b: event_base | null, cb: event_callback_fn<A>, ar
  * `#define evuser_del(ev)`: event_del(ev).
  * @param ev the event
  * @returns 0, or -1
+ * @category Timers, signals and user events
  */
 export function evuser_del(ev: event): number {
   return event_del(ev);
@@ -157,6 +171,7 @@ export function evuser_del(ev: event): number {
  * @param ev the event
  * @param tv unused (the call always returns 0), or null
  * @returns 0
+ * @category Timers, signals and user events
  */
 export function evuser_pending(ev: event, tv: timeval | null): number {
   return event_pending(ev, 0, tv);
@@ -165,6 +180,7 @@ export function evuser_pending(ev: event, tv: timeval | null): number {
  * `#define evuser_initialized(ev)`: event_initialized(ev).
  * @param ev the event
  * @returns 1 if the event has been assigned, else 0
+ * @category Timers, signals and user events
  */
 export function evuser_initialized(ev: event): number {
   return event_initialized(ev);
@@ -173,6 +189,7 @@ export function evuser_initialized(ev: event): number {
  * `#define evuser_trigger(ev)`: event_active(ev, 0, 0).
  * @param ev the user event
  * @see {@link evuser_new}, {@link event_active}
+ * @category Timers, signals and user events
  */
 export function evuser_trigger(ev: event): void {
   event_active(ev, 0, 0);

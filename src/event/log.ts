@@ -11,11 +11,13 @@ import { EVENT_LOG_DEBUG, EVENT_LOG_ERR, EVENT_LOG_MSG, EVENT_LOG_WARN } from ".
  * `typedef void (*event_log_cb)(int severity, const char *msg)`: receives libevent's log messages.
  * @param severity `EVENT_LOG_DEBUG`, `EVENT_LOG_MSG`, `EVENT_LOG_WARN` or `EVENT_LOG_ERR`
  * @param msg the message
+ * @category Logging and debugging
  */
 export type event_log_cb = (severity: number, msg: string) => void;
 /**
  * `typedef void (*event_fatal_cb)(int err)`: called on an error libevent cannot recover from.
  * @param err the error code
+ * @category Logging and debugging
  */
 export type event_fatal_cb = (err: number) => void;
 
@@ -29,6 +31,7 @@ let debugLoggingMask = 0;
  * back into libevent.
  * @param cb called as `cb(severity, msg)` (`EVENT_LOG_DEBUG`, `_MSG`, `_WARN`, `_ERR`), or null for the default
  * @see {@link event_enable_debug_logging}, {@link event_set_fatal_callback}
+ * @category Logging and debugging
  */
 export function event_set_log_callback(cb: event_log_cb | null): void {
   logFn = cb;
@@ -40,6 +43,7 @@ export function event_set_log_callback(cb: event_log_cb | null): void {
  * callback returns, an Error naming the fault is thrown to the caller instead.
  * @param cb called as `cb(err)`, or null for the default
  * @see {@link event_set_log_callback}
+ * @category Logging and debugging
  */
 export function event_set_fatal_callback(cb: event_fatal_cb | null): void {
   fatalFn = cb;
@@ -50,6 +54,7 @@ export function event_set_fatal_callback(cb: event_fatal_cb | null): void {
  * (`EVENT_DBG_ALL`) or off (`EVENT_DBG_NONE`, the default).
  * @param which `EVENT_DBG_ALL` or `EVENT_DBG_NONE`
  * @see {@link event_set_log_callback}
+ * @category Logging and debugging
  */
 export function event_enable_debug_logging(which: number): void {
   debugLoggingMask = which >>> 0;
