@@ -35,36 +35,37 @@ import {
 // ---------------------------------------------------------------------------------------------
 // Constants
 
-/** `#define EVBUFFER_FLAG_DRAINS_TO_FD 1`: the buffer is written to an fd, so file segments may use sendfile. */
+/** `#define EVBUFFER_FLAG_DRAINS_TO_FD 1`: the buffer is written to an fd, so file segments may use sendfile. @category Evbuffers */
 export const EVBUFFER_FLAG_DRAINS_TO_FD = 1;
-/** `#define EVBUFFER_CB_ENABLED 1`: the callback entry is enabled (set by `evbuffer_add_cb`). */
+/** `#define EVBUFFER_CB_ENABLED 1`: the callback entry is enabled (set by `evbuffer_add_cb`). @category Callbacks */
 export const EVBUFFER_CB_ENABLED = 1;
 /** @internal `#define EVBUFFER_CB_NODEFER 2`: run this callback inline even when the buffer's callbacks are deferred. */
 export const EVBUFFER_CB_NODEFER = 2;
 /** @internal `#define EVBUFFER_MAX_READ 4096`: the most one `evbuffer_read` takes. */
 export const EVBUFFER_MAX_READ = 4096;
 
-/** `EVBUFFER_EOL_ANY`: a line ends at any run of CR and LF characters, in any order and number. */
+/** `EVBUFFER_EOL_ANY`: a line ends at any run of CR and LF characters, in any order and number. @category Evbuffers */
 export const EVBUFFER_EOL_ANY = 0;
-/** `EVBUFFER_EOL_CRLF`: a line ends at LF, optionally preceded by CR. */
+/** `EVBUFFER_EOL_CRLF`: a line ends at LF, optionally preceded by CR. @category Evbuffers */
 export const EVBUFFER_EOL_CRLF = 1;
-/** `EVBUFFER_EOL_CRLF_STRICT`: a line ends at exactly CR LF. */
+/** `EVBUFFER_EOL_CRLF_STRICT`: a line ends at exactly CR LF. @category Evbuffers */
 export const EVBUFFER_EOL_CRLF_STRICT = 2;
-/** `EVBUFFER_EOL_LF`: a line ends at LF. */
+/** `EVBUFFER_EOL_LF`: a line ends at LF. @category Evbuffers */
 export const EVBUFFER_EOL_LF = 3;
-/** `EVBUFFER_EOL_NUL`: a line ends at a NUL byte. */
+/** `EVBUFFER_EOL_NUL`: a line ends at a NUL byte. @category Evbuffers */
 export const EVBUFFER_EOL_NUL = 4;
 /**
  * `enum evbuffer_eol_style`: one of the `EVBUFFER_EOL_*` values. Any other number is accepted,
  * as in C, and finds no end of line.
+ * @category Evbuffers
  */
 export type evbuffer_eol_style = number;
 
-/** `EVBUFFER_PTR_SET`: `evbuffer_ptr_set` puts the pointer at an absolute position. */
+/** `EVBUFFER_PTR_SET`: `evbuffer_ptr_set` puts the pointer at an absolute position. @category Searching and zero-copy access */
 export const EVBUFFER_PTR_SET = 0;
-/** `EVBUFFER_PTR_ADD`: `evbuffer_ptr_set` moves the pointer forward. */
+/** `EVBUFFER_PTR_ADD`: `evbuffer_ptr_set` moves the pointer forward. @category Searching and zero-copy access */
 export const EVBUFFER_PTR_ADD = 1;
-/** `enum evbuffer_ptr_how`: `EVBUFFER_PTR_SET` or `EVBUFFER_PTR_ADD`. */
+/** `enum evbuffer_ptr_how`: `EVBUFFER_PTR_SET` or `EVBUFFER_PTR_ADD`. @category Searching and zero-copy access */
 export type evbuffer_ptr_how = number;
 
 const EVBUFFER_CB_INTERNAL_FLAGS = 0xffff0000;
@@ -99,6 +100,7 @@ const NUM_WRITE_IOVEC = 128;
  * @param buffer the buffer that changed
  * @param info what changed: `orig_size`, `n_added`, `n_deleted`
  * @param arg the `cbarg` given to {@link evbuffer_add_cb}
+ * @category Callbacks
  */
 export type evbuffer_cb_func<A = any> = (buffer: evbuffer, info: evbuffer_cb_info, arg: A) => void;
 
@@ -109,6 +111,7 @@ export type evbuffer_cb_func<A = any> = (buffer: evbuffer, info: evbuffer_cb_inf
  * @param old_len its length before the change
  * @param new_len its length now
  * @param arg the `cbarg` given to {@link evbuffer_setcb}
+ * @category Callbacks
  */
 export type evbuffer_cb<A = any> = (buffer: evbuffer, old_len: number, new_len: number, arg: A) => void;
 
@@ -119,10 +122,11 @@ export type evbuffer_cb<A = any> = (buffer: evbuffer, old_len: number, new_len: 
  * @param data the referenced memory, as it was passed in
  * @param datalen its length in bytes
  * @param extra the `cleanupfn_arg` given to {@link evbuffer_add_reference}
+ * @category Callbacks
  */
 export type evbuffer_ref_cleanup_cb<A = any> = (data: Uint8Array | string | null, datalen: number, extra: A) => void;
 
-/** `struct evbuffer_cb_info`: what changed since the callback last ran. */
+/** `struct evbuffer_cb_info`: what changed since the callback last ran. @category Callbacks */
 export class evbuffer_cb_info {
   /** The buffer's length when the changes began. */
   orig_size = 0;
@@ -136,6 +140,7 @@ export class evbuffer_cb_info {
  * `struct evbuffer_iovec` (`struct iovec` on POSIX): an extent of memory. Filled by
  * `evbuffer_peek` and `evbuffer_reserve_space` with a view of the buffer's own memory;
  * `new evbuffer_iovec()` starts with `iov_base = null`, `iov_len = 0`.
+ * @category Searching and zero-copy access
  */
 export class evbuffer_iovec {
   /** The memory: a view of a chain (peek, reserve_space), or data to add (add_iovec). */
@@ -159,6 +164,7 @@ export class evbuffer_ptr_internal_ {
 /**
  * `struct evbuffer_ptr`: a position inside an evbuffer, set by `evbuffer_ptr_set` or returned by
  * the search functions. Any change to the buffer invalidates it, as in C.
+ * @category Searching and zero-copy access
  */
 export class evbuffer_ptr {
   /** Offset from the start of the buffer, or -1 when a search found nothing. */
@@ -212,6 +218,7 @@ export class evbuffer_chain {
 
 /**
  * `struct evbuffer_cb_entry` (opaque): one callback of a buffer, returned by `evbuffer_add_cb`.
+ * @category Callbacks
  */
 export class evbuffer_cb_entry {
   /** @internal */
@@ -250,6 +257,7 @@ export interface evbuffer_parent_ {
 /**
  * `struct evbuffer` (opaque): a buffer of bytes. Made by {@link evbuffer_new}, released by
  * {@link evbuffer_free}.
+ * @category Evbuffers
  */
 export class evbuffer {
   /** @internal */
@@ -870,6 +878,7 @@ function evbuffer_remove_all_callbacks(buffer: evbuffer): void {
  * `struct evbuffer *evbuffer_new(void)`: a new, empty buffer. Never returns null.
  * @returns the new buffer
  * @see {@link evbuffer_free}, {@link evbuffer_add}
+ * @category Evbuffers
  */
 export function evbuffer_new(): evbuffer {
   return new evbuffer();
@@ -911,6 +920,7 @@ function evbuffer_decref_and_unlock_(buffer: evbuffer): void {
  * it twice, throws a TypeError.
  * @param buf the buffer to release
  * @see {@link evbuffer_new}
+ * @category Evbuffers
  */
 export function evbuffer_free(buf: evbuffer): void {
   live("evbuffer_free", buf);
@@ -931,6 +941,7 @@ export function evbuffer_free(buf: evbuffer): void {
  * @param lock a lock object to use, or null for one of the buffer's own
  * @returns 0, or -1 when the buffer already has a lock
  * @see {@link evbuffer_lock}
+ * @category Evbuffers
  */
 export function evbuffer_enable_locking(buf: evbuffer, lock: unknown): number {
   live("evbuffer_enable_locking", buf);
@@ -944,6 +955,7 @@ export function evbuffer_enable_locking(buf: evbuffer, lock: unknown): number {
  * isolate the lock is never contended, so nothing observable happens.
  * @param buf the buffer
  * @see {@link evbuffer_unlock}
+ * @category Evbuffers
  */
 export function evbuffer_lock(buf: evbuffer): void {
   live("evbuffer_lock", buf);
@@ -954,6 +966,7 @@ export function evbuffer_lock(buf: evbuffer): void {
  * happens (see {@link evbuffer_lock}).
  * @param buf the buffer
  * @see {@link evbuffer_lock}
+ * @category Evbuffers
  */
 export function evbuffer_unlock(buf: evbuffer): void {
   live("evbuffer_unlock", buf);
@@ -972,6 +985,7 @@ function flagsArg(fn: string, flags: number | bigint): number {
  * @param flags the flags to set (`EVBUFFER_FLAG_DRAINS_TO_FD`)
  * @returns 0
  * @see {@link evbuffer_clear_flags}
+ * @category Evbuffers
  */
 export function evbuffer_set_flags(buf: evbuffer, flags: number | bigint): number {
   live("evbuffer_set_flags", buf);
@@ -985,6 +999,7 @@ export function evbuffer_set_flags(buf: evbuffer, flags: number | bigint): numbe
  * @param flags the flags to clear
  * @returns 0
  * @see {@link evbuffer_set_flags}
+ * @category Evbuffers
  */
 export function evbuffer_clear_flags(buf: evbuffer, flags: number | bigint): number {
   live("evbuffer_clear_flags", buf);
@@ -1005,6 +1020,7 @@ export function evbuffer_clear_flags(buf: evbuffer, flags: number | bigint): num
  * @param base the base whose loop runs the callbacks
  * @returns 0
  * @see {@link evbuffer_add_cb}
+ * @category Callbacks
  */
 export function evbuffer_defer_callbacks(buffer: evbuffer, base: event_base): number {
   const fn = "evbuffer_defer_callbacks";
@@ -1034,6 +1050,7 @@ export function evbuffer_set_parent_(buf: evbuffer, bev: evbuffer_parent_ | null
  * @param at_front nonzero to freeze the front, 0 to freeze the end
  * @returns 0
  * @see {@link evbuffer_unfreeze}
+ * @category Evbuffers
  */
 export function evbuffer_freeze(buf: evbuffer, at_front: number): number {
   live("evbuffer_freeze", buf);
@@ -1048,6 +1065,7 @@ export function evbuffer_freeze(buf: evbuffer, at_front: number): number {
  * @param at_front nonzero to unfreeze the front, 0 the end
  * @returns 0
  * @see {@link evbuffer_freeze}
+ * @category Evbuffers
  */
 export function evbuffer_unfreeze(buf: evbuffer, at_front: number): number {
   live("evbuffer_unfreeze", buf);
@@ -1064,6 +1082,7 @@ export function evbuffer_unfreeze(buf: evbuffer, at_front: number): number {
  * @param buf the buffer
  * @returns the number of bytes stored
  * @see {@link evbuffer_get_contiguous_space}
+ * @category Evbuffers
  */
 export function evbuffer_get_length(buf: evbuffer): number {
   live("evbuffer_get_length", buf);
@@ -1077,6 +1096,7 @@ export function evbuffer_get_length(buf: evbuffer): number {
  * @param buf the buffer
  * @returns the number of bytes in the first chain
  * @see {@link evbuffer_pullup}, {@link evbuffer_get_length}
+ * @category Searching and zero-copy access
  */
 export function evbuffer_get_contiguous_space(buf: evbuffer): number {
   live("evbuffer_get_contiguous_space", buf);
@@ -1092,6 +1112,7 @@ export function evbuffer_get_contiguous_space(buf: evbuffer): number {
  * @param datlen the number of bytes to make room for
  * @returns 0, or -1 when the memory cannot be had (a `datlen` of -1 means SIZE_MAX)
  * @see {@link evbuffer_reserve_space}
+ * @category Searching and zero-copy access
  */
 export function evbuffer_expand(buf: evbuffer, datlen: number): number {
   live("evbuffer_expand", buf);
@@ -1115,6 +1136,7 @@ export function evbuffer_expand(buf: evbuffer, datlen: number): number {
  * @param vec receives the extents: an array of at least `n_vec` `evbuffer_iovec` objects
  * @param n_vec the most extents to use (1 or 2 in practice)
  * @see {@link evbuffer_commit_space}, {@link evbuffer_expand}
+ * @category Searching and zero-copy access
  */
 export function evbuffer_reserve_space(buf: evbuffer, size: number, vec: evbuffer_iovec[], n_vec: number): number {
   const fn = "evbuffer_reserve_space";
@@ -1157,6 +1179,7 @@ export function evbuffer_reserve_space(buf: evbuffer, size: number, vec: evbuffe
  * @param vec the extents {@link evbuffer_reserve_space} filled, `iov_len` set to the bytes written
  * @param n_vecs how many of them to commit
  * @see {@link evbuffer_reserve_space}
+ * @category Searching and zero-copy access
  */
 export function evbuffer_commit_space(buf: evbuffer, vec: evbuffer_iovec[], n_vecs: number): number {
   const fn = "evbuffer_commit_space";
@@ -1280,17 +1303,24 @@ function evbuffer_add_(buf: evbuffer, data: Uint8Array, dataOff: number, datlen:
  * @see {@link evbuffer_remove}, {@link evbuffer_drain}, {@link evbuffer_add_printf}, {@link evbuffer_add_buffer}, {@link evbuffer_prepend}
  * @example Append a string and some bytes
  * ```ts
- * import { evbuffer_add, evbuffer_free, evbuffer_get_length, evbuffer_new } from "libevent-ts/event2/buffer";
+ * import {
+ *   evbuffer_add,
+ *   evbuffer_free,
+ *   evbuffer_get_length,
+ *   evbuffer_new,
+ * } from "libevent-ts/event2/buffer";
  * import { strlen } from "libevent-ts/event2/util";
  *
  * const buf = evbuffer_new();
  * const line = "GET / HTTP/1.0\r\n";
- * evbuffer_add(buf, line, strlen(line)); // a string counts in UTF-8 bytes: strlen() gives them
+ * // strlen() counts a string's UTF-8 bytes, as evbuffer_add does
+ * evbuffer_add(buf, line, strlen(line));
  * const body = new Uint8Array([1, 2, 3]);
  * evbuffer_add(buf, body, body.length);
  * console.log(evbuffer_get_length(buf)); // 19
  * evbuffer_free(buf);
  * ```
+ * @category Evbuffers
  */
 export function evbuffer_add(buf: evbuffer, data: Uint8Array | string, datlen: number): number {
   live("evbuffer_add", buf);
@@ -1340,6 +1370,7 @@ function addString(buf: evbuffer, data: string, datlen: number): number {
  * @param size how many bytes of `data` to put in front
  * @returns 0 (immediately, for 0 bytes), or -1 when the front is frozen or memory cannot be had
  * @see {@link evbuffer_add}, {@link evbuffer_prepend_buffer}
+ * @category Evbuffers
  */
 export function evbuffer_prepend(buf: evbuffer, data: Uint8Array | string, size: number): number {
   live("evbuffer_prepend", buf);
@@ -1398,6 +1429,7 @@ export function evbuffer_prepend(buf: evbuffer, data: Uint8Array | string, size:
  * @param n_vec how many of them
  * @returns the bytes added (callbacks run once per extent)
  * @see {@link evbuffer_add}
+ * @category Searching and zero-copy access
  */
 export function evbuffer_add_iovec(buffer: evbuffer, vec: evbuffer_iovec[], n_vec: number): number {
   const fn = "evbuffer_add_iovec";
@@ -1445,6 +1477,7 @@ export function evbuffer_add_iovec(buffer: evbuffer, vec: evbuffer_iovec[], n_ve
  * @param cleanupfn called as `cleanupfn(data, datlen, cleanupfn_arg)` once the bytes are no longer used, or null
  * @param cleanupfn_arg passed untouched to `cleanupfn`
  * @see {@link evbuffer_add}
+ * @category Evbuffers
  */
 export function evbuffer_add_reference<A>(outbuf: evbuffer, data: Uint8Array | string | null, datlen: number,
   cleanupfn: evbuffer_ref_cleanup_cb<A> | null, cleanupfn_arg: A): number {
@@ -1483,6 +1516,7 @@ export function evbuffer_add_reference<A>(outbuf: evbuffer, data: Uint8Array | s
  * @param outbuf the buffer to append to
  * @param inbuf the buffer whose bytes are taken
  * @see {@link evbuffer_remove_buffer}, {@link evbuffer_prepend_buffer}, {@link evbuffer_add_buffer_reference}
+ * @category Evbuffers
  */
 export function evbuffer_add_buffer(outbuf: evbuffer, inbuf: evbuffer): number {
   const fn = "evbuffer_add_buffer";
@@ -1524,6 +1558,7 @@ function evbuffer_add_buffer_(outbuf: evbuffer, inbuf: evbuffer): number {
  * @param outbuf the buffer to append to
  * @param inbuf the buffer whose contents are referenced (it keeps them)
  * @see {@link evbuffer_add_buffer}
+ * @category Evbuffers
  */
 export function evbuffer_add_buffer_reference(outbuf: evbuffer, inbuf: evbuffer): number {
   const fn = "evbuffer_add_buffer_reference";
@@ -1555,6 +1590,7 @@ export function evbuffer_add_buffer_reference(outbuf: evbuffer, inbuf: evbuffer)
  * @param src the buffer whose bytes are taken
  * @returns 0 (also when `src` is empty or is `dst`), or -1 when either front is frozen
  * @see {@link evbuffer_add_buffer}
+ * @category Evbuffers
  */
 export function evbuffer_prepend_buffer(dst: evbuffer, src: evbuffer): number {
   const fn = "evbuffer_prepend_buffer";
@@ -1591,6 +1627,7 @@ export function evbuffer_prepend_buffer(dst: evbuffer, src: evbuffer): number {
  * @param fmt the printf-style format
  * @param args the values for the format's conversions
  * @see {@link evbuffer_add_vprintf}, {@link evbuffer_add}
+ * @category Evbuffers
  */
 export function evbuffer_add_printf(buf: evbuffer, fmt: string, ...args: unknown[]): number {
   live("evbuffer_add_printf", buf);
@@ -1606,6 +1643,7 @@ export function evbuffer_add_printf(buf: evbuffer, fmt: string, ...args: unknown
  * @param ap the values for the format's conversions (C's `va_list`)
  * @returns the number of bytes added, or -1 on failure
  * @see {@link evbuffer_add_printf}
+ * @category Evbuffers
  */
 export function evbuffer_add_vprintf(buf: evbuffer, fmt: string, ap: readonly unknown[]): number {
   live("evbuffer_add_vprintf", buf);
@@ -1647,6 +1685,7 @@ function evbuffer_add_vprintf_(fn: string, buf: evbuffer, fmt: string, ap: reado
  * @param buf the buffer
  * @param len how many bytes to remove from the front (-1: all)
  * @see {@link evbuffer_remove}, {@link evbuffer_get_length}
+ * @category Evbuffers
  */
 export function evbuffer_drain(buf: evbuffer, len: number): number {
   live("evbuffer_drain", buf);
@@ -1695,15 +1734,23 @@ function evbuffer_drain_(buf: evbuffer, len: number): number {
  * @see {@link evbuffer_copyout} to copy without draining, {@link evbuffer_drain}, {@link evbuffer_readln}, {@link evbuffer_add}
  * @example Take bytes from the front
  * ```ts
- * import { evbuffer_add, evbuffer_free, evbuffer_get_length, evbuffer_new, evbuffer_remove } from "libevent-ts/event2/buffer";
+ * import {
+ *   evbuffer_add,
+ *   evbuffer_free,
+ *   evbuffer_get_length,
+ *   evbuffer_new,
+ *   evbuffer_remove,
+ * } from "libevent-ts/event2/buffer";
  *
  * const buf = evbuffer_new();
  * evbuffer_add(buf, "hello, world", 12);
  * const out = new Uint8Array(5);
  * const n = evbuffer_remove(buf, out, out.length);
- * console.log(n, new TextDecoder().decode(out), evbuffer_get_length(buf)); // 5 hello 7
+ * const text = new TextDecoder().decode(out);
+ * console.log(n, text, evbuffer_get_length(buf)); // 5 hello 7
  * evbuffer_free(buf);
  * ```
+ * @category Evbuffers
  */
 export function evbuffer_remove(buf: evbuffer, data_out: Uint8Array, datlen: number): number {
   const fn = "evbuffer_remove";
@@ -1725,6 +1772,7 @@ export function evbuffer_remove(buf: evbuffer, data_out: Uint8Array, datlen: num
  * @param datlen the most bytes to copy (at most `data_out.length`)
  * @returns the number of bytes copied, or -1 when the front is frozen and there is something to copy
  * @see {@link evbuffer_remove}, {@link evbuffer_copyout_from}, {@link evbuffer_peek}
+ * @category Evbuffers
  */
 export function evbuffer_copyout(buf: evbuffer, data_out: Uint8Array, datlen: number): number {
   const fn = "evbuffer_copyout";
@@ -1746,6 +1794,7 @@ export function evbuffer_copyout(buf: evbuffer, data_out: Uint8Array, datlen: nu
  * @param datlen the most bytes to copy (at most `data_out.length`)
  * @returns the number of bytes copied, or -1 when the front is frozen
  * @see {@link evbuffer_copyout}, {@link evbuffer_ptr_set}
+ * @category Evbuffers
  */
 export function evbuffer_copyout_from(buf: evbuffer, pos: evbuffer_ptr | null, data_out: Uint8Array, datlen: number): number {
   const fn = "evbuffer_copyout_from";
@@ -1800,6 +1849,7 @@ function copyout(fn: string, buf: evbuffer, pos: evbuffer_ptr | null, data_out: 
  * @param dst the buffer to append them to
  * @param datlen the most bytes to move
  * @see {@link evbuffer_add_buffer}
+ * @category Evbuffers
  */
 export function evbuffer_remove_buffer(src: evbuffer, dst: evbuffer, datlen: number): number {
   const fn = "evbuffer_remove_buffer";
@@ -1866,6 +1916,7 @@ export function evbuffer_remove_buffer(src: evbuffer, dst: evbuffer, datlen: num
  * @param buf the buffer
  * @param size how many bytes to make contiguous, or -1 for all
  * @see {@link evbuffer_get_contiguous_space}, {@link evbuffer_peek}
+ * @category Searching and zero-copy access
  */
 export function evbuffer_pullup(buf: evbuffer, size: number): Uint8Array | null {
   const fn = "evbuffer_pullup";
@@ -1971,6 +2022,7 @@ function stamp(ptr: evbuffer_ptr): evbuffer_ptr {
  * @param position the position, or the distance to move
  * @param how `EVBUFFER_PTR_SET` or `EVBUFFER_PTR_ADD`
  * @see {@link evbuffer_search}, {@link evbuffer_peek}
+ * @category Searching and zero-copy access
  */
 export function evbuffer_ptr_set(buffer: evbuffer, ptr: evbuffer_ptr, position: number, how: evbuffer_ptr_how): number {
   const fn = "evbuffer_ptr_set";
@@ -2061,6 +2113,7 @@ function evbuffer_ptr_memcmp(fn: string, buf: evbuffer, pos: evbuffer_ptr, what:
  * @param start where to start, or null for the start of the buffer
  * @returns a new pointer to the match; `.pos` is -1 when there is none
  * @see {@link evbuffer_search_range}, {@link evbuffer_search_eol}, {@link evbuffer_ptr_set}
+ * @category Searching and zero-copy access
  */
 export function evbuffer_search(buffer: evbuffer, what: Uint8Array | string, len: number, start: evbuffer_ptr | null): evbuffer_ptr {
   return search("evbuffer_search", buffer, what, len, start, null);
@@ -2079,6 +2132,7 @@ export function evbuffer_search(buffer: evbuffer, what: Uint8Array | string, len
  * @param end where a match must end by, or null for the end of the buffer
  * @returns a new pointer to the match; `.pos` is -1 when there is none
  * @see {@link evbuffer_search}
+ * @category Searching and zero-copy access
  */
 export function evbuffer_search_range(buffer: evbuffer, what: Uint8Array | string, len: number,
   start: evbuffer_ptr | null, end: evbuffer_ptr | null): evbuffer_ptr {
@@ -2251,7 +2305,7 @@ function evbuffer_getchr(fn: string, it: evbuffer_ptr): number {
   return memOf(fn, chain)[chain.misalign + it.internal_.pos_in_chain]!;
 }
 
-/** A box for a single out-parameter (`size_t *n_read_out`, `size_t *eol_len_out`). */
+/** A box for a single out-parameter (`size_t *n_read_out`, `size_t *eol_len_out`). @category Evbuffers */
 export interface evbuffer_size_out {
   /** Set by the call. */
   value: number;
@@ -2270,6 +2324,7 @@ export interface evbuffer_size_out {
  * @param eol_style how lines end: one of the `EVBUFFER_EOL_*` values
  * @returns a new pointer to it (`.pos` -1 when there is none) and sets `eol_len_out.value` (if given) to the length of the end-of-line mark (0 when none)
  * @see {@link evbuffer_readln}
+ * @category Searching and zero-copy access
  */
 export function evbuffer_search_eol(buffer: evbuffer, start: evbuffer_ptr | null, eol_len_out: evbuffer_size_out | null,
   eol_style: evbuffer_eol_style): evbuffer_ptr {
@@ -2375,7 +2430,14 @@ const eolBox: evbuffer_size_out = { value: 0 };
  * @see {@link evbuffer_search_eol}, {@link evbuffer_remove}, {@link evbuffer_add}
  * @example Read the complete lines of a buffer
  * ```ts
- * import { EVBUFFER_EOL_CRLF, evbuffer_add, evbuffer_free, evbuffer_get_length, evbuffer_new, evbuffer_readln } from "libevent-ts/event2/buffer";
+ * import {
+ *   EVBUFFER_EOL_CRLF,
+ *   evbuffer_add,
+ *   evbuffer_free,
+ *   evbuffer_get_length,
+ *   evbuffer_new,
+ *   evbuffer_readln,
+ * } from "libevent-ts/event2/buffer";
  * import { strlen } from "libevent-ts/event2/util";
  *
  * const buf = evbuffer_new();
@@ -2384,11 +2446,14 @@ const eolBox: evbuffer_size_out = { value: 0 };
  * const n = { value: 0 };
  * let line: string | null;
  * while ((line = evbuffer_readln(buf, n, EVBUFFER_EOL_CRLF)) !== null) {
- *   console.log(`${n.value} bytes: ${line}`); // "16 bytes: HELO example.org", then "4 bytes: QUIT"
+ *   // "16 bytes: HELO example.org", then "4 bytes: QUIT"
+ *   console.log(`${n.value} bytes: ${line}`);
  * }
- * console.log(evbuffer_get_length(buf)); // 7: "partial" waits for the end of its line
+ * // 7: "partial" waits for the end of its line
+ * console.log(evbuffer_get_length(buf));
  * evbuffer_free(buf);
  * ```
+ * @category Evbuffers
  */
 export function evbuffer_readln(buffer: evbuffer, n_read_out: evbuffer_size_out | null, eol_style: evbuffer_eol_style): string | null {
   const fn = "evbuffer_readln";
@@ -2450,6 +2515,7 @@ function lineText(buf: evbuffer, n: number): string {
  * @param vec_out receives the extents (an array of `evbuffer_iovec` objects), or null just to count them
  * @param n_vec how many extents `vec_out` has room for
  * @see {@link evbuffer_pullup}, {@link evbuffer_copyout}
+ * @category Searching and zero-copy access
  */
 export function evbuffer_peek(buffer: evbuffer, len: number, start_at: evbuffer_ptr | null,
   vec_out: evbuffer_iovec[] | null, n_vec: number): number {
@@ -2513,6 +2579,7 @@ function setExtent(v: evbuffer_iovec, chain: evbuffer_chain, from: number): void
  * @param offset where in the segment to start
  * @param length how many bytes, or -1 for the rest of the segment
  * @see {@link evbuffer_file_segment_new}, {@link evbuffer_add_file}
+ * @category Files
  */
 export function evbuffer_add_file_segment(buf: evbuffer, seg: evbuffer_file_segment, offset: number, length: number): number {
   const fn = "evbuffer_add_file_segment";
@@ -2570,6 +2637,7 @@ export function evbuffer_add_file_segment(buf: evbuffer, seg: evbuffer_file_segm
  * @param offset where in the file to start
  * @param length how many bytes, or -1 for the rest of the file
  * @see {@link evbuffer_add_file_segment}, {@link evbuffer_file_segment_new}
+ * @category Files
  */
 export function evbuffer_add_file(outbuf: evbuffer, fd: number, offset: number, length: number): number {
   const fn = "evbuffer_add_file";
@@ -2603,6 +2671,7 @@ export function evbuffer_add_file(outbuf: evbuffer, fd: number, offset: number, 
  * @param fd the socket or file to read from
  * @param howmuch the most bytes to read, or -1 for as many as are ready
  * @see {@link evbuffer_write}
+ * @category Evbuffers
  */
 export function evbuffer_read(buffer: evbuffer, fd: number, howmuch: number): number {
   const fn = "evbuffer_read";
@@ -2780,6 +2849,7 @@ function evbuffer_write_sendfile(buffer: evbuffer, dest_fd: number): number {
  * @param fd the socket or file to write to
  * @param howmuch the most bytes to write, or -1 for all
  * @see {@link evbuffer_write}, {@link evbuffer_read}
+ * @category Evbuffers
  */
 export function evbuffer_write_atmost(buffer: evbuffer, fd: number, howmuch: number): number {
   const fn = "evbuffer_write_atmost";
@@ -2808,6 +2878,7 @@ function evbuffer_write_atmost_(buffer: evbuffer, fd: number, howmuch: number): 
  * @param fd the socket or file to write to
  * @returns the number of bytes written, or -1 with errno (EAGAIN when the socket is full)
  * @see {@link evbuffer_write_atmost}, {@link evbuffer_read}
+ * @category Evbuffers
  */
 export function evbuffer_write(buffer: evbuffer, fd: number): number {
   live("evbuffer_write", buffer);
@@ -2828,6 +2899,7 @@ export function evbuffer_write(buffer: evbuffer, fd: number): number {
  * @param cbarg passed untouched to the callback as its last argument
  * @returns its entry, for `evbuffer_remove_cb_entry` and `evbuffer_cb_set_flags`
  * @see {@link evbuffer_remove_cb_entry}, {@link evbuffer_cb_set_flags}, {@link evbuffer_defer_callbacks}
+ * @category Callbacks
  */
 export function evbuffer_add_cb<A>(buffer: evbuffer, cb: evbuffer_cb_func<A> | null, cbarg: A): evbuffer_cb_entry {
   live("evbuffer_add_cb", buffer);
@@ -2856,6 +2928,7 @@ function entryArg(fn: string, buffer: evbuffer, ent: evbuffer_cb_entry): void {
  * @param ent the entry {@link evbuffer_add_cb} returned
  * @returns 0
  * @see {@link evbuffer_add_cb}, {@link evbuffer_remove_cb}
+ * @category Callbacks
  */
 export function evbuffer_remove_cb_entry(buffer: evbuffer, ent: evbuffer_cb_entry): number {
   const fn = "evbuffer_remove_cb_entry";
@@ -2876,6 +2949,7 @@ export function evbuffer_remove_cb_entry(buffer: evbuffer, ent: evbuffer_cb_entr
  * @param cbarg the argument given with it
  * @returns 0, or -1 if there is none
  * @see {@link evbuffer_remove_cb_entry}
+ * @category Callbacks
  */
 export function evbuffer_remove_cb(buffer: evbuffer, cb: evbuffer_cb_func | evbuffer_cb | null, cbarg: unknown): number {
   live("evbuffer_remove_cb", buffer);
@@ -2894,6 +2968,7 @@ export function evbuffer_remove_cb(buffer: evbuffer, cb: evbuffer_cb_func | evbu
  * @param flags `EVBUFFER_CB_ENABLED`
  * @returns 0
  * @see {@link evbuffer_cb_clear_flags}
+ * @category Callbacks
  */
 export function evbuffer_cb_set_flags(buffer: evbuffer, cb: evbuffer_cb_entry, flags: number): number {
   const fn = "evbuffer_cb_set_flags";
@@ -2912,6 +2987,7 @@ export function evbuffer_cb_set_flags(buffer: evbuffer, cb: evbuffer_cb_entry, f
  * @param flags `EVBUFFER_CB_ENABLED` to disable the callback
  * @returns 0
  * @see {@link evbuffer_cb_set_flags}
+ * @category Callbacks
  */
 export function evbuffer_cb_clear_flags(buffer: evbuffer, cb: evbuffer_cb_entry, flags: number): number {
   const fn = "evbuffer_cb_clear_flags";
@@ -2931,6 +3007,7 @@ export function evbuffer_cb_clear_flags(buffer: evbuffer, cb: evbuffer_cb_entry,
  * @param cbarg passed untouched to the callback as its last argument
  * @returns 0
  * @see {@link evbuffer_add_cb}
+ * @category Callbacks
  */
 export function evbuffer_setcb<A>(buffer: evbuffer, cb: evbuffer_cb<A> | null, cbarg: A): number {
   live("evbuffer_setcb", buffer);
@@ -2952,6 +3029,7 @@ export function evbuffer_setcb<A>(buffer: evbuffer, cb: evbuffer_cb<A> | null, c
  * @param len how many bytes of `what` to find
  * @returns a view from the match to its end, or null if not found
  * @see {@link evbuffer_search}
+ * @category Searching and zero-copy access
  */
 export function evbuffer_find(buffer: evbuffer, what: Uint8Array | string, len: number): Uint8Array | null {
   const fn = "evbuffer_find";

@@ -39,44 +39,46 @@ import type { getaddrinfo_request } from "../util/getaddrinfo_async.js";
 import { bufferevent_ratelim_destroy_, bufferevent_ratelim_init_ } from "./bufferevent_ratelim.js";
 import type { bufferevent_rate_limit } from "./bufferevent_ratelim.js";
 
-/** Event callback `what`: the error or end of file happened while reading. */
+/** Event callback `what`: the error or end of file happened while reading. @category Bufferevents */
 export const BEV_EVENT_READING = 0x01;
-/** Event callback `what`: the error or end of file happened while writing. */
+/** Event callback `what`: the error or end of file happened while writing. @category Bufferevents */
 export const BEV_EVENT_WRITING = 0x02;
-/** Event callback `what`: end of file reached (the peer closed). */
+/** Event callback `what`: end of file reached (the peer closed). @category Bufferevents */
 export const BEV_EVENT_EOF = 0x10;
-/** Event callback `what`: an unrecoverable error; `errno` holds it. */
+/** Event callback `what`: an unrecoverable error; `errno` holds it. @category Bufferevents */
 export const BEV_EVENT_ERROR = 0x20;
-/** Event callback `what`: a user-set timeout expired; the timed-out direction is now disabled. */
+/** Event callback `what`: a user-set timeout expired; the timed-out direction is now disabled. @category Bufferevents */
 export const BEV_EVENT_TIMEOUT = 0x40;
-/** Event callback `what`: a connect requested with bufferevent_socket_connect finished. */
+/** Event callback `what`: a connect requested with bufferevent_socket_connect finished. @category Bufferevents */
 export const BEV_EVENT_CONNECTED = 0x80;
 
-/** `bufferevent_free` closes the underlying socket (or frees the underlying bufferevent of a filter). */
+/** `bufferevent_free` closes the underlying socket (or frees the underlying bufferevent of a filter). @category Bufferevents */
 export const BEV_OPT_CLOSE_ON_FREE = 1 << 0;
 /**
  * Accepted: the bufferevent gets libevent's recursive lock, which here is never contended (one
  * JavaScript thread), so the option changes nothing observable.
+ * @category Bufferevents
  */
 export const BEV_OPT_THREADSAFE = 1 << 1;
-/** Run the callbacks from the loop (deferred), merged and in libevent's order, instead of inline. */
+/** Run the callbacks from the loop (deferred), merged and in libevent's order, instead of inline. @category Bufferevents */
 export const BEV_OPT_DEFER_CALLBACKS = 1 << 2;
 /**
  * With BEV_OPT_DEFER_CALLBACKS (required, else creation fails): run deferred callbacks without
  * the bufferevent's lock held. There being no other thread, this behaves as DEFER_CALLBACKS alone.
+ * @category Bufferevents
  */
 export const BEV_OPT_UNLOCK_CALLBACKS = 1 << 3;
 
-/** `bufferevent_flush` mode: an ordinary flush (process what is reasonable). */
+/** `bufferevent_flush` mode: an ordinary flush (process what is reasonable). @category Bufferevents */
 export const BEV_NORMAL = 0;
-/** `bufferevent_flush` mode: send or receive everything possible. */
+/** `bufferevent_flush` mode: send or receive everything possible. @category Bufferevents */
 export const BEV_FLUSH = 1;
-/** `bufferevent_flush` mode: everything possible, and the stream is finished (EOF follows). */
+/** `bufferevent_flush` mode: everything possible, and the stream is finished (EOF follows). @category Bufferevents */
 export const BEV_FINISHED = 2;
 
-/** `bufferevent_trigger` option: run the callback whatever the watermarks say. */
+/** `bufferevent_trigger` option: run the callback whatever the watermarks say. @category Bufferevents */
 export const BEV_TRIG_IGNORE_WATERMARKS = 1 << 16;
-/** `bufferevent_trigger` option: defer the callback to the loop, as BEV_OPT_DEFER_CALLBACKS would. */
+/** `bufferevent_trigger` option: defer the callback to the loop, as BEV_OPT_DEFER_CALLBACKS would. @category Bufferevents */
 export const BEV_TRIG_DEFER_CALLBACKS = BEV_OPT_DEFER_CALLBACKS;
 
 const BEV_TRIG_ALL_OPTS = BEV_TRIG_IGNORE_WATERMARKS | BEV_TRIG_DEFER_CALLBACKS;
@@ -324,6 +326,7 @@ function bufferevent_trigger_(bufev: bufferevent, iotype: number, options: numbe
  * @param iotype `EV_READ`, `EV_WRITE`, or both ORed
  * @param options 0, or `BEV_TRIG_IGNORE_WATERMARKS` and/or `BEV_TRIG_DEFER_CALLBACKS` ORed
  * @see {@link bufferevent_trigger_event}
+ * @category Bufferevents
  */
 export function bufferevent_trigger(bufev: bufferevent, iotype: number, options: number): void {
   checkBev_(bufev, "bufferevent_trigger");
@@ -341,6 +344,7 @@ export function bufferevent_trigger(bufev: bufferevent, iotype: number, options:
  * @param what the `BEV_EVENT_*` bits to pass
  * @param options 0, or `BEV_TRIG_DEFER_CALLBACKS`
  * @see {@link bufferevent_trigger}
+ * @category Bufferevents
  */
 export function bufferevent_trigger_event(bufev: bufferevent, what: number, options: number): void {
   checkBev_(bufev, "bufferevent_trigger_event");
@@ -400,25 +404,40 @@ export function bufferevent_init_common_(
  * @param eventcb called as `eventcb(bev, what, cbarg)` on connection, end of file, error or timeout (`BEV_EVENT_*` bits), or null
  * @param cbarg passed untouched to the three callbacks as their last argument
  * @see {@link bufferevent_enable}, {@link bufferevent_getcb}, {@link bufferevent_setwatermark}
- * @example Two joined bufferevents: what one writes, the other's read callback gets
+ * @example A pair: what one end writes, the other end reads
  * ```ts
- * import { EV_READ, event_base_dispatch, event_base_free, event_base_new } from "libevent-ts/event2/event";
  * import {
- *   bufferevent_enable, bufferevent_free, bufferevent_get_input, bufferevent_pair_new, bufferevent_setcb,
+ *   EV_READ,
+ *   event_base_dispatch,
+ *   event_base_free,
+ *   event_base_new,
+ * } from "libevent-ts/event2/event";
+ * import {
+ *   bufferevent_enable,
+ *   bufferevent_free,
+ *   bufferevent_get_input,
+ *   bufferevent_pair_new,
+ *   bufferevent_setcb,
  *   bufferevent_write,
  * } from "libevent-ts/event2/bufferevent";
  * import type { bufferevent } from "libevent-ts/event2/bufferevent";
- * import { EVBUFFER_EOL_LF, evbuffer_readln } from "libevent-ts/event2/buffer";
+ * import {
+ *   EVBUFFER_EOL_LF,
+ *   evbuffer_readln,
+ * } from "libevent-ts/event2/buffer";
  *
  * const base = event_base_new()!;
  * const pair: (bufferevent | null)[] = [null, null];
  * bufferevent_pair_new(base, 0, pair);
  * const [a, b] = pair as [bufferevent, bufferevent];
  *
- * bufferevent_setcb(b, (bev, name: string) => {
- *   const line = evbuffer_readln(bufferevent_get_input(bev), null, EVBUFFER_EOL_LF);
+ * function readcb(bev: bufferevent, name: string): void {
+ *   const input = bufferevent_get_input(bev);
+ *   const line = evbuffer_readln(input, null, EVBUFFER_EOL_LF);
  *   console.log(`${name} read: ${line}`); // "b read: ping"
- * }, null, null, "b");
+ * }
+ *
+ * bufferevent_setcb(b, readcb, null, null, "b");
  * bufferevent_enable(b, EV_READ);
  * bufferevent_write(a, "ping\n", 5);
  * event_base_dispatch(base); // returns when nothing is left to do
@@ -426,6 +445,7 @@ export function bufferevent_init_common_(
  * bufferevent_free(b);
  * event_base_free(base);
  * ```
+ * @category Bufferevents
  */
 export function bufferevent_setcb<A>(
   bufev: bufferevent, readcb: bufferevent_data_cb<A> | null, writecb: bufferevent_data_cb<A> | null,
@@ -452,6 +472,7 @@ export function bufferevent_setcb<A>(
  * @param eventcb_ptr receives the event callback, or null
  * @param cbarg_ptr receives the callbacks' argument, or null
  * @see {@link bufferevent_setcb}
+ * @category Bufferevents
  */
 export function bufferevent_getcb(
   bufev: bufferevent, readcb_ptr: { value: bufferevent_data_cb | null } | null,
@@ -476,6 +497,7 @@ export function bufferevent_getcb(
  * @param bufev the bufferevent
  * @returns the input buffer
  * @see {@link bufferevent_get_output}, {@link bufferevent_read}, {@link "event2/buffer"!evbuffer_readln}
+ * @category Bufferevents
  */
 export function bufferevent_get_input(bufev: bufferevent): evbuffer {
   return checkBev_(bufev, "bufferevent_get_input").input;
@@ -487,6 +509,7 @@ export function bufferevent_get_input(bufev: bufferevent): evbuffer {
  * @param bufev the bufferevent
  * @returns the output buffer
  * @see {@link bufferevent_get_input}, {@link bufferevent_write}
+ * @category Bufferevents
  */
 export function bufferevent_get_output(bufev: bufferevent): evbuffer {
   return checkBev_(bufev, "bufferevent_get_output").output;
@@ -496,6 +519,7 @@ export function bufferevent_get_output(bufev: bufferevent): evbuffer {
  * `struct event_base *bufferevent_get_base(struct bufferevent *bufev)`: the bufferevent's base.
  * @param bufev the bufferevent
  * @returns the base
+ * @category Bufferevents
  */
 export function bufferevent_get_base(bufev: bufferevent): event_base {
   return checkBev_(bufev, "bufferevent_get_base").ev_base!;
@@ -506,6 +530,7 @@ export function bufferevent_get_base(bufev: bufferevent): event_base {
  * @param bufev the bufferevent
  * @returns the priority
  * @see {@link bufferevent_priority_set}
+ * @category Bufferevents
  */
 export function bufferevent_get_priority(bufev: bufferevent): number {
   checkBev_(bufev, "bufferevent_get_priority");
@@ -524,20 +549,29 @@ export function bufferevent_get_priority(bufev: bufferevent): number {
  * @see {@link bufferevent_write_buffer}, {@link bufferevent_get_output}, {@link bufferevent_read}, {@link bufferevent_setwatermark}
  * @example A read callback that answers each line with its length in bytes
  * ```ts
- * import { bufferevent_get_input, bufferevent_write } from "libevent-ts/event2/bufferevent";
+ * import {
+ *   bufferevent_get_input,
+ *   bufferevent_write,
+ * } from "libevent-ts/event2/bufferevent";
  * import type { bufferevent } from "libevent-ts/event2/bufferevent";
- * import { EVBUFFER_EOL_LF, evbuffer_readln } from "libevent-ts/event2/buffer";
+ * import {
+ *   EVBUFFER_EOL_LF,
+ *   evbuffer_readln,
+ * } from "libevent-ts/event2/buffer";
  * import { strlen } from "libevent-ts/event2/util";
  *
  * export function readcb(bev: bufferevent, ctx: null): void {
  *   const n = { value: 0 };
  *   let line: string | null;
- *   while ((line = evbuffer_readln(bufferevent_get_input(bev), n, EVBUFFER_EOL_LF)) !== null) {
+ *   const input = bufferevent_get_input(bev);
+ *   while ((line = evbuffer_readln(input, n, EVBUFFER_EOL_LF)) !== null) {
  *     const reply = `${n.value}\n`;
- *     if (bufferevent_write(bev, reply, strlen(reply)) < 0) console.error("could not queue the reply");
+ *     if (bufferevent_write(bev, reply, strlen(reply)) < 0)
+ *       console.error("could not queue the reply");
  *   }
  * }
  * ```
+ * @category Bufferevents
  */
 export function bufferevent_write(bufev: bufferevent, data: Uint8Array | string, size: number): number {
   checkBev_(bufev, "bufferevent_write");
@@ -552,6 +586,7 @@ export function bufferevent_write(bufev: bufferevent, data: Uint8Array | string,
  * @param buf the buffer whose bytes are moved (it is left empty)
  * @returns 0, or -1
  * @see {@link bufferevent_write}
+ * @category Bufferevents
  */
 export function bufferevent_write_buffer(bufev: bufferevent, buf: evbuffer): number {
   checkBev_(bufev, "bufferevent_write_buffer");
@@ -567,6 +602,7 @@ export function bufferevent_write_buffer(bufev: bufferevent, buf: evbuffer): num
  * @param size the most bytes to take (at most `data.length`)
  * @returns the number of bytes taken
  * @see {@link bufferevent_read_buffer}, {@link bufferevent_get_input}, {@link bufferevent_write}
+ * @category Bufferevents
  */
 export function bufferevent_read(bufev: bufferevent, data: Uint8Array, size: number): number {
   checkBev_(bufev, "bufferevent_read");
@@ -580,6 +616,7 @@ export function bufferevent_read(bufev: bufferevent, data: Uint8Array, size: num
  * @param buf the buffer to append the input to
  * @returns 0, or -1
  * @see {@link bufferevent_read}
+ * @category Bufferevents
  */
 export function bufferevent_read_buffer(bufev: bufferevent, buf: evbuffer): number {
   checkBev_(bufev, "bufferevent_read_buffer");
@@ -598,35 +635,58 @@ export function bufferevent_read_buffer(bufev: bufferevent, buf: evbuffer): numb
  * @param event `EV_READ`, `EV_WRITE`, or both ORed
  * @returns 0, or -1 if the backing events could not be added
  * @see {@link bufferevent_disable}, {@link bufferevent_get_enabled}, {@link bufferevent_setcb}
- * @example An echo server's per-connection setup, in the listener callback of evconnlistener_new_bind
+ * @example An echo server's listener callback (see evconnlistener_new_bind)
  * ```ts
  * import { EV_READ, EV_WRITE } from "libevent-ts/event2/event";
  * import type { event_base } from "libevent-ts/event2/event";
  * import {
- *   BEV_EVENT_EOF, BEV_EVENT_ERROR, BEV_OPT_CLOSE_ON_FREE, bufferevent_enable, bufferevent_free,
- *   bufferevent_get_input, bufferevent_get_output, bufferevent_setcb, bufferevent_socket_new,
+ *   BEV_EVENT_EOF,
+ *   BEV_EVENT_ERROR,
+ *   BEV_OPT_CLOSE_ON_FREE,
+ *   bufferevent_enable,
+ *   bufferevent_free,
+ *   bufferevent_get_input,
+ *   bufferevent_get_output,
+ *   bufferevent_setcb,
+ *   bufferevent_socket_new,
  * } from "libevent-ts/event2/bufferevent";
  * import type { bufferevent } from "libevent-ts/event2/bufferevent";
  * import { evbuffer_add_buffer } from "libevent-ts/event2/buffer";
  * import type { evconnlistener } from "libevent-ts/event2/listener";
- * import type { evutil_socket_t, sockaddr } from "libevent-ts/event2/util";
+ * import type {
+ *   evutil_socket_t,
+ *   sockaddr,
+ * } from "libevent-ts/event2/util";
  *
  * function echo_read_cb(bev: bufferevent, ctx: null): void {
- *   // Move everything that arrived to the output: it is sent back as the socket allows.
- *   evbuffer_add_buffer(bufferevent_get_output(bev), bufferevent_get_input(bev));
+ *   // Move what arrived to the output: it goes back as the socket allows.
+ *   const input = bufferevent_get_input(bev);
+ *   evbuffer_add_buffer(bufferevent_get_output(bev), input);
  * }
  *
- * function echo_event_cb(bev: bufferevent, events: number, ctx: null): void {
+ * function echo_event_cb(
+ *   bev: bufferevent,
+ *   events: number,
+ *   ctx: null,
+ * ): void {
  *   if (events & (BEV_EVENT_EOF | BEV_EVENT_ERROR)) bufferevent_free(bev);
  * }
  *
- * export function accept_conn_cb(listener: evconnlistener, fd: evutil_socket_t, sa: sockaddr, socklen: number, base: event_base): void {
+ * export function accept_conn_cb(
+ *   listener: evconnlistener,
+ *   fd: evutil_socket_t,
+ *   sa: sockaddr,
+ *   socklen: number,
+ *   base: event_base,
+ * ): void {
  *   const bev = bufferevent_socket_new(base, fd, BEV_OPT_CLOSE_ON_FREE);
  *   if (!bev) return;
  *   bufferevent_setcb(bev, echo_read_cb, null, echo_event_cb, null);
- *   bufferevent_enable(bev, EV_READ | EV_WRITE); // reading starts disabled
+ *   // Writing starts enabled, reading does not.
+ *   bufferevent_enable(bev, EV_READ | EV_WRITE);
  * }
  * ```
+ * @category Bufferevents
  */
 export function bufferevent_enable(bufev: bufferevent, event: number): number {
   const p = checkBev_(bufev, "bufferevent_enable");
@@ -658,6 +718,7 @@ export function bufferevent_enable(bufev: bufferevent, event: number): number {
  * @param timeout_write the write timeout, or null for none
  * @returns 0, or -1
  * @see {@link bufferevent_setcb} (a timeout reaches the event callback with `BEV_EVENT_TIMEOUT`)
+ * @category Bufferevents
  */
 export function bufferevent_set_timeouts(bufev: bufferevent, timeout_read: timeval | null, timeout_write: timeval | null): number {
   const fn = "bufferevent_set_timeouts";
@@ -683,6 +744,7 @@ function copyTimeval(dst: timeval, src: timeval | null): void {
  * @param event `EV_READ`, `EV_WRITE`, or both ORed
  * @returns 0, or -1
  * @see {@link bufferevent_enable}
+ * @category Bufferevents
  */
 export function bufferevent_disable(bufev: bufferevent, event: number): number {
   checkBev_(bufev, "bufferevent_disable");
@@ -705,6 +767,7 @@ export function bufferevent_disable(bufev: bufferevent, event: number): number {
  * @param lowmark read: bytes needed before the read callback runs; write: the output length at or below which the write callback runs
  * @param highmark read: the input length at which reading pauses (0: no limit); write: used by filters, to limit what they pass on
  * @see {@link bufferevent_getwatermark}
+ * @category Bufferevents
  */
 export function bufferevent_setwatermark(bufev: bufferevent, events: number, lowmark: number, highmark: number): void {
   const fn = "bufferevent_setwatermark";
@@ -742,6 +805,7 @@ export function bufferevent_setwatermark(bufev: bufferevent, events: number, low
  * @param highmark receives the high watermark, or null
  * @returns 0, or -1 for any other `events`
  * @see {@link bufferevent_setwatermark}
+ * @category Bufferevents
  */
 export function bufferevent_getwatermark(
   bufev: bufferevent, events: number, lowmark: { value: number } | null, highmark: { value: number } | null,
@@ -767,6 +831,7 @@ export function bufferevent_getwatermark(
  * @param iotype `EV_READ`, `EV_WRITE`, or both ORed
  * @param mode `BEV_NORMAL`, `BEV_FLUSH` or `BEV_FINISHED`
  * @returns -1 if the type cannot flush, 0 if nothing was flushed, 1 if some data was
+ * @category Bufferevents
  */
 export function bufferevent_flush(bufev: bufferevent, iotype: number, mode: number): number {
   const fn = "bufferevent_flush";
@@ -782,6 +847,7 @@ export function bufferevent_flush(bufev: bufferevent, iotype: number, mode: numb
  * @param bufev the bufferevent
  * @returns `EV_READ`, `EV_WRITE`, both ORed, or 0
  * @see {@link bufferevent_enable}
+ * @category Bufferevents
  */
 export function bufferevent_get_enabled(bufev: bufferevent): number {
   return checkBev_(bufev, "bufferevent_get_enabled").enabled;
@@ -840,6 +906,7 @@ function bufferevent_finalize_cb_(_evcb: event_callback, bufev: bufferevent): vo
  * @param bufev the bufferevent
  * @returns 1 if it was released, else 0
  * @see {@link bufferevent_incref}
+ * @category Bufferevents
  */
 export function bufferevent_decref(bufev: bufferevent): number {
   checkBev_(bufev, "bufferevent_decref");
@@ -854,6 +921,7 @@ export function bufferevent_decref(bufev: bufferevent): number {
  * buffer is not sent. Safe inside any of its callbacks. Freeing it twice throws a TypeError.
  * @param bufev the bufferevent to release
  * @see {@link bufferevent_socket_new}, {@link bufferevent_incref}
+ * @category Bufferevents
  */
 export function bufferevent_free(bufev: bufferevent): void {
   const p = checkBev_(bufev, "bufferevent_free");
@@ -872,6 +940,7 @@ export function bufferevent_free(bufev: bufferevent): void {
  * `void bufferevent_incref(struct bufferevent *bufev)`: take a reference, keeping the bufferevent alive after bufferevent_free until bufferevent_decref.
  * @param bufev the bufferevent
  * @see {@link bufferevent_decref}
+ * @category Bufferevents
  */
 export function bufferevent_incref(bufev: bufferevent): void {
   checkBev_(bufev, "bufferevent_incref");
@@ -883,6 +952,7 @@ export function bufferevent_incref(bufev: bufferevent): void {
  * contended here: one thread) and a reference, as libevent does; bufferevent_unlock drops both.
  * @param bufev the bufferevent
  * @see {@link bufferevent_unlock}
+ * @category Bufferevents
  */
 export function bufferevent_lock(bufev: bufferevent): void {
   checkBev_(bufev, "bufferevent_lock");
@@ -893,6 +963,7 @@ export function bufferevent_lock(bufev: bufferevent): void {
  * `void bufferevent_unlock(struct bufferevent *bufev)`: release what bufferevent_lock took.
  * @param bufev the bufferevent
  * @see {@link bufferevent_lock}
+ * @category Bufferevents
  */
 export function bufferevent_unlock(bufev: bufferevent): void {
   checkBev_(bufev, "bufferevent_unlock");
@@ -916,6 +987,7 @@ const cancelData = new bufferevent_ctrl_data();
  * @param fd the file descriptor (socket)
  * @returns 0, or -1 if the type has no fd
  * @see {@link bufferevent_getfd}
+ * @category Bufferevents
  */
 export function bufferevent_setfd(bufev: bufferevent, fd: evutil_socket_t): number {
   checkBev_(bufev, "bufferevent_setfd");
@@ -932,6 +1004,7 @@ export function bufferevent_setfd(bufev: bufferevent, fd: evutil_socket_t): numb
  * @param bufev the bufferevent
  * @returns the socket, or -1
  * @see {@link bufferevent_setfd}
+ * @category Bufferevents
  */
 export function bufferevent_getfd(bufev: bufferevent): evutil_socket_t {
   checkBev_(bufev, "bufferevent_getfd");
@@ -961,6 +1034,7 @@ function bufferevent_get_underlying_(bufev: bufferevent): bufferevent | null {
  * @param bufev the bufferevent
  * @returns the underlying bufferevent, or null
  * @see {@link bufferevent_filter_new}
+ * @category Bufferevents
  */
 export function bufferevent_get_underlying(bufev: bufferevent): bufferevent | null {
   checkBev_(bufev, "bufferevent_get_underlying");

@@ -28,11 +28,11 @@ import { event_del } from "../event/event.js";
 import { event_warnx } from "../event/log.js";
 import { check_fn_or_null_, check_int_, show } from "../util/check.js";
 
-/** `enum bufferevent_filter_result`: the filter did what it could; call it again when there is more to do. */
+/** `enum bufferevent_filter_result`: the filter did what it could; call it again when there is more to do. @category Filters */
 export const BEV_OK = 0;
-/** `enum bufferevent_filter_result`: the filter needs more input before it can produce output. */
+/** `enum bufferevent_filter_result`: the filter needs more input before it can produce output. @category Filters */
 export const BEV_NEED_MORE = 1;
-/** `enum bufferevent_filter_result`: the filter failed; this round of filtering stops (no event is raised). */
+/** `enum bufferevent_filter_result`: the filter failed; this round of filtering stops (no event is raised). @category Filters */
 export const BEV_ERROR = 2;
 
 /**
@@ -51,6 +51,7 @@ export const BEV_ERROR = 2;
  * @param mode `BEV_NORMAL`, `BEV_FLUSH` or `BEV_FINISHED`
  * @param ctx the `ctx` given to {@link bufferevent_filter_new}
  * @returns `BEV_OK`, `BEV_NEED_MORE` or `BEV_ERROR`
+ * @category Filters
  */
 export type bufferevent_filter_cb<A = any> = (src: evbuffer, dst: evbuffer, dst_limit: number, mode: number, ctx: A) => number;
 
@@ -136,6 +137,7 @@ function runFilter(f: bufferevent_filter_cb, src: evbuffer, dst: evbuffer, limit
  * @param ctx passed untouched to the filters and `free_context`
  * @returns the filter, or null if `underlying` is null or the options are invalid
  * @see {@link bufferevent_get_underlying}
+ * @category Filters
  */
 export function bufferevent_filter_new<A>(
   underlying: bufferevent | null, input_filter: bufferevent_filter_cb<A> | null, output_filter: bufferevent_filter_cb<A> | null,

@@ -79,6 +79,7 @@ function bufferevent_pair_elt_new(base: event_base, options: number): buffereven
  * @param pair a two-element array that receives the two ends
  * @returns 0
  * @see {@link bufferevent_pair_get_partner}
+ * @category Pairs
  */
 export function bufferevent_pair_new(base: event_base | null, options: number, pair: (bufferevent | null)[]): number {
   const fn = "bufferevent_pair_new";
@@ -226,6 +227,7 @@ function be_pair_flush(bev: bufferevent, iotype: number, mode: number): number {
  * @param bev one end of a pair
  * @returns the other end, or null
  * @see {@link bufferevent_pair_new}
+ * @category Pairs
  */
 export function bufferevent_pair_get_partner(bev: bufferevent): bufferevent | null {
   checkBev_(bev, "bufferevent_pair_get_partner");

@@ -30,7 +30,7 @@ import {
   tick_msec_,
 } from "./ratelim-internal.js";
 
-/** `EV_RATE_LIMIT_MAX`: the largest rate or burst `ev_token_bucket_cfg_new` accepts (EV_SSIZE_MAX). */
+/** `EV_RATE_LIMIT_MAX`: the largest rate or burst `ev_token_bucket_cfg_new` accepts (EV_SSIZE_MAX). @category Rate limits */
 export const EV_RATE_LIMIT_MAX = EV_SSIZE_MAX;
 
 /** libevent's MAX_SINGLE_READ_DEFAULT / MAX_SINGLE_WRITE_DEFAULT. */
@@ -67,6 +67,7 @@ export class bufferevent_rate_limit {
  * `struct bufferevent_rate_limit_group` (opaque): bufferevents sharing one rate limit, made by
  * {@link bufferevent_rate_limit_group_new} and released by
  * {@link bufferevent_rate_limit_group_free} once it has no members.
+ * @category Rate limits
  */
 export class bufferevent_rate_limit_group {
   /** @internal The first member (LIST_HEAD); members are added at the head, as in libevent. */
@@ -157,6 +158,7 @@ function weakrandRange(g: bufferevent_rate_limit_group, top: number): number {
  * @param tick_len the tick's length, or null for one second
  * @returns the configuration, or null if a rate exceeds its burst, a rate is below 1, or a value exceeds EV_RATE_LIMIT_MAX (a size of -1 is SIZE_MAX, as in C)
  * @see {@link bufferevent_set_rate_limit}, {@link bufferevent_rate_limit_group_new}, {@link ev_token_bucket_cfg_free}
+ * @category Rate limits
  */
 export function ev_token_bucket_cfg_new(
   read_rate: number, read_burst: number, write_rate: number, write_burst: number, tick_len: timeval | null,
@@ -194,6 +196,7 @@ export function ev_token_bucket_cfg_new(
  * passing it to a function afterwards, or freeing it twice, throws a TypeError.
  * @param cfg the configuration to release
  * @see {@link ev_token_bucket_cfg_new}
+ * @category Rate limits
  */
 export function ev_token_bucket_cfg_free(cfg: ev_token_bucket_cfg): void {
   checkCfg(cfg, "ev_token_bucket_cfg_free").freed = true;
@@ -430,6 +433,7 @@ function rateLimiting(bevp: bufferevent_private): bufferevent_rate_limit {
  * @param cfg the limit ({@link ev_token_bucket_cfg_new}), or null to remove it
  * @returns 0
  * @see {@link bufferevent_get_token_bucket_cfg}
+ * @category Rate limits
  */
 export function bufferevent_set_rate_limit(bev: bufferevent, cfg: ev_token_bucket_cfg | null): number {
   const fn = "bufferevent_set_rate_limit";
@@ -486,6 +490,7 @@ export function bufferevent_set_rate_limit(bev: bufferevent, cfg: ev_token_bucke
  * @param cfg the limit the members share (copied)
  * @returns the group
  * @see {@link bufferevent_add_to_rate_limit_group}, {@link bufferevent_rate_limit_group_free}
+ * @category Rate limits
  */
 export function bufferevent_rate_limit_group_new(
   base: event_base | null, cfg: ev_token_bucket_cfg,
@@ -523,6 +528,7 @@ function copyCfg(dst: ev_token_bucket_cfg, src: ev_token_bucket_cfg): void {
  * @param g the rate-limit group
  * @param cfg the new limit
  * @returns 0, or -1 if `g` or `cfg` is null
+ * @category Rate limits
  */
 export function bufferevent_rate_limit_group_set_cfg(
   g: bufferevent_rate_limit_group | null, cfg: ev_token_bucket_cfg | null,
@@ -549,6 +555,7 @@ export function bufferevent_rate_limit_group_set_cfg(
  * @param g the rate-limit group
  * @param share the least number of bytes per member
  * @returns 0, or -1 if `share` exceeds EV_SSIZE_MAX
+ * @category Rate limits
  */
 export function bufferevent_rate_limit_group_set_min_share(g: bufferevent_rate_limit_group, share: number): number {
   const fn = "bufferevent_rate_limit_group_set_min_share";
@@ -570,6 +577,7 @@ export function bufferevent_rate_limit_group_set_min_share(g: bufferevent_rate_l
  * finalizes it, so run the loop after bufferevent_free before freeing the group.
  * @param g the rate-limit group
  * @see {@link bufferevent_rate_limit_group_new}
+ * @category Rate limits
  */
 export function bufferevent_rate_limit_group_free(g: bufferevent_rate_limit_group): void {
   const fn = "bufferevent_rate_limit_group_free";
@@ -592,6 +600,7 @@ export function bufferevent_rate_limit_group_free(g: bufferevent_rate_limit_grou
  * @param g the rate-limit group
  * @returns 0
  * @see {@link bufferevent_remove_from_rate_limit_group}
+ * @category Rate limits
  */
 export function bufferevent_add_to_rate_limit_group(bev: bufferevent, g: bufferevent_rate_limit_group | null): number {
   const fn = "bufferevent_add_to_rate_limit_group";
@@ -621,6 +630,7 @@ export function bufferevent_add_to_rate_limit_group(bev: bufferevent, g: buffere
  * @param bev the bufferevent
  * @returns 0
  * @see {@link bufferevent_add_to_rate_limit_group}
+ * @category Rate limits
  */
 export function bufferevent_remove_from_rate_limit_group(bev: bufferevent): number {
   return bufferevent_remove_from_rate_limit_group_internal_(checkBev_(bev, "bufferevent_remove_from_rate_limit_group"), true);
@@ -674,6 +684,7 @@ export function bufferevent_ratelim_destroy_(bevp: bufferevent_private): void {
  * @param size the most bytes per read, or 0 for the default
  * @returns 0
  * @see {@link bufferevent_get_max_single_read}
+ * @category Rate limits
  */
 export function bufferevent_set_max_single_read(bev: bufferevent, size: number): number {
   const fn = "bufferevent_set_max_single_read";
@@ -691,6 +702,7 @@ export function bufferevent_set_max_single_read(bev: bufferevent, size: number):
  * @param size the most bytes per write, or 0 for the default
  * @returns 0
  * @see {@link bufferevent_get_max_single_write}
+ * @category Rate limits
  */
 export function bufferevent_set_max_single_write(bev: bufferevent, size: number): number {
   const fn = "bufferevent_set_max_single_write";
@@ -705,6 +717,7 @@ export function bufferevent_set_max_single_write(bev: bufferevent, size: number)
  * @param bev the bufferevent
  * @returns the most bytes one read may bring in
  * @see {@link bufferevent_set_max_single_read}
+ * @category Rate limits
  */
 export function bufferevent_get_max_single_read(bev: bufferevent): number {
   return checkBev_(bev, "bufferevent_get_max_single_read").max_single_read;
@@ -715,6 +728,7 @@ export function bufferevent_get_max_single_read(bev: bufferevent): number {
  * @param bev the bufferevent
  * @returns the most bytes one write may send
  * @see {@link bufferevent_set_max_single_write}
+ * @category Rate limits
  */
 export function bufferevent_get_max_single_write(bev: bufferevent): number {
   return checkBev_(bev, "bufferevent_get_max_single_write").max_single_write;
@@ -731,6 +745,7 @@ export function bufferevent_get_max_single_write(bev: bufferevent): number {
  * @param bev the bufferevent
  * @returns the bytes left in the own read bucket (negative if overspent), or EV_SSIZE_MAX without a limit of its own
  * @see {@link bufferevent_get_write_limit}, {@link bufferevent_get_max_to_read}
+ * @category Rate limits
  */
 export function bufferevent_get_read_limit(bev: bufferevent): number {
   const bevp = checkBev_(bev, "bufferevent_get_read_limit");
@@ -744,6 +759,7 @@ export function bufferevent_get_read_limit(bev: bufferevent): number {
  * @param bev the bufferevent
  * @returns the bytes left in the own write bucket (negative if overspent), or EV_SSIZE_MAX without a limit of its own
  * @see {@link bufferevent_get_read_limit}
+ * @category Rate limits
  */
 export function bufferevent_get_write_limit(bev: bufferevent): number {
   const bevp = checkBev_(bev, "bufferevent_get_write_limit");
@@ -758,6 +774,7 @@ export function bufferevent_get_write_limit(bev: bufferevent): number {
  * @param bev the bufferevent
  * @returns the most bytes the next read may bring in
  * @see {@link bufferevent_get_max_to_write}
+ * @category Rate limits
  */
 export function bufferevent_get_max_to_read(bev: bufferevent): number {
   return bufferevent_get_read_max_(checkBev_(bev, "bufferevent_get_max_to_read"));
@@ -768,6 +785,7 @@ export function bufferevent_get_max_to_read(bev: bufferevent): number {
  * @param bev the bufferevent
  * @returns the most bytes the next write may send
  * @see {@link bufferevent_get_max_to_read}
+ * @category Rate limits
  */
 export function bufferevent_get_max_to_write(bev: bufferevent): number {
   return bufferevent_get_write_max_(checkBev_(bev, "bufferevent_get_max_to_write"));
@@ -779,6 +797,7 @@ export function bufferevent_get_max_to_write(bev: bufferevent): number {
  * @param bev the bufferevent
  * @returns the configuration, or null
  * @see {@link bufferevent_set_rate_limit}
+ * @category Rate limits
  */
 export function bufferevent_get_token_bucket_cfg(bev: bufferevent): ev_token_bucket_cfg | null {
   const bevp = checkBev_(bev, "bufferevent_get_token_bucket_cfg");
@@ -790,6 +809,7 @@ export function bufferevent_get_token_bucket_cfg(bev: bufferevent): ev_token_buc
  * *grp)`: the bytes left in the group's read bucket (negative if overspent), as of its last tick.
  * @param grp the rate-limit group
  * @returns the bytes left in the group's read bucket (negative if overspent)
+ * @category Rate limits
  */
 export function bufferevent_rate_limit_group_get_read_limit(grp: bufferevent_rate_limit_group): number {
   return checkGroup(grp, "bufferevent_rate_limit_group_get_read_limit").rate_limit.read_limit;
@@ -799,6 +819,7 @@ export function bufferevent_rate_limit_group_get_read_limit(grp: bufferevent_rat
  * `ev_ssize_t bufferevent_rate_limit_group_get_write_limit(struct bufferevent_rate_limit_group *grp)`: as the read one, for writing.
  * @param grp the rate-limit group
  * @returns the bytes left in the group's write bucket (negative if overspent)
+ * @category Rate limits
  */
 export function bufferevent_rate_limit_group_get_write_limit(grp: bufferevent_rate_limit_group): number {
   return checkGroup(grp, "bufferevent_rate_limit_group_get_write_limit").rate_limit.write_limit;
@@ -812,6 +833,7 @@ export function bufferevent_rate_limit_group_get_write_limit(grp: bufferevent_ra
  * @param total_read_out receives the bytes read, or null
  * @param total_written_out receives the bytes written, or null
  * @see {@link bufferevent_rate_limit_group_reset_totals}
+ * @category Rate limits
  */
 export function bufferevent_rate_limit_group_get_totals(
   grp: bufferevent_rate_limit_group, total_read_out: { value: number } | null, total_written_out: { value: number } | null,
@@ -828,6 +850,7 @@ export function bufferevent_rate_limit_group_get_totals(
  * `void bufferevent_rate_limit_group_reset_totals(struct bufferevent_rate_limit_group *grp)`: restart the totals at 0.
  * @param grp the rate-limit group
  * @see {@link bufferevent_rate_limit_group_get_totals}
+ * @category Rate limits
  */
 export function bufferevent_rate_limit_group_reset_totals(grp: bufferevent_rate_limit_group): void {
   const g = checkGroup(grp, "bufferevent_rate_limit_group_reset_totals");
@@ -855,6 +878,7 @@ function checkOwnLimit(bevp: bufferevent_private, fn: string): bufferevent_rate_
  * @param decr the bytes to take (negative: to give back)
  * @returns 0, or -1 if the refill timer could not be added
  * @see {@link bufferevent_decrement_write_limit}
+ * @category Rate limits
  */
 export function bufferevent_decrement_read_limit(bev: bufferevent, decr: number): number {
   const fn = "bufferevent_decrement_read_limit";
@@ -880,6 +904,7 @@ export function bufferevent_decrement_read_limit(bev: bufferevent, decr: number)
  * @param decr the bytes to take (negative: to give back)
  * @returns 0, or -1 if the refill timer could not be added
  * @see {@link bufferevent_decrement_read_limit}
+ * @category Rate limits
  */
 export function bufferevent_decrement_write_limit(bev: bufferevent, decr: number): number {
   const fn = "bufferevent_decrement_write_limit";
@@ -907,6 +932,7 @@ export function bufferevent_decrement_write_limit(bev: bufferevent, decr: number
  * @param grp the rate-limit group
  * @param decr the bytes to take (negative: to give back)
  * @returns 0
+ * @category Rate limits
  */
 export function bufferevent_rate_limit_group_decrement_read(grp: bufferevent_rate_limit_group, decr: number): number {
   const fn = "bufferevent_rate_limit_group_decrement_read";
@@ -924,6 +950,7 @@ export function bufferevent_rate_limit_group_decrement_read(grp: bufferevent_rat
  * @param grp the rate-limit group
  * @param decr the bytes to take (negative: to give back)
  * @returns 0
+ * @category Rate limits
  */
 export function bufferevent_rate_limit_group_decrement_write(grp: bufferevent_rate_limit_group, decr: number): number {
   const fn = "bufferevent_rate_limit_group_decrement_write";

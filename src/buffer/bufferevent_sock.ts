@@ -219,22 +219,48 @@ function bufferevent_writecb(fd: evutil_socket_t, event: number, arg: buffereven
  * @param options `BEV_OPT_*` flags ORed, usually `BEV_OPT_CLOSE_ON_FREE`
  * @returns the new bufferevent, or null (BEV_OPT_UNLOCK_CALLBACKS without BEV_OPT_DEFER_CALLBACKS)
  * @see {@link bufferevent_socket_connect}, {@link bufferevent_setcb}, {@link bufferevent_enable}, {@link bufferevent_write}, {@link bufferevent_free}
- * @example A client: connect, send a request, print the answer's lines until the server closes
+ * @example A client: send a request, print the answer until the server closes
  * ```ts
- * import { EV_READ, EV_WRITE, event_base_dispatch, event_base_free, event_base_new } from "libevent-ts/event2/event";
  * import {
- *   BEV_EVENT_CONNECTED, BEV_EVENT_EOF, BEV_EVENT_ERROR, BEV_OPT_CLOSE_ON_FREE, bufferevent_enable,
- *   bufferevent_free, bufferevent_get_input, bufferevent_setcb, bufferevent_socket_connect,
- *   bufferevent_socket_new, bufferevent_write,
+ *   EV_READ,
+ *   EV_WRITE,
+ *   event_base_dispatch,
+ *   event_base_free,
+ *   event_base_new,
+ * } from "libevent-ts/event2/event";
+ * import {
+ *   BEV_EVENT_CONNECTED,
+ *   BEV_EVENT_EOF,
+ *   BEV_EVENT_ERROR,
+ *   BEV_OPT_CLOSE_ON_FREE,
+ *   bufferevent_enable,
+ *   bufferevent_free,
+ *   bufferevent_get_input,
+ *   bufferevent_setcb,
+ *   bufferevent_socket_connect,
+ *   bufferevent_socket_new,
+ *   bufferevent_write,
  * } from "libevent-ts/event2/bufferevent";
  * import type { bufferevent } from "libevent-ts/event2/bufferevent";
- * import { EVBUFFER_EOL_CRLF, evbuffer_readln } from "libevent-ts/event2/buffer";
- * import { AF_INET, evutil_inet_pton, htons, sizeof, sockaddr_in, strlen } from "libevent-ts/event2/util";
+ * import {
+ *   EVBUFFER_EOL_CRLF,
+ *   evbuffer_readln,
+ * } from "libevent-ts/event2/buffer";
+ * import {
+ *   AF_INET,
+ *   evutil_inet_pton,
+ *   htons,
+ *   sizeof,
+ *   sockaddr_in,
+ *   strlen,
+ * } from "libevent-ts/event2/util";
  *
  * function readcb(bev: bufferevent, ctx: null): void {
- *   let line: string | null;
- *   while ((line = evbuffer_readln(bufferevent_get_input(bev), null, EVBUFFER_EOL_CRLF)) !== null) {
+ *   const input = bufferevent_get_input(bev);
+ *   let line = evbuffer_readln(input, null, EVBUFFER_EOL_CRLF);
+ *   while (line !== null) {
  *     console.log(`< ${line}`);
+ *     line = evbuffer_readln(input, null, EVBUFFER_EOL_CRLF);
  *   }
  * }
  *
@@ -243,7 +269,8 @@ function bufferevent_writecb(fd: evutil_socket_t, event: number, arg: buffereven
  *     const req = "GET / HTTP/1.0\r\nHost: localhost\r\n\r\n";
  *     bufferevent_write(bev, req, strlen(req));
  *   } else if (events & (BEV_EVENT_EOF | BEV_EVENT_ERROR)) {
- *     bufferevent_free(bev); // the loop then has no event left and returns
+ *     // The loop then has no event left and returns.
+ *     bufferevent_free(bev);
  *   }
  * }
  *
@@ -263,6 +290,7 @@ function bufferevent_writecb(fd: evutil_socket_t, event: number, arg: buffereven
  * event_base_dispatch(base);
  * event_base_free(base);
  * ```
+ * @category Socket bufferevents
  */
 export function bufferevent_socket_new(base: event_base | null, fd: evutil_socket_t, options: number): bufferevent | null {
   const fn = "bufferevent_socket_new";
@@ -295,6 +323,7 @@ const fdBox = { value: -1 };
  * @param socklen the address's size, `sizeof(addr)`
  * @returns 0, or -1 if the connect could not be started (a socket made here is closed again)
  * @see {@link bufferevent_socket_connect_hostname}, {@link bufferevent_socket_new}
+ * @category Socket bufferevents
  */
 export function bufferevent_socket_connect(bufev: bufferevent, addr: sockaddr_any | null, socklen: number): number {
   const fn = "bufferevent_socket_connect";
@@ -387,6 +416,7 @@ function bufferevent_connect_getaddrinfo_cb(result: number, ai: evutil_addrinfo 
  * @param port the port, 1 to 65535
  * @returns 0, or -1 for a bad family or a port outside 1..65535
  * @see {@link bufferevent_socket_connect}, {@link bufferevent_socket_get_dns_error}
+ * @category Socket bufferevents
  */
 export function bufferevent_socket_connect_hostname(
   bufev: bufferevent, evdns_base: null, family: number, hostname: string, port: number,
@@ -421,6 +451,7 @@ export function bufferevent_socket_connect_hostname(
  * @param bev the bufferevent
  * @returns an `EVUTIL_EAI_*` code, or 0
  * @see {@link bufferevent_socket_connect_hostname}
+ * @category Socket bufferevents
  */
 export function bufferevent_socket_get_dns_error(bev: bufferevent): number {
   return checkBev_(bev, "bufferevent_socket_get_dns_error").dns_error;
@@ -491,6 +522,7 @@ function be_socket_ctrl(bev: bufferevent, op: number, data: bufferevent_ctrl_dat
  * @param pri the priority, from 0 (most urgent) to the number of priorities minus 1
  * @returns 0, or -1 (not a socket bufferevent, a priority out of range, or an event active right now)
  * @see {@link bufferevent_get_priority}
+ * @category Socket bufferevents
  */
 export function bufferevent_priority_set(bufev: bufferevent, pri: number): number {
   const p = checkBev_(bufev, "bufferevent_priority_set");
@@ -511,6 +543,7 @@ export function bufferevent_priority_set(bufev: bufferevent, pri: number): numbe
  * @param base the new base
  * @param bufev the bufferevent
  * @returns 0, or -1 (not a socket bufferevent, or its events are in use)
+ * @category Socket bufferevents
  */
 export function bufferevent_base_set(base: event_base, bufev: bufferevent): number {
   const p = checkBev_(bufev, "bufferevent_base_set");
