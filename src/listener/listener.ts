@@ -182,34 +182,69 @@ export function evconnlistener_new<A>(
  * @param socklen the address's size, `sizeof(sa)`
  * @returns the listener, or null with errno set (backlog 0, or a failed socket/setsockopt/bind/listen; the socket is closed again)
  * @see {@link evconnlistener_new}, {@link evconnlistener_set_error_cb}, {@link evconnlistener_free}
- * @example A server on 127.0.0.1:9995 that writes a greeting to each client and closes
+ * @example A server on 127.0.0.1:9995 that greets each client and closes
  * ```ts
- * import { event_base_new, event_base_dispatch, event_base_free } from "libevent-ts/event2/event";
+ * import {
+ *   EV_WRITE,
+ *   event_base_new,
+ *   event_base_dispatch,
+ *   event_base_free,
+ * } from "libevent-ts/event2/event";
  * import type { event_base } from "libevent-ts/event2/event";
  * import {
- *   BEV_OPT_CLOSE_ON_FREE, bufferevent_socket_new, bufferevent_write, bufferevent_free,
- *   bufferevent_setcb, bufferevent_enable, bufferevent_get_output,
+ *   BEV_OPT_CLOSE_ON_FREE,
+ *   bufferevent_socket_new,
+ *   bufferevent_write,
+ *   bufferevent_free,
+ *   bufferevent_setcb,
+ *   bufferevent_enable,
+ *   bufferevent_get_output,
  * } from "libevent-ts/event2/bufferevent";
+ * import type { bufferevent } from "libevent-ts/event2/bufferevent";
  * import { evbuffer_get_length } from "libevent-ts/event2/buffer";
- * import { EV_WRITE } from "libevent-ts/event2/event";
  * import {
- *   LEV_OPT_CLOSE_ON_FREE, LEV_OPT_REUSEABLE, evconnlistener_new_bind, evconnlistener_free,
+ *   LEV_OPT_CLOSE_ON_FREE,
+ *   LEV_OPT_REUSEABLE,
+ *   evconnlistener_new_bind,
+ *   evconnlistener_free,
  * } from "libevent-ts/event2/listener";
  * import type { evconnlistener } from "libevent-ts/event2/listener";
  * import {
- *   AF_INET, INADDR_LOOPBACK, htonl, htons, sizeof, sockaddr_in, strlen,
+ *   AF_INET,
+ *   INADDR_LOOPBACK,
+ *   htonl,
+ *   htons,
+ *   sizeof,
+ *   sockaddr_in,
+ *   strlen,
  * } from "libevent-ts/event2/util";
- * import type { evutil_socket_t, sockaddr } from "libevent-ts/event2/util";
+ * import type {
+ *   evutil_socket_t,
+ *   sockaddr,
+ * } from "libevent-ts/event2/util";
  *
  * const MESSAGE = "Hello, World!\n";
  *
- * function listener_cb(listener: evconnlistener, fd: evutil_socket_t, sa: sockaddr, socklen: number, base: event_base): void {
+ * function conn_writecb(bev: bufferevent, ctx: null): void {
+ *   // Close once the greeting has left the output buffer.
+ *   const output = bufferevent_get_output(bev);
+ *   if (evbuffer_get_length(output) === 0) bufferevent_free(bev);
+ * }
+ *
+ * function conn_eventcb(bev: bufferevent, what: number, ctx: null): void {
+ *   bufferevent_free(bev); // end of file or an error
+ * }
+ *
+ * function listener_cb(
+ *   listener: evconnlistener,
+ *   fd: evutil_socket_t,
+ *   sa: sockaddr,
+ *   socklen: number,
+ *   base: event_base,
+ * ): void {
  *   const bev = bufferevent_socket_new(base, fd, BEV_OPT_CLOSE_ON_FREE);
  *   if (!bev) return;
- *   // Close once the greeting has left the output buffer.
- *   bufferevent_setcb(bev, null, (b) => {
- *     if (evbuffer_get_length(bufferevent_get_output(b)) === 0) bufferevent_free(b);
- *   }, () => bufferevent_free(bev), null);
+ *   bufferevent_setcb(bev, null, conn_writecb, conn_eventcb, null);
  *   bufferevent_enable(bev, EV_WRITE);
  *   bufferevent_write(bev, MESSAGE, strlen(MESSAGE));
  * }
@@ -219,8 +254,15 @@ export function evconnlistener_new<A>(
  * sin.sin_family = AF_INET;
  * sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
  * sin.sin_port = htons(9995);
- * const listener = evconnlistener_new_bind(base, listener_cb, base,
- *   LEV_OPT_REUSEABLE | LEV_OPT_CLOSE_ON_FREE, -1, sin, sizeof(sin));
+ * const listener = evconnlistener_new_bind(
+ *   base,
+ *   listener_cb,
+ *   base,
+ *   LEV_OPT_REUSEABLE | LEV_OPT_CLOSE_ON_FREE,
+ *   -1,
+ *   sin,
+ *   sizeof(sin),
+ * );
  * if (!listener) throw new Error("Could not create a listener");
  * event_base_dispatch(base);
  * evconnlistener_free(listener);
