@@ -2,14 +2,16 @@
  * The API reference as a user reads it: every public function of the header modules
  * (src/event2/*.ts) opens with its C prototype (or says it is a libevent-ts extension), documents
  * every parameter and what it returns, and the `@example` blocks type-check against the API as a
- * user imports it (`libevent-ts/event2/...`). typedoc itself (`npm run docs`, warnings as errors)
+ * user imports it (`libevent-ts/event2/...`), and those that are whole programs on their own (no
+ * network, no exported fragment) run to completion. typedoc itself (`npm run docs`, warnings as errors)
  * checks that parameters are documented and that links resolve; it does not check `@returns` or
- * compile examples, which is what this file adds.
+ * compile or run examples, which is what this file adds.
  */
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import ts from "typescript";
 import { afterAll, describe, expect, it } from "vitest";
 
@@ -159,4 +161,21 @@ describe("@example blocks", () => {
         + ts.flattenDiagnosticMessageText(d.messageText, "\n")));
     expect(errors).toEqual([]);
   });
+
+  it("that are whole programs run to completion", () => {
+    // Fragments (they export a callback) and network examples (a fixed port, another program
+    // needed at the other end) are only type-checked.
+    const programs = examples().filter((e) => !/^export /m.test(e.code) && !/\bhtons\(/.test(e.code));
+    expect(programs.length).toBeGreaterThanOrEqual(5);
+    const failures: string[] = [];
+    programs.forEach((e, i) => {
+      const file = join(dir, `program${i}.ts`);
+      const code = e.code.replace(/"libevent-ts\/event2\/(\w+)"/g,
+        (_, h: string) => JSON.stringify(pathToFileURL(join(root, "src/event2", `${h}.ts`)).href));
+      writeFileSync(file, code);
+      const r = spawnSync(process.execPath, ["--import", "tsx", file], { cwd: root, encoding: "utf8", timeout: 20_000 });
+      if (r.status !== 0 || r.stdout.trim() === "") failures.push(`${e.where}: exit ${r.status} ${r.signal ?? ""}\n${r.stderr}`);
+    });
+    expect(failures).toEqual([]);
+  }, 120_000);
 });
