@@ -2243,7 +2243,7 @@ function event_base_foreach_event_nolock_(base: event_base, fn: (ev: event) => n
  * @param base the base (null: returns -1)
  * @param fn called as `fn(base, ev, arg)`; a nonzero result stops the walk
  * @param arg passed untouched to the callback as its last argument
- * @returns 0 when all were visited, -1 for a null base or fn
+ * @returns 0 when all were visited, the first nonzero result of `fn`, or -1 for a null base or fn
  * @see {@link event_base_dump_events}
  * @category Event loop
  */
