@@ -74,6 +74,12 @@ function bufferevent_pair_elt_new(base: event_base, options: number): buffereven
  * read high watermark limits how much moves. BEV_OPT_DEFER_CALLBACKS is always added: the
  * callbacks run from the loop. There are no fds (`bufferevent_getfd` is -1); read and write
  * timeouts work. Returns 0. A null base means the event_init() base (a TypeError if there is none).
+ * @param base the base both ends use
+ * @param options `BEV_OPT_*` flags ORed (`BEV_OPT_DEFER_CALLBACKS`, ...)
+ * @param pair a two-element array that receives the two ends
+ * @returns 0
+ * @see {@link bufferevent_pair_get_partner}
+ * @category Pairs
  */
 export function bufferevent_pair_new(base: event_base | null, options: number, pair: (bufferevent | null)[]): number {
   const fn = "bufferevent_pair_new";
@@ -218,6 +224,10 @@ function be_pair_flush(bev: bufferevent, iotype: number, mode: number): number {
 /**
  * `struct bufferevent *bufferevent_pair_get_partner(struct bufferevent *bev)`: the other end of
  * the pair `bev` belongs to, or null once that end was released (or if `bev` is not a pair end).
+ * @param bev one end of a pair
+ * @returns the other end, or null
+ * @see {@link bufferevent_pair_new}
+ * @category Pairs
  */
 export function bufferevent_pair_get_partner(bev: bufferevent): bufferevent | null {
   checkBev_(bev, "bufferevent_pair_get_partner");

@@ -215,6 +215,83 @@ function bufferevent_writecb(fd: evutil_socket_t, event: number, arg: buffereven
  * (BEV_OPT_UNLOCK_CALLBACKS without BEV_OPT_DEFER_CALLBACKS). A null base means the event_init()
  * base (a TypeError if there is none); the bufferevent then belongs to that base, and
  * bufferevent_get_base returns it where C returns NULL.
+ * @param base the base the bufferevent's events go to
+ * @param fd the connected (or connecting) socket, nonblocking, or -1 to connect later
+ * @param options `BEV_OPT_*` flags ORed, usually `BEV_OPT_CLOSE_ON_FREE`
+ * @returns the new bufferevent, or null (BEV_OPT_UNLOCK_CALLBACKS without BEV_OPT_DEFER_CALLBACKS)
+ * @see {@link bufferevent_socket_connect}, {@link bufferevent_setcb}, {@link bufferevent_enable}, {@link bufferevent_write}, {@link bufferevent_free}
+ * @example A client: send a request, print the answer until the server closes
+ * ```ts
+ * import {
+ *   EV_READ,
+ *   EV_WRITE,
+ *   event_base_dispatch,
+ *   event_base_free,
+ *   event_base_new,
+ * } from "libevent-ts/event2/event";
+ * import {
+ *   BEV_EVENT_CONNECTED,
+ *   BEV_EVENT_EOF,
+ *   BEV_EVENT_ERROR,
+ *   BEV_OPT_CLOSE_ON_FREE,
+ *   bufferevent_enable,
+ *   bufferevent_free,
+ *   bufferevent_get_input,
+ *   bufferevent_setcb,
+ *   bufferevent_socket_connect,
+ *   bufferevent_socket_new,
+ *   bufferevent_write,
+ * } from "libevent-ts/event2/bufferevent";
+ * import type { bufferevent } from "libevent-ts/event2/bufferevent";
+ * import {
+ *   EVBUFFER_EOL_CRLF,
+ *   evbuffer_readln,
+ * } from "libevent-ts/event2/buffer";
+ * import {
+ *   AF_INET,
+ *   evutil_inet_pton,
+ *   htons,
+ *   sizeof,
+ *   sockaddr_in,
+ *   strlen,
+ * } from "libevent-ts/event2/util";
+ *
+ * function readcb(bev: bufferevent, ctx: null): void {
+ *   const input = bufferevent_get_input(bev);
+ *   let line = evbuffer_readln(input, null, EVBUFFER_EOL_CRLF);
+ *   while (line !== null) {
+ *     console.log(`< ${line}`);
+ *     line = evbuffer_readln(input, null, EVBUFFER_EOL_CRLF);
+ *   }
+ * }
+ *
+ * function eventcb(bev: bufferevent, events: number, ctx: null): void {
+ *   if (events & BEV_EVENT_CONNECTED) {
+ *     const req = "GET / HTTP/1.0\r\nHost: localhost\r\n\r\n";
+ *     bufferevent_write(bev, req, strlen(req));
+ *   } else if (events & (BEV_EVENT_EOF | BEV_EVENT_ERROR)) {
+ *     // The loop then has no event left and returns.
+ *     bufferevent_free(bev);
+ *   }
+ * }
+ *
+ * const base = event_base_new()!;
+ * const sin = new sockaddr_in();
+ * sin.sin_family = AF_INET;
+ * sin.sin_port = htons(8080);
+ * evutil_inet_pton(AF_INET, "127.0.0.1", sin.sin_addr);
+ *
+ * const bev = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE)!;
+ * bufferevent_setcb(bev, readcb, null, eventcb, null);
+ * bufferevent_enable(bev, EV_READ | EV_WRITE);
+ * if (bufferevent_socket_connect(bev, sin, sizeof(sin)) < 0) {
+ *   bufferevent_free(bev);
+ *   console.error("could not start connecting");
+ * }
+ * event_base_dispatch(base);
+ * event_base_free(base);
+ * ```
+ * @category Socket bufferevents
  */
 export function bufferevent_socket_new(base: event_base | null, fd: evutil_socket_t, options: number): bufferevent | null {
   const fn = "bufferevent_socket_new";
@@ -242,6 +319,12 @@ const fdBox = { value: -1 };
  * before connecting) starts on the new socket. A null `addr` means a connect is already under way
  * on the bufferevent's socket. Returns 0, or -1 if the connect could not be started (a socket made
  * here is closed again).
+ * @param bufev the bufferevent
+ * @param addr the address to connect to (`sockaddr_in`, `sockaddr_in6`, `sockaddr_un`), or null when the socket is already connecting
+ * @param socklen the address's size, `sizeof(addr)`
+ * @returns 0, or -1 if the connect could not be started (a socket made here is closed again)
+ * @see {@link bufferevent_socket_connect_hostname}, {@link bufferevent_socket_new}
+ * @category Socket bufferevents
  */
 export function bufferevent_socket_connect(bufev: bufferevent, addr: sockaddr_any | null, socklen: number): number {
   const fn = "bufferevent_socket_connect";
@@ -327,6 +410,14 @@ function bufferevent_connect_getaddrinfo_cb(result: number, ai: evutil_addrinfo 
  * block in getaddrinfo(3), only numeric hosts are answered at once here: names are resolved on a
  * worker thread and the connect continues from the loop, so other connections never wait.
  * Returns 0, or -1 for a bad family or a port outside 1..65535.
+ * @param bufev the bufferevent
+ * @param evdns_base null (evdns is not ported: the lookup uses the system resolver)
+ * @param family `AF_INET`, `AF_INET6` or `AF_UNSPEC`
+ * @param hostname the host name or numeric address
+ * @param port the port, 1 to 65535
+ * @returns 0, or -1 for a bad family or a port outside 1..65535
+ * @see {@link bufferevent_socket_connect}, {@link bufferevent_socket_get_dns_error}
+ * @category Socket bufferevents
  */
 export function bufferevent_socket_connect_hostname(
   bufev: bufferevent, evdns_base: null, family: number, hostname: string, port: number,
@@ -358,6 +449,10 @@ export function bufferevent_socket_connect_hostname(
 /**
  * `int bufferevent_socket_get_dns_error(struct bufferevent *bev)`: the EVUTIL_EAI_* error of the
  * last bufferevent_socket_connect_hostname lookup that failed (0 if none did).
+ * @param bev the bufferevent
+ * @returns an `EVUTIL_EAI_*` code, or 0
+ * @see {@link bufferevent_socket_connect_hostname}
+ * @category Socket bufferevents
  */
 export function bufferevent_socket_get_dns_error(bev: bufferevent): number {
   return checkBev_(bev, "bufferevent_socket_get_dns_error").dns_error;
@@ -424,6 +519,11 @@ function be_socket_ctrl(bev: bufferevent, op: number, data: bufferevent_ctrl_dat
  * `int bufferevent_priority_set(struct bufferevent *bufev, int pri)`: the priority of the socket
  * bufferevent's events and deferred callbacks. Returns 0, or -1 (not a socket bufferevent, a
  * priority out of range, or an event active right now).
+ * @param bufev the bufferevent
+ * @param pri the priority, from 0 (most urgent) to the number of priorities minus 1
+ * @returns 0, or -1 (not a socket bufferevent, a priority out of range, or an event active right now)
+ * @see {@link bufferevent_get_priority}
+ * @category Socket bufferevents
  */
 export function bufferevent_priority_set(bufev: bufferevent, pri: number): number {
   const p = checkBev_(bufev, "bufferevent_priority_set");
@@ -441,6 +541,10 @@ export function bufferevent_priority_set(bufev: bufferevent, pri: number): numbe
  * bufferevent, or its events are in use). Differs from libevent, which changes `ev_base` before
  * finding out that the events cannot move (leaving the bufferevent split over two bases): here a
  * refused move changes nothing.
+ * @param base the new base
+ * @param bufev the bufferevent
+ * @returns 0, or -1 (not a socket bufferevent, or its events are in use)
+ * @category Socket bufferevents
  */
 export function bufferevent_base_set(base: event_base, bufev: bufferevent): number {
   const p = checkBev_(bufev, "bufferevent_base_set");

@@ -1,7 +1,7 @@
 /**
  * `#include <event2/event.h>`: the event loop (`event_base`), events, timers, signals, priorities,
  * and their configuration. Names, arguments, return values and callback parameters are libevent
- * 2.1.12's; see the README's porting guide for how C notions map to TypeScript.
+ * 2.1.12's; see the [porting guide](../../guide/porting.md) for how C notions map to TypeScript.
  *
  * Not here, as in a libevent built without them: `event_set_mem_functions` and its
  * `EVENT_SET_MEM_FUNCTIONS_IMPLEMENTED` (libevent's EVENT__DISABLE_MM_REPLACEMENT; JavaScript

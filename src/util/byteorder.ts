@@ -23,25 +23,49 @@ function swap32(v: number): number {
   return (((v & 0xff) << 24) | ((v & 0xff00) << 8) | ((v >>> 8) & 0xff00) | (v >>> 24)) >>> 0;
 }
 
-/** `uint16_t htons(uint16_t hostshort)`: a 16-bit value in network byte order. */
+/**
+ * `uint16_t htons(uint16_t hostshort)`: a 16-bit value in network byte order.
+ * @param hostshort the value in host byte order
+ * @returns the value in network byte order
+ * @see {@link ntohs}, {@link htonl}
+ * @category Addresses
+ */
 export function htons(hostshort: number): number {
   check_number_("htons", "hostshort", hostshort);
   return swap16(hostshort);
 }
 
-/** `uint16_t ntohs(uint16_t netshort)`: a 16-bit value in host byte order. */
+/**
+ * `uint16_t ntohs(uint16_t netshort)`: a 16-bit value in host byte order.
+ * @param netshort the value in network byte order
+ * @returns the value in host byte order
+ * @see {@link htons}
+ * @category Addresses
+ */
 export function ntohs(netshort: number): number {
   check_number_("ntohs", "netshort", netshort);
   return swap16(netshort);
 }
 
-/** `uint32_t htonl(uint32_t hostlong)`: a 32-bit value in network byte order (unsigned). */
+/**
+ * `uint32_t htonl(uint32_t hostlong)`: a 32-bit value in network byte order (unsigned).
+ * @param hostlong the value in host byte order
+ * @returns the value in network byte order, as an unsigned number
+ * @see {@link ntohl}, {@link htons}
+ * @category Addresses
+ */
 export function htonl(hostlong: number): number {
   check_number_("htonl", "hostlong", hostlong);
   return swap32(hostlong);
 }
 
-/** `uint32_t ntohl(uint32_t netlong)`: a 32-bit value in host byte order (unsigned). */
+/**
+ * `uint32_t ntohl(uint32_t netlong)`: a 32-bit value in host byte order (unsigned).
+ * @param netlong the value in network byte order
+ * @returns the value in host byte order, as an unsigned number
+ * @see {@link htonl}
+ * @category Addresses
+ */
 export function ntohl(netlong: number): number {
   check_number_("ntohl", "netlong", netlong);
   return swap32(netlong);
