@@ -45,7 +45,7 @@ function currentBase(fn: string): event_base {
  * As in C: every call makes a new base and replaces the current one (the previous base lives on
  * until it is freed); `event_base_free` of the current base leaves no current base.
  * @deprecated libevent 2.1: it replaces the "current" base and is unsafe for multithreaded use;
- *   use {@link event_base_new}.
+ *   use {@link "event2/event"!event_base_new}.
  * @returns the new base. Where C exits if no backend can be initialised, this port logs, runs
  *   the fatal callback, and throws an Error.
  */
@@ -57,9 +57,9 @@ export function event_init(): event_base {
 }
 
 /**
- * `int event_dispatch(void)`: {@link event_base_dispatch} on the current base.
+ * `int event_dispatch(void)`: {@link "event2/event"!event_base_dispatch} on the current base.
  * @deprecated libevent 2.1: easily confused by several event_init() calls, and unsafe for
- *   multithreaded use; use {@link event_base_dispatch}.
+ *   multithreaded use; use {@link "event2/event"!event_base_dispatch}.
  * @returns as event_base_dispatch: 0, 1 (no events left) or -1. Without a current base (C
  *   dereferences NULL) a TypeError.
  */
@@ -160,12 +160,12 @@ export function event_priority_init(npriorities: number): number {
  * `void event_set(struct event *ev, evutil_socket_t fd, short events, event_callback_fn callback,
  * void *arg)`: {@link event_assign} on the current base.
  *
- * Without a current base the event has none, as in C: {@link event_base_set} gives it one, and
+ * Without a current base the event has none, as in C: {@link "event2/event"!event_base_set} gives it one, and
  * adding it before then fails with -1. That is how 1.4-style programs with several bases (memcached)
  * use it: event_set, then event_base_set, then event_add. Where C asserts (EV_SIGNAL with EV_READ,
  * EV_WRITE or EV_CLOSED), a TypeError, and the event is left as it was.
  * @deprecated libevent 2.1: it needs a later event_base_set() to be safe under most
- *   circumstances; use {@link event_assign} or {@link event_new}.
+ *   circumstances; use {@link event_assign} or {@link "event2/event"!event_new}.
  * @param ev        a caller-owned event (`new event()`), not pending
  * @param fd        the fd, the signal number (EV_SIGNAL), or -1
  * @param events    EV_READ, EV_WRITE, EV_CLOSED, EV_SIGNAL, EV_PERSIST, EV_ET, or 0 for a timer
@@ -192,7 +192,7 @@ export function event_set<A>(
 
 /**
  * `#define evtimer_set(ev, cb, arg)`: event_set(ev, -1, 0, cb, arg), a timer on the current base.
- * @deprecated libevent 2.1 (event_set is); use {@link evtimer_assign} or {@link evtimer_new}.
+ * @deprecated libevent 2.1 (event_set is); use {@link "event2/event"!evtimer_assign} or {@link "event2/event"!evtimer_new}.
  * @param ev   a caller-owned event, not pending
  * @param cb   called as `cb(-1, EV_TIMEOUT, arg)`
  * @param arg  its argument
@@ -208,7 +208,7 @@ export function evtimer_set<A>(ev: event<A>, cb: event_callback_fn<A>, arg: A): 
 /**
  * `#define evsignal_set(ev, x, cb, arg)`: event_set(ev, x, EV_SIGNAL|EV_PERSIST, cb, arg), a
  * signal event on the current base.
- * @deprecated libevent 2.1 (event_set is); use {@link evsignal_assign} or {@link evsignal_new}.
+ * @deprecated libevent 2.1 (event_set is); use {@link "event2/event"!evsignal_assign} or {@link "event2/event"!evsignal_new}.
  * @param ev   a caller-owned event, not pending
  * @param x    the signal number
  * @param cb   called as `cb(x, EV_SIGNAL, arg)`
@@ -224,7 +224,7 @@ export function evsignal_set<A>(ev: event<A>, x: number, cb: event_callback_fn<A
 
 /**
  * `#define timeout_add(ev, tv)`: event_add(ev, tv).
- * @deprecated libevent 2.1 (inconsistent naming); use {@link evtimer_add}.
+ * @deprecated libevent 2.1 (inconsistent naming); use {@link "event2/event"!evtimer_add}.
  * @param ev  the timer
  * @param tv  the timeout, or null
  * @returns 0, or -1 (as event_add)
@@ -239,7 +239,7 @@ export function timeout_add(ev: event, tv: timeval | null): number {
 
 /**
  * `#define timeout_set(ev, cb, arg)`: event_set(ev, -1, 0, cb, arg), a timer on the current base.
- * @deprecated libevent 2.1 (inconsistent naming); use {@link evtimer_assign}.
+ * @deprecated libevent 2.1 (inconsistent naming); use {@link "event2/event"!evtimer_assign}.
  * @param ev   a caller-owned event, not pending
  * @param cb   called as `cb(-1, EV_TIMEOUT, arg)`
  * @param arg  its argument
@@ -254,7 +254,7 @@ export function timeout_set<A>(ev: event<A>, cb: event_callback_fn<A>, arg: A): 
 
 /**
  * `#define timeout_del(ev)`: event_del(ev).
- * @deprecated libevent 2.1 (inconsistent naming); use {@link evtimer_del}.
+ * @deprecated libevent 2.1 (inconsistent naming); use {@link "event2/event"!evtimer_del}.
  * @param ev  the timer
  * @returns 0, or -1 (as event_del)
  */
@@ -268,7 +268,7 @@ export function timeout_del(ev: event): number {
 
 /**
  * `#define timeout_pending(ev, tv)`: event_pending(ev, EV_TIMEOUT, tv).
- * @deprecated libevent 2.1 (inconsistent naming); use {@link evtimer_pending}.
+ * @deprecated libevent 2.1 (inconsistent naming); use {@link "event2/event"!evtimer_pending}.
  * @param ev  the timer
  * @param tv  receives the expiry (wall-clock time) if pending, or null
  * @returns EV_TIMEOUT if the timer is pending, else 0
@@ -283,7 +283,7 @@ export function timeout_pending(ev: event, tv: timeval | null): number {
 
 /**
  * `#define timeout_initialized(ev)`: event_initialized(ev).
- * @deprecated libevent 2.1 (inconsistent naming); use {@link evtimer_initialized}.
+ * @deprecated libevent 2.1 (inconsistent naming); use {@link "event2/event"!evtimer_initialized}.
  * @param ev  the event
  * @returns 1 if the event was assigned, else 0
  */
@@ -297,7 +297,7 @@ export function timeout_initialized(ev: event): number {
 
 /**
  * `#define signal_add(ev, tv)`: event_add(ev, tv).
- * @deprecated libevent 2.1 (inconsistent naming); use {@link evsignal_add}.
+ * @deprecated libevent 2.1 (inconsistent naming); use {@link "event2/event"!evsignal_add}.
  * @param ev  the signal event
  * @param tv  a timeout, or null
  * @returns 0, or -1 (as event_add)
@@ -313,7 +313,7 @@ export function signal_add(ev: event, tv: timeval | null): number {
 /**
  * `#define signal_set(ev, x, cb, arg)`: event_set(ev, x, EV_SIGNAL|EV_PERSIST, cb, arg), a
  * signal event on the current base.
- * @deprecated libevent 2.1 (inconsistent naming); use {@link evsignal_assign}.
+ * @deprecated libevent 2.1 (inconsistent naming); use {@link "event2/event"!evsignal_assign}.
  * @param ev   a caller-owned event, not pending
  * @param x    the signal number
  * @param cb   called as `cb(x, EV_SIGNAL, arg)`
@@ -329,7 +329,7 @@ export function signal_set<A>(ev: event<A>, x: number, cb: event_callback_fn<A>,
 
 /**
  * `#define signal_del(ev)`: event_del(ev).
- * @deprecated libevent 2.1 (inconsistent naming); use {@link evsignal_del}.
+ * @deprecated libevent 2.1 (inconsistent naming); use {@link "event2/event"!evsignal_del}.
  * @param ev  the signal event
  * @returns 0, or -1 (as event_del)
  */
@@ -343,7 +343,7 @@ export function signal_del(ev: event): number {
 
 /**
  * `#define signal_pending(ev, tv)`: event_pending(ev, EV_SIGNAL, tv).
- * @deprecated libevent 2.1 (inconsistent naming); use {@link evsignal_pending}.
+ * @deprecated libevent 2.1 (inconsistent naming); use {@link "event2/event"!evsignal_pending}.
  * @param ev  the signal event
  * @param tv  receives the timeout's expiry if it has one, or null
  * @returns EV_SIGNAL if the event is pending, else 0
@@ -358,7 +358,7 @@ export function signal_pending(ev: event, tv: timeval | null): number {
 
 /**
  * `#define signal_initialized(ev)`: event_initialized(ev).
- * @deprecated libevent 2.1 (inconsistent naming); use {@link evsignal_initialized}.
+ * @deprecated libevent 2.1 (inconsistent naming); use {@link "event2/event"!evsignal_initialized}.
  * @param ev  the event
  * @returns 1 if the event was assigned, else 0
  */
