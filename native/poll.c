@@ -146,4 +146,5 @@ const struct eventop pollops = {
     poll_dispatch,
     poll_fd,
     poll_dealloc,
+    NULL,
 };

@@ -93,4 +93,5 @@ const struct eventop selectops = {
     select_dispatch,
     select_fd,
     select_dealloc,
+    NULL,
 };
