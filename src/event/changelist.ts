@@ -114,7 +114,7 @@ export class event_changelist {
       const r = c[i + 3]!;
       if (r < 0) {
         set_errno(-r);
-        event_warn(`${this.coalesce ? "epoll (with changelist)" : "epoll"}: held-back change of fd ${c[i]!}`);
+        event_warn(`held-back change of fd ${c[i]!}`);
       }
     }
   }
