@@ -5,6 +5,7 @@
  */
 import { constants as os } from "node:os";
 import { native } from "../native/binding.js";
+import { check_int_ } from "./check.js";
 
 /**
  * The error number of the last failed call (`errno` in C), with this platform's values
@@ -41,6 +42,7 @@ export function EVUTIL_SOCKET_ERROR(): number {
 
 /** `#define EVUTIL_SET_SOCKET_ERROR(errcode)`: set the socket error (errno on POSIX). */
 export function EVUTIL_SET_SOCKET_ERROR(errcode: number): void {
+  check_int_("EVUTIL_SET_SOCKET_ERROR", "errcode", errcode);
   errno = errcode;
 }
 
@@ -58,6 +60,7 @@ export function evutil_socket_geterror(sock: number): number {
  * gives it ("Connection refused").
  */
 export function evutil_socket_error_to_string(errcode: number): string {
+  check_int_("evutil_socket_error_to_string", "errcode", errcode);
   return native.strerror(errcode);
 }
 

@@ -3,6 +3,7 @@
  * @module
  */
 import { native } from "../native/binding.js";
+import { check_string_, check_timeval_ } from "./check.js";
 
 /**
  * `struct timeval`: seconds and microseconds. `new timeval()` is zeroed, as a C declaration
@@ -33,6 +34,7 @@ export class timezone {
  * Fills `tv` and returns 0. `tz` is ignored, as on Linux.
  */
 export function evutil_gettimeofday(tv: timeval, tz: timezone | null): number {
+  check_timeval_("evutil_gettimeofday", "tv", tv);
   void tz;
   evutil_us_to_timeval_(native.realtimeUs(), tv);
   return 0;
@@ -47,6 +49,7 @@ export function evutil_us_to_timeval_(us: number, tv: timeval): void {
 
 /** `evutil_timeradd(tvp, uvp, vvp)`: `vvp = tvp + uvp`, normalised (vvp may be tvp or uvp). */
 export function evutil_timeradd(tvp: timeval, uvp: timeval, vvp: timeval): void {
+  checkTimers("evutil_timeradd", tvp, uvp, vvp);
   let sec = tvp.tv_sec + uvp.tv_sec;
   let usec = tvp.tv_usec + uvp.tv_usec;
   if (usec >= 1000000) {
@@ -59,6 +62,7 @@ export function evutil_timeradd(tvp: timeval, uvp: timeval, vvp: timeval): void 
 
 /** `evutil_timersub(tvp, uvp, vvp)`: `vvp = tvp - uvp`, normalised (vvp may be tvp or uvp). */
 export function evutil_timersub(tvp: timeval, uvp: timeval, vvp: timeval): void {
+  checkTimers("evutil_timersub", tvp, uvp, vvp);
   let sec = tvp.tv_sec - uvp.tv_sec;
   let usec = tvp.tv_usec - uvp.tv_usec;
   if (usec < 0) {
@@ -71,13 +75,22 @@ export function evutil_timersub(tvp: timeval, uvp: timeval, vvp: timeval): void 
 
 /** `evutil_timerclear(tvp)`: set to zero. */
 export function evutil_timerclear(tvp: timeval): void {
+  check_timeval_("evutil_timerclear", "tvp", tvp);
   tvp.tv_sec = 0;
   tvp.tv_usec = 0;
 }
 
 /** `evutil_timerisset(tvp)`: 1 if either field is nonzero, else 0 (a C int, not a boolean). */
 export function evutil_timerisset(tvp: timeval): number {
+  check_timeval_("evutil_timerisset", "tvp", tvp);
   return tvp.tv_sec !== 0 || tvp.tv_usec !== 0 ? 1 : 0;
+}
+
+/** The operands of evutil_timeradd/timersub: two timevals in, one out. */
+function checkTimers(fn: string, tvp: unknown, uvp: unknown, vvp: unknown): void {
+  check_timeval_(fn, "tvp", tvp);
+  check_timeval_(fn, "uvp", uvp);
+  check_timeval_(fn, "vvp", vvp);
 }
 
 /** The comparison operators `evutil_timercmp` accepts. */
@@ -88,6 +101,9 @@ export type timercmp_op = "<" | "<=" | "==" | "!=" | ">=" | ">";
  * here it is a string: `evutil_timercmp(a, b, "<")`. Returns 1 or 0 (a C int).
  */
 export function evutil_timercmp(tvp: timeval, uvp: timeval, cmp: timercmp_op): number {
+  check_timeval_("evutil_timercmp", "tvp", tvp);
+  check_timeval_("evutil_timercmp", "uvp", uvp);
+  check_string_("evutil_timercmp", "cmp", cmp);
   const d = tvp.tv_sec === uvp.tv_sec ? tvp.tv_usec - uvp.tv_usec : tvp.tv_sec - uvp.tv_sec;
   let r: boolean;
   switch (cmp) {
