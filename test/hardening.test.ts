@@ -157,3 +157,69 @@ describe("a signal handler installed by Node after ours is left in place", () =>
     expect(r.signal).toBe("SIGUSR2");
   });
 });
+
+describe("one set of argument rules: each defect of the misuse run, pinned", () => {
+  it("bufferevent_set_timeouts refuses tv_sec 0.5 (it used to store it, and every bufferevent_enable then threw from event_add)", async () => {
+    const { bufferevent_enable, bufferevent_free, bufferevent_pair_new, bufferevent_set_timeouts } = await import("libevent-ts/event2/bufferevent");
+    const { EV_READ, event_base_free, event_base_new } = await import("libevent-ts/event2/event");
+    const { timeval } = await import("libevent-ts/event2/util");
+    const base = event_base_new()!;
+    const pair = [null, null] as unknown as Parameters<typeof bufferevent_pair_new>[2];
+    expect(bufferevent_pair_new(base, 0, pair)).toBe(0);
+    const bev = pair[0]!;
+    expect(bufferevent_set_timeouts(bev, new timeval(5, 0), null)).toBe(0);
+    expect(() => bufferevent_set_timeouts(bev, { tv_sec: 0.5, tv_usec: 0 } as never, null))
+      .toThrow(new TypeError("bufferevent_set_timeouts: timeout_read {0.5, 0} has a tv_sec or tv_usec that is not an integer"));
+    // A refused call changes nothing: the timeout set before stays, and enabling works.
+    expect(bev.timeout_read.tv_sec).toBe(5);
+    expect(bufferevent_enable(bev, EV_READ)).toBe(0);
+    bufferevent_free(pair[0]!);
+    bufferevent_free(pair[1]!);
+    event_base_free(base);
+  });
+
+  it("integers and callbacks: non-numbers are TypeErrors naming the function, out-of-range numbers RangeErrors", async () => {
+    const ev = await import("libevent-ts");
+    const base = ev.event_base_new()!;
+    const e = ev.event_new(base, -1, 0, () => {}, null)!;
+    expect(() => ev.event_active(e, "str" as never, 0)).toThrow(new TypeError("event_active: res must be an integer, not \"str\""));
+    const cfg = ev.event_config_new();
+    expect(() => ev.event_config_require_features(cfg, {} as never)).toThrow(new TypeError("event_config_require_features: features must be an integer, not a plain object"));
+    // refused: no requirement was stored, a base can still be made
+    const b2 = ev.event_base_new_with_config(cfg);
+    expect(b2).not.toBeNull();
+    ev.event_base_free(b2!);
+    ev.event_config_free(cfg);
+    expect(() => ev.event_new(base, 0, ev.EV_READ, 5 as never, null)).toThrow(new TypeError("event_new: callback is 5, not a function or null"));
+    expect(() => ev.event_set_log_callback("x" as never)).toThrow(/^event_set_log_callback: cb/);
+    const pair = [null, null] as unknown as Parameters<typeof ev.bufferevent_pair_new>[2];
+    ev.bufferevent_pair_new(base, 0, pair);
+    expect(() => ev.bufferevent_setfd(pair[0]!, 2 ** 53)).toThrow(RangeError);
+    expect(() => ev.bufferevent_setfd(pair[0]!, 2 ** 53)).toThrow(/^bufferevent_setfd: fd /);
+    ev.bufferevent_free(pair[0]!);
+    ev.bufferevent_free(pair[1]!);
+    ev.event_free(e);
+    ev.event_base_free(base);
+  });
+
+  it("throws that named no function now name it: evutil_timer*, evutil_gettimeofday, event_initialized(null), event_base_dump_events(base, 0)", async () => {
+    const ev = await import("libevent-ts");
+    const tv = new ev.timeval();
+    expect(() => ev.evutil_timeradd(null as never, tv, tv)).toThrow(/^evutil_timeradd: tvp is null, not a timeval$/);
+    expect(() => ev.evutil_timersub(tv, undefined as never, tv)).toThrow(/^evutil_timersub: uvp is undefined, not a timeval$/);
+    expect(() => ev.evutil_timercmp(tv, null as never, "<")).toThrow(/^evutil_timercmp: uvp/);
+    expect(() => ev.evutil_timerclear(null as never)).toThrow(/^evutil_timerclear: tvp/);
+    expect(() => ev.evutil_gettimeofday(null as never, null)).toThrow(/^evutil_gettimeofday: tv/);
+    expect(() => ev.event_initialized(null as never)).toThrow(new TypeError("event_initialized: ev is null, not an event"));
+    const base = ev.event_base_new()!;
+    expect(() => ev.event_base_dump_events(base, 0 as never)).toThrow(/^event_base_dump_events: output is 0/);
+    ev.event_base_free(base);
+  });
+
+  it("evutil_timerisset(0) is a TypeError, not 1", async () => {
+    const { evutil_timerisset, timeval } = await import("libevent-ts/event2/util");
+    expect(() => evutil_timerisset(0 as never)).toThrow(new TypeError("evutil_timerisset: tvp is 0, not a timeval"));
+    expect(evutil_timerisset(new timeval(0, 0))).toBe(0);
+    expect(evutil_timerisset(new timeval(0, 1))).toBe(1);
+  });
+});
