@@ -341,8 +341,9 @@ static int uring_reap(struct uringop *op, int32_t *out, int max_pairs) {
     }
     ev &= s->want | EV_READ | EV_WRITE;
     if (!ev) continue;
+    /* As epoll's (and libevent's epoll_dispatch): every result carries EV_ET. */
     out[2 * n] = fd;
-    out[2 * n + 1] = ev | (s->want & EV_ET);
+    out[2 * n + 1] = ev | EV_ET;
     n++;
   }
   __atomic_store_n(op->cq_head, head, __ATOMIC_RELEASE);
@@ -406,6 +407,7 @@ const struct eventop uringops = {
     uring_dispatch,
     uring_fd,
     uring_dealloc,
+    NULL,
     uring_flush,
 };
 
@@ -418,6 +420,6 @@ static void *uring_init(int flags) {
 }
 
 const struct eventop uringops = {"io_uring", EV_FEATURE_ET | EV_FEATURE_O1 | EV_FEATURE_EARLY_CLOSE,
-                                 0, uring_init, NULL, NULL, NULL, NULL, NULL, NULL};
+                                 0, uring_init, NULL, NULL, NULL, NULL, NULL, NULL, NULL};
 
 #endif /* HAVE_IO_URING */

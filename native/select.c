@@ -94,4 +94,5 @@ const struct eventop selectops = {
     select_fd,
     select_dealloc,
     NULL,
+    NULL,
 };

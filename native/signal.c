@@ -5,7 +5,8 @@
  *
  * One owner per signal: Node.js installs its own handlers (SIGINT, SIGTERM, SIGUSR1 ...), and
  * process.on(sig) installs libuv's. Ours replaces whatever is there until sigRestore puts exactly
- * that disposition back; a process.on(sig) made while ours is installed replaces ours.
+ * that disposition back; a process.on(sig) made while ours is installed replaces ours, and then
+ * sigRestore leaves the signal to it.
  */
 #include <errno.h>
 #include <limits.h>
@@ -64,11 +65,16 @@ static napi_value js_sig_install(napi_env env, napi_callback_info info) {
 
 static napi_value js_sig_restore(napi_env env, napi_callback_info info) {
   ARGS(1);
+  struct sigaction cur;
   int sig;
   if (!arg_signal(env, "sigRestore", argv[0], &sig)) return NULL;
   if (!have_saved[sig]) return ret_int(env, 0);
-  if (sigaction(sig, &saved[sig], NULL) < 0) return ret_sys(env, -1);
   have_saved[sig] = false;
+  /* Only our own handler is replaced: one installed since (process.on(sig) installs libuv's) now
+   * owns the signal, and putting back what was there before ours would silently remove it. */
+  if (sigaction(sig, NULL, &cur) < 0) return ret_sys(env, -1);
+  if ((cur.sa_flags & SA_SIGINFO) || cur.sa_handler != evsig_handler) return ret_int(env, 0);
+  if (sigaction(sig, &saved[sig], NULL) < 0) return ret_sys(env, -1);
   return ret_int(env, 0);
 }
 

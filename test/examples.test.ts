@@ -10,7 +10,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { connect } from "node:net";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it, onTestFinished } from "vitest";
-import { backends, methodname_to_envvar, methods } from "./helpers/backends.js";
+import { backendEnv, backends, methodname_to_envvar, methods } from "./helpers/backends.js";
 import { exchange, freePort } from "./helpers/children.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -102,9 +102,9 @@ describe("examples/signal-test.ts", () => {
     it(`signal-test [${b.label}]: three SIGINTs, each reported; the third deletes the event and it exits 0`, { timeout: 30_000 }, async () => {
       // EVENT_SHOW_METHOD makes event_base_new say which backend it took: the program is then
       // a few statements from blocking in its loop with the SIGINT handler installed.
-      const p = run("examples/signal-test.ts", [], envFor(b.method, { EVENT_SHOW_METHOD: "1" }));
+      const p = run("examples/signal-test.ts", [], { ...envFor(null, { EVENT_SHOW_METHOD: "1" }), ...backendEnv(b) });
       await until(() => p.stderr.length > 0 || p.child.exitCode !== null, 20_000, "signal-test to start");
-      expect(p.stderr).toEqual([`[msg] libevent using: ${b.method}`]);
+      expect(p.stderr).toEqual([`[msg] libevent using: ${b.name}`]);
       await until(() => asleep(p.child.pid!), 5_000, "signal-test to block in its loop");
       for (let i = 1; i <= 3; i++) {
         p.child.kill("SIGINT");
@@ -114,7 +114,7 @@ describe("examples/signal-test.ts", () => {
       expect(signal).toBeNull();
       expect(code).toBe(0);
       expect(p.stdout).toEqual(["signal_cb: got signal 2", "signal_cb: got signal 2", "signal_cb: got signal 2"]);
-      expect(p.stderr).toEqual([`[msg] libevent using: ${b.method}`]);
+      expect(p.stderr).toEqual([`[msg] libevent using: ${b.name}`]);
     });
   }
 });

@@ -479,7 +479,7 @@ eachBackend(() => {
       evutil_closesocket(fd);
       // The socket evconnlistener_new_bind made is closed again (checkFdLeaks).
       expect(() => evconnlistener_new_bind(null as never, acceptcb, { n: 1 }, 0, -1, sin, sizeof(sin))).toThrow(
-        /evconnlistener_new: base is null/);
+        /evconnlistener_new_bind: base is null/);
     });
   });
 });

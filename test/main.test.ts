@@ -1581,7 +1581,7 @@ eachBackend(() => {
         for (const fd of early) if (fd >= 0) closeSync(fd);
       });
       // poll and select cannot fail to initialise; epoll needs a descriptor
-      if (event_base_get_method(base) !== "epoll") ctx.skip();
+      if (!event_base_get_method(base).startsWith("epoll")) ctx.skip();
       const epfd = native.backendFd((internals(base).evsel as unknown as { h: number }).h);
       expect(Math.max(...early)).toBeLessThan(epfd);
       expect(Math.min(...internals(base).sig.ev_signal_pair)).toBeGreaterThan(epfd);

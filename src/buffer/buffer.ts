@@ -10,10 +10,10 @@
  * of it, never copies; fd reads land straight in it.
  * @module
  */
-import { check_box_, check_bytes_, check_fn_or_null_, check_int_, check_len_, check_size_, show } from "../util/check.js";
+import { check_box_, check_bytes_, check_fn_or_null_, check_i64_, check_int_, check_len_, check_size_, show } from "../util/check.js";
 import { EVLIST_ACTIVE, EVLIST_ACTIVE_LATER } from "../event/constants.js";
 import {
-  event_base, event_base_get_npriorities, event_callback, event_deferred_cb_cancel_, event_deferred_cb_init_,
+  event_base, event_base_check_, event_base_get_npriorities, event_callback, event_deferred_cb_cancel_, event_deferred_cb_init_,
   event_deferred_cb_schedule_,
 } from "../event/event.js";
 import { native } from "../native/binding.js";
@@ -316,6 +316,11 @@ export class evbuffer {
  * An evbuffer argument (called `name`, "evbuffer" if not given), not yet freed. (The name is
  * only looked at on the way to an error: a default parameter costs every call.)
  */
+/** @internal Throw a TypeError naming `fn` unless `buf` is an evbuffer that was not freed. */
+export function evbuffer_check_(fn: string, buf: unknown, name = "buf"): asserts buf is evbuffer {
+  live(fn, buf as evbuffer, name);
+}
+
 function live(fn: string, buf: evbuffer, name?: string): void {
   if ((buf as evbuffer | null | undefined)?.evbuffer_freed !== false) notLive(fn, name ?? "evbuffer", buf);
 }
@@ -327,14 +332,13 @@ function notLive(fn: string, name: string, buf: unknown): never {
 
 /** An ev_ssize_t / int argument. */
 function ssizeArg(fn: string, name: string, v: number): number {
-  if (typeof v !== "number" || !Number.isInteger(v) || v > EV_SSIZE_MAX || v < -EV_SSIZE_MAX) {
-    throw new TypeError(`${fn}: ${name} ${String(v)} is not an integer`);
-  }
+  check_i64_(fn, name, v);
   return v;
 }
 
 function vecArg(fn: string, vec: evbuffer_iovec[] | null, n_vec: number): void {
-  if (!Number.isSafeInteger(n_vec)) throw new TypeError(`${fn}: n_vec ${String(n_vec)} is not an integer`);
+  check_int_(fn, "n_vec", n_vec);
+  if (vec !== null && !Array.isArray(vec)) throw new TypeError(`${fn}: vec is ${show(vec)}, not an array of evbuffer_iovec`);
   if (n_vec > 0 && (!Array.isArray(vec) || vec.length < n_vec)) {
     throw new RangeError(`${fn}: n_vec ${n_vec} is beyond the ${Array.isArray(vec) ? vec.length : 0} evbuffer_iovec given`);
   }
@@ -974,7 +978,7 @@ export function evbuffer_unlock(buf: evbuffer): void {
 
 function flagsArg(fn: string, flags: number | bigint): number {
   if (typeof flags === "bigint") return Number(BigInt.asUintN(32, flags));
-  if (!Number.isInteger(flags)) throw new TypeError(`${fn}: flags ${String(flags)} is not an integer`);
+  check_i64_(fn, "flags", flags);
   return flags >>> 0;
 }
 
@@ -1025,7 +1029,7 @@ export function evbuffer_clear_flags(buf: evbuffer, flags: number | bigint): num
 export function evbuffer_defer_callbacks(buffer: evbuffer, base: event_base): number {
   const fn = "evbuffer_defer_callbacks";
   live(fn, buffer);
-  if (!(base instanceof event_base)) throw new TypeError(`${fn}: base is not an event_base`);
+  event_base_check_(base, fn);
   if (buffer.deferred !== null && buffer.deferred.evcb_flags & (EVLIST_ACTIVE | EVLIST_ACTIVE_LATER)) {
     throw new TypeError(`${fn}: a deferred callback run of the buffer is pending`);
   }
@@ -1054,6 +1058,7 @@ export function evbuffer_set_parent_(buf: evbuffer, bev: evbuffer_parent_ | null
  */
 export function evbuffer_freeze(buf: evbuffer, at_front: number): number {
   live("evbuffer_freeze", buf);
+  check_int_("evbuffer_freeze", "at_front", at_front);
   if (at_front) buf.freeze_start = true;
   else buf.freeze_end = true;
   return 0;
@@ -1069,6 +1074,7 @@ export function evbuffer_freeze(buf: evbuffer, at_front: number): number {
  */
 export function evbuffer_unfreeze(buf: evbuffer, at_front: number): number {
   live("evbuffer_unfreeze", buf);
+  check_int_("evbuffer_unfreeze", "at_front", at_front);
   if (at_front) buf.freeze_start = false;
   else buf.freeze_end = false;
   return 0;
@@ -1483,6 +1489,7 @@ export function evbuffer_add_reference<A>(outbuf: evbuffer, data: Uint8Array | s
   cleanupfn: evbuffer_ref_cleanup_cb<A> | null, cleanupfn_arg: A): number {
   const fn = "evbuffer_add_reference";
   live(fn, outbuf);
+  check_fn_or_null_(fn, "cleanupfn", cleanupfn);
   let mem: Buffer;
   if (typeof data === "string") {
     const all = Buffer.from(data, "utf8");
@@ -2029,6 +2036,7 @@ export function evbuffer_ptr_set(buffer: evbuffer, ptr: evbuffer_ptr, position: 
   live(fn, buffer);
   if (!(ptr instanceof evbuffer_ptr)) throw new TypeError(`${fn}: not an evbuffer_ptr`);
   position = check_size_(fn, "position", position);
+  check_int_(fn, "how", how);
   if (how === EVBUFFER_PTR_ADD) ptrArg(fn, buffer, ptr);
   const r = evbuffer_ptr_set_(buffer, ptr, position, how);
   stamp(ptr);
@@ -2459,8 +2467,9 @@ export function evbuffer_readln(buffer: evbuffer, n_read_out: evbuffer_size_out 
   const fn = "evbuffer_readln";
   live(fn, buffer);
   // A box that cannot take the length would fail only after the line was drained: refuse it
-  // first. (Only a non-object is tested on this hot path; an object gets its value written.)
-  if (n_read_out !== null && typeof n_read_out !== "object") check_box_(fn, "n_read_out", n_read_out);
+  // first. (Cheap tests on this hot path; the checks name the fault.)
+  if (n_read_out !== null && (typeof n_read_out !== "object" || !("value" in n_read_out))) check_box_(fn, "n_read_out", n_read_out);
+  if ((eol_style | 0) !== eol_style) check_int_(fn, "eol_style", eol_style);
   let result: string | null = null;
   let n_to_copy = 0;
   if (!buffer.freeze_start) {
@@ -2586,7 +2595,7 @@ export function evbuffer_add_file_segment(buf: evbuffer, seg: evbuffer_file_segm
   live(fn, buf);
   evbuffer_file_segment_check_(fn, seg);
   if (ssizeArg(fn, "offset", offset) < 0) throw new RangeError(`${fn}: offset ${offset} is negative`);
-  ssizeArg(fn, "length", length);
+  if (ssizeArg(fn, "length", length) < -1) throw new RangeError(`${fn}: length ${length} is negative (-1: to the end)`);
   let can_use_sendfile = false;
   if (buf.flags & EVBUFFER_FLAG_DRAINS_TO_FD) {
     can_use_sendfile = true;
@@ -2953,6 +2962,7 @@ export function evbuffer_remove_cb_entry(buffer: evbuffer, ent: evbuffer_cb_entr
  */
 export function evbuffer_remove_cb(buffer: evbuffer, cb: evbuffer_cb_func | evbuffer_cb | null, cbarg: unknown): number {
   live("evbuffer_remove_cb", buffer);
+  check_fn_or_null_("evbuffer_remove_cb", "cb", cb);
   for (let ent = buffer.callbacks; ent !== null; ent = ent.next) {
     if (ent.cb === cb && ent.cbarg === cbarg) return evbuffer_remove_cb_entry(buffer, ent);
   }

@@ -7,7 +7,7 @@
  */
 import { fstatSync, readSync } from "node:fs";
 import { native } from "../native/binding.js";
-import { check_int_ } from "../util/check.js";
+import { check_fn_or_null_, check_int_ } from "../util/check.js";
 import { EBADF, set_errno } from "../util/errno.js";
 import { EV_SSIZE_MAX } from "../util/limits.js";
 
@@ -172,6 +172,7 @@ export function evbuffer_file_segment_materialize_(seg: evbuffer_file_segment): 
  */
 export function evbuffer_file_segment_add_cleanup_cb<A>(seg: evbuffer_file_segment, cb: evbuffer_file_segment_cleanup_cb<A> | null, arg: A): void {
   evbuffer_file_segment_check_("evbuffer_file_segment_add_cleanup_cb", seg);
+  check_fn_or_null_("evbuffer_file_segment_add_cleanup_cb", "cb", cb);
   seg.cleanup_cb = cb as evbuffer_file_segment_cleanup_cb | null;
   seg.cleanup_cb_arg = arg;
 }

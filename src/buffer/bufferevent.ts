@@ -12,7 +12,7 @@
 import type { evbuffer, evbuffer_cb_entry, evbuffer_cb_info, evbuffer_parent_ } from "./buffer.js";
 import {
   EVBUFFER_CB_ENABLED, EVBUFFER_CB_NODEFER, evbuffer_add, evbuffer_add_buffer, evbuffer_add_cb, evbuffer_cb_clear_flags,
-  evbuffer_cb_set_flags, evbuffer_free, evbuffer_get_callbacks_, evbuffer_get_length, evbuffer_new, evbuffer_remove,
+  evbuffer_cb_set_flags, evbuffer_check_, evbuffer_free, evbuffer_get_callbacks_, evbuffer_get_length, evbuffer_new, evbuffer_remove,
   evbuffer_set_parent_,
 } from "./buffer.js";
 import {
@@ -30,7 +30,9 @@ import {
   event_initialized, event_pending, event_remove_timer,
 } from "../event/event.js";
 import { event_debugx, event_warnx } from "../event/log.js";
-import { check_box_, check_fn_or_null_, check_int_, check_size_, check_timeval_or_null_, show } from "../util/check.js";
+import {
+  check_box_, check_bytes_, check_fn_or_null_, check_int_, check_len_, check_size_, check_timeval_or_null_, show,
+} from "../util/check.js";
 import { EVUTIL_SET_SOCKET_ERROR, EVUTIL_SOCKET_ERROR } from "../util/errno.js";
 import { evutil_timerisset } from "../util/time.js";
 import type { timeval } from "../util/time.js";
@@ -575,6 +577,10 @@ export function bufferevent_get_priority(bufev: bufferevent): number {
  */
 export function bufferevent_write(bufev: bufferevent, data: Uint8Array | string, size: number): number {
   checkBev_(bufev, "bufferevent_write");
+  // (The common case is tested inline first: this is the hot path.)
+  if (!(data instanceof Uint8Array) || !Number.isInteger(size) || size < 0 || size > data.length) {
+    check_bytes_("bufferevent_write", "size", data, "data", size);
+  }
   if (evbuffer_add(bufev.output, data, size) === -1) return -1;
   return 0;
 }
@@ -590,6 +596,7 @@ export function bufferevent_write(bufev: bufferevent, data: Uint8Array | string,
  */
 export function bufferevent_write_buffer(bufev: bufferevent, buf: evbuffer): number {
   checkBev_(bufev, "bufferevent_write_buffer");
+  evbuffer_check_("bufferevent_write_buffer", buf);
   if (evbuffer_add_buffer(bufev.output, buf) === -1) return -1;
   return 0;
 }
@@ -606,6 +613,7 @@ export function bufferevent_write_buffer(bufev: bufferevent, buf: evbuffer): num
  */
 export function bufferevent_read(bufev: bufferevent, data: Uint8Array, size: number): number {
   checkBev_(bufev, "bufferevent_read");
+  check_len_("bufferevent_read", "size", data, "data", size);
   return evbuffer_remove(bufev.input, data, size);
 }
 
@@ -620,6 +628,7 @@ export function bufferevent_read(bufev: bufferevent, data: Uint8Array, size: num
  */
 export function bufferevent_read_buffer(bufev: bufferevent, buf: evbuffer): number {
   checkBev_(bufev, "bufferevent_read_buffer");
+  evbuffer_check_("bufferevent_read_buffer", buf);
   return evbuffer_add_buffer(buf, bufev.input);
 }
 

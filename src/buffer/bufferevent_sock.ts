@@ -30,12 +30,13 @@ import { evutil_getaddrinfo_async_, evutil_getaddrinfo_cancel_async_ } from "../
 import { EV_FINALIZE, EV_PERSIST, EV_READ, EV_TIMEOUT, EV_WRITE, EVLIST_INIT } from "../event/constants.js";
 import type { event_base } from "../event/event.js";
 import {
-  event_assign, event_base_or_current_, event_base_set, event_del, event_del_deferred_, event_deferred_cb_set_priority_, event_pending, event_priority_set,
+  event_assign, event_base_check_, event_base_or_current_, event_base_set, event_del, event_del_deferred_, event_deferred_cb_set_priority_, event_pending, event_priority_set,
 } from "../event/event.js";
 import { native } from "../native/binding.js";
 import { check_int_, check_string_, show } from "../util/check.js";
 import { EAGAIN, ECONNREFUSED, EINTR, EWOULDBLOCK, errno, set_errno } from "../util/errno.js";
 import { evutil_closesocket, evutil_closesocket_keep_errno_, evutil_socket_, evutil_socket_connect_, evutil_socket_finished_connecting_ } from "../util/evutil.js";
+import { check_addr_ } from "../util/posix.js";
 import type { evutil_addrinfo } from "../util/getaddrinfo.js";
 import { evutil_addrinfo as addrinfo, EVUTIL_EAI_CANCEL } from "../util/getaddrinfo.js";
 import type { sockaddr, sockaddr_any } from "../util/sockaddr.js";
@@ -329,7 +330,8 @@ const fdBox = { value: -1 };
 export function bufferevent_socket_connect(bufev: bufferevent, addr: sockaddr_any | null, socklen: number): number {
   const fn = "bufferevent_socket_connect";
   const p = checkBev_(bufev, fn);
-  check_int_(fn, "socklen", socklen);
+  if (addr !== null) check_addr_(fn, addr as sockaddr, socklen);
+  else check_int_(fn, "socklen", socklen);
   let r = 0;
   let result = -1;
   let ownfd = false;
@@ -548,6 +550,7 @@ export function bufferevent_priority_set(bufev: bufferevent, pri: number): numbe
  */
 export function bufferevent_base_set(base: event_base, bufev: bufferevent): number {
   const p = checkBev_(bufev, "bufferevent_base_set");
+  event_base_check_(base, "bufferevent_base_set");
   if (p.be_ops !== bufferevent_ops_socket) return -1;
   if (p.ev_read.ev_flags !== EVLIST_INIT || p.ev_write.ev_flags !== EVLIST_INIT) return -1;
   if (event_base_set(base, p.ev_read) === -1 || event_base_set(base, p.ev_write) === -1) return -1;

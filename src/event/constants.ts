@@ -54,7 +54,12 @@ export const EVENT_BASE_FLAG_IGNORE_ENV = 0x02;
 export const EVENT_BASE_FLAG_STARTUP_IOCP = 0x04;
 /** `event_config_set_flag`: do not cache the time; read the clock whenever it is needed. @category Configuration */
 export const EVENT_BASE_FLAG_NO_CACHE_TIME = 0x08;
-/** `event_config_set_flag`: epoll's changelist (accepted; this port always uses plain epoll). @category Configuration */
+/**
+ * `event_config_set_flag`: epoll with its changelist, "epoll (with changelist)": every add and del
+ * is held until the next dispatch, and those of one fd are merged into one epoll_ctl (an add then a
+ * del cost none). The `EVENT_EPOLL_USE_CHANGELIST` environment variable does the same.
+ * @category Configuration
+ */
 export const EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST = 0x10;
 /**
  * `event_config_set_flag`: the precise monotonic clock, and microsecond waits under epoll (through

@@ -7,7 +7,9 @@
  */
 import { createRequire } from "node:module";
 import { native } from "../native/binding.js";
-import { show } from "../util/check.js";
+import {
+  check_box_, check_fd_, check_fn_, check_fn_or_null_, check_instance_, check_int_, check_mask_, check_timeval_, check_uint_, show,
+} from "../util/check.js";
 import { evutil_pointer_id_ } from "../util/snprintf.js";
 import { evutil_gettimeofday, evutil_us_to_timeval_, timeval } from "../util/time.js";
 import type { evutil_socket_t } from "../util/types.js";
@@ -399,26 +401,15 @@ function eventBase(ev: event, fn: string): event_base | null {
 }
 
 function checkTimeval(tv: timeval | null, fn: string): void {
-  if (tv === null) return;
-  if (typeof tv !== "object" || typeof tv.tv_sec !== "number" || typeof tv.tv_usec !== "number") {
-    throw new TypeError(`${fn}: tv is not a timeval`);
-  }
-  // A NaN or infinite time would sit in the timer heap and never fire, breaking its order.
-  if (!Number.isFinite(tv.tv_sec) || !Number.isFinite(tv.tv_usec)) {
-    throw new RangeError(`${fn}: tv {${tv.tv_sec}, ${tv.tv_usec}} is not a finite time`);
-  }
-  // Integers in C; a fraction would reach the backend's wait as a fractional timeout.
-  if (!Number.isInteger(tv.tv_sec) || !Number.isInteger(tv.tv_usec)) {
-    throw new TypeError(`${fn}: tv {${tv.tv_sec}, ${tv.tv_usec}} has a tv_sec or tv_usec that is not an integer`);
-  }
+  check_timeval_(fn, "tv", tv, true);
 }
 
 function checkFd(fd: number, fn: string): void {
-  if (!Number.isInteger(fd)) throw new TypeError(`${fn}: fd ${String(fd)} is not an integer`);
+  check_fd_(fn, "fd", fd);
 }
 
 function checkInt(v: number, fn: string, name: string): void {
-  if (!Number.isInteger(v)) throw new TypeError(`${fn}: ${name} ${String(v)} is not an integer`);
+  check_int_(fn, name, v);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -458,6 +449,7 @@ function is_common_timeout_usec(usec: number, base: event_base): boolean {
  * @category Event loop
  */
 export function event_base_gettimeofday_cached(base: event_base | null, tv: timeval): number {
+  check_timeval_("event_base_gettimeofday_cached", "tv", tv);
   if (base === null) base = current_base;
   if (base === null) return evutil_gettimeofday(tv, null);
   event_base_check_(base, "event_base_gettimeofday_cached");
@@ -493,6 +485,8 @@ export function event_base_update_cache_time(base: event_base | null): number {
  * @category Event loop
  */
 export function event_gettime_monotonic(base: event_base | null, tv: timeval | null): number {
+  check_instance_("event_gettime_monotonic", "base", base, event_base, true);
+  check_timeval_("event_gettime_monotonic", "tv", tv, true);
   if (base === null || tv === null) return -1;
   event_base_check_(base, "event_gettime_monotonic");
   evutil_us_to_timeval_(native.monotonicUs(base.monotonicPrecise), tv);
@@ -980,11 +974,7 @@ export function event_assign<A>(
 ): number {
   if (!(ev instanceof event)) throw new TypeError("event_assign: ev is not an event");
   if (base === null) base = current_base;
-  if (base !== null) event_base_check_(base, "event_assign");
-  checkFd(fd, "event_assign");
-  if (callback !== null && typeof callback !== "function") {
-    throw new TypeError("event_assign: callback is neither a function nor null");
-  }
+  checkAssignArgs("event_assign", base, fd, events, callback);
   if (ev.evcb_flags & (EVLIST_INSERTED | EVLIST_ACTIVE | EVLIST_ACTIVE_LATER | EVLIST_TIMEOUT)) {
     throw new TypeError("event_assign: the event is pending or active; event_del it first");
   }
@@ -1094,9 +1084,18 @@ export function event_assign<A>(
 export function event_new<A>(
   base: event_base | null, fd: evutil_socket_t, events: number, cb: event_callback_fn<A> | null, arg: A,
 ): event<A> | null {
+  checkAssignArgs("event_new", base, fd, events, cb);
   const ev = new event<A>();
   if (event_assign(ev, base, fd, events, cb, arg) < 0) return null;
   return ev;
+}
+
+/** The arguments event_assign and event_new share. */
+function checkAssignArgs(fn: string, base: event_base | null, fd: number, events: number, callback: unknown): void {
+  if (base !== null) event_base_check_(base, fn);
+  checkFd(fd, fn);
+  check_mask_(fn, "events", events);
+  check_fn_or_null_(fn, "callback", callback);
 }
 
 function markFreed(ev: event): void {
@@ -1134,6 +1133,7 @@ export function event_free(ev: event): void {
  */
 export function event_debug_unassign(ev: event): void {
   if (!(ev instanceof event)) throw new TypeError("event_debug_unassign: ev is not an event");
+  if (ev.freed) throw new TypeError("event_debug_unassign: the event was freed");
   event_debug_assert_not_added_(ev, "event_debug_unassign");
   event_debug_note_teardown_(ev);
   ev.evcb_flags &= ~EVLIST_INIT;
@@ -1152,6 +1152,7 @@ export function event_debug_unassign(ev: event): void {
 export function event_base_set(base: event_base, ev: event): number {
   event_base_check_(base, "event_base_set");
   if (!(ev instanceof event)) throw new TypeError("event_base_set: ev is not an event");
+  if (ev.freed) throw new TypeError("event_base_set: the event was freed");
   if (ev.evcb_flags !== EVLIST_INIT) return -1;
   event_debug_assert_is_setup_(ev, "event_base_set");
   ev.ev_base = base;
@@ -1397,6 +1398,8 @@ export function event_remove_timer(ev: event): number {
  * @category Events
  */
 export function event_active(ev: event, res: number, ncalls: number): void {
+  check_int_("event_active", "res", res);
+  check_mask_("event_active", "ncalls", ncalls);
   if (eventBase(ev, "event_active") === null) return;
   event_debug_assert_is_setup_(ev, "event_active");
   event_active_nolock_(ev, res, ncalls);
@@ -1474,6 +1477,8 @@ function event_callback_cancel_nolock_(base: event_base, evcb: event_callback, e
  * @category Events
  */
 export function event_pending(ev: event, events: number, tv: timeval | null): number {
+  check_mask_("event_pending", "events", events);
+  check_timeval_("event_pending", "tv", tv, true);
   const base = eventBase(ev, "event_pending");
   if (base === null) return 0;
   event_debug_assert_is_setup_(ev, "event_pending");
@@ -1493,6 +1498,7 @@ export function event_pending(ev: event, events: number, tv: timeval | null): nu
  * @category Events
  */
 export function event_initialized(ev: event): number {
+  check_instance_("event_initialized", "ev", ev, event);
   return ev.evcb_flags & EVLIST_INIT ? 1 : 0;
 }
 
@@ -1601,7 +1607,14 @@ export function event_get_assignment<A>(
   callback_out: { value: event_callback_fn<A> | null } | null,
   arg_out: { value: A | null } | null,
 ): void {
+  const fn = "event_get_assignment";
   if (!(ev instanceof event)) throw new TypeError("event_get_assignment: ev is not an event");
+  if (ev.freed) throw new TypeError("event_get_assignment: the event was freed");
+  check_box_(fn, "base_out", base_out, true);
+  check_box_(fn, "fd_out", fd_out, true);
+  check_box_(fn, "events_out", events_out, true);
+  check_box_(fn, "callback_out", callback_out, true);
+  check_box_(fn, "arg_out", arg_out, true);
   event_debug_assert_is_setup_(ev, "event_get_assignment");
   if (base_out) base_out.value = ev.ev_base;
   if (fd_out) fd_out.value = ev.ev_fd;
@@ -1670,8 +1683,13 @@ export function event_base_once<A>(
   if (base === null) return -1;
   event_base_check_(base, "event_base_once");
   checkFd(fd, "event_base_once");
+  check_mask_("event_base_once", "events", events);
+  check_fn_or_null_("event_base_once", "callback", callback);
   checkTimeval(tv, "event_base_once");
   if (events & (EV_SIGNAL | EV_PERSIST)) return -1;
+  if (!(events & (EV_TIMEOUT | EV_READ | EV_WRITE | EV_CLOSED))) return -1;
+  // C would call the NULL later, from the loop.
+  if (callback === null) throw new TypeError("event_base_once: callback is null, not a function");
   const eonce = new event_once(callback as event_callback_fn, arg);
   let activate = false;
   if ((events & (EV_TIMEOUT | EV_SIGNAL | EV_READ | EV_WRITE | EV_CLOSED)) === EV_TIMEOUT) {
@@ -1711,6 +1729,7 @@ function event_loopexit_cb(_fd: number, _what: number, base: event_base): void {
  * @category Event loop
  */
 export function event_base_loopexit(base: event_base, tv: timeval | null): number {
+  if (base !== null) event_base_check_(base, "event_base_loopexit");
   checkTimeval(tv, "event_base_loopexit");
   return event_base_once(base, -1, EV_TIMEOUT, event_loopexit_cb, base, tv);
 }
@@ -1778,8 +1797,9 @@ export function event_base_got_break(base: event_base): number {
 const EVENT_FINALIZE_FREE_ = 0x10000;
 
 function event_finalize_impl_(flags: number, ev: event, cb: event_finalize_callback_fn, fn: string): number {
+  check_uint_(fn, "flags", flags);
+  check_fn_(fn, "cb", cb);
   if (eventBase(ev, fn) === null) return -1;
-  if (typeof cb !== "function") throw new TypeError(`${fn}: cb is not a function`);
   event_del_nolock_(ev, false);
   ev.evcb_closure = flags & EVENT_FINALIZE_FREE_ ? EV_CLOSURE_EVENT_FINALIZE_FREE : EV_CLOSURE_EVENT_FINALIZE;
   ev.evcb_cb = cb;
@@ -1816,6 +1836,7 @@ export function event_finalize<A>(flags: number, ev: event<A>, cb: event_finaliz
  * @category Events
  */
 export function event_free_finalize<A>(flags: number, ev: event<A>, cb: event_finalize_callback_fn<A>): number {
+  check_uint_("event_free_finalize", "flags", flags);
   return event_finalize_impl_(flags | EVENT_FINALIZE_FREE_, ev, cb as event_finalize_callback_fn, "event_free_finalize");
 }
 
@@ -1934,7 +1955,7 @@ function common_timeout_callback(_fd: number, _what: number, ctl: common_timeout
  */
 export function event_base_init_common_timeout(base: event_base, duration: timeval): timeval | null {
   event_base_check_(base, "event_base_init_common_timeout");
-  checkTimeval(duration, "event_base_init_common_timeout");
+  check_timeval_("event_base_init_common_timeout", "duration", duration);
   let sec = duration.tv_sec;
   let usec = duration.tv_usec;
   if (usec > 1000000) {
@@ -2126,6 +2147,7 @@ function event_process_active(base: event_base): number {
  */
 export function event_base_loop(base: event_base, flags: number): number {
   event_base_check_(base, "event_base_loop");
+  check_int_("event_base_loop", "flags", flags);
   if (base.running_loop) {
     event_warnx("event_base_loop: reentrant invocation.  Only one event_base_loop can run on each event_base at once.");
     return -1;
@@ -2235,6 +2257,7 @@ export function event_base_dispatch(base: event_base): number {
  */
 export function event_base_get_num_events(base: event_base, flags: number): number {
   event_base_check_(base, "event_base_get_num_events");
+  check_int_("event_base_get_num_events", "flags", flags);
   let r = 0;
   if (flags & EVENT_BASE_COUNT_ACTIVE) r += base.event_count_active;
   if (flags & EVENT_BASE_COUNT_VIRTUAL) r += base.virtual_event_count;
@@ -2254,6 +2277,8 @@ export function event_base_get_num_events(base: event_base, flags: number): numb
  */
 export function event_base_get_max_events(base: event_base, flags: number, clear: number): number {
   event_base_check_(base, "event_base_get_max_events");
+  check_int_("event_base_get_max_events", "flags", flags);
+  check_int_("event_base_get_max_events", "clear", clear);
   let r = 0;
   if (flags & EVENT_BASE_COUNT_ACTIVE) {
     r += base.event_count_active_max;
@@ -2307,6 +2332,8 @@ function event_base_foreach_event_nolock_(base: event_base, fn: (ev: event) => n
  * @category Event loop
  */
 export function event_base_foreach_event<A>(base: event_base | null, fn: event_base_foreach_event_cb<A> | null, arg: A): number {
+  check_instance_("event_base_foreach_event", "base", base, event_base, true);
+  check_fn_or_null_("event_base_foreach_event", "fn", fn);
   if (!fn || !base) return -1;
   event_base_check_(base, "event_base_foreach_event");
   return event_base_foreach_event_nolock_(base, (ev) => fn(base, ev, arg));
@@ -2325,6 +2352,9 @@ export function event_base_foreach_event<A>(base: event_base | null, fn: event_b
  */
 export function event_base_dump_events(base: event_base, output: event_output): void {
   event_base_check_(base, "event_base_dump_events");
+  if (typeof (output as { write?: unknown } | null)?.write !== "function") {
+    throw new TypeError(`event_base_dump_events: output is ${show(output)}, not an object with a write(text) method`);
+  }
   output.write("Inserted events:\n");
   event_base_foreach_event_nolock_(base, (e) => {
     if (!(e.evcb_flags & (EVLIST_INSERTED | EVLIST_TIMEOUT))) return 0;
@@ -2370,6 +2400,7 @@ export function event_base_dump_events(base: event_base, output: event_output): 
 export function event_base_active_by_fd(base: event_base, fd: evutil_socket_t, events: number): void {
   event_base_check_(base, "event_base_active_by_fd");
   checkFd(fd, "event_base_active_by_fd");
+  check_mask_("event_base_active_by_fd", "events", events);
   if (!(events & EV_TIMEOUT)) {
     evmap_io_active_(base, fd, events & (EV_READ | EV_WRITE | EV_CLOSED));
     return;
@@ -2396,6 +2427,7 @@ export function event_base_active_by_fd(base: event_base, fd: evutil_socket_t, e
  */
 export function event_base_active_by_signal(base: event_base, sig: number): void {
   event_base_check_(base, "event_base_active_by_signal");
+  check_int_("event_base_active_by_signal", "sig", sig);
   evmap_signal_active_(base, sig, 1);
 }
 

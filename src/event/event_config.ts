@@ -3,6 +3,7 @@
  * should behave.
  * @module
  */
+import { check_instance_, check_int_, check_string_, check_timeval_ } from "../util/check.js";
 import { timeval } from "../util/time.js";
 
 /**
@@ -31,7 +32,7 @@ export class event_config {
 }
 
 function checkConfig(cfg: event_config, fn: string): void {
-  if (!(cfg instanceof event_config)) throw new TypeError(`${fn}: cfg is not an event_config`);
+  check_instance_(fn, "cfg", cfg, event_config);
   if (cfg.freed) throw new TypeError(`${fn}: the event_config was freed`);
 }
 
@@ -68,7 +69,7 @@ export function event_config_free(cfg: event_config): void {
  */
 export function event_config_avoid_method(cfg: event_config, method: string): number {
   checkConfig(cfg, "event_config_avoid_method");
-  if (typeof method !== "string") throw new TypeError("event_config_avoid_method: method is not a string");
+  check_string_("event_config_avoid_method", "method", method);
   cfg.avoid.push(method);
   return 0;
 }
@@ -84,6 +85,7 @@ export function event_config_avoid_method(cfg: event_config, method: string): nu
  * @category Configuration
  */
 export function event_config_require_features(cfg: event_config | null, features: number): number {
+  check_int_("event_config_require_features", "features", features);
   if (cfg === null) return -1;
   checkConfig(cfg, "event_config_require_features");
   cfg.require_features = features;
@@ -98,6 +100,7 @@ export function event_config_require_features(cfg: event_config | null, features
  * @category Configuration
  */
 export function event_config_set_flag(cfg: event_config | null, flag: number): number {
+  check_int_("event_config_set_flag", "flag", flag);
   if (cfg === null) return -1;
   checkConfig(cfg, "event_config_set_flag");
   cfg.flags |= flag;
@@ -112,6 +115,7 @@ export function event_config_set_flag(cfg: event_config | null, flag: number): n
  * @category Configuration
  */
 export function event_config_set_num_cpus_hint(cfg: event_config | null, cpus: number): number {
+  check_int_("event_config_set_num_cpus_hint", "cpus", cpus);
   if (cfg === null) return -1;
   checkConfig(cfg, "event_config_set_num_cpus_hint");
   cfg.n_cpus_hint = cpus;
@@ -133,7 +137,11 @@ export function event_config_set_num_cpus_hint(cfg: event_config | null, cpus: n
 export function event_config_set_max_dispatch_interval(
   cfg: event_config, max_interval: timeval | null, max_callbacks: number, min_priority: number,
 ): number {
-  checkConfig(cfg, "event_config_set_max_dispatch_interval");
+  const fn = "event_config_set_max_dispatch_interval";
+  checkConfig(cfg, fn);
+  check_timeval_(fn, "max_interval", max_interval, true);
+  check_int_(fn, "max_callbacks", max_callbacks);
+  check_int_(fn, "min_priority", min_priority);
   cfg.max_dispatch_interval = max_interval ? new timeval(max_interval.tv_sec, max_interval.tv_usec) : new timeval(-1, 0);
   cfg.max_dispatch_callbacks = max_callbacks >= 0 ? max_callbacks : 0x7fffffff;
   cfg.limit_callbacks_after_prio = min_priority < 0 ? 0 : min_priority;

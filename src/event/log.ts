@@ -4,6 +4,7 @@
  * `event_warnx`/`event_warn`/`event_msgx`/`event_debugx` used across the project.
  * @module
  */
+import { check_fn_or_null_, check_uint_ } from "../util/check.js";
 import { errno, strerror } from "../util/errno.js";
 import { EVENT_LOG_DEBUG, EVENT_LOG_ERR, EVENT_LOG_MSG, EVENT_LOG_WARN } from "./constants.js";
 
@@ -34,6 +35,7 @@ let debugLoggingMask = 0;
  * @category Logging and debugging
  */
 export function event_set_log_callback(cb: event_log_cb | null): void {
+  check_fn_or_null_("event_set_log_callback", "cb", cb);
   logFn = cb;
 }
 
@@ -46,6 +48,7 @@ export function event_set_log_callback(cb: event_log_cb | null): void {
  * @category Logging and debugging
  */
 export function event_set_fatal_callback(cb: event_fatal_cb | null): void {
+  check_fn_or_null_("event_set_fatal_callback", "cb", cb);
   fatalFn = cb;
 }
 
@@ -57,6 +60,7 @@ export function event_set_fatal_callback(cb: event_fatal_cb | null): void {
  * @category Logging and debugging
  */
 export function event_enable_debug_logging(which: number): void {
+  check_uint_("event_enable_debug_logging", "which", which);
   debugLoggingMask = which >>> 0;
 }
 

@@ -15,7 +15,7 @@ import {
   evutil_accept4_, evutil_closesocket, evutil_closesocket_keep_errno_, evutil_make_listen_socket_ipv6only, evutil_make_listen_socket_reuseable,
   evutil_make_listen_socket_reuseable_port, evutil_make_tcp_listen_socket_deferred, evutil_socket_,
 } from "../util/evutil.js";
-import { bind, listen, setsockopt } from "../util/posix.js";
+import { bind, check_addr_, listen, setsockopt } from "../util/posix.js";
 import type { sockaddr, sockaddr_any } from "../util/sockaddr.js";
 import { sockaddr_storage, SIZEOF_SOCKADDR_STORAGE } from "../util/sockaddr.js";
 import type { evutil_socket_t } from "../util/types.js";
@@ -274,9 +274,12 @@ export function evconnlistener_new_bind<A>(
   sa: sockaddr_any | null, socklen: number,
 ): evconnlistener<A> | null {
   const fn = "evconnlistener_new_bind";
+  base = event_base_or_current_(base, fn);
   check_fn_or_null_(fn, "cb", cb);
   check_int_(fn, "flags", flags);
   check_int_(fn, "backlog", backlog);
+  if (sa !== null) check_addr_(fn, sa as sockaddr, socklen);
+  else check_int_(fn, "socklen", socklen);
   const family = sa !== null ? sa.sa_family : c.AF_UNSPEC;
   let socktype = c.SOCK_STREAM | c.SOCK_NONBLOCK;
 

@@ -110,8 +110,9 @@ export interface NativeBinding {
   /**
    * Make the first `nchanges` changes of the registered change list on backend `h`, in order, as
    * backendAdd/backendDel would (backendDispatch does the same before it waits). Each change is
-   * four ints (fd, old, events, adding: 1 add, 0 del); the addon replaces `adding` by the change's
-   * result, 0 or -errno (-EINVAL for a change no add or del would accept). `nchanges` is an
+   * four ints (fd, old, events, kind: 1 add, 0 del, 2 set the fd's interest from `old` to
+   * `events` in one step, epoll only: a changelist's coalesced change); the addon replaces `kind`
+   * by the change's result, 0 or -errno (-EINVAL for a change no add, del or set would accept). `nchanges` is an
    * integer from 0 to the list's capacity (RangeError), and needs a registered list (Error).
    */
   backendApply(h: number, nchanges: number): void;
@@ -121,16 +122,17 @@ export interface NativeBinding {
   backendFree(h: number): void;
   /**
    * Register the array that backendDispatch fills with (fd, what) pairs; kept (referenced) until
-   * replaced. It must hold at least 2 elements (RangeError) and not lie on a resizable
-   * ArrayBuffer (TypeError); it must not be transferred to another thread while registered: the
-   * addon keeps its memory address.
+   * replaced. It must hold at least 2 elements (RangeError). The addon keeps no pointer into it:
+   * each dispatch fetches its memory and length anew, and throws a RangeError if the buffer has
+   * since been detached (transferred) or shrunk below one pair.
    */
   setReadyList(list: Int32Array): void;
   /**
-   * Register the change list that backendApply and backendDispatch read (4 ints a change, at least
-   * one change: RangeError), with the same rules as setReadyList.
+   * Register backend h's change list, that backendApply and backendDispatch read for h (4 ints a
+   * change, at least one change: RangeError), with the same rules as setReadyList. Released with
+   * the backend.
    */
-  setChangeList(list: Int32Array): void;
+  setChangeList(h: number, list: Int32Array): void;
 
   // ---- signals: libevent's evsig, a sigaction handler writing the signal number to a socket ----
 

@@ -5,7 +5,7 @@
  * @module
  */
 import { endianness } from "node:os";
-import { check_number_ } from "./check.js";
+import { check_int_, check_number_ } from "./check.js";
 
 /** @internal The host keeps numbers little-endian (for DataView accesses to C memory). */
 export const HOST_IS_LITTLE_ENDIAN = endianness() === "LE";
@@ -17,6 +17,13 @@ function swap16(v: number): number {
 }
 
 /** `v` as a uint32, bytes swapped on a little-endian host. */
+/** A `uint32_t` argument: a number, and an integer that an int or an unsigned int holds (C converts either). */
+function check_u32_(fn: string, name: string, v: number): void {
+  check_number_(fn, name, v);
+  if (v < 0) check_int_(fn, name, v);
+  else if (!Number.isInteger(v) || v > 0xffffffff) throw new RangeError(`${fn}: ${name} ${v} is not a 32-bit integer`);
+}
+
 function swap32(v: number): number {
   v >>>= 0;
   if (!HOST_IS_LITTLE_ENDIAN) return v;
@@ -32,6 +39,7 @@ function swap32(v: number): number {
  */
 export function htons(hostshort: number): number {
   check_number_("htons", "hostshort", hostshort);
+  check_int_("htons", "hostshort", hostshort);
   return swap16(hostshort);
 }
 
@@ -44,6 +52,7 @@ export function htons(hostshort: number): number {
  */
 export function ntohs(netshort: number): number {
   check_number_("ntohs", "netshort", netshort);
+  check_int_("ntohs", "netshort", netshort);
   return swap16(netshort);
 }
 
@@ -55,7 +64,7 @@ export function ntohs(netshort: number): number {
  * @category Addresses
  */
 export function htonl(hostlong: number): number {
-  check_number_("htonl", "hostlong", hostlong);
+  check_u32_("htonl", "hostlong", hostlong);
   return swap32(hostlong);
 }
 
@@ -67,6 +76,6 @@ export function htonl(hostlong: number): number {
  * @category Addresses
  */
 export function ntohl(netlong: number): number {
-  check_number_("ntohl", "netlong", netlong);
+  check_u32_("ntohl", "netlong", netlong);
   return swap32(netlong);
 }

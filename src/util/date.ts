@@ -2,7 +2,7 @@
  * `struct tm`, `gmtime_r`, and libevent's `evutil_date_rfc1123` (the HTTP date format).
  * @module
  */
-import { check_len_, check_number_, show } from "./check.js";
+import { check_i64_, check_len_, show } from "./check.js";
 import { evutil_snprintf_into_ } from "./snprintf.js";
 
 /** `struct tm`: a broken-down time. `new tm()` is zeroed. @category Time */
@@ -38,7 +38,7 @@ export class tm {
  * @category Time
  */
 export function gmtime_r(timep: number, result: tm): tm | null {
-  check_number_("gmtime_r", "timep", timep);
+  check_i64_("gmtime_r", "timep", timep);
   if (!(result instanceof tm)) throw new TypeError(`gmtime_r: result must be a tm, not ${show(result)}`);
   const d = new Date(Math.floor(timep) * 1000);
   if (Number.isNaN(d.getTime())) return null;

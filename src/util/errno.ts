@@ -5,6 +5,7 @@
  */
 import { constants as os } from "node:os";
 import { native } from "../native/binding.js";
+import { check_int_ } from "./check.js";
 
 /**
  * The error number of the last failed call (`errno` in C), with this platform's values
@@ -50,6 +51,7 @@ export function EVUTIL_SOCKET_ERROR(): number {
  * @category Errors
  */
 export function EVUTIL_SET_SOCKET_ERROR(errcode: number): void {
+  check_int_("EVUTIL_SET_SOCKET_ERROR", "errcode", errcode);
   errno = errcode;
 }
 
@@ -74,6 +76,7 @@ export function evutil_socket_geterror(sock: number): number {
  * @category Errors
  */
 export function evutil_socket_error_to_string(errcode: number): string {
+  check_int_("evutil_socket_error_to_string", "errcode", errcode);
   return native.strerror(errcode);
 }
 

@@ -6,7 +6,7 @@
  */
 import { native } from "../native/binding.js";
 import { EBADF, ECONNREFUSED, EINPROGRESS, EINTR, errno, fail, set_errno, sysret } from "./errno.js";
-import { check_box_, check_int_, show } from "./check.js";
+import { check_box_, check_fd_, check_int_, show } from "./check.js";
 import { accept_, check_addr_, close, connect, fd_ok_, getsockopt, setsockopt, socket } from "./posix.js";
 import { event_warn } from "../event/log.js";
 import { SIZEOF_INT } from "./sizeof.js";
@@ -67,6 +67,7 @@ export function evutil_make_socket_closeonexec(sock: number): number {
  * @category Sockets and files
  */
 export function evutil_closesocket(sock: number): number {
+  check_fd_("evutil_closesocket", "sock", sock);
   return close(sock);
 }
 
@@ -90,6 +91,7 @@ export function EVUTIL_CLOSESOCKET(s: number): number {
  * @category Sockets and files
  */
 export function evutil_make_listen_socket_reuseable(sock: number): number {
+  check_fd_("evutil_make_listen_socket_reuseable", "sock", sock);
   return setsockopt(sock, c.SOL_SOCKET, c.SO_REUSEADDR, 1, SIZEOF_INT);
 }
 
@@ -103,6 +105,7 @@ export function evutil_make_listen_socket_reuseable(sock: number): number {
  * @category Sockets and files
  */
 export function evutil_make_listen_socket_reuseable_port(sock: number): number {
+  check_fd_("evutil_make_listen_socket_reuseable_port", "sock", sock);
   if (!IS_LINUX) return 0;
   return setsockopt(sock, c.SOL_SOCKET, c.SO_REUSEPORT, 1, SIZEOF_INT);
 }
@@ -114,6 +117,7 @@ export function evutil_make_listen_socket_reuseable_port(sock: number): number {
  * @category Sockets and files
  */
 export function evutil_make_listen_socket_ipv6only(sock: number): number {
+  check_fd_("evutil_make_listen_socket_ipv6only", "sock", sock);
   return setsockopt(sock, c.IPPROTO_IPV6, c.IPV6_V6ONLY, 1, SIZEOF_INT);
 }
 
@@ -126,6 +130,7 @@ export function evutil_make_listen_socket_ipv6only(sock: number): number {
  * @category Sockets and files
  */
 export function evutil_make_tcp_listen_socket_deferred(sock: number): number {
+  check_fd_("evutil_make_tcp_listen_socket_deferred", "sock", sock);
   if (!IS_LINUX) return 0;
   return setsockopt(sock, c.IPPROTO_TCP, c.TCP_DEFER_ACCEPT, 1, SIZEOF_INT);
 }

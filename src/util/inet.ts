@@ -244,6 +244,8 @@ export function evutil_inet_pton_scope(af: number, src: string, dst: in_addr | i
   check_box_(fn, "if_index", if_index);
   check_int_(fn, "af", af);
   check_string_(fn, "src", src);
+  if (af === AF_INET && !(dst instanceof in_addr)) throw new TypeError(`${fn}: dst must be an in_addr for AF_INET, not ${show(dst)}`);
+  if (af === AF_INET6 && !(dst instanceof in6_addr)) throw new TypeError(`${fn}: dst must be an in6_addr for AF_INET6, not ${show(dst)}`);
   if_index.value = 0;
   const cp = af === AF_INET6 ? src.indexOf("%") : -1;
   if (cp < 0) return evutil_inet_pton(af, src, dst);
@@ -359,6 +361,7 @@ const v2 = new DataView(cmpB.buffer);
  */
 export function evutil_sockaddr_cmp(sa1: sockaddr, sa2: sockaddr, include_port: number): number {
   const fn = "evutil_sockaddr_cmp";
+  check_int_(fn, "include_port", include_port);
   sockaddr_to_bytes_(fn, sa1, cmpA);
   sockaddr_to_bytes_(fn, sa2, cmpB);
   const r = sa1.sa_family - sa2.sa_family;

@@ -3,6 +3,7 @@
  * @module
  */
 import { native } from "../native/binding.js";
+import { check_string_, check_timeval_ } from "./check.js";
 
 /**
  * `struct timeval`: seconds and microseconds. `new timeval()` is zeroed, as a C declaration
@@ -43,6 +44,7 @@ export class timezone {
  * @category Time
  */
 export function evutil_gettimeofday(tv: timeval, tz: timezone | null): number {
+  check_timeval_("evutil_gettimeofday", "tv", tv);
   void tz;
   evutil_us_to_timeval_(native.realtimeUs(), tv);
   return 0;
@@ -64,6 +66,7 @@ export function evutil_us_to_timeval_(us: number, tv: timeval): void {
  * @category Time
  */
 export function evutil_timeradd(tvp: timeval, uvp: timeval, vvp: timeval): void {
+  checkTimers("evutil_timeradd", tvp, uvp, vvp);
   let sec = tvp.tv_sec + uvp.tv_sec;
   let usec = tvp.tv_usec + uvp.tv_usec;
   if (usec >= 1000000) {
@@ -83,6 +86,7 @@ export function evutil_timeradd(tvp: timeval, uvp: timeval, vvp: timeval): void 
  * @category Time
  */
 export function evutil_timersub(tvp: timeval, uvp: timeval, vvp: timeval): void {
+  checkTimers("evutil_timersub", tvp, uvp, vvp);
   let sec = tvp.tv_sec - uvp.tv_sec;
   let usec = tvp.tv_usec - uvp.tv_usec;
   if (usec < 0) {
@@ -100,6 +104,7 @@ export function evutil_timersub(tvp: timeval, uvp: timeval, vvp: timeval): void 
  * @category Time
  */
 export function evutil_timerclear(tvp: timeval): void {
+  check_timeval_("evutil_timerclear", "tvp", tvp);
   tvp.tv_sec = 0;
   tvp.tv_usec = 0;
 }
@@ -112,7 +117,15 @@ export function evutil_timerclear(tvp: timeval): void {
  * @category Time
  */
 export function evutil_timerisset(tvp: timeval): number {
+  check_timeval_("evutil_timerisset", "tvp", tvp);
   return tvp.tv_sec !== 0 || tvp.tv_usec !== 0 ? 1 : 0;
+}
+
+/** The operands of evutil_timeradd/timersub: two timevals in, one out. */
+function checkTimers(fn: string, tvp: unknown, uvp: unknown, vvp: unknown): void {
+  check_timeval_(fn, "tvp", tvp);
+  check_timeval_(fn, "uvp", uvp);
+  check_timeval_(fn, "vvp", vvp);
 }
 
 /** The comparison operators `evutil_timercmp` accepts. @category Time */
@@ -128,6 +141,9 @@ export type timercmp_op = "<" | "<=" | "==" | "!=" | ">=" | ">";
  * @category Time
  */
 export function evutil_timercmp(tvp: timeval, uvp: timeval, cmp: timercmp_op): number {
+  check_timeval_("evutil_timercmp", "tvp", tvp);
+  check_timeval_("evutil_timercmp", "uvp", uvp);
+  check_string_("evutil_timercmp", "cmp", cmp);
   const d = tvp.tv_sec === uvp.tv_sec ? tvp.tv_usec - uvp.tv_usec : tvp.tv_sec - uvp.tv_sec;
   let r: boolean;
   switch (cmp) {
