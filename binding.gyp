@@ -27,7 +27,7 @@
       "cflags": ["-std=c11", "-Wall", "-Wextra"],
       "conditions": [
         ["OS=='linux'", {
-          "sources": ["native/epoll.c"],
+          "sources": ["native/epoll.c", "native/io_uring.c"],
           "defines": ["_GNU_SOURCE"],
           "libraries": ["-lpthread"]
         }],

@@ -13,13 +13,11 @@
 struct backend_slot;
 struct gai_request;
 
-/* backend.c: an Int32Array registered with the addon and kept alive by ref: its memory and the
- * number of whole entries it holds (an entry is a fixed number of ints). p is NULL until the first
- * registration. */
+/* backend.c: an Int32Array registered with the addon, kept alive by ref (NULL until the first
+ * registration). Its memory and length are fetched anew by each call that uses it: JavaScript may
+ * transfer, detach or resize the buffer between calls, so no pointer into it is ever kept. */
 struct int32_list {
   napi_ref ref;
-  int32_t *p;
-  int n;
 };
 
 struct addon_state {
@@ -28,8 +26,6 @@ struct addon_state {
   int nbackends;
   /* backend.c: the ready list that dispatch fills, (fd, what) pairs. */
   struct int32_list ready;
-  /* backend.c: the change list, (fd, old, events, adding) changes. */
-  struct int32_list changes;
   /* resolve.c: request ids index this table; a free slot is NULL. */
   struct gai_request **gai;
   int ngai;

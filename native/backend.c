@@ -1,8 +1,9 @@
 /*
  * The backend table (libevent's eventops[], in its preference order) and the exports that drive
  * backend instances through small integer handles. The ready list that dispatch fills is
- * registered once, so that a dispatch passes only integers; so is the change list, the adds and
- * dels held back for the next dispatch to make in the same call (see src/event/changelist.ts).
+ * registered once, so that a dispatch passes only integers; so is each backend's change list, the
+ * adds and dels held back for the next dispatch to make in the same call (src/event/changelist.ts).
+ * Registered lists are JavaScript memory: each call fetches and checks them anew (list_get).
  */
 #include <errno.h>
 #include <limits.h>
@@ -21,6 +22,9 @@ static const struct eventop *const eventops[] = {
 #endif
 #ifdef __linux__
     &epollops,
+    /* Listed after epoll and so never libevent's default: chosen when epoll is avoided, or
+     * first with EVENT_USE_IO_URING (event_base_new_with_config). */
+    &uringops,
 #endif
     &pollops,
     &selectops,
@@ -30,6 +34,8 @@ static const struct eventop *const eventops[] = {
 struct backend_slot {
   const struct eventop *op;
   void *state;
+  /* The backend's change list (setChangeList), (fd, old, events, kind) changes. */
+  struct int32_list changes;
   /* The thread's stop watch (instance.c) in this backend's set: 1 added, 0 not, -1 refused. */
   int stopwatch;
 };
@@ -153,31 +159,69 @@ static napi_value js_backend_del(napi_env env, napi_callback_info info) {
   return backend_change(env, info, "backendDel", false);
 }
 
-/* The count of held-back changes to make first: argument v. Throws (and returns false) when it
- * is not an integer within the registered change list. */
-static bool arg_nchanges(napi_env env, const char *fn, struct addon_state *st, napi_value v,
-                         int *out) {
-  if (!arg_int(env, fn, v, "nchanges", 0, INT_MAX, out)) return false;
-  if (*out > 0 && st->changes.p == NULL)
-    return throw_error(env, "%s: no change list is registered (setChangeList)", fn);
-  if (*out > st->changes.n)
-    return throw_range(env, "%s: nchanges (%d) is more than the change list holds (%d)", fn, *out,
-                       st->changes.n);
+static void list_release(napi_env env, struct int32_list *l) {
+  if (l->ref) napi_delete_reference(env, l->ref);
+  l->ref = NULL;
+}
+
+/* The memory and whole entries (of `stride` ints) of registered list l, fetched now. Throws (and
+ * returns false) when none is registered, or when its buffer has been detached (transferred) or
+ * shrunk below one entry since: the checks are Node-API's, never properties JavaScript could
+ * shadow. The pointer is only valid until JavaScript runs again. */
+static bool list_get(napi_env env, const char *fn, const struct int32_list *l, const char *what,
+                     size_t stride, int32_t **p, int *n) {
+  napi_value v, ab;
+  napi_typedarray_type type;
+  size_t len;
+  void *mem;
+  bool detached = true;
+  if (l->ref == NULL)
+    return throw_error(env, "%s: no %s is registered", fn, what);
+  if (napi_get_reference_value(env, l->ref, &v) != napi_ok || v == NULL ||
+      napi_get_typedarray_info(env, v, &type, &len, &mem, &ab, NULL) != napi_ok ||
+      type != napi_int32_array || napi_is_detached_arraybuffer(env, ab, &detached) != napi_ok)
+    return throw_error(env, "%s: the registered %s cannot be read", fn, what);
+  if (detached || len < stride || mem == NULL)
+    return throw_range(env, "%s: the registered %s was detached or shrunk below one entry", fn,
+                       what);
+  *p = mem;
+  *n = len / stride > INT_MAX ? INT_MAX : (int)(len / stride);
   return true;
 }
 
-/* Make the first n changes of the registered list on backend b, in order: each is (fd, old,
- * events, adding), and its last field becomes the result, 0 or -errno. A change that could not
- * have come from a valid add/del (bad fd or mask, an fd beyond the backend's limit) is -EINVAL. */
-static void apply_changes(struct addon_state *st, struct backend_slot *b, int n) {
-  for (int i = 0; i < n; i++) {
-    int32_t *c = st->changes.p + 4 * i;
-    int fd = c[0], old = c[1], events = c[2], adding = c[3];
-    if (fd < 0 || (old & ~EV_MASK_BITS) || (events & ~EV_MASK_BITS) ||
-        (adding && b->op->fd_limit > 0 && fd >= b->op->fd_limit))
+/* The held-back changes to make first: argument v counts them, and *changes is the registered
+ * change list when the count is not 0. Throws (and returns false) when the count is not an
+ * integer within the list. */
+static bool arg_changes(napi_env env, const char *fn, struct backend_slot *b, napi_value v,
+                        int32_t **changes, int *out) {
+  int have;
+  if (!arg_int(env, fn, v, "nchanges", 0, INT_MAX, out)) return false;
+  *changes = NULL;
+  if (*out == 0) return true;
+  if (!list_get(env, fn, &b->changes, "change list (setChangeList)", 4, changes, &have))
+    return false;
+  if (*out > have)
+    return throw_range(env, "%s: nchanges (%d) is more than the change list holds (%d)", fn, *out,
+                       have);
+  return true;
+}
+
+/* Make the n changes of list c on backend b, in order: each is (fd, old, events, kind), kind
+ * CHANGE_DEL, CHANGE_ADD or CHANGE_SET (set the fd's interest from `old` to `events`, one
+ * coalesced change of a changelist), and its last field becomes the result, 0 or -errno. A change
+ * that could not have come from a valid add/del (bad fd, mask or kind, an fd beyond the backend's
+ * limit, a set on a backend without one) is -EINVAL. */
+static void apply_changes(struct backend_slot *b, int32_t *c, int n) {
+  for (int i = 0; i < n; i++, c += 4) {
+    int fd = c[0], old = c[1], events = c[2], kind = c[3];
+    if (fd < 0 || (old & ~EV_MASK_BITS) || (events & ~EV_MASK_BITS) || kind < CHANGE_DEL ||
+        kind > CHANGE_SET || (kind == CHANGE_SET && b->op->set == NULL) ||
+        (kind != CHANGE_DEL && b->op->fd_limit > 0 && fd >= b->op->fd_limit))
       c[3] = -EINVAL;
+    else if (kind == CHANGE_SET)
+      c[3] = b->op->set(b->state, fd, old, events);
     else
-      c[3] = make_change(b, fd, old, events, adding);
+      c[3] = make_change(b, fd, old, events, kind == CHANGE_ADD);
   }
 }
 
@@ -185,9 +229,10 @@ static napi_value js_backend_apply(napi_env env, napi_callback_info info) {
   ARGS(2);
   struct addon_state *st = data;
   struct backend_slot *b = arg_handle(env, "backendApply", st, argv[0]);
+  int32_t *changes;
   int n;
-  if (b == NULL || !arg_nchanges(env, "backendApply", st, argv[1], &n)) return NULL;
-  apply_changes(st, b, n);
+  if (b == NULL || !arg_changes(env, "backendApply", b, argv[1], &changes, &n)) return NULL;
+  apply_changes(b, changes, n);
   return NULL;
 }
 
@@ -226,19 +271,18 @@ static napi_value js_backend_dispatch(napi_env env, napi_callback_info info) {
   struct addon_state *st = data;
   struct backend_slot *b = arg_handle(env, "backendDispatch", st, argv[0]);
   int64_t timeout_us;
-  int n;
+  int32_t *changes, *ready;
+  int n, nready;
   if (b == NULL ||
       !arg_i64(env, "backendDispatch", argv[1], "timeoutUs", -1, INT64_MAX, &timeout_us) ||
-      !arg_nchanges(env, "backendDispatch", st, argv[2], &n))
+      !arg_changes(env, "backendDispatch", b, argv[2], &changes, &n) ||
+      !list_get(env, "backendDispatch", &st->ready, "ready list (setReadyList)", 2, &ready,
+                &nready))
     return NULL;
-  if (st->ready.p == NULL) {
-    throw_error(env, "backendDispatch: no ready list is registered (setReadyList)");
-    return NULL;
-  }
-  apply_changes(st, b, n);
+  apply_changes(b, changes, n);
   if (timeout_us != 0 && b->stopwatch == 0 && st->stopwatch_fd >= 0) stopwatch_attach(st, b);
-  n = b->op->dispatch(b->state, timeout_us, st->ready.p, st->ready.n);
-  if (n > 0 && b->stopwatch == 1) n = stopwatch_filter(st, st->ready.p, n);
+  n = b->op->dispatch(b->state, timeout_us, ready, nready);
+  if (n > 0 && b->stopwatch == 1) n = stopwatch_filter(st, ready, n);
   return ret_int(env, n);
 }
 
@@ -256,42 +300,24 @@ static napi_value js_backend_free(napi_env env, napi_callback_info info) {
   struct backend_slot *b = arg_handle(env, "backendFree", data, argv[0]);
   if (b == NULL) return NULL;
   b->op->dealloc(b->state);
-  b->op = NULL;
-  b->state = NULL;
+  list_release(env, &b->changes);
+  memset(b, 0, sizeof *b);
   return NULL;
 }
 
-/* The addon keeps the list's address and length: a resizable ArrayBuffer could shrink under it. */
-static bool fixed_length(napi_env env, const char *fn, napi_value list) {
-  napi_value ab, resizable;
-  bool yes = false;
-  if (napi_get_typedarray_info(env, list, NULL, NULL, NULL, &ab, NULL) != napi_ok ||
-      napi_get_named_property(env, ab, "resizable", &resizable) != napi_ok)
-    return false;
-  napi_get_value_bool(env, resizable, &yes);
-  if (yes) return throw_type(env, "%s: list must not be on a resizable ArrayBuffer", fn);
-  return true;
-}
-
 /* Register argument v of export fn as list l, of `stride` ints an entry: an Int32Array of at
- * least one entry on a fixed-length buffer, referenced (and the list it replaces released) once
- * it passes the checks. */
+ * least one entry, referenced (and the list it replaces released) once it passes the checks. Only
+ * the reference is kept (see list_get). */
 static void list_register(napi_env env, const char *fn, napi_value v, size_t stride,
                           struct int32_list *l) {
   int32_t *p;
   size_t len;
   napi_ref ref;
-  if (!arg_int32s(env, fn, v, "list", stride, &p, &len) || !fixed_length(env, fn, v) ||
+  if (!arg_int32s(env, fn, v, "list", stride, &p, &len) ||
       napi_create_reference(env, v, 1, &ref) != napi_ok)
     return;
   if (l->ref) napi_delete_reference(env, l->ref);
   l->ref = ref;
-  l->p = p;
-  l->n = len / stride > INT_MAX ? INT_MAX : (int)(len / stride);
-}
-
-static void list_release(napi_env env, struct int32_list *l) {
-  if (l->ref) napi_delete_reference(env, l->ref);
 }
 
 static napi_value js_set_ready_list(napi_env env, napi_callback_info info) {
@@ -302,18 +328,20 @@ static napi_value js_set_ready_list(napi_env env, napi_callback_info info) {
 }
 
 static napi_value js_set_change_list(napi_env env, napi_callback_info info) {
-  ARGS(1);
-  struct addon_state *st = data;
-  list_register(env, "setChangeList", argv[0], 4, &st->changes);
+  ARGS(2);
+  struct backend_slot *b = arg_handle(env, "setChangeList", data, argv[0]);
+  if (b == NULL) return NULL;
+  list_register(env, "setChangeList", argv[1], 4, &b->changes);
   return NULL;
 }
 
 void backend_cleanup(napi_env env, struct addon_state *st) {
-  for (int h = 0; h < st->nbackends; h++)
+  for (int h = 0; h < st->nbackends; h++) {
     if (st->backends[h].op) st->backends[h].op->dealloc(st->backends[h].state);
+    list_release(env, &st->backends[h].changes);
+  }
   free(st->backends);
   list_release(env, &st->ready);
-  list_release(env, &st->changes);
 }
 
 napi_status backend_exports(napi_env env, napi_value exports, struct addon_state *st) {

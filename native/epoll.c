@@ -1,5 +1,7 @@
 /*
- * epoll backend, as libevent's epoll.c without its changelist: every add/del is one epoll_ctl.
+ * epoll backend, as libevent's epoll.c: every add/del is one epoll_ctl ("epoll"), or the
+ * TypeScript changelist holds them until the next dispatch, which makes each fd's coalesced
+ * change with `set` ("epoll (with changelist)", src/event/changelist.ts).
  * With EVENT_BASE_FLAG_PRECISE_TIMER a timerfd in the set gives microsecond timeouts.
  */
 #include <errno.h>
@@ -54,29 +56,24 @@ static uint32_t epoll_bits(int events) {
          ((events & EV_CLOSED) ? EPOLLRDHUP : 0);
 }
 
-/* The epoll_ctl of libevent's epoll_apply_one_change: ADD when nothing was watched, MOD when
- * something stays watched, DEL when nothing does. ADD/MOD are guesses (the fd may have been closed
- * and reopened, or dup'ed onto the same file), so each retries as the other. */
-static int epoll_change(struct epollop *op, int fd, int old, int events, int adding) {
+/* The epoll_ctl of libevent's epoll_apply_one_change, taking fd's interest from `old` to `want`:
+ * ADD when nothing was watched, MOD when something stays watched, DEL when nothing does. ADD/MOD
+ * are guesses (the fd may have been closed and reopened, or dup'ed onto the same file), so each
+ * retries as the other. The interest stays edge-triggered while either mask has EV_ET. */
+static int epoll_apply(struct epollop *op, int fd, int old, int want) {
   const int rwc = EV_READ | EV_WRITE | EV_CLOSED;
   struct epoll_event ev;
-  int ctl, want;
-  if (!(events & rwc)) return 0;
-  want = adding ? (old | events) : (old & ~events);
+  int ctl;
   memset(&ev, 0, sizeof ev);
   ev.data.fd = fd;
-  if (adding) {
+  if (want & rwc) {
     ctl = (old & rwc) ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
-    ev.events = epoll_bits(want);
-  } else if (want & rwc) {
-    ctl = EPOLL_CTL_MOD;
     ev.events = epoll_bits(want);
   } else {
     ctl = EPOLL_CTL_DEL;
-    ev.events = epoll_bits(events);
+    ev.events = epoll_bits(old);
   }
-  /* The interest stays edge-triggered while any of it was added with EV_ET. */
-  if ((old | events) & EV_ET) ev.events |= EPOLLET;
+  if ((old | want) & EV_ET) ev.events |= EPOLLET;
 
   if (epoll_ctl(op->epfd, ctl, fd, &ev) == 0) return 0;
   if (ctl == EPOLL_CTL_MOD && errno == ENOENT) {
@@ -90,12 +87,21 @@ static int epoll_change(struct epollop *op, int fd, int old, int events, int add
   return -errno;
 }
 
+/* epollops' add and del (libevent's epoll_nochangelist_add/del): one epoll_ctl each, none when
+ * `events` holds no read, write or close bit. */
 static int epoll_add(void *state, int fd, int old, int events) {
-  return epoll_change(state, fd, old, events, 1);
+  if (!(events & (EV_READ | EV_WRITE | EV_CLOSED))) return 0;
+  return epoll_apply(state, fd, old, old | events);
 }
 
 static int epoll_del(void *state, int fd, int old, int events) {
-  return epoll_change(state, fd, old, events, 0);
+  if (!(events & (EV_READ | EV_WRITE | EV_CLOSED))) return 0;
+  return epoll_apply(state, fd, old, (old & ~events) | (events & EV_ET));
+}
+
+/* A changelist's coalesced change (libevent's epollops_changelist makes its changes so). */
+static int epoll_set(void *state, int fd, int old, int now) {
+  return epoll_apply(state, fd, old, now);
 }
 
 static int epoll_dispatch(void *state, int64_t timeout_us, int32_t *out, int max_pairs) {
@@ -172,4 +178,6 @@ const struct eventop epollops = {
     epoll_dispatch,
     epoll_fd,
     epoll_dealloc,
+    epoll_set,
+    NULL,
 };

@@ -23,6 +23,11 @@
 #define EV_FEATURE_FDS 0x04
 #define EV_FEATURE_EARLY_CLOSE 0x08
 
+/* The kinds of a change in the change list (backend.c's apply_changes). */
+#define CHANGE_DEL 0
+#define CHANGE_ADD 1
+#define CHANGE_SET 2
+
 /* libevent's EVENT_BASE_FLAG_PRECISE_TIMER, the one init flag a backend looks at. */
 #define EVENT_BASE_FLAG_PRECISE_TIMER 0x20
 
@@ -44,6 +49,12 @@ struct eventop {
   /* The backend's own descriptor (epoll, kqueue), or -1. */
   int (*fd)(void *state);
   void (*dealloc)(void *state);
+  /* Make fd, which watches `old`, watch `now` instead, in one step: a changelist's coalesced
+   * change. 0, or -errno. NULL for a backend without a changelist. */
+  int (*set)(void *state, int fd, int old, int now);
+  /* Submit the changes the backend holds for its next dispatch, without waiting (io_uring, before
+   * the loop waits somewhere else); NULL for backends that make every change at once. 0 or -errno. */
+  int (*flush)(void *state);
 };
 
 /* A backend's timeout in milliseconds, rounded up as libevent's evutil_tv_to_msec_ does and
@@ -61,6 +72,7 @@ int eventop_random_start(int n);
 
 #if defined(__linux__)
 extern const struct eventop epollops;
+extern const struct eventop uringops;
 #endif
 #if defined(__APPLE__) || defined(__FreeBSD__) || defined(__OpenBSD__) || defined(__NetBSD__)
 #define HAVE_KQUEUE 1

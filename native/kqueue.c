@@ -204,6 +204,8 @@ const struct eventop kqops = {
     kq_dispatch,
     kq_fd,
     kq_dealloc,
+    NULL,
+    NULL,
 };
 
 #endif

@@ -7,6 +7,7 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "eventop.h"
 
@@ -53,6 +54,12 @@ static int poll_add(void *state, int fd, int old, int events) {
 
   if (fd >= op->idx_cap) {
     int before = op->idx_cap;
+    /* No descriptor can be open at or beyond RLIMIT_NOFILE: refuse it as the kernel would,
+     * rather than grow the map to its size (a huge fd would cost gigabytes). */
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+        (rlim_t)fd >= rl.rlim_cur)
+      return -EBADF;
     if (fd == INT_MAX || grow((void **)&op->idx, &op->idx_cap, fd + 1, sizeof(int)) < 0)
       return -ENOMEM;
     memset(op->idx + before, 0, (size_t)(op->idx_cap - before) * sizeof(int));
@@ -146,4 +153,6 @@ const struct eventop pollops = {
     poll_dispatch,
     poll_fd,
     poll_dealloc,
+    NULL,
+    NULL,
 };

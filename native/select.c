@@ -93,4 +93,6 @@ const struct eventop selectops = {
     select_dispatch,
     select_fd,
     select_dealloc,
+    NULL,
+    NULL,
 };

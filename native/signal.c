@@ -11,7 +11,8 @@
  *
  * One owner per signal: Node.js installs its own handlers (SIGINT, SIGTERM, SIGUSR1 ...), and
  * process.on(sig) installs libuv's. Ours replaces whatever is there until the last sigRestore puts
- * exactly that disposition back; a process.on(sig) made while ours is installed replaces ours.
+ * exactly that disposition back; a process.on(sig) made while ours is installed replaces ours, and
+ * then the last sigRestore leaves the signal to it.
  */
 #include <errno.h>
 #include <limits.h>
@@ -117,10 +118,16 @@ static napi_value js_sig_install(napi_env env, napi_callback_info info) {
   return ret_int(env, r);
 }
 
-/* Give back one install of sig by st; the last one restores the saved disposition. Under sig_lock. */
+/* Give back one install of sig by st; the last one restores the saved disposition, but only over
+ * our own handler: one installed since (process.on(sig) installs libuv's) now owns the signal, and
+ * putting back what was there before ours would silently remove it. Under sig_lock. */
 static int restore_one(struct addon_state *st, int sig) {
+  struct sigaction cur;
   st->sig_installs[sig]--;
-  if (--installs[sig] == 0 && sigaction(sig, &saved[sig], NULL) < 0) return -errno;
+  if (--installs[sig] > 0) return 0;
+  if (sigaction(sig, NULL, &cur) < 0) return -errno;
+  if ((cur.sa_flags & SA_SIGINFO) || cur.sa_handler != evsig_handler) return 0;
+  if (sigaction(sig, &saved[sig], NULL) < 0) return -errno;
   return 0;
 }
 

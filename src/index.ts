@@ -1,6 +1,7 @@
 /**
  * libevent-ts: libevent 2.1 for Node.js. This module re-exports every header module
- * (`libevent-ts/event2/event`, `buffer`, `bufferevent`, `listener`, `util`, `thread`), so that
+ * (`libevent-ts/event2/event`, `buffer`, `bufferevent`, `listener`, `util`, `thread`, and the
+ * deprecated `event_compat`, `buffer_compat`, `bufferevent_compat`), so that
  * `import * as ev from "libevent-ts"` gives the whole API.
  * @module
  */
@@ -9,4 +10,7 @@ export * from "./event2/buffer.js";
 export * from "./event2/bufferevent.js";
 export * from "./event2/listener.js";
 export * from "./event2/util.js";
+export * from "./event2/event_compat.js";
+export * from "./event2/buffer_compat.js";
+export * from "./event2/bufferevent_compat.js";
 export * from "./event2/thread.js";

@@ -5,8 +5,9 @@
  * timeouts disabling their direction, end of file and errors, freeing from inside callbacks,
  * name lookups, priorities, references, misuse.
  *
- * The legacy calls of the C tests (bufferevent_new, event_dispatch on the global base) are
- * written with the modern API on the test's base. Left to the pair/filter issue: the cases of
+ * The LEGACY(...) cases (bufferevent, the flush variants, watermarks) run twice (helpers/legacy.ts):
+ * as libevent runs them, with bufferevent_new and event_dispatch on event_init()'s base, and with
+ * bufferevent_socket_new and event_base_dispatch on an event_base_new() base. Left to the pair/filter issue: the cases of
  * bufferevent_pair_*, *_filters*, timeout_pair/filter, socket_filter_inactive, filter_data_stuck,
  * and the bufferevent_pair_get_partner checks. bufferevent_pair_release_lock and zlib are out of
  * scope (threads, zlib).
@@ -47,6 +48,7 @@ import {
 import { eachBackend } from "./helpers/backends.js";
 import { checkFdLeaks } from "./helpers/fds.js";
 import { basic_setup } from "./helpers/setup.js";
+import { legacy_how, legacy_hows, legacy_setup, legacy_title } from "./helpers/legacy.js";
 import { run_bufferevent_timeouts } from "./helpers/bufferevent_timeouts.js";
 import { now, test_timeval_diff_eq } from "./helpers/timing.js";
 
@@ -157,9 +159,8 @@ eachBackend(() => {
     // --------------------------------------------------------------------------------------------
     // test_bufferevent_impl: bufferevent, bufferevent_flush_normal/_flush/_finished
 
-    function test_bufferevent_impl(flush: number): void {
-      const data = basic_setup({ base: true, pair: true });
-      const base = data.base!;
+    function test_bufferevent_impl(how: legacy_how, flush: number): void {
+      const R = legacy_setup(how, { pair: true });
       let test_ok = 0;
       const readcb: bufferevent_data_cb = (bev) => {
         if (evbuffer_get_length(bev.input) === 8333) {
@@ -178,12 +179,12 @@ eachBackend(() => {
         test_ok = -2;
       };
 
-      const bev1 = bufferevent_socket_new(base, data.pair[0]!, 0)!;
-      bufferevent_setcb(bev1, readcb, writecb, errorcb, null);
-      const bev2 = bufferevent_socket_new(base, data.pair[1]!, 0)!;
-      bufferevent_setcb(bev2, readcb, writecb, errorcb, null);
-      expect(bufferevent_getfd(bev1)).toBe(data.pair[0]);
+      const bev1 = R.bufferevent_new(R.pair[0]!, readcb, writecb, errorcb, null)!;
+      const bev2 = R.bufferevent_new(R.pair[1]!, readcb, writecb, errorcb, null)!;
+      expect(bufferevent_getfd(bev1)).toBe(R.pair[0]);
       expect(bufferevent_get_underlying(bev1)).toBeNull();
+      // C leaves a legacy bufferevent's base NULL and looks the current base up at each use.
+      expect(bufferevent_get_base(bev1)).toBe(R.global_base);
 
       // Test getcb.
       const r = { value: null as bufferevent_data_cb | null };
@@ -207,25 +208,27 @@ eachBackend(() => {
       bufferevent_write(bev1, buffer, buffer.length);
       if (flush >= 0) expect(bufferevent_flush(bev1, EV_WRITE, flush)).toBeGreaterThanOrEqual(0);
 
-      event_base_dispatch(base);
+      R.event_dispatch();
 
       bufferevent_free(bev2);
       bufferevent_free(bev1);
       expect(test_ok).toBe(2);
     }
 
-    it("bufferevent: 8333 bytes from one socket bufferevent to another; getcb, getfd, get_underlying, get_enabled", () => {
-      test_bufferevent_impl(-1);
-    });
-    it("bufferevent_flush_normal: flush returns >= 0 and changes nothing", () => test_bufferevent_impl(BEV_NORMAL));
-    it("bufferevent_flush_flush", () => test_bufferevent_impl(BEV_FLUSH));
-    it("bufferevent_flush_finished", () => test_bufferevent_impl(BEV_FINISHED));
+    for (const how of legacy_hows) {
+      it(legacy_title(how, "bufferevent", "8333 bytes from one socket bufferevent to another; getcb, getfd, get_underlying, get_enabled"), () => {
+        test_bufferevent_impl(how, -1);
+      });
+      it(legacy_title(how, "bufferevent_flush_normal", "flush returns >= 0 and changes nothing"), () => test_bufferevent_impl(how, BEV_NORMAL));
+      it(legacy_title(how, "bufferevent_flush_flush"), () => test_bufferevent_impl(how, BEV_FLUSH));
+      it(legacy_title(how, "bufferevent_flush_finished"), () => test_bufferevent_impl(how, BEV_FINISHED));
+    }
 
     // --------------------------------------------------------------------------------------------
 
-    it("bufferevent_watermarks: every read callback sees 10..20 of 65000 bytes; the write callback runs at <= 100 bytes", () => {
-      const data = basic_setup({ base: true, pair: true });
-      const base = data.base!;
+    for (const how of legacy_hows) it(legacy_title(how, "bufferevent_watermarks",
+      "every read callback sees 10..20 of 65000 bytes; the write callback runs at <= 100 bytes"), () => {
+      const R = legacy_setup(how, { pair: true });
       let test_ok = 0;
       let nread = 0;
       const wm_readcb: bufferevent_data_cb = (bev) => {
@@ -252,10 +255,8 @@ eachBackend(() => {
         test_ok = -2;
       };
 
-      const bev1 = bufferevent_socket_new(base, data.pair[0]!, 0)!;
-      bufferevent_setcb(bev1, null, wm_writecb, wm_errorcb, null);
-      const bev2 = bufferevent_socket_new(base, data.pair[1]!, 0)!;
-      bufferevent_setcb(bev2, wm_readcb, null, wm_errorcb, null);
+      const bev1 = R.bufferevent_new(R.pair[0]!, null, wm_writecb, wm_errorcb, null)!;
+      const bev2 = R.bufferevent_new(R.pair[1]!, wm_readcb, null, wm_errorcb, null)!;
       bufferevent_disable(bev1, EV_READ);
       bufferevent_enable(bev2, EV_READ);
 
@@ -284,7 +285,7 @@ eachBackend(() => {
 
       bufferevent_write(bev1, buffer, buffer.length);
 
-      event_base_dispatch(base);
+      R.event_dispatch();
 
       expect(test_ok).toBe(2);
       // The write callback drained all the data from outbuf, so we should have removed the write event...
@@ -1089,7 +1090,7 @@ eachBackend(() => {
       expect(() => bufferevent_set_timeouts(bev, null, 5 as never)).toThrow(
         new TypeError("bufferevent_set_timeouts: timeout_write is 5, not a timeval or null"));
       expect(() => bufferevent_socket_new(base, 1.5, 0)).toThrow(/bufferevent_socket_new: fd/);
-      // C would take a NULL base as event_init()'s; this port has none.
+      // No event_init() base here: a NULL base stands for nothing.
       expect(() => bufferevent_socket_new(null, -1, 0)).toThrow(
         new TypeError("bufferevent_socket_new: base is null, not an event_base"));
       expect(() => bufferevent_socket_connect_hostname(bev, {} as unknown as null, AF_INET, "x", 1)).toThrow(/no evdns/);

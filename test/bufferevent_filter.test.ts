@@ -3,7 +3,9 @@
  * (test/regress_bufferevent.c: bufferevent_filters, bufferevent_pair_filters,
  * bufferevent_filters_disable, bufferevent_pair_filters_disable, bufferevent_timeout_filter,
  * bufferevent_timeout_filter_pair, bufferevent_socket_filter_inactive,
- * bufferevent_filter_data_stuck), run once per backend, then the semantics of reference section
+ * bufferevent_filter_data_stuck), run once per backend (the four LEGACY(...) ones twice, on
+ * event_init()'s base with NULL base arguments as libevent runs them, and on an event_base_new()
+ * base: helpers/legacy.ts), then the semantics of reference section
  * 2.15 the group leaves implicit: forwarded events, BEV_OPT_CLOSE_ON_FREE, free_context,
  * dst_limit from the watermarks, BEV_NEED_MORE, flush modes, filters stacked on filters,
  * exceptions thrown by a filter, misuse; and examples/filter-echo-server.ts run as a program.
@@ -39,6 +41,7 @@ import { eachBackend } from "./helpers/backends.js";
 import { freePort, printed, start, until } from "./helpers/children.js";
 import { checkFdLeaks } from "./helpers/fds.js";
 import { basic_setup } from "./helpers/setup.js";
+import { legacy_how, legacy_hows, legacy_setup, legacy_title } from "./helpers/legacy.js";
 import { run_bufferevent_timeouts } from "./helpers/bufferevent_timeouts.js";
 import { test_timeval_diff_eq } from "./helpers/timing.js";
 
@@ -50,7 +53,7 @@ function bytes(n: number): Uint8Array {
   return b;
 }
 
-function newPair(base: event_base, options = 0): [bufferevent, bufferevent] {
+function newPair(base: event_base | null, options = 0): [bufferevent, bufferevent] {
   const pair: (bufferevent | null)[] = [null, null];
   expect(bufferevent_pair_new(base, options, pair)).toBe(0);
   return [pair[0]!, pair[1]!];
@@ -74,9 +77,8 @@ eachBackend(() => {
     // --------------------------------------------------------------------------------------------
     // test_bufferevent_filters_impl: bufferevent_filters, _pair_filters, _filters_disable, _pair_filters_disable
 
-    function test_bufferevent_filters_impl(use_pair: boolean, disable: boolean): void {
-      const data = basic_setup({ base: true, pair: !use_pair });
-      const base = data.base!;
+    function test_bufferevent_filters_impl(how: legacy_how, use_pair: boolean, disable: boolean): void {
+      const R = legacy_setup(how, { pair: !use_pair });
       let test_ok = 0;
       const failures: string[] = [];
 
@@ -135,10 +137,10 @@ eachBackend(() => {
       let bev1: bufferevent;
       let bev2: bufferevent;
       if (use_pair) {
-        [bev1, bev2] = newPair(base, 0);
+        [bev1, bev2] = newPair(R.nullbase(), 0);
       } else {
-        bev1 = bufferevent_socket_new(base, data.pair[0]!, 0)!;
-        bev2 = bufferevent_socket_new(base, data.pair[1]!, 0)!;
+        bev1 = bufferevent_socket_new(R.nullbase(), R.pair[0]!, 0)!;
+        bev2 = bufferevent_socket_new(R.nullbase(), R.pair[1]!, 0)!;
       }
       const bev1_base = bev1;
       const bev2_base = bev2;
@@ -162,26 +164,28 @@ eachBackend(() => {
       // insert some filters
       bufferevent_write(bev1, buffer, buffer.length);
 
-      event_base_dispatch(base);
+      R.event_dispatch();
 
       bufferevent_free(bev1);
       bufferevent_free(bev2);
       // The underlying bufferevents own the socketpair (BEV_OPT_CLOSE_ON_FREE through the filters)
-      // only if they were made with it: these were not, so basic_setup closes the fds.
+      // only if they were made with it: these were not, so the test's setup closes the fds.
       expect(failures).toEqual([]);
       expect(test_ok).toBe(3 + (disable ? 1 : 0));
     }
 
-    it("bufferevent_filters: an output filter adds an 'x' before each byte, an input filter strips it: 8333 bytes through a socketpair", () => {
-      test_bufferevent_filters_impl(false, false);
-    });
-    it("bufferevent_pair_filters: the same over a pair; getfd through a filter on a pair is -1", () => {
-      test_bufferevent_filters_impl(true, false);
-    });
-    it("bufferevent_filters_disable: a bufferevent_write from inside the output filter does not recurse; the second call's BEV_ERROR stops", () => {
-      test_bufferevent_filters_impl(false, true);
-    });
-    it("bufferevent_pair_filters_disable", () => test_bufferevent_filters_impl(true, true));
+    for (const how of legacy_hows) {
+      it(legacy_title(how, "bufferevent_filters", "an output filter adds an 'x' before each byte, an input filter strips it: 8333 bytes through a socketpair"), () => {
+        test_bufferevent_filters_impl(how, false, false);
+      });
+      it(legacy_title(how, "bufferevent_pair_filters", "the same over a pair; getfd through a filter on a pair is -1"), () => {
+        test_bufferevent_filters_impl(how, true, false);
+      });
+      it(legacy_title(how, "bufferevent_filters_disable", "a bufferevent_write from inside the output filter does not recurse; the second call's BEV_ERROR stops"), () => {
+        test_bufferevent_filters_impl(how, false, true);
+      });
+      it(legacy_title(how, "bufferevent_pair_filters_disable"), () => test_bufferevent_filters_impl(how, true, true));
+    }
 
     // --------------------------------------------------------------------------------------------
     // test_bufferevent_timeouts("filter"), ("filter pair")

@@ -4,14 +4,15 @@
  * bufferevent_pair_watermarks, bufferevent_timeout_pair, bufferevent_pair_flush), run once per
  * backend, then the semantics of reference section 2.14 the group leaves implicit: synchronous
  * transfer, deferred callbacks, the reader's high watermark, no EOF on free, frozen buffers,
- * timeouts restarted by transfers, misuse. The legacy calls of the C tests (event_dispatch on the
- * global base) are written on the test's base.
+ * timeouts restarted by transfers, misuse. The LEGACY(...) cases (bufferevent_pair, its flush
+ * variants, bufferevent_pair_watermarks) run twice (helpers/legacy.ts): as libevent runs them, a pair
+ * made on a NULL base and event_dispatch on event_init()'s base; and on an event_base_new() base.
  */
 import { describe, expect, it } from "vitest";
 import {
   BEV_EVENT_EOF, BEV_EVENT_READING, BEV_EVENT_TIMEOUT, BEV_EVENT_WRITING, BEV_FINISHED, BEV_FLUSH, BEV_NORMAL,
   BEV_OPT_CLOSE_ON_FREE, BEV_OPT_DEFER_CALLBACKS, bufferevent, bufferevent_disable, bufferevent_enable,
-  bufferevent_flush, bufferevent_free, bufferevent_get_enabled, bufferevent_get_input, bufferevent_get_output,
+  bufferevent_flush, bufferevent_free, bufferevent_get_base, bufferevent_get_enabled, bufferevent_get_input, bufferevent_get_output,
   bufferevent_get_underlying, bufferevent_getcb, bufferevent_getfd, bufferevent_getwatermark,
   bufferevent_pair_get_partner, bufferevent_pair_new, bufferevent_read_buffer, bufferevent_set_rate_limit,
   bufferevent_set_timeouts, bufferevent_setcb, bufferevent_setwatermark, bufferevent_socket_new, bufferevent_write,
@@ -27,6 +28,7 @@ import { timeval } from "libevent-ts/event2/util";
 import { eachBackend } from "./helpers/backends.js";
 import { checkFdLeaks } from "./helpers/fds.js";
 import { basic_setup } from "./helpers/setup.js";
+import { legacy_how, legacy_hows, legacy_setup, legacy_title } from "./helpers/legacy.js";
 import { run_bufferevent_timeouts } from "./helpers/bufferevent_timeouts.js";
 import { now, test_timeval_diff_eq } from "./helpers/timing.js";
 
@@ -50,9 +52,8 @@ eachBackend(() => {
     // --------------------------------------------------------------------------------------------
     // test_bufferevent_impl(use_pair = 1): bufferevent_pair, bufferevent_pair_flush_normal/_flush/_finished
 
-    function test_bufferevent_pair_impl(flush: number): void {
-      const data = basic_setup({ base: true });
-      const base = data.base!;
+    function test_bufferevent_pair_impl(how: legacy_how, flush: number): void {
+      const R = legacy_setup(how);
       let test_ok = 0;
       const readcb: bufferevent_data_cb = (bev) => {
         if (evbuffer_get_length(bev.input) === 8333) {
@@ -71,7 +72,8 @@ eachBackend(() => {
         test_ok = -2;
       };
 
-      const [bev1, bev2] = newPair(base, 0);
+      const [bev1, bev2] = newPair(R.nullbase(), 0);
+      expect(bufferevent_get_base(bev1)).toBe(R.global_base);
       bufferevent_setcb(bev1, readcb, writecb, errorcb, bev1);
       bufferevent_setcb(bev2, readcb, writecb, errorcb, null);
       expect(bufferevent_getfd(bev1)).toBe(-1);
@@ -100,7 +102,7 @@ eachBackend(() => {
       bufferevent_write(bev1, buffer, buffer.length);
       if (flush >= 0) expect(bufferevent_flush(bev1, EV_WRITE, flush)).toBeGreaterThanOrEqual(0);
 
-      event_base_dispatch(base);
+      R.event_dispatch();
 
       bufferevent_free(bev2);
       expect(bufferevent_pair_get_partner(bev1)).toBeNull();
@@ -110,21 +112,25 @@ eachBackend(() => {
       expect(test_ok).toBe(flush === BEV_FINISHED ? -1 : 2);
     }
 
-    it("bufferevent_pair: 8333 bytes through a pair; getcb, getfd -1, get_underlying null, get_partner both ways and null once freed", () => {
-      test_bufferevent_pair_impl(-1);
-    });
-    it("bufferevent_pair_flush_normal: flush returns 0 and changes nothing", () => test_bufferevent_pair_impl(BEV_NORMAL));
-    it("bufferevent_pair_flush_flush", () => test_bufferevent_pair_impl(BEV_FLUSH));
-    it("bufferevent_pair_flush_finished: the partner's event callback runs (after its read callback)", () => {
-      test_bufferevent_pair_impl(BEV_FINISHED);
-    });
+    for (const how of legacy_hows) {
+      it(legacy_title(how, "bufferevent_pair", "8333 bytes through a pair; getcb, getfd -1, get_underlying null, get_partner both ways and null once freed"), () => {
+        test_bufferevent_pair_impl(how, -1);
+      });
+      it(legacy_title(how, "bufferevent_pair_flush_normal", "flush returns 0 and changes nothing"), () => {
+        test_bufferevent_pair_impl(how, BEV_NORMAL);
+      });
+      it(legacy_title(how, "bufferevent_pair_flush_flush"), () => test_bufferevent_pair_impl(how, BEV_FLUSH));
+      it(legacy_title(how, "bufferevent_pair_flush_finished", "the partner's event callback runs (after its read callback)"), () => {
+        test_bufferevent_pair_impl(how, BEV_FINISHED);
+      });
+    }
 
     // --------------------------------------------------------------------------------------------
     // test_bufferevent_watermarks_impl(use_pair = 1)
 
-    it("bufferevent_pair_watermarks: every read callback sees 10..20 of 65000 bytes; the write callback runs at <= 100 bytes", () => {
-      const data = basic_setup({ base: true });
-      const base = data.base!;
+    for (const how of legacy_hows) it(legacy_title(how, "bufferevent_pair_watermarks",
+      "every read callback sees 10..20 of 65000 bytes; the write callback runs at <= 100 bytes"), () => {
+      const R = legacy_setup(how);
       let test_ok = 0;
       let nread = 0;
       const bad: string[] = [];
@@ -151,7 +157,7 @@ eachBackend(() => {
         test_ok = -2;
       };
 
-      const [bev1, bev2] = newPair(base, 0);
+      const [bev1, bev2] = newPair(R.nullbase(), 0);
       bufferevent_setcb(bev1, null, wm_writecb, errorcb, null);
       bufferevent_setcb(bev2, wm_readcb, null, errorcb, null);
       bufferevent_disable(bev1, EV_READ);
@@ -180,7 +186,7 @@ eachBackend(() => {
       const buffer = bytes(65000);
       bufferevent_write(bev1, buffer, buffer.length);
 
-      event_base_dispatch(base);
+      R.event_dispatch();
 
       expect(bad).toEqual([]);
       expect(test_ok).toBe(2);
@@ -462,7 +468,7 @@ function pairSemantics(): void {
 
   it("misuse: a null base, pair not an array, options not an integer, a freed end", () => {
     const data = basic_setup({ base: true });
-    // C would take a NULL base as event_init()'s; this port has none.
+    // No event_init() base here: a NULL base stands for nothing.
     const pair: (bufferevent | null)[] = [null, null];
     expect(() => bufferevent_pair_new(null, 0, pair)).toThrow(new TypeError("bufferevent_pair_new: base is null, not an event_base"));
     expect(pair).toEqual([null, null]);

@@ -17,7 +17,7 @@ checkFdLeaks();
 
 function base_supports_et(base: event_base): boolean {
   const m = event_base_get_method(base);
-  return m === "epoll" || m === "epoll (with changelist)" || m === "kqueue";
+  return m === "epoll" || m === "epoll (with changelist)" || m === "io_uring" || m === "kqueue";
 }
 
 eachBackend(() => {

@@ -1,14 +1,17 @@
 /**
  * The examples of the event core, run as the programs they are (`node --import tsx examples/...`,
  * importing the package by name, hence the built dist/: `npm test` builds it first):
- * examples/time-test.ts (sample/time-test.c), with and without -p, and examples/signal-test.ts
- * (sample/signal-test.c), once per compiled-in backend.
+ * examples/time-test.ts (sample/time-test.c), with and without -p, examples/signal-test.ts
+ * (sample/signal-test.c), once per compiled-in backend, and examples/legacy-echo-server.ts (a
+ * libevent 1.4-style server set up as memcached sets up its events), once per backend.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
+import { connect } from "node:net";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it, onTestFinished } from "vitest";
-import { backends, methodname_to_envvar, methods } from "./helpers/backends.js";
+import { backendEnv, backends, methodname_to_envvar, methods } from "./helpers/backends.js";
+import { exchange, freePort } from "./helpers/children.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 
@@ -99,9 +102,9 @@ describe("examples/signal-test.ts", () => {
     it(`signal-test [${b.label}]: three SIGINTs, each reported; the third deletes the event and it exits 0`, { timeout: 30_000 }, async () => {
       // EVENT_SHOW_METHOD makes event_base_new say which backend it took: the program is then
       // a few statements from blocking in its loop with the SIGINT handler installed.
-      const p = run("examples/signal-test.ts", [], envFor(b.method, { EVENT_SHOW_METHOD: "1" }));
+      const p = run("examples/signal-test.ts", [], { ...envFor(null, { EVENT_SHOW_METHOD: "1" }), ...backendEnv(b) });
       await until(() => p.stderr.length > 0 || p.child.exitCode !== null, 20_000, "signal-test to start");
-      expect(p.stderr).toEqual([`[msg] libevent using: ${b.method}`]);
+      expect(p.stderr).toEqual([`[msg] libevent using: ${b.name}`]);
       await until(() => asleep(p.child.pid!), 5_000, "signal-test to block in its loop");
       for (let i = 1; i <= 3; i++) {
         p.child.kill("SIGINT");
@@ -111,6 +114,64 @@ describe("examples/signal-test.ts", () => {
       expect(signal).toBeNull();
       expect(code).toBe(0);
       expect(p.stdout).toEqual(["signal_cb: got signal 2", "signal_cb: got signal 2", "signal_cb: got signal 2"]);
+      expect(p.stderr).toEqual([`[msg] libevent using: ${b.name}`]);
+    });
+  }
+});
+
+/**
+ * Send `data` on one connection and read as many bytes back, then close. Reading starts only
+ * after `pauseMs`: meanwhile the server's writes fill the socket buffers and have to wait.
+ */
+function echoBack(port: number, data: Buffer, pauseMs: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let got = 0;
+    const s = connect(port, "127.0.0.1", () => {
+      s.pause();
+      s.write(data);
+      setTimeout(() => s.resume(), pauseMs);
+    });
+    s.on("data", (d: Buffer) => {
+      chunks.push(d);
+      got += d.length;
+      if (got >= data.length) {
+        s.end();
+        resolve(Buffer.concat(chunks));
+      }
+    });
+    s.on("error", reject);
+  });
+}
+
+describe("examples/legacy-echo-server.ts", () => {
+  for (const b of backends.filter((x) => !x.precise)) {
+    it(`legacy-echo-server [${b.label}]: event_init/event_set/event_base_set/event_add; echoes 16 MiB and small messages at once; SIGTERM ends it`, { timeout: 60_000 }, async () => {
+      const port = await freePort();
+      const p = run("examples/legacy-echo-server.ts", [String(port)], envFor(b.method, { EVENT_SHOW_METHOD: "1" }));
+      // event_init() says which backend it took; then the server is a few statements from its loop
+      await until(() => p.stderr.length > 0 || p.child.exitCode !== null, 20_000, "legacy-echo-server to start");
+      expect(p.stderr).toEqual([`[msg] libevent using: ${b.method}`]);
+      await until(() => asleep(p.child.pid!), 10_000, "legacy-echo-server to block in its loop");
+
+      expect((await exchange(port, "hello")).toString()).toBe("hello");
+      const big = Buffer.alloc(16 << 20);
+      for (let i = 0, x = 7; i < big.length; i++) big[i] = (x = (Math.imul(x, 1103515245) + 12345) & 0x7fffffff) >> 16;
+      // 16 MiB is more than loopback's socket buffers hold while the client does not read: the server's
+      // writes block, its connection switches to EV_WRITE and back to EV_READ, and the others go on meanwhile
+      const [echoed, x, y] = await Promise.all([echoBack(port, big, 300), exchange(port, "x"), exchange(port, "yz")]);
+      expect(echoed.length).toBe(big.length);
+      expect(echoed.equals(big)).toBe(true);
+      expect([x.toString(), y.toString()]).toEqual(["x", "yz"]);
+
+      await until(() => p.stdout.filter((l) => l === "Connection closed.").length === 4, 10_000, "four connections closed");
+      await until(() => asleep(p.child.pid!), 10_000, "legacy-echo-server to wait again");
+      p.child.kill("SIGTERM");
+      const { code, signal } = await p.exited;
+      expect(signal).toBeNull();
+      expect(code).toBe(0);
+      expect(p.stdout.filter((l) => l === "Accepted a connection.").length).toBe(4);
+      expect(p.stdout.slice(-2)).toEqual(["Caught signal 15; exiting.", "done"]);
       expect(p.stderr).toEqual([`[msg] libevent using: ${b.method}`]);
     });
   }

@@ -455,7 +455,7 @@ eachBackend(() => {
       expect(() => evconnlistener_set_error_cb(lev, null)).toThrow(TypeError);
     });
 
-    it("a null base is a TypeError (this port has no event_init() base), thrown before listen() and leaking no socket", () => {
+    it("a null base with no event_init() base is a TypeError, thrown before listen() and leaking no socket", () => {
       const data = basic_setup({ base: true });
       const sin = loopback();
       const fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -479,7 +479,7 @@ eachBackend(() => {
       evutil_closesocket(fd);
       // The socket evconnlistener_new_bind made is closed again (checkFdLeaks).
       expect(() => evconnlistener_new_bind(null as never, acceptcb, { n: 1 }, 0, -1, sin, sizeof(sin))).toThrow(
-        /evconnlistener_new: base is null/);
+        /evconnlistener_new_bind: base is null/);
     });
   });
 });

@@ -1,13 +1,12 @@
 /**
  * The stand-alone test programs of libevent (test/test-*.c) that concern the core, run once per
- * compiled-in backend as test/test.sh runs them: test-eof, test-closed, test-weof, test-time,
+ * compiled-in backend as test/test.sh runs them: test-init, test-eof, test-closed, test-weof, test-time,
  * test-changelist and test-dumpevents (checked the way test/check-dumpevents.py checks it). Each
  * program is ported as a `main()` returning its exit status; what it prints is collected and
  * checked too. The legacy calls of some (event_init, event_set, event_dispatch) become their
  * modern equivalents on a base of the backend under test.
  *
- * Left out: test-init (only event_init() succeeding, covered by every base made here), test-fdleak
- * and test-ratelim (listener and bufferevent programs, not the core).
+ * Left out: test-fdleak and test-ratelim (listener and bufferevent programs, not the core).
  */
 import { describe, expect, it, onTestFinished } from "vitest";
 import {
@@ -16,7 +15,9 @@ import {
   event_base_new_with_config, event_config_free, event_config_new, event_config_require_features, event_del,
   event_free, event_new, event_self_cbarg, event_set_log_callback, evsignal_new, evtimer_add, evtimer_del, evtimer_new,
 } from "libevent-ts/event2/event";
+import { event_init } from "libevent-ts/event2/event_compat";
 import { evutil_gettimeofday, evutil_snprintf, timeval } from "libevent-ts/event2/util";
+import { event_global_current_base_ } from "../src/event/event.js";
 import { eachBackend, expectIntendedBackend, newBase as newCheckedBase } from "./helpers/backends.js";
 import { internals } from "./helpers/internal.js";
 import {
@@ -64,6 +65,13 @@ function freeAtEnd(base: event_base): event_base {
 /** Close what is still open of `fds` (entries set to -1 were closed by the program). */
 function closeAll(fds: number[]): void {
   for (const fd of fds) if (fd >= 0) evutil_closesocket(fd);
+}
+
+/** test/test-init.c: event_init() succeeds (the base is left to the end of the process, as in C). */
+function test_init(): number {
+  // Initialize the event library
+  event_init();
+  return 0;
 }
 
 /** test/test-eof.c: a read event with a 60 s timeout sees the data, then EOF. */
@@ -360,6 +368,13 @@ function check_dumpevents(text: string[]): void {
 
 eachBackend(() => {
   describe("standalone programs", () => {
+    it("test-init: event_init() makes a base of the backend under test, the current one", () => {
+      expect(test_init()).toBe(0);
+      const base = event_global_current_base_()!;
+      onTestFinished(() => event_base_free(null)); // the process's end, here
+      expectIntendedBackend(base);
+    });
+
     it("test-eof: a read event with a timeout sees the data, then EOF", () => {
       out = [];
       expect(test_eof()).toBe(0);

@@ -10,10 +10,10 @@
  * of it, never copies; fd reads land straight in it.
  * @module
  */
-import { check_box_, check_bytes_, check_fn_or_null_, check_int_, check_len_, check_size_, show } from "../util/check.js";
+import { check_box_, check_bytes_, check_fn_or_null_, check_i64_, check_int_, check_len_, check_size_, show } from "../util/check.js";
 import { EVLIST_ACTIVE, EVLIST_ACTIVE_LATER } from "../event/constants.js";
 import {
-  event_base, event_base_get_npriorities, event_callback, event_deferred_cb_cancel_, event_deferred_cb_init_,
+  event_base, event_base_check_, event_base_get_npriorities, event_callback, event_deferred_cb_cancel_, event_deferred_cb_init_,
   event_deferred_cb_schedule_,
 } from "../event/event.js";
 import { native } from "../native/binding.js";
@@ -35,36 +35,37 @@ import {
 // ---------------------------------------------------------------------------------------------
 // Constants
 
-/** `#define EVBUFFER_FLAG_DRAINS_TO_FD 1`: the buffer is written to an fd, so file segments may use sendfile. */
+/** `#define EVBUFFER_FLAG_DRAINS_TO_FD 1`: the buffer is written to an fd, so file segments may use sendfile. @category Evbuffers */
 export const EVBUFFER_FLAG_DRAINS_TO_FD = 1;
-/** `#define EVBUFFER_CB_ENABLED 1`: the callback entry is enabled (set by `evbuffer_add_cb`). */
+/** `#define EVBUFFER_CB_ENABLED 1`: the callback entry is enabled (set by `evbuffer_add_cb`). @category Callbacks */
 export const EVBUFFER_CB_ENABLED = 1;
 /** @internal `#define EVBUFFER_CB_NODEFER 2`: run this callback inline even when the buffer's callbacks are deferred. */
 export const EVBUFFER_CB_NODEFER = 2;
 /** @internal `#define EVBUFFER_MAX_READ 4096`: the most one `evbuffer_read` takes. */
 export const EVBUFFER_MAX_READ = 4096;
 
-/** `EVBUFFER_EOL_ANY`: a line ends at any run of CR and LF characters, in any order and number. */
+/** `EVBUFFER_EOL_ANY`: a line ends at any run of CR and LF characters, in any order and number. @category Evbuffers */
 export const EVBUFFER_EOL_ANY = 0;
-/** `EVBUFFER_EOL_CRLF`: a line ends at LF, optionally preceded by CR. */
+/** `EVBUFFER_EOL_CRLF`: a line ends at LF, optionally preceded by CR. @category Evbuffers */
 export const EVBUFFER_EOL_CRLF = 1;
-/** `EVBUFFER_EOL_CRLF_STRICT`: a line ends at exactly CR LF. */
+/** `EVBUFFER_EOL_CRLF_STRICT`: a line ends at exactly CR LF. @category Evbuffers */
 export const EVBUFFER_EOL_CRLF_STRICT = 2;
-/** `EVBUFFER_EOL_LF`: a line ends at LF. */
+/** `EVBUFFER_EOL_LF`: a line ends at LF. @category Evbuffers */
 export const EVBUFFER_EOL_LF = 3;
-/** `EVBUFFER_EOL_NUL`: a line ends at a NUL byte. */
+/** `EVBUFFER_EOL_NUL`: a line ends at a NUL byte. @category Evbuffers */
 export const EVBUFFER_EOL_NUL = 4;
 /**
  * `enum evbuffer_eol_style`: one of the `EVBUFFER_EOL_*` values. Any other number is accepted,
  * as in C, and finds no end of line.
+ * @category Evbuffers
  */
 export type evbuffer_eol_style = number;
 
-/** `EVBUFFER_PTR_SET`: `evbuffer_ptr_set` puts the pointer at an absolute position. */
+/** `EVBUFFER_PTR_SET`: `evbuffer_ptr_set` puts the pointer at an absolute position. @category Searching and zero-copy access */
 export const EVBUFFER_PTR_SET = 0;
-/** `EVBUFFER_PTR_ADD`: `evbuffer_ptr_set` moves the pointer forward. */
+/** `EVBUFFER_PTR_ADD`: `evbuffer_ptr_set` moves the pointer forward. @category Searching and zero-copy access */
 export const EVBUFFER_PTR_ADD = 1;
-/** `enum evbuffer_ptr_how`: `EVBUFFER_PTR_SET` or `EVBUFFER_PTR_ADD`. */
+/** `enum evbuffer_ptr_how`: `EVBUFFER_PTR_SET` or `EVBUFFER_PTR_ADD`. @category Searching and zero-copy access */
 export type evbuffer_ptr_how = number;
 
 const EVBUFFER_CB_INTERNAL_FLAGS = 0xffff0000;
@@ -96,12 +97,21 @@ const NUM_WRITE_IOVEC = 128;
 /**
  * `typedef void (*evbuffer_cb_func)(struct evbuffer *buffer, const struct evbuffer_cb_info *info, void *arg)`:
  * called after the buffer's length changed, with what changed since the last call.
+ * @param buffer the buffer that changed
+ * @param info what changed: `orig_size`, `n_added`, `n_deleted`
+ * @param arg the `cbarg` given to {@link evbuffer_add_cb}
+ * @category Callbacks
  */
 export type evbuffer_cb_func<A = any> = (buffer: evbuffer, info: evbuffer_cb_info, arg: A) => void;
 
 /**
  * `typedef void (*evbuffer_cb)(struct evbuffer *buffer, size_t old_len, size_t new_len, void *arg)`
  * (buffer_compat.h): the obsolete callback type of {@link evbuffer_setcb}.
+ * @param buffer the buffer that changed
+ * @param old_len its length before the change
+ * @param new_len its length now
+ * @param arg the `cbarg` given to {@link evbuffer_setcb}
+ * @category Callbacks
  */
 export type evbuffer_cb<A = any> = (buffer: evbuffer, old_len: number, new_len: number, arg: A) => void;
 
@@ -109,10 +119,14 @@ export type evbuffer_cb<A = any> = (buffer: evbuffer, old_len: number, new_len: 
  * `typedef void (*evbuffer_ref_cleanup_cb)(const void *data, size_t datalen, void *extra)`:
  * called once the referenced memory is no longer used, with the very value that was passed to
  * {@link evbuffer_add_reference} (the same Uint8Array or string), its length and `extra`.
+ * @param data the referenced memory, as it was passed in
+ * @param datalen its length in bytes
+ * @param extra the `cleanupfn_arg` given to {@link evbuffer_add_reference}
+ * @category Callbacks
  */
 export type evbuffer_ref_cleanup_cb<A = any> = (data: Uint8Array | string | null, datalen: number, extra: A) => void;
 
-/** `struct evbuffer_cb_info`: what changed since the callback last ran. */
+/** `struct evbuffer_cb_info`: what changed since the callback last ran. @category Callbacks */
 export class evbuffer_cb_info {
   /** The buffer's length when the changes began. */
   orig_size = 0;
@@ -126,6 +140,7 @@ export class evbuffer_cb_info {
  * `struct evbuffer_iovec` (`struct iovec` on POSIX): an extent of memory. Filled by
  * `evbuffer_peek` and `evbuffer_reserve_space` with a view of the buffer's own memory;
  * `new evbuffer_iovec()` starts with `iov_base = null`, `iov_len = 0`.
+ * @category Searching and zero-copy access
  */
 export class evbuffer_iovec {
   /** The memory: a view of a chain (peek, reserve_space), or data to add (add_iovec). */
@@ -149,6 +164,7 @@ export class evbuffer_ptr_internal_ {
 /**
  * `struct evbuffer_ptr`: a position inside an evbuffer, set by `evbuffer_ptr_set` or returned by
  * the search functions. Any change to the buffer invalidates it, as in C.
+ * @category Searching and zero-copy access
  */
 export class evbuffer_ptr {
   /** Offset from the start of the buffer, or -1 when a search found nothing. */
@@ -202,6 +218,7 @@ export class evbuffer_chain {
 
 /**
  * `struct evbuffer_cb_entry` (opaque): one callback of a buffer, returned by `evbuffer_add_cb`.
+ * @category Callbacks
  */
 export class evbuffer_cb_entry {
   /** @internal */
@@ -240,6 +257,7 @@ export interface evbuffer_parent_ {
 /**
  * `struct evbuffer` (opaque): a buffer of bytes. Made by {@link evbuffer_new}, released by
  * {@link evbuffer_free}.
+ * @category Evbuffers
  */
 export class evbuffer {
   /** @internal */
@@ -298,6 +316,11 @@ export class evbuffer {
  * An evbuffer argument (called `name`, "evbuffer" if not given), not yet freed. (The name is
  * only looked at on the way to an error: a default parameter costs every call.)
  */
+/** @internal Throw a TypeError naming `fn` unless `buf` is an evbuffer that was not freed. */
+export function evbuffer_check_(fn: string, buf: unknown, name = "buf"): asserts buf is evbuffer {
+  live(fn, buf as evbuffer, name);
+}
+
 function live(fn: string, buf: evbuffer, name?: string): void {
   if ((buf as evbuffer | null | undefined)?.evbuffer_freed !== false) notLive(fn, name ?? "evbuffer", buf);
 }
@@ -309,14 +332,13 @@ function notLive(fn: string, name: string, buf: unknown): never {
 
 /** An ev_ssize_t / int argument. */
 function ssizeArg(fn: string, name: string, v: number): number {
-  if (typeof v !== "number" || !Number.isInteger(v) || v > EV_SSIZE_MAX || v < -EV_SSIZE_MAX) {
-    throw new TypeError(`${fn}: ${name} ${String(v)} is not an integer`);
-  }
+  check_i64_(fn, name, v);
   return v;
 }
 
 function vecArg(fn: string, vec: evbuffer_iovec[] | null, n_vec: number): void {
-  if (!Number.isSafeInteger(n_vec)) throw new TypeError(`${fn}: n_vec ${String(n_vec)} is not an integer`);
+  check_int_(fn, "n_vec", n_vec);
+  if (vec !== null && !Array.isArray(vec)) throw new TypeError(`${fn}: vec is ${show(vec)}, not an array of evbuffer_iovec`);
   if (n_vec > 0 && (!Array.isArray(vec) || vec.length < n_vec)) {
     throw new RangeError(`${fn}: n_vec ${n_vec} is beyond the ${Array.isArray(vec) ? vec.length : 0} evbuffer_iovec given`);
   }
@@ -856,7 +878,12 @@ function evbuffer_remove_all_callbacks(buffer: evbuffer): void {
 // ---------------------------------------------------------------------------------------------
 // Lifecycle
 
-/** `struct evbuffer *evbuffer_new(void)`: a new, empty buffer. Never returns null. */
+/**
+ * `struct evbuffer *evbuffer_new(void)`: a new, empty buffer. Never returns null.
+ * @returns the new buffer
+ * @see {@link evbuffer_free}, {@link evbuffer_add}
+ * @category Evbuffers
+ */
 export function evbuffer_new(): evbuffer {
   return new evbuffer();
 }
@@ -895,6 +922,9 @@ function evbuffer_decref_and_unlock_(buffer: evbuffer): void {
  * Releases the buffer: its chains (running the cleanup of every reference it holds, releasing
  * its file segments) and its callbacks. Differs from C: using the buffer afterwards, or freeing
  * it twice, throws a TypeError.
+ * @param buf the buffer to release
+ * @see {@link evbuffer_new}
+ * @category Evbuffers
  */
 export function evbuffer_free(buf: evbuffer): void {
   live("evbuffer_free", buf);
@@ -911,6 +941,11 @@ export function evbuffer_free(buf: evbuffer): void {
  * Differs from C: a libevent built with thread support but never given a lock implementation
  * (`evthread_use_pthreads`) cannot make a lock of its own and returns -1 for a null `lock`;
  * here that succeeds, as it does in C once a lock implementation is set.
+ * @param buf the buffer
+ * @param lock a lock object to use, or null for one of the buffer's own
+ * @returns 0, or -1 when the buffer already has a lock
+ * @see {@link evbuffer_lock}
+ * @category Evbuffers
  */
 export function evbuffer_enable_locking(buf: evbuffer, lock: unknown): number {
   live("evbuffer_enable_locking", buf);
@@ -922,6 +957,9 @@ export function evbuffer_enable_locking(buf: evbuffer, lock: unknown): number {
 /**
  * `void evbuffer_lock(struct evbuffer *buf)`: acquire the buffer's lock. With one thread per
  * isolate the lock is never contended, so nothing observable happens.
+ * @param buf the buffer
+ * @see {@link evbuffer_unlock}
+ * @category Evbuffers
  */
 export function evbuffer_lock(buf: evbuffer): void {
   live("evbuffer_lock", buf);
@@ -930,6 +968,9 @@ export function evbuffer_lock(buf: evbuffer): void {
 /**
  * `void evbuffer_unlock(struct evbuffer *buf)`: release the buffer's lock. Nothing observable
  * happens (see {@link evbuffer_lock}).
+ * @param buf the buffer
+ * @see {@link evbuffer_lock}
+ * @category Evbuffers
  */
 export function evbuffer_unlock(buf: evbuffer): void {
   live("evbuffer_unlock", buf);
@@ -937,13 +978,18 @@ export function evbuffer_unlock(buf: evbuffer): void {
 
 function flagsArg(fn: string, flags: number | bigint): number {
   if (typeof flags === "bigint") return Number(BigInt.asUintN(32, flags));
-  if (!Number.isInteger(flags)) throw new TypeError(`${fn}: flags ${String(flags)} is not an integer`);
+  check_i64_(fn, "flags", flags);
   return flags >>> 0;
 }
 
 /**
  * `int evbuffer_set_flags(struct evbuffer *buf, ev_uint64_t flags)`: sets flags
  * (`EVBUFFER_FLAG_DRAINS_TO_FD`). Returns 0.
+ * @param buf the buffer
+ * @param flags the flags to set (`EVBUFFER_FLAG_DRAINS_TO_FD`)
+ * @returns 0
+ * @see {@link evbuffer_clear_flags}
+ * @category Evbuffers
  */
 export function evbuffer_set_flags(buf: evbuffer, flags: number | bigint): number {
   live("evbuffer_set_flags", buf);
@@ -951,7 +997,14 @@ export function evbuffer_set_flags(buf: evbuffer, flags: number | bigint): numbe
   return 0;
 }
 
-/** `int evbuffer_clear_flags(struct evbuffer *buf, ev_uint64_t flags)`: clears flags. Returns 0. */
+/**
+ * `int evbuffer_clear_flags(struct evbuffer *buf, ev_uint64_t flags)`: clears flags. Returns 0.
+ * @param buf the buffer
+ * @param flags the flags to clear
+ * @returns 0
+ * @see {@link evbuffer_set_flags}
+ * @category Evbuffers
+ */
 export function evbuffer_clear_flags(buf: evbuffer, flags: number | bigint): number {
   live("evbuffer_clear_flags", buf);
   buf.flags = (buf.flags & ~flagsArg("evbuffer_clear_flags", flags)) >>> 0;
@@ -967,11 +1020,16 @@ export function evbuffer_clear_flags(buf: evbuffer, flags: number | bigint): num
  * run. Returns 0.
  * Differs from C: calling it again while a run is pending throws a TypeError (C would corrupt
  * the base's queue).
+ * @param buffer the buffer
+ * @param base the base whose loop runs the callbacks
+ * @returns 0
+ * @see {@link evbuffer_add_cb}
+ * @category Callbacks
  */
 export function evbuffer_defer_callbacks(buffer: evbuffer, base: event_base): number {
   const fn = "evbuffer_defer_callbacks";
   live(fn, buffer);
-  if (!(base instanceof event_base)) throw new TypeError(`${fn}: base is not an event_base`);
+  event_base_check_(base, fn);
   if (buffer.deferred !== null && buffer.deferred.evcb_flags & (EVLIST_ACTIVE | EVLIST_ACTIVE_LATER)) {
     throw new TypeError(`${fn}: a deferred callback run of the buffer is pending`);
   }
@@ -992,17 +1050,31 @@ export function evbuffer_set_parent_(buf: evbuffer, bev: evbuffer_parent_ | null
  *
  * Forbids changes at the front (`at_front` nonzero: drain, remove, prepend, readln, write fail)
  * or at the end (add, reserve/commit, printf, read, add_buffer fail). Returns 0.
+ * @param buf the buffer
+ * @param at_front nonzero to freeze the front, 0 to freeze the end
+ * @returns 0
+ * @see {@link evbuffer_unfreeze}
+ * @category Evbuffers
  */
 export function evbuffer_freeze(buf: evbuffer, at_front: number): number {
   live("evbuffer_freeze", buf);
+  check_int_("evbuffer_freeze", "at_front", at_front);
   if (at_front) buf.freeze_start = true;
   else buf.freeze_end = true;
   return 0;
 }
 
-/** `int evbuffer_unfreeze(struct evbuffer *buf, int at_front)`: undoes {@link evbuffer_freeze}. Returns 0. */
+/**
+ * `int evbuffer_unfreeze(struct evbuffer *buf, int at_front)`: undoes {@link evbuffer_freeze}. Returns 0.
+ * @param buf the buffer
+ * @param at_front nonzero to unfreeze the front, 0 the end
+ * @returns 0
+ * @see {@link evbuffer_freeze}
+ * @category Evbuffers
+ */
 export function evbuffer_unfreeze(buf: evbuffer, at_front: number): number {
   live("evbuffer_unfreeze", buf);
+  check_int_("evbuffer_unfreeze", "at_front", at_front);
   if (at_front) buf.freeze_start = false;
   else buf.freeze_end = false;
   return 0;
@@ -1011,7 +1083,13 @@ export function evbuffer_unfreeze(buf: evbuffer, at_front: number): number {
 // ---------------------------------------------------------------------------------------------
 // Size and space
 
-/** `size_t evbuffer_get_length(const struct evbuffer *buf)`: bytes stored. */
+/**
+ * `size_t evbuffer_get_length(const struct evbuffer *buf)`: bytes stored.
+ * @param buf the buffer
+ * @returns the number of bytes stored
+ * @see {@link evbuffer_get_contiguous_space}
+ * @category Evbuffers
+ */
 export function evbuffer_get_length(buf: evbuffer): number {
   live("evbuffer_get_length", buf);
   return buf.total_len;
@@ -1021,6 +1099,10 @@ export function evbuffer_get_length(buf: evbuffer): number {
  * `size_t evbuffer_get_contiguous_space(const struct evbuffer *buf)`: bytes stored in the first
  * chain, i.e. how much `evbuffer_pullup` can return without copying (0 if the first chain is
  * empty, even when later ones are not).
+ * @param buf the buffer
+ * @returns the number of bytes in the first chain
+ * @see {@link evbuffer_pullup}, {@link evbuffer_get_length}
+ * @category Searching and zero-copy access
  */
 export function evbuffer_get_contiguous_space(buf: evbuffer): number {
   live("evbuffer_get_contiguous_space", buf);
@@ -1032,6 +1114,11 @@ export function evbuffer_get_contiguous_space(buf: evbuffer): number {
  *
  * Makes room for `datlen` more bytes in one chain, so that adding them allocates nothing.
  * Returns 0, or -1 when the memory cannot be had (a `datlen` of -1 means SIZE_MAX).
+ * @param buf the buffer
+ * @param datlen the number of bytes to make room for
+ * @returns 0, or -1 when the memory cannot be had (a `datlen` of -1 means SIZE_MAX)
+ * @see {@link evbuffer_reserve_space}
+ * @category Searching and zero-copy access
  */
 export function evbuffer_expand(buf: evbuffer, datlen: number): number {
   live("evbuffer_expand", buf);
@@ -1050,6 +1137,12 @@ export function evbuffer_expand(buf: evbuffer, datlen: number): number {
  * it may span chains (libevent gives 1 or 2 in practice).
  *
  * @returns the number of extents used, or -1 (end frozen, `n_vec` < 1, negative `size`, no memory).
+ * @param buf the buffer
+ * @param size the least number of free bytes wanted
+ * @param vec receives the extents: an array of at least `n_vec` `evbuffer_iovec` objects
+ * @param n_vec the most extents to use (1 or 2 in practice)
+ * @see {@link evbuffer_commit_space}, {@link evbuffer_expand}
+ * @category Searching and zero-copy access
  */
 export function evbuffer_reserve_space(buf: evbuffer, size: number, vec: evbuffer_iovec[], n_vec: number): number {
   const fn = "evbuffer_reserve_space";
@@ -1088,6 +1181,11 @@ export function evbuffer_reserve_space(buf: evbuffer, size: number, vec: evbuffe
  *
  * @returns 0, or -1 when the end is frozen or the extents are not (or no longer) the buffer's
  *   free space.
+ * @param buf the buffer
+ * @param vec the extents {@link evbuffer_reserve_space} filled, `iov_len` set to the bytes written
+ * @param n_vecs how many of them to commit
+ * @see {@link evbuffer_reserve_space}
+ * @category Searching and zero-copy access
  */
 export function evbuffer_commit_space(buf: evbuffer, vec: evbuffer_iovec[], n_vecs: number): number {
   const fn = "evbuffer_commit_space";
@@ -1204,6 +1302,31 @@ function evbuffer_add_(buf: evbuffer, data: Uint8Array, dataOff: number, datlen:
  *
  * Appends a copy of the first `datlen` bytes of `data` (a string counts in UTF-8 bytes).
  * Returns 0, or -1 when the end is frozen (even for 0 bytes) or memory cannot be had.
+ * @param buf the buffer to append to
+ * @param data the bytes, or a string (encoded as UTF-8)
+ * @param datlen how many bytes of `data` to append
+ * @returns 0, or -1 when the end is frozen (even for 0 bytes) or memory cannot be had
+ * @see {@link evbuffer_remove}, {@link evbuffer_drain}, {@link evbuffer_add_printf}, {@link evbuffer_add_buffer}, {@link evbuffer_prepend}
+ * @example Append a string and some bytes
+ * ```ts
+ * import {
+ *   evbuffer_add,
+ *   evbuffer_free,
+ *   evbuffer_get_length,
+ *   evbuffer_new,
+ * } from "libevent-ts/event2/buffer";
+ * import { strlen } from "libevent-ts/event2/util";
+ *
+ * const buf = evbuffer_new();
+ * const line = "GET / HTTP/1.0\r\n";
+ * // strlen() counts a string's UTF-8 bytes, as evbuffer_add does
+ * evbuffer_add(buf, line, strlen(line));
+ * const body = new Uint8Array([1, 2, 3]);
+ * evbuffer_add(buf, body, body.length);
+ * console.log(evbuffer_get_length(buf)); // 19
+ * evbuffer_free(buf);
+ * ```
+ * @category Evbuffers
  */
 export function evbuffer_add(buf: evbuffer, data: Uint8Array | string, datlen: number): number {
   live("evbuffer_add", buf);
@@ -1248,6 +1371,12 @@ function addString(buf: evbuffer, data: string, datlen: number): number {
  *
  * Puts a copy of the first `size` bytes of `data` before the buffer's contents. Returns 0
  * (immediately, for 0 bytes), or -1 when the front is frozen or memory cannot be had.
+ * @param buf the buffer
+ * @param data the bytes, or a string (encoded as UTF-8)
+ * @param size how many bytes of `data` to put in front
+ * @returns 0 (immediately, for 0 bytes), or -1 when the front is frozen or memory cannot be had
+ * @see {@link evbuffer_add}, {@link evbuffer_prepend_buffer}
+ * @category Evbuffers
  */
 export function evbuffer_prepend(buf: evbuffer, data: Uint8Array | string, size: number): number {
   live("evbuffer_prepend", buf);
@@ -1301,6 +1430,12 @@ export function evbuffer_prepend(buf: evbuffer, data: Uint8Array | string, size:
  *
  * Appends the first `n_vec` extents of `vec` (`iov_base` a Uint8Array, `iov_len` bytes of it),
  * having first made room for all of them. Returns the bytes added (callbacks run once per extent).
+ * @param buffer the buffer
+ * @param vec the extents to append
+ * @param n_vec how many of them
+ * @returns the bytes added (callbacks run once per extent)
+ * @see {@link evbuffer_add}
+ * @category Searching and zero-copy access
  */
 export function evbuffer_add_iovec(buffer: evbuffer, vec: evbuffer_iovec[], n_vec: number): number {
   const fn = "evbuffer_add_iovec";
@@ -1342,11 +1477,19 @@ export function evbuffer_add_iovec(buffer: evbuffer, vec: evbuffer_iovec[], n_ve
  * @returns 0, or -1 when the end is frozen (then `cleanupfn` is never called).
  * Differs from C: a string cannot be referenced in place, so it is encoded once into memory of
  * its own; `data` may be null when `datlen` is 0.
+ * @param outbuf the buffer to append to
+ * @param data the memory to reference (a Uint8Array or a string), not copied
+ * @param datlen how many bytes of `data` to reference
+ * @param cleanupfn called as `cleanupfn(data, datlen, cleanupfn_arg)` once the bytes are no longer used, or null
+ * @param cleanupfn_arg passed untouched to `cleanupfn`
+ * @see {@link evbuffer_add}
+ * @category Evbuffers
  */
 export function evbuffer_add_reference<A>(outbuf: evbuffer, data: Uint8Array | string | null, datlen: number,
   cleanupfn: evbuffer_ref_cleanup_cb<A> | null, cleanupfn_arg: A): number {
   const fn = "evbuffer_add_reference";
   live(fn, outbuf);
+  check_fn_or_null_(fn, "cleanupfn", cleanupfn);
   let mem: Buffer;
   if (typeof data === "string") {
     const all = Buffer.from(data, "utf8");
@@ -1377,6 +1520,10 @@ export function evbuffer_add_reference<A>(outbuf: evbuffer, data: Uint8Array | s
  *
  * @returns 0 (also when `inbuf` is empty or is `outbuf`), or -1 when `outbuf`'s end or
  *   `inbuf`'s front is frozen.
+ * @param outbuf the buffer to append to
+ * @param inbuf the buffer whose bytes are taken
+ * @see {@link evbuffer_remove_buffer}, {@link evbuffer_prepend_buffer}, {@link evbuffer_add_buffer_reference}
+ * @category Evbuffers
  */
 export function evbuffer_add_buffer(outbuf: evbuffer, inbuf: evbuffer): number {
   const fn = "evbuffer_add_buffer";
@@ -1415,6 +1562,10 @@ function evbuffer_add_buffer_(outbuf: evbuffer, inbuf: evbuffer): number {
  *
  * @returns 0 (also when `inbuf` is empty), or -1 when `outbuf`'s end is frozen, `outbuf` is
  *   `inbuf`, or `inbuf` holds file segments or shared memory itself.
+ * @param outbuf the buffer to append to
+ * @param inbuf the buffer whose contents are referenced (it keeps them)
+ * @see {@link evbuffer_add_buffer}
+ * @category Evbuffers
  */
 export function evbuffer_add_buffer_reference(outbuf: evbuffer, inbuf: evbuffer): number {
   const fn = "evbuffer_add_buffer_reference";
@@ -1442,6 +1593,11 @@ export function evbuffer_add_buffer_reference(outbuf: evbuffer, inbuf: evbuffer)
  *
  * Moves all of `src` before the contents of `dst`, chains and all. `src`'s callbacks run, then
  * `dst`'s. Returns 0 (also when `src` is empty or is `dst`), or -1 when either front is frozen.
+ * @param dst the buffer to put the bytes in front of
+ * @param src the buffer whose bytes are taken
+ * @returns 0 (also when `src` is empty or is `dst`), or -1 when either front is frozen
+ * @see {@link evbuffer_add_buffer}
+ * @category Evbuffers
  */
 export function evbuffer_prepend_buffer(dst: evbuffer, src: evbuffer): number {
   const fn = "evbuffer_prepend_buffer";
@@ -1474,6 +1630,11 @@ export function evbuffer_prepend_buffer(dst: evbuffer, src: evbuffer): number {
  * @returns the number of bytes added, or -1 when the end is frozen or memory cannot be had.
  * @throws TypeError for an unsupported directive or an argument of the wrong kind (nothing is
  *   added then).
+ * @param buf the buffer
+ * @param fmt the printf-style format
+ * @param args the values for the format's conversions
+ * @see {@link evbuffer_add_vprintf}, {@link evbuffer_add}
+ * @category Evbuffers
  */
 export function evbuffer_add_printf(buf: evbuffer, fmt: string, ...args: unknown[]): number {
   live("evbuffer_add_printf", buf);
@@ -1484,6 +1645,12 @@ export function evbuffer_add_printf(buf: evbuffer, fmt: string, ...args: unknown
  * `int evbuffer_add_vprintf(struct evbuffer *buf, const char *fmt, va_list ap)`
  *
  * {@link evbuffer_add_printf} with the arguments as an array (the `va_list`).
+ * @param buf the buffer
+ * @param fmt the printf-style format
+ * @param ap the values for the format's conversions (C's `va_list`)
+ * @returns the number of bytes added, or -1 on failure
+ * @see {@link evbuffer_add_printf}
+ * @category Evbuffers
  */
 export function evbuffer_add_vprintf(buf: evbuffer, fmt: string, ap: readonly unknown[]): number {
   live("evbuffer_add_vprintf", buf);
@@ -1522,6 +1689,10 @@ function evbuffer_add_vprintf_(fn: string, buf: evbuffer, fmt: string, ap: reado
  * drained entirely are released (a reference's cleanup runs then).
  *
  * @returns 0, or -1 when the front is frozen and the buffer is not empty.
+ * @param buf the buffer
+ * @param len how many bytes to remove from the front (-1: all)
+ * @see {@link evbuffer_remove}, {@link evbuffer_get_length}
+ * @category Evbuffers
  */
 export function evbuffer_drain(buf: evbuffer, len: number): number {
   live("evbuffer_drain", buf);
@@ -1564,6 +1735,29 @@ function evbuffer_drain_(buf: evbuffer, len: number): number {
  *
  * @returns the number of bytes copied, or -1 when the front is frozen (nothing is removed then).
  * @throws RangeError when `datlen` is beyond `data_out`'s length.
+ * @param buf the buffer to take bytes from
+ * @param data_out receives the bytes
+ * @param datlen the most bytes to take (at most `data_out.length`)
+ * @see {@link evbuffer_copyout} to copy without draining, {@link evbuffer_drain}, {@link evbuffer_readln}, {@link evbuffer_add}
+ * @example Take bytes from the front
+ * ```ts
+ * import {
+ *   evbuffer_add,
+ *   evbuffer_free,
+ *   evbuffer_get_length,
+ *   evbuffer_new,
+ *   evbuffer_remove,
+ * } from "libevent-ts/event2/buffer";
+ *
+ * const buf = evbuffer_new();
+ * evbuffer_add(buf, "hello, world", 12);
+ * const out = new Uint8Array(5);
+ * const n = evbuffer_remove(buf, out, out.length);
+ * const text = new TextDecoder().decode(out);
+ * console.log(n, text, evbuffer_get_length(buf)); // 5 hello 7
+ * evbuffer_free(buf);
+ * ```
+ * @category Evbuffers
  */
 export function evbuffer_remove(buf: evbuffer, data_out: Uint8Array, datlen: number): number {
   const fn = "evbuffer_remove";
@@ -1580,6 +1774,12 @@ export function evbuffer_remove(buf: evbuffer, data_out: Uint8Array, datlen: num
  * Copies the first `datlen` bytes (at most the buffer's length) into `data_out`, leaving them in
  * the buffer. Returns the number of bytes copied, or -1 when the front is frozen and there is
  * something to copy.
+ * @param buf the buffer to copy from
+ * @param data_out receives the bytes
+ * @param datlen the most bytes to copy (at most `data_out.length`)
+ * @returns the number of bytes copied, or -1 when the front is frozen and there is something to copy
+ * @see {@link evbuffer_remove}, {@link evbuffer_copyout_from}, {@link evbuffer_peek}
+ * @category Evbuffers
  */
 export function evbuffer_copyout(buf: evbuffer, data_out: Uint8Array, datlen: number): number {
   const fn = "evbuffer_copyout";
@@ -1595,6 +1795,13 @@ export function evbuffer_copyout(buf: evbuffer, data_out: Uint8Array, datlen: nu
  * {@link evbuffer_copyout} starting at `pos` (null: the start): copies at most what lies after
  * `pos`. Returns the number of bytes copied, or -1 when the front is frozen.
  * Differs from C: a `pos` that is not a position in this buffer throws.
+ * @param buf the buffer to copy from
+ * @param pos where to start, or null for the start of the buffer
+ * @param data_out receives the bytes
+ * @param datlen the most bytes to copy (at most `data_out.length`)
+ * @returns the number of bytes copied, or -1 when the front is frozen
+ * @see {@link evbuffer_copyout}, {@link evbuffer_ptr_set}
+ * @category Evbuffers
  */
 export function evbuffer_copyout_from(buf: evbuffer, pos: evbuffer_ptr | null, data_out: Uint8Array, datlen: number): number {
   const fn = "evbuffer_copyout_from";
@@ -1645,6 +1852,11 @@ function copyout(fn: string, buf: evbuffer, pos: evbuffer_ptr | null, data_out: 
  * then `src`'s.
  *
  * @returns the number of bytes moved, or -1 when `dst`'s end or `src`'s front is frozen.
+ * @param src the buffer to take bytes from
+ * @param dst the buffer to append them to
+ * @param datlen the most bytes to move
+ * @see {@link evbuffer_add_buffer}
+ * @category Evbuffers
  */
 export function evbuffer_remove_buffer(src: evbuffer, dst: evbuffer, datlen: number): number {
   const fn = "evbuffer_remove_buffer";
@@ -1708,6 +1920,10 @@ export function evbuffer_remove_buffer(src: evbuffer, dst: evbuffer, datlen: num
  *
  * @returns a view of `size` bytes of the buffer's memory, or null when `size` is 0 or more than
  *   the buffer holds, or memory cannot be had.
+ * @param buf the buffer
+ * @param size how many bytes to make contiguous, or -1 for all
+ * @see {@link evbuffer_get_contiguous_space}, {@link evbuffer_peek}
+ * @category Searching and zero-copy access
  */
 export function evbuffer_pullup(buf: evbuffer, size: number): Uint8Array | null {
   const fn = "evbuffer_pullup";
@@ -1808,12 +2024,19 @@ function stamp(ptr: evbuffer_ptr): evbuffer_ptr {
  *
  * @returns 0, or -1 when the position lies beyond the buffer (then `ptr.pos` is -1) or `ptr`
  *   is not set (ADD on a pointer whose pos is -1).
+ * @param buffer the buffer
+ * @param ptr the pointer to set or move
+ * @param position the position, or the distance to move
+ * @param how `EVBUFFER_PTR_SET` or `EVBUFFER_PTR_ADD`
+ * @see {@link evbuffer_search}, {@link evbuffer_peek}
+ * @category Searching and zero-copy access
  */
 export function evbuffer_ptr_set(buffer: evbuffer, ptr: evbuffer_ptr, position: number, how: evbuffer_ptr_how): number {
   const fn = "evbuffer_ptr_set";
   live(fn, buffer);
   if (!(ptr instanceof evbuffer_ptr)) throw new TypeError(`${fn}: not an evbuffer_ptr`);
   position = check_size_(fn, "position", position);
+  check_int_(fn, "how", how);
   if (how === EVBUFFER_PTR_ADD) ptrArg(fn, buffer, ptr);
   const r = evbuffer_ptr_set_(buffer, ptr, position, how);
   stamp(ptr);
@@ -1892,6 +2115,13 @@ function evbuffer_ptr_memcmp(fn: string, buf: evbuffer, pos: evbuffer_ptr, what:
  * Finds the first `len` bytes of `what` in the buffer, from `start` (null: the beginning)
  * inclusive. Returns a new pointer to the match; `.pos` is -1 when there is none. A `len` of 0
  * matches at `start`.
+ * @param buffer the buffer
+ * @param what the bytes to find, or a string (as UTF-8)
+ * @param len how many bytes of `what` to find
+ * @param start where to start, or null for the start of the buffer
+ * @returns a new pointer to the match; `.pos` is -1 when there is none
+ * @see {@link evbuffer_search_range}, {@link evbuffer_search_eol}, {@link evbuffer_ptr_set}
+ * @category Searching and zero-copy access
  */
 export function evbuffer_search(buffer: evbuffer, what: Uint8Array | string, len: number, start: evbuffer_ptr | null): evbuffer_ptr {
   return search("evbuffer_search", buffer, what, len, start, null);
@@ -1903,6 +2133,14 @@ export function evbuffer_search(buffer: evbuffer, what: Uint8Array | string, len
  *
  * {@link evbuffer_search}, where a match counts only if it ends at or before `end` (null: the
  * end of the buffer).
+ * @param buffer the buffer
+ * @param what the bytes to find, or a string (as UTF-8)
+ * @param len how many bytes of `what` to find
+ * @param start where to start, or null for the start of the buffer
+ * @param end where a match must end by, or null for the end of the buffer
+ * @returns a new pointer to the match; `.pos` is -1 when there is none
+ * @see {@link evbuffer_search}
+ * @category Searching and zero-copy access
  */
 export function evbuffer_search_range(buffer: evbuffer, what: Uint8Array | string, len: number,
   start: evbuffer_ptr | null, end: evbuffer_ptr | null): evbuffer_ptr {
@@ -2075,7 +2313,7 @@ function evbuffer_getchr(fn: string, it: evbuffer_ptr): number {
   return memOf(fn, chain)[chain.misalign + it.internal_.pos_in_chain]!;
 }
 
-/** A box for a single out-parameter (`size_t *n_read_out`, `size_t *eol_len_out`). */
+/** A box for a single out-parameter (`size_t *n_read_out`, `size_t *eol_len_out`). @category Evbuffers */
 export interface evbuffer_size_out {
   /** Set by the call. */
   value: number;
@@ -2088,6 +2326,13 @@ export interface evbuffer_size_out {
  * Finds the next end of line of the given style, from `start` (null: the beginning), without
  * removing anything. Returns a new pointer to it (`.pos` -1 when there is none) and sets
  * `eol_len_out.value` (if given) to the length of the end-of-line mark (0 when none).
+ * @param buffer the buffer
+ * @param start where to start, or null for the start of the buffer
+ * @param eol_len_out if given, `.value` receives the length of the end-of-line mark, or null
+ * @param eol_style how lines end: one of the `EVBUFFER_EOL_*` values
+ * @returns a new pointer to it (`.pos` -1 when there is none) and sets `eol_len_out.value` (if given) to the length of the end-of-line mark (0 when none)
+ * @see {@link evbuffer_readln}
+ * @category Searching and zero-copy access
  */
 export function evbuffer_search_eol(buffer: evbuffer, start: evbuffer_ptr | null, eol_len_out: evbuffer_size_out | null,
   eol_style: evbuffer_eol_style): evbuffer_ptr {
@@ -2188,13 +2433,43 @@ const eolBox: evbuffer_size_out = { value: 0 };
  * @returns the line without its end-of-line mark, decoded as UTF-8 (invalid bytes become
  *   U+FFFD, embedded NULs are kept), or null when there is no complete line, the front is
  *   frozen, or the style is not one of the `EVBUFFER_EOL_*` values.
+ * @param buffer the buffer to read from (a bufferevent's input buffer, say)
+ * @param eol_style how lines end: one of the `EVBUFFER_EOL_*` values
+ * @see {@link evbuffer_search_eol}, {@link evbuffer_remove}, {@link evbuffer_add}
+ * @example Read the complete lines of a buffer
+ * ```ts
+ * import {
+ *   EVBUFFER_EOL_CRLF,
+ *   evbuffer_add,
+ *   evbuffer_free,
+ *   evbuffer_get_length,
+ *   evbuffer_new,
+ *   evbuffer_readln,
+ * } from "libevent-ts/event2/buffer";
+ * import { strlen } from "libevent-ts/event2/util";
+ *
+ * const buf = evbuffer_new();
+ * const text = "HELO example.org\r\nQUIT\npartial";
+ * evbuffer_add(buf, text, strlen(text));
+ * const n = { value: 0 };
+ * let line: string | null;
+ * while ((line = evbuffer_readln(buf, n, EVBUFFER_EOL_CRLF)) !== null) {
+ *   // "16 bytes: HELO example.org", then "4 bytes: QUIT"
+ *   console.log(`${n.value} bytes: ${line}`);
+ * }
+ * // 7: "partial" waits for the end of its line
+ * console.log(evbuffer_get_length(buf));
+ * evbuffer_free(buf);
+ * ```
+ * @category Evbuffers
  */
 export function evbuffer_readln(buffer: evbuffer, n_read_out: evbuffer_size_out | null, eol_style: evbuffer_eol_style): string | null {
   const fn = "evbuffer_readln";
   live(fn, buffer);
   // A box that cannot take the length would fail only after the line was drained: refuse it
-  // first. (Only a non-object is tested on this hot path; an object gets its value written.)
-  if (n_read_out !== null && typeof n_read_out !== "object") check_box_(fn, "n_read_out", n_read_out);
+  // first. (Cheap tests on this hot path; the checks name the fault.)
+  if (n_read_out !== null && (typeof n_read_out !== "object" || !("value" in n_read_out))) check_box_(fn, "n_read_out", n_read_out);
+  if ((eol_style | 0) !== eol_style) check_int_(fn, "eol_style", eol_style);
   let result: string | null = null;
   let n_to_copy = 0;
   if (!buffer.freeze_start) {
@@ -2243,6 +2518,13 @@ function lineText(buf: evbuffer, n: number): string {
  * start). One extent per chain; the last may cover more than `len`.
  *
  * @returns the number of extents needed, which may exceed `n_vec` (0 at the end of the buffer).
+ * @param buffer the buffer
+ * @param len how many bytes to describe, or -1 for all
+ * @param start_at where to start, or null for the start of the buffer
+ * @param vec_out receives the extents (an array of `evbuffer_iovec` objects), or null just to count them
+ * @param n_vec how many extents `vec_out` has room for
+ * @see {@link evbuffer_pullup}, {@link evbuffer_copyout}
+ * @category Searching and zero-copy access
  */
 export function evbuffer_peek(buffer: evbuffer, len: number, start_at: evbuffer_ptr | null,
   vec_out: evbuffer_iovec[] | null, n_vec: number): number {
@@ -2301,13 +2583,19 @@ function setExtent(v: evbuffer_iovec, chain: evbuffer_chain, from: number): void
  *
  * @returns 0, or -1 (end frozen, range outside the segment, file unreadable). As in libevent,
  *   a failure other than an unreadable file also drops one reference to `seg`.
+ * @param buf the buffer
+ * @param seg the file segment (the buffer takes a reference)
+ * @param offset where in the segment to start
+ * @param length how many bytes, or -1 for the rest of the segment
+ * @see {@link evbuffer_file_segment_new}, {@link evbuffer_add_file}
+ * @category Files
  */
 export function evbuffer_add_file_segment(buf: evbuffer, seg: evbuffer_file_segment, offset: number, length: number): number {
   const fn = "evbuffer_add_file_segment";
   live(fn, buf);
   evbuffer_file_segment_check_(fn, seg);
   if (ssizeArg(fn, "offset", offset) < 0) throw new RangeError(`${fn}: offset ${offset} is negative`);
-  ssizeArg(fn, "length", length);
+  if (ssizeArg(fn, "length", length) < -1) throw new RangeError(`${fn}: length ${length} is negative (-1: to the end)`);
   let can_use_sendfile = false;
   if (buf.flags & EVBUFFER_FLAG_DRAINS_TO_FD) {
     can_use_sendfile = true;
@@ -2353,6 +2641,12 @@ export function evbuffer_add_file_segment(buf: evbuffer, seg: evbuffer_file_segm
  * `EVBUFFER_FLAG_DRAINS_TO_FD`, an unreadable or short file), libevent keeps the segment, and so
  * `fd`, open with nothing referring to it; this port releases it, closing `fd` as on the other
  * failures.
+ * @param outbuf the buffer to append to
+ * @param fd the file's descriptor (the buffer takes it over)
+ * @param offset where in the file to start
+ * @param length how many bytes, or -1 for the rest of the file
+ * @see {@link evbuffer_add_file_segment}, {@link evbuffer_file_segment_new}
+ * @category Files
  */
 export function evbuffer_add_file(outbuf: evbuffer, fd: number, offset: number, length: number): number {
   const fn = "evbuffer_add_file";
@@ -2382,6 +2676,11 @@ export function evbuffer_add_file(outbuf: evbuffer, fd: number, offset: number, 
  * @returns the bytes read, 0 at end of file, or -1 with errno set (EAGAIN when nothing is
  *   there, EBADF for a negative fd), or -1 when the end is frozen.
  * @throws TypeError when `fd` is not an integer.
+ * @param buffer the buffer
+ * @param fd the socket or file to read from
+ * @param howmuch the most bytes to read, or -1 for as many as are ready
+ * @see {@link evbuffer_write}
+ * @category Evbuffers
  */
 export function evbuffer_read(buffer: evbuffer, fd: number, howmuch: number): number {
   const fn = "evbuffer_read";
@@ -2555,6 +2854,11 @@ function evbuffer_write_sendfile(buffer: evbuffer, dest_fd: number): number {
  * @returns the bytes written, or -1 with errno set (EBADF for a negative fd); -1 also when the
  *   front is frozen or the buffer is empty (as libevent). sendfile's EAGAIN gives 0.
  * @throws TypeError when `fd` is not an integer.
+ * @param buffer the buffer
+ * @param fd the socket or file to write to
+ * @param howmuch the most bytes to write, or -1 for all
+ * @see {@link evbuffer_write}, {@link evbuffer_read}
+ * @category Evbuffers
  */
 export function evbuffer_write_atmost(buffer: evbuffer, fd: number, howmuch: number): number {
   const fn = "evbuffer_write_atmost";
@@ -2579,6 +2883,11 @@ function evbuffer_write_atmost_(buffer: evbuffer, fd: number, howmuch: number): 
 /**
  * `int evbuffer_write(struct evbuffer *buffer, evutil_socket_t fd)`:
  * {@link evbuffer_write_atmost} with no limit.
+ * @param buffer the buffer
+ * @param fd the socket or file to write to
+ * @returns the number of bytes written, or -1 with errno (EAGAIN when the socket is full)
+ * @see {@link evbuffer_write_atmost}, {@link evbuffer_read}
+ * @category Evbuffers
  */
 export function evbuffer_write(buffer: evbuffer, fd: number): number {
   live("evbuffer_write", buffer);
@@ -2594,6 +2903,12 @@ export function evbuffer_write(buffer: evbuffer, fd: number): number {
  *
  * Adds a callback, enabled, run after every change of the buffer's length (newest callbacks run
  * first). Returns its entry, for `evbuffer_remove_cb_entry` and `evbuffer_cb_set_flags`.
+ * @param buffer the buffer
+ * @param cb called as `cb(buffer, info, cbarg)` after the length changed, or null
+ * @param cbarg passed untouched to the callback as its last argument
+ * @returns its entry, for `evbuffer_remove_cb_entry` and `evbuffer_cb_set_flags`
+ * @see {@link evbuffer_remove_cb_entry}, {@link evbuffer_cb_set_flags}, {@link evbuffer_defer_callbacks}
+ * @category Callbacks
  */
 export function evbuffer_add_cb<A>(buffer: evbuffer, cb: evbuffer_cb_func<A> | null, cbarg: A): evbuffer_cb_entry {
   live("evbuffer_add_cb", buffer);
@@ -2618,6 +2933,11 @@ function entryArg(fn: string, buffer: evbuffer, ent: evbuffer_cb_entry): void {
  * `int evbuffer_remove_cb_entry(struct evbuffer *buffer, struct evbuffer_cb_entry *ent)`:
  * removes a callback. Returns 0. Differs from C: an entry that is not (or no longer) one of the
  * buffer's throws a TypeError.
+ * @param buffer the buffer
+ * @param ent the entry {@link evbuffer_add_cb} returned
+ * @returns 0
+ * @see {@link evbuffer_add_cb}, {@link evbuffer_remove_cb}
+ * @category Callbacks
  */
 export function evbuffer_remove_cb_entry(buffer: evbuffer, ent: evbuffer_cb_entry): number {
   const fn = "evbuffer_remove_cb_entry";
@@ -2633,9 +2953,16 @@ export function evbuffer_remove_cb_entry(buffer: evbuffer, ent: evbuffer_cb_entr
 /**
  * `int evbuffer_remove_cb(struct evbuffer *buffer, evbuffer_cb_func cb, void *cbarg)`:
  * removes the newest callback with this function and argument. Returns 0, or -1 if there is none.
+ * @param buffer the buffer
+ * @param cb the callback given to {@link evbuffer_add_cb}
+ * @param cbarg the argument given with it
+ * @returns 0, or -1 if there is none
+ * @see {@link evbuffer_remove_cb_entry}
+ * @category Callbacks
  */
 export function evbuffer_remove_cb(buffer: evbuffer, cb: evbuffer_cb_func | evbuffer_cb | null, cbarg: unknown): number {
   live("evbuffer_remove_cb", buffer);
+  check_fn_or_null_("evbuffer_remove_cb", "cb", cb);
   for (let ent = buffer.callbacks; ent !== null; ent = ent.next) {
     if (ent.cb === cb && ent.cbarg === cbarg) return evbuffer_remove_cb_entry(buffer, ent);
   }
@@ -2646,6 +2973,12 @@ export function evbuffer_remove_cb(buffer: evbuffer, cb: evbuffer_cb_func | evbu
  * `int evbuffer_cb_set_flags(struct evbuffer *buffer, struct evbuffer_cb_entry *cb, ev_uint32_t flags)`:
  * sets flags on a callback (`EVBUFFER_CB_ENABLED`). A disabled callback misses the changes made
  * while it was disabled. Returns 0.
+ * @param buffer the buffer
+ * @param cb the entry {@link evbuffer_add_cb} returned
+ * @param flags `EVBUFFER_CB_ENABLED`
+ * @returns 0
+ * @see {@link evbuffer_cb_clear_flags}
+ * @category Callbacks
  */
 export function evbuffer_cb_set_flags(buffer: evbuffer, cb: evbuffer_cb_entry, flags: number): number {
   const fn = "evbuffer_cb_set_flags";
@@ -2659,6 +2992,12 @@ export function evbuffer_cb_set_flags(buffer: evbuffer, cb: evbuffer_cb_entry, f
 /**
  * `int evbuffer_cb_clear_flags(struct evbuffer *buffer, struct evbuffer_cb_entry *cb, ev_uint32_t flags)`:
  * clears flags on a callback. Returns 0.
+ * @param buffer the buffer
+ * @param cb the entry {@link evbuffer_add_cb} returned
+ * @param flags `EVBUFFER_CB_ENABLED` to disable the callback
+ * @returns 0
+ * @see {@link evbuffer_cb_set_flags}
+ * @category Callbacks
  */
 export function evbuffer_cb_clear_flags(buffer: evbuffer, cb: evbuffer_cb_entry, flags: number): number {
   const fn = "evbuffer_cb_clear_flags";
@@ -2673,6 +3012,14 @@ export function evbuffer_cb_clear_flags(buffer: evbuffer, cb: evbuffer_cb_entry,
  * `int evbuffer_setcb(struct evbuffer *buffer, evbuffer_cb cb, void *cbarg)` (buffer_compat.h,
  * deprecated): replaces all of the buffer's callbacks by `cb`, called as
  * `cb(buffer, old_len, new_len, cbarg)`; null removes them all. Returns 0.
+ * @deprecated libevent 2.1: it clears every callback others set on the buffer; use
+ *   {@link evbuffer_add_cb} and {@link evbuffer_remove_cb_entry}.
+ * @param buffer the buffer
+ * @param cb called as `cb(buffer, old_len, new_len, cbarg)`, or null to remove all callbacks
+ * @param cbarg passed untouched to the callback as its last argument
+ * @returns 0
+ * @see {@link evbuffer_add_cb}
+ * @category Callbacks
  */
 export function evbuffer_setcb<A>(buffer: evbuffer, cb: evbuffer_cb<A> | null, cbarg: A): number {
   live("evbuffer_setcb", buffer);
@@ -2689,6 +3036,13 @@ export function evbuffer_setcb<A>(buffer: evbuffer, cb: evbuffer_cb<A> | null, c
  * `unsigned char *evbuffer_find(struct evbuffer *buffer, const unsigned char *what, size_t len)`
  * (buffer_compat.h, deprecated): finds `what`, makes the buffer contiguous up to the end of the
  * match, and returns a view from the match to there; null if not found.
+ * @deprecated libevent 2.1 (buffer_compat.h); use {@link evbuffer_search}.
+ * @param buffer the buffer
+ * @param what the bytes to find, or a string (as UTF-8)
+ * @param len how many bytes of `what` to find
+ * @returns a view from the match to its end, or null if not found
+ * @see {@link evbuffer_search}
+ * @category Searching and zero-copy access
  */
 export function evbuffer_find(buffer: evbuffer, what: Uint8Array | string, len: number): Uint8Array | null {
   const fn = "evbuffer_find";

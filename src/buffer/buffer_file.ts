@@ -7,27 +7,32 @@
  */
 import { fstatSync, readSync } from "node:fs";
 import { native } from "../native/binding.js";
-import { check_int_ } from "../util/check.js";
+import { check_fn_or_null_, check_int_ } from "../util/check.js";
 import { EBADF, set_errno } from "../util/errno.js";
 import { EV_SSIZE_MAX } from "../util/limits.js";
 
-/** `#define EVBUF_FS_CLOSE_ON_FREE 0x01`: close the file descriptor when the segment is freed. */
+/** `#define EVBUF_FS_CLOSE_ON_FREE 0x01`: close the file descriptor when the segment is freed. @category Files */
 export const EVBUF_FS_CLOSE_ON_FREE = 0x01;
 /**
  * `#define EVBUF_FS_DISABLE_MMAP 0x02`: do not map the file. This port never maps files (Node
  * has no mmap), so the flag changes nothing: a segment that cannot use sendfile is read into
  * memory, as libevent does where mmap is unavailable.
+ * @category Files
  */
 export const EVBUF_FS_DISABLE_MMAP = 0x02;
-/** `#define EVBUF_FS_DISABLE_SENDFILE 0x04`: never send the segment with sendfile(2). */
+/** `#define EVBUF_FS_DISABLE_SENDFILE 0x04`: never send the segment with sendfile(2). @category Files */
 export const EVBUF_FS_DISABLE_SENDFILE = 0x04;
-/** `#define EVBUF_FS_DISABLE_LOCKING 0x08`: no lock on the segment (there is none to take in this port). */
+/** `#define EVBUF_FS_DISABLE_LOCKING 0x08`: no lock on the segment (there is none to take in this port). @category Files */
 export const EVBUF_FS_DISABLE_LOCKING = 0x08;
 
 /**
  * `typedef void (*evbuffer_file_segment_cleanup_cb)(struct evbuffer_file_segment const *seg,
  * int flags, void *arg)`: called once, when the last reference to the segment goes away, with
  * the segment's flags and the argument given to {@link evbuffer_file_segment_add_cleanup_cb}.
+ * @param seg the segment going away
+ * @param flags its `EVBUF_FS_*` flags
+ * @param arg the `arg` given to {@link evbuffer_file_segment_add_cleanup_cb}
+ * @category Files
  */
 export type evbuffer_file_segment_cleanup_cb<A = any> = (seg: evbuffer_file_segment, flags: number, arg: A) => void;
 
@@ -37,6 +42,7 @@ export const EVBUFFER_CHAIN_MAX = EV_SSIZE_MAX;
 /**
  * `struct evbuffer_file_segment` (opaque): made by {@link evbuffer_file_segment_new}, reference
  * counted: every evbuffer chain that holds part of it keeps it alive.
+ * @category Files
  */
 export class evbuffer_file_segment {
   /** @internal References: the creator's, plus one per chain holding part of the segment. */
@@ -94,6 +100,12 @@ function errnoOf(e: unknown): number {
  *   `length` do not describe a range (errno tells why where a system call failed).
  * Differs from C: the file is never memory-mapped; where libevent would map it, the port reads
  * it into memory (with pread, so the file's offset does not move).
+ * @param fd the file's descriptor
+ * @param offset where in the file the segment starts
+ * @param length how many bytes, or -1 for the file's size
+ * @param flags `EVBUF_FS_*` flags ORed (`EVBUF_FS_CLOSE_ON_FREE`, `EVBUF_FS_DISABLE_SENDFILE`, ...)
+ * @see {@link evbuffer_add_file_segment}, {@link evbuffer_file_segment_free}
+ * @category Files
  */
 export function evbuffer_file_segment_new(fd: number, offset: number, length: number, flags: number): evbuffer_file_segment | null {
   const fn = "evbuffer_file_segment_new";
@@ -152,9 +164,15 @@ export function evbuffer_file_segment_materialize_(seg: evbuffer_file_segment): 
  *
  * Sets the function called once when the last reference to `seg` is dropped (after its file
  * descriptor is closed, if `EVBUF_FS_CLOSE_ON_FREE` was given). Replaces any earlier one.
+ * @param seg the file segment
+ * @param cb called as `cb(seg, flags, arg)` when the last reference goes away, or null
+ * @param arg passed untouched to `cb`
+ * @see {@link evbuffer_file_segment_free}
+ * @category Files
  */
 export function evbuffer_file_segment_add_cleanup_cb<A>(seg: evbuffer_file_segment, cb: evbuffer_file_segment_cleanup_cb<A> | null, arg: A): void {
   evbuffer_file_segment_check_("evbuffer_file_segment_add_cleanup_cb", seg);
+  check_fn_or_null_("evbuffer_file_segment_add_cleanup_cb", "cb", cb);
   seg.cleanup_cb = cb as evbuffer_file_segment_cleanup_cb | null;
   seg.cleanup_cb_arg = arg;
 }
@@ -168,6 +186,9 @@ export function evbuffer_file_segment_add_cleanup_cb<A>(seg: evbuffer_file_segme
  *
  * As in libevent, a failed {@link evbuffer_add_file_segment} has already dropped one reference.
  * Differs from C: a segment used after its last reference is gone throws a TypeError.
+ * @param seg the file segment
+ * @see {@link evbuffer_file_segment_new}
+ * @category Files
  */
 export function evbuffer_file_segment_free(seg: evbuffer_file_segment): void {
   evbuffer_file_segment_check_("evbuffer_file_segment_free", seg);

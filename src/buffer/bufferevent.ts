@@ -12,7 +12,7 @@
 import type { evbuffer, evbuffer_cb_entry, evbuffer_cb_info, evbuffer_parent_ } from "./buffer.js";
 import {
   EVBUFFER_CB_ENABLED, EVBUFFER_CB_NODEFER, evbuffer_add, evbuffer_add_buffer, evbuffer_add_cb, evbuffer_cb_clear_flags,
-  evbuffer_cb_set_flags, evbuffer_free, evbuffer_get_callbacks_, evbuffer_get_length, evbuffer_new, evbuffer_remove,
+  evbuffer_cb_set_flags, evbuffer_check_, evbuffer_free, evbuffer_get_callbacks_, evbuffer_get_length, evbuffer_new, evbuffer_remove,
   evbuffer_set_parent_,
 } from "./buffer.js";
 import {
@@ -30,7 +30,9 @@ import {
   event_initialized, event_pending, event_remove_timer,
 } from "../event/event.js";
 import { event_debugx, event_warnx } from "../event/log.js";
-import { check_box_, check_fn_or_null_, check_int_, check_size_, check_timeval_or_null_, show } from "../util/check.js";
+import {
+  check_box_, check_bytes_, check_fn_or_null_, check_int_, check_len_, check_size_, check_timeval_or_null_, show,
+} from "../util/check.js";
 import { EVUTIL_SET_SOCKET_ERROR, EVUTIL_SOCKET_ERROR } from "../util/errno.js";
 import { evutil_timerisset } from "../util/time.js";
 import type { timeval } from "../util/time.js";
@@ -39,44 +41,46 @@ import type { getaddrinfo_request } from "../util/getaddrinfo_async.js";
 import { bufferevent_ratelim_destroy_, bufferevent_ratelim_init_ } from "./bufferevent_ratelim.js";
 import type { bufferevent_rate_limit } from "./bufferevent_ratelim.js";
 
-/** Event callback `what`: the error or end of file happened while reading. */
+/** Event callback `what`: the error or end of file happened while reading. @category Bufferevents */
 export const BEV_EVENT_READING = 0x01;
-/** Event callback `what`: the error or end of file happened while writing. */
+/** Event callback `what`: the error or end of file happened while writing. @category Bufferevents */
 export const BEV_EVENT_WRITING = 0x02;
-/** Event callback `what`: end of file reached (the peer closed). */
+/** Event callback `what`: end of file reached (the peer closed). @category Bufferevents */
 export const BEV_EVENT_EOF = 0x10;
-/** Event callback `what`: an unrecoverable error; `errno` holds it. */
+/** Event callback `what`: an unrecoverable error; `errno` holds it. @category Bufferevents */
 export const BEV_EVENT_ERROR = 0x20;
-/** Event callback `what`: a user-set timeout expired; the timed-out direction is now disabled. */
+/** Event callback `what`: a user-set timeout expired; the timed-out direction is now disabled. @category Bufferevents */
 export const BEV_EVENT_TIMEOUT = 0x40;
-/** Event callback `what`: a connect requested with bufferevent_socket_connect finished. */
+/** Event callback `what`: a connect requested with bufferevent_socket_connect finished. @category Bufferevents */
 export const BEV_EVENT_CONNECTED = 0x80;
 
-/** `bufferevent_free` closes the underlying socket (or frees the underlying bufferevent of a filter). */
+/** `bufferevent_free` closes the underlying socket (or frees the underlying bufferevent of a filter). @category Bufferevents */
 export const BEV_OPT_CLOSE_ON_FREE = 1 << 0;
 /**
  * Accepted: the bufferevent gets libevent's recursive lock, which here is never contended (one
  * JavaScript thread), so the option changes nothing observable.
+ * @category Bufferevents
  */
 export const BEV_OPT_THREADSAFE = 1 << 1;
-/** Run the callbacks from the loop (deferred), merged and in libevent's order, instead of inline. */
+/** Run the callbacks from the loop (deferred), merged and in libevent's order, instead of inline. @category Bufferevents */
 export const BEV_OPT_DEFER_CALLBACKS = 1 << 2;
 /**
  * With BEV_OPT_DEFER_CALLBACKS (required, else creation fails): run deferred callbacks without
  * the bufferevent's lock held. There being no other thread, this behaves as DEFER_CALLBACKS alone.
+ * @category Bufferevents
  */
 export const BEV_OPT_UNLOCK_CALLBACKS = 1 << 3;
 
-/** `bufferevent_flush` mode: an ordinary flush (process what is reasonable). */
+/** `bufferevent_flush` mode: an ordinary flush (process what is reasonable). @category Bufferevents */
 export const BEV_NORMAL = 0;
-/** `bufferevent_flush` mode: send or receive everything possible. */
+/** `bufferevent_flush` mode: send or receive everything possible. @category Bufferevents */
 export const BEV_FLUSH = 1;
-/** `bufferevent_flush` mode: everything possible, and the stream is finished (EOF follows). */
+/** `bufferevent_flush` mode: everything possible, and the stream is finished (EOF follows). @category Bufferevents */
 export const BEV_FINISHED = 2;
 
-/** `bufferevent_trigger` option: run the callback whatever the watermarks say. */
+/** `bufferevent_trigger` option: run the callback whatever the watermarks say. @category Bufferevents */
 export const BEV_TRIG_IGNORE_WATERMARKS = 1 << 16;
-/** `bufferevent_trigger` option: defer the callback to the loop, as BEV_OPT_DEFER_CALLBACKS would. */
+/** `bufferevent_trigger` option: defer the callback to the loop, as BEV_OPT_DEFER_CALLBACKS would. @category Bufferevents */
 export const BEV_TRIG_DEFER_CALLBACKS = BEV_OPT_DEFER_CALLBACKS;
 
 const BEV_TRIG_ALL_OPTS = BEV_TRIG_IGNORE_WATERMARKS | BEV_TRIG_DEFER_CALLBACKS;
@@ -320,6 +324,11 @@ function bufferevent_trigger_(bufev: bufferevent, iotype: number, options: numbe
  * and/or write callback (`iotype` EV_READ|EV_WRITE) as if data had arrived or drained: only if
  * the watermarks allow, unless `options` has BEV_TRIG_IGNORE_WATERMARKS; from the loop if
  * BEV_TRIG_DEFER_CALLBACKS (or the bufferevent defers its callbacks), else before returning.
+ * @param bufev the bufferevent
+ * @param iotype `EV_READ`, `EV_WRITE`, or both ORed
+ * @param options 0, or `BEV_TRIG_IGNORE_WATERMARKS` and/or `BEV_TRIG_DEFER_CALLBACKS` ORed
+ * @see {@link bufferevent_trigger_event}
+ * @category Bufferevents
  */
 export function bufferevent_trigger(bufev: bufferevent, iotype: number, options: number): void {
   checkBev_(bufev, "bufferevent_trigger");
@@ -333,6 +342,11 @@ export function bufferevent_trigger(bufev: bufferevent, iotype: number, options:
  * event callback with `what` (any BEV_EVENT_* bits), deferred if `options` has
  * BEV_TRIG_DEFER_CALLBACKS or the bufferevent defers its callbacks. `what` is passed on as C
  * passes a `short`: `~0` arrives as -1.
+ * @param bufev the bufferevent
+ * @param what the `BEV_EVENT_*` bits to pass
+ * @param options 0, or `BEV_TRIG_DEFER_CALLBACKS`
+ * @see {@link bufferevent_trigger}
+ * @category Bufferevents
  */
 export function bufferevent_trigger_event(bufev: bufferevent, what: number, options: number): void {
   checkBev_(bufev, "bufferevent_trigger_event");
@@ -386,6 +400,54 @@ export function bufferevent_init_common_(
  * `void bufferevent_setcb(struct bufferevent *bufev, bufferevent_data_cb readcb,
  * bufferevent_data_cb writecb, bufferevent_event_cb eventcb, void *cbarg)`: set the read, write
  * and event callbacks (each may be null) and their argument.
+ * @param bufev the bufferevent
+ * @param readcb called as `readcb(bev, cbarg)` when input arrived (at least the read low watermark), or null
+ * @param writecb called as `writecb(bev, cbarg)` when the output drained to the write low watermark, or null
+ * @param eventcb called as `eventcb(bev, what, cbarg)` on connection, end of file, error or timeout (`BEV_EVENT_*` bits), or null
+ * @param cbarg passed untouched to the three callbacks as their last argument
+ * @see {@link bufferevent_enable}, {@link bufferevent_getcb}, {@link bufferevent_setwatermark}
+ * @example A pair: what one end writes, the other end reads
+ * ```ts
+ * import {
+ *   EV_READ,
+ *   event_base_dispatch,
+ *   event_base_free,
+ *   event_base_new,
+ * } from "libevent-ts/event2/event";
+ * import {
+ *   bufferevent_enable,
+ *   bufferevent_free,
+ *   bufferevent_get_input,
+ *   bufferevent_pair_new,
+ *   bufferevent_setcb,
+ *   bufferevent_write,
+ * } from "libevent-ts/event2/bufferevent";
+ * import type { bufferevent } from "libevent-ts/event2/bufferevent";
+ * import {
+ *   EVBUFFER_EOL_LF,
+ *   evbuffer_readln,
+ * } from "libevent-ts/event2/buffer";
+ *
+ * const base = event_base_new()!;
+ * const pair: (bufferevent | null)[] = [null, null];
+ * bufferevent_pair_new(base, 0, pair);
+ * const [a, b] = pair as [bufferevent, bufferevent];
+ *
+ * function readcb(bev: bufferevent, name: string): void {
+ *   const input = bufferevent_get_input(bev);
+ *   const line = evbuffer_readln(input, null, EVBUFFER_EOL_LF);
+ *   console.log(`${name} read: ${line}`); // "b read: ping"
+ * }
+ *
+ * bufferevent_setcb(b, readcb, null, null, "b");
+ * bufferevent_enable(b, EV_READ);
+ * bufferevent_write(a, "ping\n", 5);
+ * event_base_dispatch(base); // returns when nothing is left to do
+ * bufferevent_free(a);
+ * bufferevent_free(b);
+ * event_base_free(base);
+ * ```
+ * @category Bufferevents
  */
 export function bufferevent_setcb<A>(
   bufev: bufferevent, readcb: bufferevent_data_cb<A> | null, writecb: bufferevent_data_cb<A> | null,
@@ -406,6 +468,13 @@ export function bufferevent_setcb<A>(
  * `void bufferevent_getcb(struct bufferevent *bufev, bufferevent_data_cb *readcb_ptr,
  * bufferevent_data_cb *writecb_ptr, bufferevent_event_cb *eventcb_ptr, void **cbarg_ptr)`: read
  * the callbacks back. Each out-parameter is a box `{ value }` or null.
+ * @param bufev the bufferevent
+ * @param readcb_ptr receives the read callback, or null
+ * @param writecb_ptr receives the write callback, or null
+ * @param eventcb_ptr receives the event callback, or null
+ * @param cbarg_ptr receives the callbacks' argument, or null
+ * @see {@link bufferevent_setcb}
+ * @category Bufferevents
  */
 export function bufferevent_getcb(
   bufev: bufferevent, readcb_ptr: { value: bufferevent_data_cb | null } | null,
@@ -427,6 +496,10 @@ export function bufferevent_getcb(
 /**
  * `struct evbuffer *bufferevent_get_input(struct bufferevent *bufev)`: the input buffer, to read
  * (and drain) received data from. Do not add callbacks to it.
+ * @param bufev the bufferevent
+ * @returns the input buffer
+ * @see {@link bufferevent_get_output}, {@link bufferevent_read}, {@link "event2/buffer"!evbuffer_readln}
+ * @category Bufferevents
  */
 export function bufferevent_get_input(bufev: bufferevent): evbuffer {
   return checkBev_(bufev, "bufferevent_get_input").input;
@@ -435,17 +508,32 @@ export function bufferevent_get_input(bufev: bufferevent): evbuffer {
 /**
  * `struct evbuffer *bufferevent_get_output(struct bufferevent *bufev)`: the output buffer, to add
  * data to send to. Do not add callbacks to it.
+ * @param bufev the bufferevent
+ * @returns the output buffer
+ * @see {@link bufferevent_get_input}, {@link bufferevent_write}
+ * @category Bufferevents
  */
 export function bufferevent_get_output(bufev: bufferevent): evbuffer {
   return checkBev_(bufev, "bufferevent_get_output").output;
 }
 
-/** `struct event_base *bufferevent_get_base(struct bufferevent *bufev)`: the bufferevent's base. */
+/**
+ * `struct event_base *bufferevent_get_base(struct bufferevent *bufev)`: the bufferevent's base.
+ * @param bufev the bufferevent
+ * @returns the base
+ * @category Bufferevents
+ */
 export function bufferevent_get_base(bufev: bufferevent): event_base {
   return checkBev_(bufev, "bufferevent_get_base").ev_base!;
 }
 
-/** `int bufferevent_get_priority(const struct bufferevent *bufev)`: the priority of the bufferevent's events. */
+/**
+ * `int bufferevent_get_priority(const struct bufferevent *bufev)`: the priority of the bufferevent's events.
+ * @param bufev the bufferevent
+ * @returns the priority
+ * @see {@link bufferevent_priority_set}
+ * @category Bufferevents
+ */
 export function bufferevent_get_priority(bufev: bufferevent): number {
   checkBev_(bufev, "bufferevent_get_priority");
   if (event_initialized(bufev.ev_read)) return event_get_priority(bufev.ev_read);
@@ -456,9 +544,43 @@ export function bufferevent_get_priority(bufev: bufferevent): number {
  * `int bufferevent_write(struct bufferevent *bufev, const void *data, size_t size)`: append `size`
  * bytes of `data` (a Uint8Array, or a string taken as UTF-8) to the output buffer; they are sent
  * once writing is enabled. Returns 0, or -1 if the buffer refused them.
+ * @param bufev the bufferevent
+ * @param data the bytes, or a string (encoded as UTF-8)
+ * @param size how many bytes of `data` to send (`strlen(s)` for a whole string)
+ * @returns 0, or -1 if the buffer refused them
+ * @see {@link bufferevent_write_buffer}, {@link bufferevent_get_output}, {@link bufferevent_read}, {@link bufferevent_setwatermark}
+ * @example A read callback that answers each line with its length in bytes
+ * ```ts
+ * import {
+ *   bufferevent_get_input,
+ *   bufferevent_write,
+ * } from "libevent-ts/event2/bufferevent";
+ * import type { bufferevent } from "libevent-ts/event2/bufferevent";
+ * import {
+ *   EVBUFFER_EOL_LF,
+ *   evbuffer_readln,
+ * } from "libevent-ts/event2/buffer";
+ * import { strlen } from "libevent-ts/event2/util";
+ *
+ * export function readcb(bev: bufferevent, ctx: null): void {
+ *   const n = { value: 0 };
+ *   let line: string | null;
+ *   const input = bufferevent_get_input(bev);
+ *   while ((line = evbuffer_readln(input, n, EVBUFFER_EOL_LF)) !== null) {
+ *     const reply = `${n.value}\n`;
+ *     if (bufferevent_write(bev, reply, strlen(reply)) < 0)
+ *       console.error("could not queue the reply");
+ *   }
+ * }
+ * ```
+ * @category Bufferevents
  */
 export function bufferevent_write(bufev: bufferevent, data: Uint8Array | string, size: number): number {
   checkBev_(bufev, "bufferevent_write");
+  // (The common case is tested inline first: this is the hot path.)
+  if (!(data instanceof Uint8Array) || !Number.isInteger(size) || size < 0 || size > data.length) {
+    check_bytes_("bufferevent_write", "size", data, "data", size);
+  }
   if (evbuffer_add(bufev.output, data, size) === -1) return -1;
   return 0;
 }
@@ -466,9 +588,15 @@ export function bufferevent_write(bufev: bufferevent, data: Uint8Array | string,
 /**
  * `int bufferevent_write_buffer(struct bufferevent *bufev, struct evbuffer *buf)`: move all of
  * `buf` to the output buffer. Returns 0, or -1.
+ * @param bufev the bufferevent
+ * @param buf the buffer whose bytes are moved (it is left empty)
+ * @returns 0, or -1
+ * @see {@link bufferevent_write}
+ * @category Bufferevents
  */
 export function bufferevent_write_buffer(bufev: bufferevent, buf: evbuffer): number {
   checkBev_(bufev, "bufferevent_write_buffer");
+  evbuffer_check_("bufferevent_write_buffer", buf);
   if (evbuffer_add_buffer(bufev.output, buf) === -1) return -1;
   return 0;
 }
@@ -476,18 +604,31 @@ export function bufferevent_write_buffer(bufev: bufferevent, buf: evbuffer): num
 /**
  * `size_t bufferevent_read(struct bufferevent *bufev, void *data, size_t size)`: take up to `size`
  * bytes from the input buffer into `data`. Returns the number of bytes taken.
+ * @param bufev the bufferevent
+ * @param data receives the bytes
+ * @param size the most bytes to take (at most `data.length`)
+ * @returns the number of bytes taken
+ * @see {@link bufferevent_read_buffer}, {@link bufferevent_get_input}, {@link bufferevent_write}
+ * @category Bufferevents
  */
 export function bufferevent_read(bufev: bufferevent, data: Uint8Array, size: number): number {
   checkBev_(bufev, "bufferevent_read");
+  check_len_("bufferevent_read", "size", data, "data", size);
   return evbuffer_remove(bufev.input, data, size);
 }
 
 /**
  * `int bufferevent_read_buffer(struct bufferevent *bufev, struct evbuffer *buf)`: move the whole
  * input buffer to the end of `buf`. Returns 0, or -1.
+ * @param bufev the bufferevent
+ * @param buf the buffer to append the input to
+ * @returns 0, or -1
+ * @see {@link bufferevent_read}
+ * @category Bufferevents
  */
 export function bufferevent_read_buffer(bufev: bufferevent, buf: evbuffer): number {
   checkBev_(bufev, "bufferevent_read_buffer");
+  evbuffer_check_("bufferevent_read_buffer", buf);
   return evbuffer_add_buffer(buf, bufev.input);
 }
 
@@ -499,6 +640,62 @@ export function bufferevent_read_buffer(bufev: bufferevent, buf: evbuffer): numb
  * `int bufferevent_enable(struct bufferevent *bufev, short event)`: enable EV_READ and/or
  * EV_WRITE. A direction suspended internally (high watermark, name lookup, rate limit) starts
  * once the suspension ends. Returns 0, or -1 if the backing events could not be added.
+ * @param bufev the bufferevent
+ * @param event `EV_READ`, `EV_WRITE`, or both ORed
+ * @returns 0, or -1 if the backing events could not be added
+ * @see {@link bufferevent_disable}, {@link bufferevent_get_enabled}, {@link bufferevent_setcb}
+ * @example An echo server's listener callback (see evconnlistener_new_bind)
+ * ```ts
+ * import { EV_READ, EV_WRITE } from "libevent-ts/event2/event";
+ * import type { event_base } from "libevent-ts/event2/event";
+ * import {
+ *   BEV_EVENT_EOF,
+ *   BEV_EVENT_ERROR,
+ *   BEV_OPT_CLOSE_ON_FREE,
+ *   bufferevent_enable,
+ *   bufferevent_free,
+ *   bufferevent_get_input,
+ *   bufferevent_get_output,
+ *   bufferevent_setcb,
+ *   bufferevent_socket_new,
+ * } from "libevent-ts/event2/bufferevent";
+ * import type { bufferevent } from "libevent-ts/event2/bufferevent";
+ * import { evbuffer_add_buffer } from "libevent-ts/event2/buffer";
+ * import type { evconnlistener } from "libevent-ts/event2/listener";
+ * import type {
+ *   evutil_socket_t,
+ *   sockaddr,
+ * } from "libevent-ts/event2/util";
+ *
+ * function echo_read_cb(bev: bufferevent, ctx: null): void {
+ *   // Move what arrived to the output: it goes back as the socket allows.
+ *   const input = bufferevent_get_input(bev);
+ *   evbuffer_add_buffer(bufferevent_get_output(bev), input);
+ * }
+ *
+ * function echo_event_cb(
+ *   bev: bufferevent,
+ *   events: number,
+ *   ctx: null,
+ * ): void {
+ *   if (events & (BEV_EVENT_EOF | BEV_EVENT_ERROR)) bufferevent_free(bev);
+ * }
+ *
+ * export function accept_conn_cb(
+ *   listener: evconnlistener,
+ *   fd: evutil_socket_t,
+ *   sa: sockaddr,
+ *   socklen: number,
+ *   base: event_base,
+ * ): void {
+ *   const bev = bufferevent_socket_new(base, fd, BEV_OPT_CLOSE_ON_FREE);
+ *   if (!bev) return;
+ *   bufferevent_setcb(bev, echo_read_cb, null, echo_event_cb, null);
+ *   // Writing starts enabled, reading does not.
+ *   bufferevent_enable(bev, EV_READ | EV_WRITE);
+ * }
+ * ```
+ * @category Bufferevents
  */
 export function bufferevent_enable(bufev: bufferevent, event: number): number {
   const p = checkBev_(bufev, "bufferevent_enable");
@@ -525,6 +722,12 @@ export function bufferevent_enable(bufev: bufferevent, event: number): number {
  * direction is disabled and the event callback gets BEV_EVENT_TIMEOUT with BEV_EVENT_READING or
  * BEV_EVENT_WRITING. Socket bufferevents apply new timeouts to the events already pending. The
  * timevals are copied. Returns 0, or -1.
+ * @param bufev the bufferevent
+ * @param timeout_read the read timeout, or null for none
+ * @param timeout_write the write timeout, or null for none
+ * @returns 0, or -1
+ * @see {@link bufferevent_setcb} (a timeout reaches the event callback with `BEV_EVENT_TIMEOUT`)
+ * @category Bufferevents
  */
 export function bufferevent_set_timeouts(bufev: bufferevent, timeout_read: timeval | null, timeout_write: timeval | null): number {
   const fn = "bufferevent_set_timeouts";
@@ -546,6 +749,11 @@ function copyTimeval(dst: timeval, src: timeval | null): void {
  * `int bufferevent_disable(struct bufferevent *bufev, short event)`: disable EV_READ and/or
  * EV_WRITE. (A socket bufferevent that is connecting keeps waiting for the connect.) Returns 0,
  * or -1.
+ * @param bufev the bufferevent
+ * @param event `EV_READ`, `EV_WRITE`, or both ORed
+ * @returns 0, or -1
+ * @see {@link bufferevent_enable}
+ * @category Bufferevents
  */
 export function bufferevent_disable(bufev: bufferevent, event: number): number {
   checkBev_(bufev, "bufferevent_disable");
@@ -563,6 +771,12 @@ export function bufferevent_disable(bufev: bufferevent, event: number): number {
  * `lowmark` bytes, and reading stops while the input holds `highmark` bytes or more (0: no
  * limit), resuming by itself as the input is drained. Write: the write callback runs once the
  * output is down to `lowmark` bytes. A size of -1 means SIZE_MAX, as in C.
+ * @param bufev the bufferevent
+ * @param events `EV_READ`, `EV_WRITE`, or both ORed
+ * @param lowmark read: bytes needed before the read callback runs; write: the output length at or below which the write callback runs
+ * @param highmark read: the input length at which reading pauses (0: no limit); write: used by filters, to limit what they pass on
+ * @see {@link bufferevent_getwatermark}
+ * @category Bufferevents
  */
 export function bufferevent_setwatermark(bufev: bufferevent, events: number, lowmark: number, highmark: number): void {
   const fn = "bufferevent_setwatermark";
@@ -594,6 +808,13 @@ export function bufferevent_setwatermark(bufev: bufferevent, events: number, low
  * `int bufferevent_getwatermark(struct bufferevent *bufev, short events, size_t *lowmark, size_t
  * *highmark)`: read the watermarks of `events`, which must be exactly EV_READ or EV_WRITE, into
  * the boxes (either may be null). Returns 0, or -1 for any other `events`.
+ * @param bufev the bufferevent
+ * @param events exactly `EV_READ` or `EV_WRITE`
+ * @param lowmark receives the low watermark, or null
+ * @param highmark receives the high watermark, or null
+ * @returns 0, or -1 for any other `events`
+ * @see {@link bufferevent_setwatermark}
+ * @category Bufferevents
  */
 export function bufferevent_getwatermark(
   bufev: bufferevent, events: number, lowmark: { value: number } | null, highmark: { value: number } | null,
@@ -615,6 +836,11 @@ export function bufferevent_getwatermark(
  * mode)`: ask the bufferevent to push data through (BEV_NORMAL, BEV_FLUSH, BEV_FINISHED). Socket
  * bufferevents have nothing to flush and return 0. Returns -1 if the type cannot flush, 0 if
  * nothing was flushed, 1 if some data was.
+ * @param bufev the bufferevent
+ * @param iotype `EV_READ`, `EV_WRITE`, or both ORed
+ * @param mode `BEV_NORMAL`, `BEV_FLUSH` or `BEV_FINISHED`
+ * @returns -1 if the type cannot flush, 0 if nothing was flushed, 1 if some data was
+ * @category Bufferevents
  */
 export function bufferevent_flush(bufev: bufferevent, iotype: number, mode: number): number {
   const fn = "bufferevent_flush";
@@ -625,7 +851,13 @@ export function bufferevent_flush(bufev: bufferevent, iotype: number, mode: numb
   return flush !== null ? flush(bufev, iotype, mode) : -1;
 }
 
-/** `short bufferevent_get_enabled(struct bufferevent *bufev)`: EV_READ|EV_WRITE as the user enabled them (even while suspended). */
+/**
+ * `short bufferevent_get_enabled(struct bufferevent *bufev)`: EV_READ|EV_WRITE as the user enabled them (even while suspended).
+ * @param bufev the bufferevent
+ * @returns `EV_READ`, `EV_WRITE`, both ORed, or 0
+ * @see {@link bufferevent_enable}
+ * @category Bufferevents
+ */
 export function bufferevent_get_enabled(bufev: bufferevent): number {
   return checkBev_(bufev, "bufferevent_get_enabled").enabled;
 }
@@ -680,6 +912,10 @@ function bufferevent_finalize_cb_(_evcb: event_callback, bufev: bufferevent): vo
 /**
  * `int bufferevent_decref(struct bufferevent *bufev)`: drop a reference taken with
  * bufferevent_incref; the last one releases the bufferevent. Returns 1 if it was released, else 0.
+ * @param bufev the bufferevent
+ * @returns 1 if it was released, else 0
+ * @see {@link bufferevent_incref}
+ * @category Bufferevents
  */
 export function bufferevent_decref(bufev: bufferevent): number {
   checkBev_(bufev, "bufferevent_decref");
@@ -692,6 +928,9 @@ export function bufferevent_decref(bufev: bufferevent): number {
  * cancelled, and it is destroyed from the loop once no callback of it is running and no other
  * reference is held; BEV_OPT_CLOSE_ON_FREE then closes the socket. Data still in the output
  * buffer is not sent. Safe inside any of its callbacks. Freeing it twice throws a TypeError.
+ * @param bufev the bufferevent to release
+ * @see {@link bufferevent_socket_new}, {@link bufferevent_incref}
+ * @category Bufferevents
  */
 export function bufferevent_free(bufev: bufferevent): void {
   const p = checkBev_(bufev, "bufferevent_free");
@@ -706,7 +945,12 @@ export function bufferevent_free(bufev: bufferevent): void {
   bufferevent_decref_and_unlock_(p);
 }
 
-/** `void bufferevent_incref(struct bufferevent *bufev)`: take a reference, keeping the bufferevent alive after bufferevent_free until bufferevent_decref. */
+/**
+ * `void bufferevent_incref(struct bufferevent *bufev)`: take a reference, keeping the bufferevent alive after bufferevent_free until bufferevent_decref.
+ * @param bufev the bufferevent
+ * @see {@link bufferevent_decref}
+ * @category Bufferevents
+ */
 export function bufferevent_incref(bufev: bufferevent): void {
   checkBev_(bufev, "bufferevent_incref");
   bufferevent_incref_and_lock_(bufev);
@@ -715,13 +959,21 @@ export function bufferevent_incref(bufev: bufferevent): void {
 /**
  * `void bufferevent_lock(struct bufferevent *bufev)`: acquire the bufferevent's lock (never
  * contended here: one thread) and a reference, as libevent does; bufferevent_unlock drops both.
+ * @param bufev the bufferevent
+ * @see {@link bufferevent_unlock}
+ * @category Bufferevents
  */
 export function bufferevent_lock(bufev: bufferevent): void {
   checkBev_(bufev, "bufferevent_lock");
   bufferevent_incref_and_lock_(bufev);
 }
 
-/** `void bufferevent_unlock(struct bufferevent *bufev)`: release what bufferevent_lock took. */
+/**
+ * `void bufferevent_unlock(struct bufferevent *bufev)`: release what bufferevent_lock took.
+ * @param bufev the bufferevent
+ * @see {@link bufferevent_lock}
+ * @category Bufferevents
+ */
 export function bufferevent_unlock(bufev: bufferevent): void {
   checkBev_(bufev, "bufferevent_unlock");
   bufferevent_decref_and_unlock_(bufev);
@@ -740,6 +992,11 @@ const cancelData = new bufferevent_ctrl_data();
  * `int bufferevent_setfd(struct bufferevent *bufev, evutil_socket_t fd)`: make a socket
  * bufferevent use `fd` (its events are moved to it and re-enabled as the user enabled them).
  * Returns 0, or -1 if the type has no fd.
+ * @param bufev the bufferevent
+ * @param fd the file descriptor (socket)
+ * @returns 0, or -1 if the type has no fd
+ * @see {@link bufferevent_getfd}
+ * @category Bufferevents
  */
 export function bufferevent_setfd(bufev: bufferevent, fd: evutil_socket_t): number {
   checkBev_(bufev, "bufferevent_setfd");
@@ -751,7 +1008,13 @@ export function bufferevent_setfd(bufev: bufferevent, fd: evutil_socket_t): numb
   return res;
 }
 
-/** `evutil_socket_t bufferevent_getfd(struct bufferevent *bufev)`: the socket of the bufferevent (through filters), or -1. */
+/**
+ * `evutil_socket_t bufferevent_getfd(struct bufferevent *bufev)`: the socket of the bufferevent (through filters), or -1.
+ * @param bufev the bufferevent
+ * @returns the socket, or -1
+ * @see {@link bufferevent_setfd}
+ * @category Bufferevents
+ */
 export function bufferevent_getfd(bufev: bufferevent): evutil_socket_t {
   checkBev_(bufev, "bufferevent_getfd");
   const ctrl = bufev.be_ops.ctrl;
@@ -775,7 +1038,13 @@ function bufferevent_get_underlying_(bufev: bufferevent): bufferevent | null {
   return res < 0 ? null : ptr;
 }
 
-/** `struct bufferevent *bufferevent_get_underlying(struct bufferevent *bufev)`: the bufferevent a filter works on, or null for other types. */
+/**
+ * `struct bufferevent *bufferevent_get_underlying(struct bufferevent *bufev)`: the bufferevent a filter works on, or null for other types.
+ * @param bufev the bufferevent
+ * @returns the underlying bufferevent, or null
+ * @see {@link bufferevent_filter_new}
+ * @category Bufferevents
+ */
 export function bufferevent_get_underlying(bufev: bufferevent): bufferevent | null {
   checkBev_(bufev, "bufferevent_get_underlying");
   return bufferevent_get_underlying_(bufev);

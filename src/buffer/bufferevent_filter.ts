@@ -28,11 +28,11 @@ import { event_del } from "../event/event.js";
 import { event_warnx } from "../event/log.js";
 import { check_fn_or_null_, check_int_, show } from "../util/check.js";
 
-/** `enum bufferevent_filter_result`: the filter did what it could; call it again when there is more to do. */
+/** `enum bufferevent_filter_result`: the filter did what it could; call it again when there is more to do. @category Filters */
 export const BEV_OK = 0;
-/** `enum bufferevent_filter_result`: the filter needs more input before it can produce output. */
+/** `enum bufferevent_filter_result`: the filter needs more input before it can produce output. @category Filters */
 export const BEV_NEED_MORE = 1;
-/** `enum bufferevent_filter_result`: the filter failed; this round of filtering stops (no event is raised). */
+/** `enum bufferevent_filter_result`: the filter failed; this round of filtering stops (no event is raised). @category Filters */
 export const BEV_ERROR = 2;
 
 /**
@@ -45,6 +45,13 @@ export const BEV_ERROR = 2;
  * BEV_ERROR on failure; both end the round. `mode` is BEV_NORMAL, or BEV_FLUSH / BEV_FINISHED
  * when the user calls bufferevent_flush (then `dst_limit` is -1).
  * Differs from C: any other return value is a TypeError.
+ * @param src the buffer to take bytes from
+ * @param dst the buffer to put filtered bytes into
+ * @param dst_limit the most bytes to add to `dst` (-1: no limit)
+ * @param mode `BEV_NORMAL`, `BEV_FLUSH` or `BEV_FINISHED`
+ * @param ctx the `ctx` given to {@link bufferevent_filter_new}
+ * @returns `BEV_OK`, `BEV_NEED_MORE` or `BEV_ERROR`
+ * @category Filters
  */
 export type bufferevent_filter_cb<A = any> = (src: evbuffer, dst: evbuffer, dst_limit: number, mode: number, ctx: A) => number;
 
@@ -122,6 +129,15 @@ function runFilter(f: bufferevent_filter_cb, src: evbuffer, dst: evbuffer, limit
  * Differs from C: when the filter's input was full and the read callback, run inline, drains it,
  * the data still waiting in the underlying is filtered at once; libevent 2.1.12 leaves it there
  * until the underlying reads something new, which may never happen.
+ * @param underlying the bufferevent to filter
+ * @param input_filter called as `input_filter(src, dst, dst_limit, mode, ctx)` to turn the underlying input into this one's input, or null to pass it through
+ * @param output_filter called as `output_filter(src, dst, dst_limit, mode, ctx)` to turn this one's output into the underlying output, or null to pass it through
+ * @param options `BEV_OPT_*` flags ORed (`BEV_OPT_CLOSE_ON_FREE` frees `underlying` with the filter)
+ * @param free_context called as `free_context(ctx)` when the filter is freed, or null
+ * @param ctx passed untouched to the filters and `free_context`
+ * @returns the filter, or null if `underlying` is null or the options are invalid
+ * @see {@link bufferevent_get_underlying}
+ * @category Filters
  */
 export function bufferevent_filter_new<A>(
   underlying: bufferevent | null, input_filter: bufferevent_filter_cb<A> | null, output_filter: bufferevent_filter_cb<A> | null,

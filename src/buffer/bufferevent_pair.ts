@@ -20,7 +20,7 @@ import type { bufferevent_ops } from "./bufferevent-internal.js";
 import type { bufferevent } from "./bufferevent_struct.js";
 import { EV_READ, EV_WRITE } from "../event/constants.js";
 import type { event_base } from "../event/event.js";
-import { event_base_check_, event_del } from "../event/event.js";
+import { event_base_or_current_, event_del } from "../event/event.js";
 import { check_int_, show } from "../util/check.js";
 
 /** `struct bufferevent_pair`: one end of a pair. */
@@ -73,11 +73,17 @@ function bufferevent_pair_elt_new(base: event_base, options: number): buffereven
  * and the reader EV_READ enabled (reading starts disabled, as on every bufferevent); the reader's
  * read high watermark limits how much moves. BEV_OPT_DEFER_CALLBACKS is always added: the
  * callbacks run from the loop. There are no fds (`bufferevent_getfd` is -1); read and write
- * timeouts work. Returns 0. A null base is a TypeError (this port has no event_init() base).
+ * timeouts work. Returns 0. A null base means the event_init() base (a TypeError if there is none).
+ * @param base the base both ends use
+ * @param options `BEV_OPT_*` flags ORed (`BEV_OPT_DEFER_CALLBACKS`, ...)
+ * @param pair a two-element array that receives the two ends
+ * @returns 0
+ * @see {@link bufferevent_pair_get_partner}
+ * @category Pairs
  */
 export function bufferevent_pair_new(base: event_base | null, options: number, pair: (bufferevent | null)[]): number {
   const fn = "bufferevent_pair_new";
-  event_base_check_(base, fn);
+  base = event_base_or_current_(base, fn);
   check_int_(fn, "options", options);
   if (!Array.isArray(pair)) throw new TypeError(`${fn}: pair is ${show(pair)}, not an array to fill`);
   options |= BEV_OPT_DEFER_CALLBACKS;
@@ -218,6 +224,10 @@ function be_pair_flush(bev: bufferevent, iotype: number, mode: number): number {
 /**
  * `struct bufferevent *bufferevent_pair_get_partner(struct bufferevent *bev)`: the other end of
  * the pair `bev` belongs to, or null once that end was released (or if `bev` is not a pair end).
+ * @param bev one end of a pair
+ * @returns the other end, or null
+ * @see {@link bufferevent_pair_new}
+ * @category Pairs
  */
 export function bufferevent_pair_get_partner(bev: bufferevent): bufferevent | null {
   checkBev_(bev, "bufferevent_pair_get_partner");

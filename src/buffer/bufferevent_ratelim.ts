@@ -13,7 +13,7 @@
  */
 import { EV_FINALIZE, EV_PERSIST } from "../event/constants.js";
 import type { event_base } from "../event/event.js";
-import { event, event_add, event_assign, event_base_check_, event_base_gettimeofday_cached, event_del, event_initialized } from "../event/event.js";
+import { event, event_add, event_assign, event_base_gettimeofday_cached, event_base_or_current_, event_del, event_initialized } from "../event/event.js";
 import { check_box_, check_int_, check_size_, check_timeval_or_null_, show } from "../util/check.js";
 import { EV_SSIZE_MAX } from "../util/limits.js";
 import { evutil_timercmp, timeval } from "../util/time.js";
@@ -30,7 +30,7 @@ import {
   tick_msec_,
 } from "./ratelim-internal.js";
 
-/** `EV_RATE_LIMIT_MAX`: the largest rate or burst `ev_token_bucket_cfg_new` accepts (EV_SSIZE_MAX). */
+/** `EV_RATE_LIMIT_MAX`: the largest rate or burst `ev_token_bucket_cfg_new` accepts (EV_SSIZE_MAX). @category Rate limits */
 export const EV_RATE_LIMIT_MAX = EV_SSIZE_MAX;
 
 /** libevent's MAX_SINGLE_READ_DEFAULT / MAX_SINGLE_WRITE_DEFAULT. */
@@ -67,6 +67,7 @@ export class bufferevent_rate_limit {
  * `struct bufferevent_rate_limit_group` (opaque): bufferevents sharing one rate limit, made by
  * {@link bufferevent_rate_limit_group_new} and released by
  * {@link bufferevent_rate_limit_group_free} once it has no members.
+ * @category Rate limits
  */
 export class bufferevent_rate_limit_group {
   /** @internal The first member (LIST_HEAD); members are added at the head, as in libevent. */
@@ -150,6 +151,14 @@ function weakrandRange(g: bufferevent_rate_limit_group, top: number): number {
  * Returns the configuration, or null if a rate exceeds its burst, a rate is below 1, or a value
  * exceeds EV_RATE_LIMIT_MAX (a size of -1 is SIZE_MAX, as in C).
  * Differs from C: a tick shorter than one millisecond (C divides by zero later) is a RangeError.
+ * @param read_rate bytes per tick that may be read
+ * @param read_burst the most bytes that may be read at once
+ * @param write_rate bytes per tick that may be written
+ * @param write_burst the most bytes that may be written at once
+ * @param tick_len the tick's length, or null for one second
+ * @returns the configuration, or null if a rate exceeds its burst, a rate is below 1, or a value exceeds EV_RATE_LIMIT_MAX (a size of -1 is SIZE_MAX, as in C)
+ * @see {@link bufferevent_set_rate_limit}, {@link bufferevent_rate_limit_group_new}, {@link ev_token_bucket_cfg_free}
+ * @category Rate limits
  */
 export function ev_token_bucket_cfg_new(
   read_rate: number, read_burst: number, write_rate: number, write_burst: number, tick_len: timeval | null,
@@ -185,6 +194,9 @@ export function ev_token_bucket_cfg_new(
  * `void ev_token_bucket_cfg_free(struct ev_token_bucket_cfg *cfg)`: release a configuration.
  * As in C it is not reference-counted: free it only once no bufferevent uses it. Differs from C:
  * passing it to a function afterwards, or freeing it twice, throws a TypeError.
+ * @param cfg the configuration to release
+ * @see {@link ev_token_bucket_cfg_new}
+ * @category Rate limits
  */
 export function ev_token_bucket_cfg_free(cfg: ev_token_bucket_cfg): void {
   checkCfg(cfg, "ev_token_bucket_cfg_free").freed = true;
@@ -417,6 +429,11 @@ function rateLimiting(bevp: bufferevent_private): bufferevent_rate_limit {
  * the bufferevent's own limit (a group's stays). A new limit starts with one tick's worth of
  * bytes; replacing a limit keeps what is left of the bucket, clipped to the new burst. Only
  * socket bufferevents obey limits. Returns 0.
+ * @param bev the bufferevent
+ * @param cfg the limit ({@link ev_token_bucket_cfg_new}), or null to remove it
+ * @returns 0
+ * @see {@link bufferevent_get_token_bucket_cfg}
+ * @category Rate limits
  */
 export function bufferevent_set_rate_limit(bev: bufferevent, cfg: ev_token_bucket_cfg | null): number {
   const fn = "bufferevent_set_rate_limit";
@@ -468,13 +485,18 @@ export function bufferevent_set_rate_limit(bev: bufferevent, cfg: ev_token_bucke
  * *base, const struct ev_token_bucket_cfg *cfg)`: a group whose members together stay within
  * `cfg` (copied: the caller may free it). Its tick timer runs on `base`; members may belong to
  * other bases. The bucket starts with one tick's worth; the min-share is 64 bytes. Returns the
- * group. A null base is a TypeError (this port has no event_init() base).
+ * group. A null base means the event_init() base (a TypeError if there is none).
+ * @param base the event base
+ * @param cfg the limit the members share (copied)
+ * @returns the group
+ * @see {@link bufferevent_add_to_rate_limit_group}, {@link bufferevent_rate_limit_group_free}
+ * @category Rate limits
  */
 export function bufferevent_rate_limit_group_new(
   base: event_base | null, cfg: ev_token_bucket_cfg,
 ): bufferevent_rate_limit_group {
   const fn = "bufferevent_rate_limit_group_new";
-  event_base_check_(base, fn);
+  base = event_base_or_current_(base, fn);
   checkCfg(cfg, fn);
   event_base_gettimeofday_cached(base, nowScratch);
   const tick = ev_token_bucket_get_tick_(nowScratch, cfg);
@@ -503,6 +525,10 @@ function copyCfg(dst: ev_token_bucket_cfg, src: ev_token_bucket_cfg): void {
  * ev_token_bucket_cfg *cfg)`: give the group a new limit (copied). The bucket is clipped to the
  * new bursts; a new tick length restarts the tick timer; the min-share is re-clipped to the new
  * rates. Returns 0, or -1 if `g` or `cfg` is null.
+ * @param g the rate-limit group
+ * @param cfg the new limit
+ * @returns 0, or -1 if `g` or `cfg` is null
+ * @category Rate limits
  */
 export function bufferevent_rate_limit_group_set_cfg(
   g: bufferevent_rate_limit_group | null, cfg: ev_token_bucket_cfg | null,
@@ -526,6 +552,10 @@ export function bufferevent_rate_limit_group_set_cfg(
  * size_t share)`: the least any member is allowed to transfer at once (default 64 bytes), so
  * that a tight group sends fewer, larger packets rather than a byte per member per tick. It is
  * clipped to the group's read and write rates. Returns 0, or -1 if `share` exceeds EV_SSIZE_MAX.
+ * @param g the rate-limit group
+ * @param share the least number of bytes per member
+ * @returns 0, or -1 if `share` exceeds EV_SSIZE_MAX
+ * @category Rate limits
  */
 export function bufferevent_rate_limit_group_set_min_share(g: bufferevent_rate_limit_group, share: number): number {
   const fn = "bufferevent_rate_limit_group_set_min_share";
@@ -545,6 +575,9 @@ export function bufferevent_rate_limit_group_set_min_share(g: bufferevent_rate_l
  * empty group and stop its timer. Differs from C (which aborts): a group that still has members
  * is a TypeError, and is left as it was. A freed bufferevent leaves its group when the loop
  * finalizes it, so run the loop after bufferevent_free before freeing the group.
+ * @param g the rate-limit group
+ * @see {@link bufferevent_rate_limit_group_new}
+ * @category Rate limits
  */
 export function bufferevent_rate_limit_group_free(g: bufferevent_rate_limit_group): void {
   const fn = "bufferevent_rate_limit_group_free";
@@ -563,6 +596,11 @@ export function bufferevent_rate_limit_group_free(g: bufferevent_rate_limit_grou
  * had one; it is suspended at once if the group is. A null `g` removes `bev` from its group, as
  * the header documents (libevent 2.1.12 itself crashes on that when `bev` is in a group).
  * Returns 0.
+ * @param bev the bufferevent
+ * @param g the rate-limit group
+ * @returns 0
+ * @see {@link bufferevent_remove_from_rate_limit_group}
+ * @category Rate limits
  */
 export function bufferevent_add_to_rate_limit_group(bev: bufferevent, g: bufferevent_rate_limit_group | null): number {
   const fn = "bufferevent_add_to_rate_limit_group";
@@ -589,6 +627,10 @@ export function bufferevent_add_to_rate_limit_group(bev: bufferevent, g: buffere
 /**
  * `int bufferevent_remove_from_rate_limit_group(struct bufferevent *bev)`: take `bev` out of
  * its group, if any, lifting the group's suspension of it. Returns 0.
+ * @param bev the bufferevent
+ * @returns 0
+ * @see {@link bufferevent_add_to_rate_limit_group}
+ * @category Rate limits
  */
 export function bufferevent_remove_from_rate_limit_group(bev: bufferevent): number {
   return bufferevent_remove_from_rate_limit_group_internal_(checkBev_(bev, "bufferevent_remove_from_rate_limit_group"), true);
@@ -638,6 +680,11 @@ export function bufferevent_ratelim_destroy_(bevp: bufferevent_private): void {
  * `int bufferevent_set_max_single_read(struct bufferevent *bev, size_t size)`: the most one
  * read from the socket may bring in; 0 (or more than EV_SSIZE_MAX) restores the default, 16384.
  * Returns 0.
+ * @param bev the bufferevent
+ * @param size the most bytes per read, or 0 for the default
+ * @returns 0
+ * @see {@link bufferevent_get_max_single_read}
+ * @category Rate limits
  */
 export function bufferevent_set_max_single_read(bev: bufferevent, size: number): number {
   const fn = "bufferevent_set_max_single_read";
@@ -651,6 +698,11 @@ export function bufferevent_set_max_single_read(bev: bufferevent, size: number):
  * `int bufferevent_set_max_single_write(struct bufferevent *bev, size_t size)`: the most one
  * write to the socket may send; 0 (or more than EV_SSIZE_MAX) restores the default, 16384.
  * Returns 0.
+ * @param bev the bufferevent
+ * @param size the most bytes per write, or 0 for the default
+ * @returns 0
+ * @see {@link bufferevent_get_max_single_write}
+ * @category Rate limits
  */
 export function bufferevent_set_max_single_write(bev: bufferevent, size: number): number {
   const fn = "bufferevent_set_max_single_write";
@@ -660,12 +712,24 @@ export function bufferevent_set_max_single_write(bev: bufferevent, size: number)
   return 0;
 }
 
-/** `ev_ssize_t bufferevent_get_max_single_read(struct bufferevent *bev)`: the most one read may bring in. */
+/**
+ * `ev_ssize_t bufferevent_get_max_single_read(struct bufferevent *bev)`: the most one read may bring in.
+ * @param bev the bufferevent
+ * @returns the most bytes one read may bring in
+ * @see {@link bufferevent_set_max_single_read}
+ * @category Rate limits
+ */
 export function bufferevent_get_max_single_read(bev: bufferevent): number {
   return checkBev_(bev, "bufferevent_get_max_single_read").max_single_read;
 }
 
-/** `ev_ssize_t bufferevent_get_max_single_write(struct bufferevent *bev)`: the most one write may send. */
+/**
+ * `ev_ssize_t bufferevent_get_max_single_write(struct bufferevent *bev)`: the most one write may send.
+ * @param bev the bufferevent
+ * @returns the most bytes one write may send
+ * @see {@link bufferevent_set_max_single_write}
+ * @category Rate limits
+ */
 export function bufferevent_get_max_single_write(bev: bufferevent): number {
   return checkBev_(bev, "bufferevent_get_max_single_write").max_single_write;
 }
@@ -678,6 +742,10 @@ export function bufferevent_get_max_single_write(bev: bufferevent): number {
  * `ev_ssize_t bufferevent_get_read_limit(struct bufferevent *bev)`: the bytes left in the
  * bufferevent's own read bucket (refilled up to now first; negative if overspent), or
  * EV_SSIZE_MAX if it has no limit of its own. The group is not considered.
+ * @param bev the bufferevent
+ * @returns the bytes left in the own read bucket (negative if overspent), or EV_SSIZE_MAX without a limit of its own
+ * @see {@link bufferevent_get_write_limit}, {@link bufferevent_get_max_to_read}
+ * @category Rate limits
  */
 export function bufferevent_get_read_limit(bev: bufferevent): number {
   const bevp = checkBev_(bev, "bufferevent_get_read_limit");
@@ -686,7 +754,13 @@ export function bufferevent_get_read_limit(bev: bufferevent): number {
   return bevp.rate_limiting.limit.read_limit;
 }
 
-/** `ev_ssize_t bufferevent_get_write_limit(struct bufferevent *bev)`: as bufferevent_get_read_limit, for writing. */
+/**
+ * `ev_ssize_t bufferevent_get_write_limit(struct bufferevent *bev)`: as bufferevent_get_read_limit, for writing.
+ * @param bev the bufferevent
+ * @returns the bytes left in the own write bucket (negative if overspent), or EV_SSIZE_MAX without a limit of its own
+ * @see {@link bufferevent_get_read_limit}
+ * @category Rate limits
+ */
 export function bufferevent_get_write_limit(bev: bufferevent): number {
   const bevp = checkBev_(bev, "bufferevent_get_write_limit");
   if (bevp.rate_limiting === null || bevp.rate_limiting.cfg === null) return EV_SSIZE_MAX;
@@ -697,12 +771,22 @@ export function bufferevent_get_write_limit(bev: bufferevent): number {
 /**
  * `ev_ssize_t bufferevent_get_max_to_read(struct bufferevent *bev)`: the most the next read may
  * bring in: the single-read maximum limited by the own bucket and the group share, at least 0.
+ * @param bev the bufferevent
+ * @returns the most bytes the next read may bring in
+ * @see {@link bufferevent_get_max_to_write}
+ * @category Rate limits
  */
 export function bufferevent_get_max_to_read(bev: bufferevent): number {
   return bufferevent_get_read_max_(checkBev_(bev, "bufferevent_get_max_to_read"));
 }
 
-/** `ev_ssize_t bufferevent_get_max_to_write(struct bufferevent *bev)`: as bufferevent_get_max_to_read, for writing. */
+/**
+ * `ev_ssize_t bufferevent_get_max_to_write(struct bufferevent *bev)`: as bufferevent_get_max_to_read, for writing.
+ * @param bev the bufferevent
+ * @returns the most bytes the next write may send
+ * @see {@link bufferevent_get_max_to_read}
+ * @category Rate limits
+ */
 export function bufferevent_get_max_to_write(bev: bufferevent): number {
   return bufferevent_get_write_max_(checkBev_(bev, "bufferevent_get_max_to_write"));
 }
@@ -710,6 +794,10 @@ export function bufferevent_get_max_to_write(bev: bufferevent): number {
 /**
  * `const struct ev_token_bucket_cfg *bufferevent_get_token_bucket_cfg(const struct bufferevent
  * *bev)`: the configuration given to bufferevent_set_rate_limit, or null.
+ * @param bev the bufferevent
+ * @returns the configuration, or null
+ * @see {@link bufferevent_set_rate_limit}
+ * @category Rate limits
  */
 export function bufferevent_get_token_bucket_cfg(bev: bufferevent): ev_token_bucket_cfg | null {
   const bevp = checkBev_(bev, "bufferevent_get_token_bucket_cfg");
@@ -719,12 +807,20 @@ export function bufferevent_get_token_bucket_cfg(bev: bufferevent): ev_token_buc
 /**
  * `ev_ssize_t bufferevent_rate_limit_group_get_read_limit(struct bufferevent_rate_limit_group
  * *grp)`: the bytes left in the group's read bucket (negative if overspent), as of its last tick.
+ * @param grp the rate-limit group
+ * @returns the bytes left in the group's read bucket (negative if overspent)
+ * @category Rate limits
  */
 export function bufferevent_rate_limit_group_get_read_limit(grp: bufferevent_rate_limit_group): number {
   return checkGroup(grp, "bufferevent_rate_limit_group_get_read_limit").rate_limit.read_limit;
 }
 
-/** `ev_ssize_t bufferevent_rate_limit_group_get_write_limit(struct bufferevent_rate_limit_group *grp)`: as the read one, for writing. */
+/**
+ * `ev_ssize_t bufferevent_rate_limit_group_get_write_limit(struct bufferevent_rate_limit_group *grp)`: as the read one, for writing.
+ * @param grp the rate-limit group
+ * @returns the bytes left in the group's write bucket (negative if overspent)
+ * @category Rate limits
+ */
 export function bufferevent_rate_limit_group_get_write_limit(grp: bufferevent_rate_limit_group): number {
   return checkGroup(grp, "bufferevent_rate_limit_group_get_write_limit").rate_limit.write_limit;
 }
@@ -733,6 +829,11 @@ export function bufferevent_rate_limit_group_get_write_limit(grp: bufferevent_ra
  * `void bufferevent_rate_limit_group_get_totals(struct bufferevent_rate_limit_group *grp,
  * ev_uint64_t *total_read_out, ev_uint64_t *total_written_out)`: the bytes the members read and
  * wrote since the group was made or its totals reset, into the boxes (either may be null).
+ * @param grp the rate-limit group
+ * @param total_read_out receives the bytes read, or null
+ * @param total_written_out receives the bytes written, or null
+ * @see {@link bufferevent_rate_limit_group_reset_totals}
+ * @category Rate limits
  */
 export function bufferevent_rate_limit_group_get_totals(
   grp: bufferevent_rate_limit_group, total_read_out: { value: number } | null, total_written_out: { value: number } | null,
@@ -745,7 +846,12 @@ export function bufferevent_rate_limit_group_get_totals(
   if (total_written_out) total_written_out.value = grp.total_written;
 }
 
-/** `void bufferevent_rate_limit_group_reset_totals(struct bufferevent_rate_limit_group *grp)`: restart the totals at 0. */
+/**
+ * `void bufferevent_rate_limit_group_reset_totals(struct bufferevent_rate_limit_group *grp)`: restart the totals at 0.
+ * @param grp the rate-limit group
+ * @see {@link bufferevent_rate_limit_group_get_totals}
+ * @category Rate limits
+ */
 export function bufferevent_rate_limit_group_reset_totals(grp: bufferevent_rate_limit_group): void {
   const g = checkGroup(grp, "bufferevent_rate_limit_group_reset_totals");
   g.total_read = g.total_written = 0;
@@ -768,6 +874,11 @@ function checkOwnLimit(bevp: bufferevent_private, fn: string): bufferevent_rate_
  * not touched. Returns 0, or -1 if the refill timer could not be added.
  * Differs from C (which aborts): without a limit of its own (bufferevent_set_rate_limit) it is
  * a TypeError.
+ * @param bev the bufferevent
+ * @param decr the bytes to take (negative: to give back)
+ * @returns 0, or -1 if the refill timer could not be added
+ * @see {@link bufferevent_decrement_write_limit}
+ * @category Rate limits
  */
 export function bufferevent_decrement_read_limit(bev: bufferevent, decr: number): number {
   const fn = "bufferevent_decrement_read_limit";
@@ -787,7 +898,14 @@ export function bufferevent_decrement_read_limit(bev: bufferevent, decr: number)
   return r;
 }
 
-/** `int bufferevent_decrement_write_limit(struct bufferevent *bev, ev_ssize_t decr)`: as bufferevent_decrement_read_limit, for writing. */
+/**
+ * `int bufferevent_decrement_write_limit(struct bufferevent *bev, ev_ssize_t decr)`: as bufferevent_decrement_read_limit, for writing.
+ * @param bev the bufferevent
+ * @param decr the bytes to take (negative: to give back)
+ * @returns 0, or -1 if the refill timer could not be added
+ * @see {@link bufferevent_decrement_read_limit}
+ * @category Rate limits
+ */
 export function bufferevent_decrement_write_limit(bev: bufferevent, decr: number): number {
   const fn = "bufferevent_decrement_write_limit";
   const bevp = checkBev_(bev, fn);
@@ -811,6 +929,10 @@ export function bufferevent_decrement_write_limit(bev: bufferevent, decr: number
  * ev_ssize_t decr)`: take `decr` bytes from the group's read bucket (negative: add them).
  * Crossing to zero or below suspends reading on every member; crossing back above zero resumes
  * them. Returns 0.
+ * @param grp the rate-limit group
+ * @param decr the bytes to take (negative: to give back)
+ * @returns 0
+ * @category Rate limits
  */
 export function bufferevent_rate_limit_group_decrement_read(grp: bufferevent_rate_limit_group, decr: number): number {
   const fn = "bufferevent_rate_limit_group_decrement_read";
@@ -823,7 +945,13 @@ export function bufferevent_rate_limit_group_decrement_read(grp: bufferevent_rat
   return 0;
 }
 
-/** `int bufferevent_rate_limit_group_decrement_write(struct bufferevent_rate_limit_group *grp, ev_ssize_t decr)`: as the read one, for writing. */
+/**
+ * `int bufferevent_rate_limit_group_decrement_write(struct bufferevent_rate_limit_group *grp, ev_ssize_t decr)`: as the read one, for writing.
+ * @param grp the rate-limit group
+ * @param decr the bytes to take (negative: to give back)
+ * @returns 0
+ * @category Rate limits
+ */
 export function bufferevent_rate_limit_group_decrement_write(grp: bufferevent_rate_limit_group, decr: number): number {
   const fn = "bufferevent_rate_limit_group_decrement_write";
   const g = checkGroup(grp, fn);

@@ -30,12 +30,13 @@ import { evutil_getaddrinfo_async_, evutil_getaddrinfo_cancel_async_ } from "../
 import { EV_FINALIZE, EV_PERSIST, EV_READ, EV_TIMEOUT, EV_WRITE, EVLIST_INIT } from "../event/constants.js";
 import type { event_base } from "../event/event.js";
 import {
-  event_assign, event_base_check_, event_base_set, event_del, event_del_deferred_, event_deferred_cb_set_priority_, event_pending, event_priority_set,
+  event_assign, event_base_check_, event_base_or_current_, event_base_set, event_del, event_del_deferred_, event_deferred_cb_set_priority_, event_pending, event_priority_set,
 } from "../event/event.js";
 import { native } from "../native/binding.js";
 import { check_int_, check_string_, show } from "../util/check.js";
 import { EAGAIN, ECONNREFUSED, EINTR, EWOULDBLOCK, errno, set_errno } from "../util/errno.js";
 import { evutil_closesocket, evutil_closesocket_keep_errno_, evutil_socket_, evutil_socket_connect_, evutil_socket_finished_connecting_ } from "../util/evutil.js";
+import { check_addr_ } from "../util/posix.js";
 import type { evutil_addrinfo } from "../util/getaddrinfo.js";
 import { evutil_addrinfo as addrinfo, EVUTIL_EAI_CANCEL } from "../util/getaddrinfo.js";
 import type { sockaddr, sockaddr_any } from "../util/sockaddr.js";
@@ -212,12 +213,90 @@ function bufferevent_writecb(fd: evutil_socket_t, event: number, arg: buffereven
  * options)`: a bufferevent on the socket `fd` (nonblocking; -1: none yet, see
  * bufferevent_setfd and bufferevent_socket_connect). `options`: BEV_OPT_*. Writing starts
  * enabled, reading must be enabled with bufferevent_enable. Returns the bufferevent, or null
- * (BEV_OPT_UNLOCK_CALLBACKS without BEV_OPT_DEFER_CALLBACKS). A null base is a TypeError (this
- * port has no event_init() base).
+ * (BEV_OPT_UNLOCK_CALLBACKS without BEV_OPT_DEFER_CALLBACKS). A null base means the event_init()
+ * base (a TypeError if there is none); the bufferevent then belongs to that base, and
+ * bufferevent_get_base returns it where C returns NULL.
+ * @param base the base the bufferevent's events go to
+ * @param fd the connected (or connecting) socket, nonblocking, or -1 to connect later
+ * @param options `BEV_OPT_*` flags ORed, usually `BEV_OPT_CLOSE_ON_FREE`
+ * @returns the new bufferevent, or null (BEV_OPT_UNLOCK_CALLBACKS without BEV_OPT_DEFER_CALLBACKS)
+ * @see {@link bufferevent_socket_connect}, {@link bufferevent_setcb}, {@link bufferevent_enable}, {@link bufferevent_write}, {@link bufferevent_free}
+ * @example A client: send a request, print the answer until the server closes
+ * ```ts
+ * import {
+ *   EV_READ,
+ *   EV_WRITE,
+ *   event_base_dispatch,
+ *   event_base_free,
+ *   event_base_new,
+ * } from "libevent-ts/event2/event";
+ * import {
+ *   BEV_EVENT_CONNECTED,
+ *   BEV_EVENT_EOF,
+ *   BEV_EVENT_ERROR,
+ *   BEV_OPT_CLOSE_ON_FREE,
+ *   bufferevent_enable,
+ *   bufferevent_free,
+ *   bufferevent_get_input,
+ *   bufferevent_setcb,
+ *   bufferevent_socket_connect,
+ *   bufferevent_socket_new,
+ *   bufferevent_write,
+ * } from "libevent-ts/event2/bufferevent";
+ * import type { bufferevent } from "libevent-ts/event2/bufferevent";
+ * import {
+ *   EVBUFFER_EOL_CRLF,
+ *   evbuffer_readln,
+ * } from "libevent-ts/event2/buffer";
+ * import {
+ *   AF_INET,
+ *   evutil_inet_pton,
+ *   htons,
+ *   sizeof,
+ *   sockaddr_in,
+ *   strlen,
+ * } from "libevent-ts/event2/util";
+ *
+ * function readcb(bev: bufferevent, ctx: null): void {
+ *   const input = bufferevent_get_input(bev);
+ *   let line = evbuffer_readln(input, null, EVBUFFER_EOL_CRLF);
+ *   while (line !== null) {
+ *     console.log(`< ${line}`);
+ *     line = evbuffer_readln(input, null, EVBUFFER_EOL_CRLF);
+ *   }
+ * }
+ *
+ * function eventcb(bev: bufferevent, events: number, ctx: null): void {
+ *   if (events & BEV_EVENT_CONNECTED) {
+ *     const req = "GET / HTTP/1.0\r\nHost: localhost\r\n\r\n";
+ *     bufferevent_write(bev, req, strlen(req));
+ *   } else if (events & (BEV_EVENT_EOF | BEV_EVENT_ERROR)) {
+ *     // The loop then has no event left and returns.
+ *     bufferevent_free(bev);
+ *   }
+ * }
+ *
+ * const base = event_base_new()!;
+ * const sin = new sockaddr_in();
+ * sin.sin_family = AF_INET;
+ * sin.sin_port = htons(8080);
+ * evutil_inet_pton(AF_INET, "127.0.0.1", sin.sin_addr);
+ *
+ * const bev = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE)!;
+ * bufferevent_setcb(bev, readcb, null, eventcb, null);
+ * bufferevent_enable(bev, EV_READ | EV_WRITE);
+ * if (bufferevent_socket_connect(bev, sin, sizeof(sin)) < 0) {
+ *   bufferevent_free(bev);
+ *   console.error("could not start connecting");
+ * }
+ * event_base_dispatch(base);
+ * event_base_free(base);
+ * ```
+ * @category Socket bufferevents
  */
 export function bufferevent_socket_new(base: event_base | null, fd: evutil_socket_t, options: number): bufferevent | null {
   const fn = "bufferevent_socket_new";
-  event_base_check_(base, fn);
+  base = event_base_or_current_(base, fn);
   check_int_(fn, "fd", fd);
   check_int_(fn, "options", options);
   const bufev = new bufferevent_private();
@@ -241,11 +320,18 @@ const fdBox = { value: -1 };
  * before connecting) starts on the new socket. A null `addr` means a connect is already under way
  * on the bufferevent's socket. Returns 0, or -1 if the connect could not be started (a socket made
  * here is closed again).
+ * @param bufev the bufferevent
+ * @param addr the address to connect to (`sockaddr_in`, `sockaddr_in6`, `sockaddr_un`), or null when the socket is already connecting
+ * @param socklen the address's size, `sizeof(addr)`
+ * @returns 0, or -1 if the connect could not be started (a socket made here is closed again)
+ * @see {@link bufferevent_socket_connect_hostname}, {@link bufferevent_socket_new}
+ * @category Socket bufferevents
  */
 export function bufferevent_socket_connect(bufev: bufferevent, addr: sockaddr_any | null, socklen: number): number {
   const fn = "bufferevent_socket_connect";
   const p = checkBev_(bufev, fn);
-  check_int_(fn, "socklen", socklen);
+  if (addr !== null) check_addr_(fn, addr as sockaddr, socklen);
+  else check_int_(fn, "socklen", socklen);
   let r = 0;
   let result = -1;
   let ownfd = false;
@@ -326,6 +412,14 @@ function bufferevent_connect_getaddrinfo_cb(result: number, ai: evutil_addrinfo 
  * block in getaddrinfo(3), only numeric hosts are answered at once here: names are resolved on a
  * worker thread and the connect continues from the loop, so other connections never wait.
  * Returns 0, or -1 for a bad family or a port outside 1..65535.
+ * @param bufev the bufferevent
+ * @param evdns_base null (evdns is not ported: the lookup uses the system resolver)
+ * @param family `AF_INET`, `AF_INET6` or `AF_UNSPEC`
+ * @param hostname the host name or numeric address
+ * @param port the port, 1 to 65535
+ * @returns 0, or -1 for a bad family or a port outside 1..65535
+ * @see {@link bufferevent_socket_connect}, {@link bufferevent_socket_get_dns_error}
+ * @category Socket bufferevents
  */
 export function bufferevent_socket_connect_hostname(
   bufev: bufferevent, evdns_base: null, family: number, hostname: string, port: number,
@@ -357,6 +451,10 @@ export function bufferevent_socket_connect_hostname(
 /**
  * `int bufferevent_socket_get_dns_error(struct bufferevent *bev)`: the EVUTIL_EAI_* error of the
  * last bufferevent_socket_connect_hostname lookup that failed (0 if none did).
+ * @param bev the bufferevent
+ * @returns an `EVUTIL_EAI_*` code, or 0
+ * @see {@link bufferevent_socket_connect_hostname}
+ * @category Socket bufferevents
  */
 export function bufferevent_socket_get_dns_error(bev: bufferevent): number {
   return checkBev_(bev, "bufferevent_socket_get_dns_error").dns_error;
@@ -423,6 +521,11 @@ function be_socket_ctrl(bev: bufferevent, op: number, data: bufferevent_ctrl_dat
  * `int bufferevent_priority_set(struct bufferevent *bufev, int pri)`: the priority of the socket
  * bufferevent's events and deferred callbacks. Returns 0, or -1 (not a socket bufferevent, a
  * priority out of range, or an event active right now).
+ * @param bufev the bufferevent
+ * @param pri the priority, from 0 (most urgent) to the number of priorities minus 1
+ * @returns 0, or -1 (not a socket bufferevent, a priority out of range, or an event active right now)
+ * @see {@link bufferevent_get_priority}
+ * @category Socket bufferevents
  */
 export function bufferevent_priority_set(bufev: bufferevent, pri: number): number {
   const p = checkBev_(bufev, "bufferevent_priority_set");
@@ -440,9 +543,14 @@ export function bufferevent_priority_set(bufev: bufferevent, pri: number): numbe
  * bufferevent, or its events are in use). Differs from libevent, which changes `ev_base` before
  * finding out that the events cannot move (leaving the bufferevent split over two bases): here a
  * refused move changes nothing.
+ * @param base the new base
+ * @param bufev the bufferevent
+ * @returns 0, or -1 (not a socket bufferevent, or its events are in use)
+ * @category Socket bufferevents
  */
 export function bufferevent_base_set(base: event_base, bufev: bufferevent): number {
   const p = checkBev_(bufev, "bufferevent_base_set");
+  event_base_check_(base, "bufferevent_base_set");
   if (p.be_ops !== bufferevent_ops_socket) return -1;
   if (p.ev_read.ev_flags !== EVLIST_INIT || p.ev_write.ev_flags !== EVLIST_INIT) return -1;
   if (event_base_set(base, p.ev_read) === -1 || event_base_set(base, p.ev_write) === -1) return -1;

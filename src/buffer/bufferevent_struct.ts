@@ -13,6 +13,9 @@ import { timeval } from "../util/time.js";
 /**
  * `typedef void (*bufferevent_data_cb)(struct bufferevent *bev, void *ctx)`: a read or write
  * callback. `ctx` is the `cbarg` given to `bufferevent_setcb`.
+ * @param bev the bufferevent
+ * @param ctx the `cbarg` given to `bufferevent_setcb`
+ * @category Bufferevents
  */
 export type bufferevent_data_cb<A = any> = (bev: bufferevent, ctx: A) => void;
 
@@ -20,10 +23,14 @@ export type bufferevent_data_cb<A = any> = (bev: bufferevent, ctx: A) => void;
  * `typedef void (*bufferevent_event_cb)(struct bufferevent *bev, short what, void *ctx)`: the
  * event callback. `what` is BEV_EVENT_READING or BEV_EVENT_WRITING combined with BEV_EVENT_EOF,
  * BEV_EVENT_ERROR (errno holds the error) or BEV_EVENT_TIMEOUT, or BEV_EVENT_CONNECTED alone.
+ * @param bev the bufferevent
+ * @param what the `BEV_EVENT_*` bits
+ * @param ctx the `cbarg` given to `bufferevent_setcb`
+ * @category Bufferevents
  */
 export type bufferevent_event_cb<A = any> = (bev: bufferevent, what: number, ctx: A) => void;
 
-/** `struct event_watermark`: a low and a high watermark, in bytes (0: none). */
+/** `struct event_watermark`: a low and a high watermark, in bytes (0: none). @category Bufferevents */
 export class event_watermark {
   /** Low watermark. */
   low = 0;
@@ -35,6 +42,7 @@ export class event_watermark {
  * `struct bufferevent`: a buffered connection. Opaque in use, as in C: make it with
  * `bufferevent_socket_new` (or a pair/filter constructor) and release it with `bufferevent_free`.
  * The fields keep their C names for code that reads them; change them only through the API.
+ * @category Bufferevents
  */
 export class bufferevent {
   /** The base the bufferevent's events belong to. */

@@ -29,6 +29,7 @@ export class ev_token_bucket {
  * `struct ev_token_bucket_cfg` (opaque): a rate limit, made by {@link ev_token_bucket_cfg_new}:
  * how many bytes to allow per tick on average (the rate) and at most (the burst), for reading
  * and for writing, and how long a tick is. One configuration may be shared by many bufferevents.
+ * @category Rate limits
  */
 export class ev_token_bucket_cfg {
   /** @internal Bytes added to the read bucket each tick. */

@@ -20,6 +20,7 @@ let debugMap = new WeakMap<object, boolean>();
  * level-triggered events on one fd (`event_add` then returns -1).
  * Must be called before any event or event_base is created, and only once: otherwise it throws a
  * TypeError (C calls the fatal handler and exits).
+ * @category Logging and debugging
  */
 export function event_enable_debug_mode(): void {
   if (event_debug_mode_on_) throw new TypeError("event_enable_debug_mode was called twice!");

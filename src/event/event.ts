@@ -7,7 +7,9 @@
  */
 import { createRequire } from "node:module";
 import { native } from "../native/binding.js";
-import { show } from "../util/check.js";
+import {
+  check_box_, check_fd_, check_fn_, check_fn_or_null_, check_instance_, check_int_, check_mask_, check_timeval_, check_uint_, show,
+} from "../util/check.js";
 import { evutil_pointer_id_ } from "../util/snprintf.js";
 import { evutil_gettimeofday, evutil_us_to_timeval_, timeval } from "../util/time.js";
 import type { evutil_socket_t } from "../util/types.js";
@@ -37,15 +39,36 @@ import { event_debugx, event_errx, event_msgx, event_warnx } from "./log.js";
 import { min_heap } from "./minheap.js";
 import { evsig_dealloc_, evsig_info, evsig_init_, evsig_reinit_, evsig_set_base_ } from "./signal.js";
 
-/** `typedef void (*event_callback_fn)(evutil_socket_t fd, short what, void *arg)` */
+/**
+ * `typedef void (*event_callback_fn)(evutil_socket_t fd, short what, void *arg)`: an event's callback.
+ * @param fd the event's fd, signal number, or -1
+ * @param what the `EV_*` bits that happened (`EV_READ`, `EV_WRITE`, `EV_TIMEOUT`, `EV_SIGNAL`, `EV_CLOSED`)
+ * @param arg the `arg` given to {@link event_new} or {@link event_assign}
+ * @category Events
+ */
 export type event_callback_fn<A = any> = (fd: evutil_socket_t, what: number, arg: A) => void;
-/** `typedef void (*event_finalize_callback_fn)(struct event *ev, void *arg)` */
+/**
+ * `typedef void (*event_finalize_callback_fn)(struct event *ev, void *arg)`: the callback of {@link event_finalize}.
+ * @param ev the event being finalized
+ * @param arg the event's callback argument
+ * @category Events
+ */
 export type event_finalize_callback_fn<A = any> = (ev: event<A>, arg: A) => void;
-/** `typedef int (*event_base_foreach_event_cb)(const struct event_base *, const struct event *, void *)` */
+/**
+ * `typedef int (*event_base_foreach_event_cb)(const struct event_base *, const struct event *, void *)`:
+ * the callback of {@link event_base_foreach_event}; a nonzero result stops the walk.
+ * @param base the base being walked
+ * @param ev one of its events
+ * @param arg the `arg` given to {@link event_base_foreach_event}
+ * @category Event loop
+ */
 export type event_base_foreach_event_cb<A = any> = (base: event_base, ev: event, arg: A) => number;
-/** Anything with a `write(text)` method, such as `process.stdout`: the `FILE *` of event_base_dump_events. */
+/** Anything with a `write(text)` method, such as `process.stdout`: the `FILE *` of event_base_dump_events. @category Event loop */
 export interface event_output {
-  /** Write text, as fputs/fprintf would. */
+  /**
+   * Write text, as fputs/fprintf would.
+   * @param text the text
+   */
   write(text: string): unknown;
 }
 
@@ -57,6 +80,7 @@ export interface event_output {
  * `struct event_callback` (event_struct.h): what sits on an active queue. Every `event` is one;
  * libevent also queues bare callbacks (deferred callbacks of evbuffers and bufferevents,
  * finalizers). Fields keep libevent's names.
+ * @category Events
  */
 export class event_callback {
   /** @internal Active queue links. */
@@ -79,6 +103,7 @@ export class event_callback {
  * `struct event`: made by `event_new`, or by `new event()` followed by `event_assign` (as a C
  * program declares a `struct event` and assigns it). The fields a C program may read keep their
  * names: `ev_fd`, `ev_events`, `ev_res`, `ev_flags`, `ev_pri`, `ev_base`.
+ * @category Events
  */
 export class event<A = any> extends event_callback {
   /** The base, or null before event_assign. */
@@ -118,7 +143,7 @@ export class event<A = any> extends event_callback {
   get ev_flags(): number {
     return this.evcb_flags;
   }
-  /** Sets `ev_flags` (see its getter). */
+  /** Sets `ev_flags` (see its getter). @param v the new bits */
   set ev_flags(v: number) {
     this.evcb_flags = v;
   }
@@ -218,6 +243,7 @@ class event_once {
 /**
  * `struct event_base`: the loop and everything registered with it. Opaque, as in C: make it with
  * `event_base_new` or `event_base_new_with_config`.
+ * @category Event loop
  */
 export class event_base {
   /** @internal The backend. */
@@ -309,6 +335,12 @@ const MAX_DEFERREDS_QUEUED = 32;
 const CLOCK_SYNC_INTERVAL_US = 5 * 1e6;
 const INT_MAX = 0x7fffffff;
 
+/**
+ * The base the last event_init() made (libevent's event_global_current_base_): what a null base
+ * means to the functions that libevent lets fall back to it. Freeing that base clears it.
+ */
+let current_base: event_base | null = null;
+
 /** The value event_self_cbarg() returns: as an `arg`, it stands for the event itself. */
 const event_self_cbarg_ptr_ = Object.freeze({ event_self_cbarg: true });
 
@@ -318,11 +350,33 @@ const event_self_cbarg_ptr_ = Object.freeze({ event_self_cbarg: true });
 
 /**
  * @internal Throw a TypeError naming `fn` unless `base` is a live (not freed) event_base. A null
- * base, which C takes as the event_init() base, is refused too: this port has none.
+ * base is refused too: where C takes it as the event_init() base, the caller resolves it first
+ * ({@link event_base_or_current_}).
  */
 export function event_base_check_(base: unknown, fn: string): asserts base is event_base {
   if (!(base instanceof event_base)) throw new TypeError(`${fn}: base is ${show(base)}, not an event_base`);
   if (base.freed) throw new TypeError(`${fn}: the event_base was freed`);
+}
+
+/**
+ * @internal `base`, or for a null base the event_init() base, as libevent falls back to it (for
+ * example in event_assign, or in bufferevent_init_common_ through it). Throws as
+ * {@link event_base_check_} when that leaves no live base.
+ */
+export function event_base_or_current_(base: unknown, fn: string): event_base {
+  if (base === null && current_base !== null) base = current_base;
+  event_base_check_(base, fn);
+  return base;
+}
+
+/** @internal The event_init() base, or null (libevent's event_global_current_base_). */
+export function event_global_current_base_(): event_base | null {
+  return current_base;
+}
+
+/** @internal Make `base` the current base (event_init). */
+export function event_set_current_base_(base: event_base): void {
+  current_base = base;
 }
 
 /** An assigned, not freed event (C would read garbage otherwise). */
@@ -349,26 +403,15 @@ function eventBase(ev: event, fn: string): event_base | null {
 }
 
 function checkTimeval(tv: timeval | null, fn: string): void {
-  if (tv === null) return;
-  if (typeof tv !== "object" || typeof tv.tv_sec !== "number" || typeof tv.tv_usec !== "number") {
-    throw new TypeError(`${fn}: tv is not a timeval`);
-  }
-  // A NaN or infinite time would sit in the timer heap and never fire, breaking its order.
-  if (!Number.isFinite(tv.tv_sec) || !Number.isFinite(tv.tv_usec)) {
-    throw new RangeError(`${fn}: tv {${tv.tv_sec}, ${tv.tv_usec}} is not a finite time`);
-  }
-  // Integers in C; a fraction would reach the backend's wait as a fractional timeout.
-  if (!Number.isInteger(tv.tv_sec) || !Number.isInteger(tv.tv_usec)) {
-    throw new TypeError(`${fn}: tv {${tv.tv_sec}, ${tv.tv_usec}} has a tv_sec or tv_usec that is not an integer`);
-  }
+  check_timeval_(fn, "tv", tv, true);
 }
 
 function checkFd(fd: number, fn: string): void {
-  if (!Number.isInteger(fd)) throw new TypeError(`${fn}: fd ${String(fd)} is not an integer`);
+  check_fd_(fn, "fd", fd);
 }
 
 function checkInt(v: number, fn: string, name: string): void {
-  if (!Number.isInteger(v)) throw new TypeError(`${fn}: ${name} ${String(v)} is not an integer`);
+  check_int_(fn, name, v);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -399,9 +442,17 @@ function is_common_timeout_usec(usec: number, base: event_base): boolean {
 /**
  * `int event_base_gettimeofday_cached(struct event_base *base, struct timeval *tv)`: the wall-clock
  * time as the loop last cached it (the start of the current batch of callbacks); the real time
- * when nothing is cached. A null base uses the current time. Returns 0.
+ * when nothing is cached. A null base means the event_init() base; without one, the current time.
+ * Returns 0.
+ * @param base the base, or null for the current time
+ * @param tv receives the time
+ * @returns 0
+ * @see {@link event_base_update_cache_time}
+ * @category Event loop
  */
 export function event_base_gettimeofday_cached(base: event_base | null, tv: timeval): number {
+  check_timeval_("event_base_gettimeofday_cached", "tv", tv);
+  if (base === null) base = current_base;
   if (base === null) return evutil_gettimeofday(tv, null);
   event_base_check_(base, "event_base_gettimeofday_cached");
   if (base.tv_cache === 0) return evutil_gettimeofday(tv, null);
@@ -411,9 +462,15 @@ export function event_base_gettimeofday_cached(base: event_base | null, tv: time
 
 /**
  * `int event_base_update_cache_time(struct event_base *base)`: refresh the cached time now, if
- * the loop is running (useful after a long callback). Returns 0, or -1 for a null base.
+ * the loop is running (useful after a long callback). A null base means the event_init() base.
+ * Returns 0, or -1 for a null base without an event_init() base.
+ * @param base the event base
+ * @returns 0, or -1 for a null base
+ * @see {@link event_base_gettimeofday_cached}
+ * @category Event loop
  */
 export function event_base_update_cache_time(base: event_base | null): number {
+  if (base === null) base = current_base;
   if (base === null) return -1;
   event_base_check_(base, "event_base_update_cache_time");
   if (base.running_loop) update_time_cache(base);
@@ -423,8 +480,15 @@ export function event_base_update_cache_time(base: event_base | null): number {
 /**
  * `int event_gettime_monotonic(struct event_base *base, struct timeval *tv)`: read the base's
  * monotonic clock (not the cache). Returns 0, or -1 if base or tv is null.
+ * @param base the event base
+ * @param tv receives the time
+ * @returns 0, or -1 if base or tv is null
+ * @see {@link event_base_gettimeofday_cached}
+ * @category Event loop
  */
 export function event_gettime_monotonic(base: event_base | null, tv: timeval | null): number {
+  check_instance_("event_gettime_monotonic", "base", base, event_base, true);
+  check_timeval_("event_gettime_monotonic", "tv", tv, true);
   if (base === null || tv === null) return -1;
   event_base_check_(base, "event_gettime_monotonic");
   evutil_us_to_timeval_(native.monotonicUs(base.monotonicPrecise), tv);
@@ -529,12 +593,33 @@ function event_is_method_disabled(name: string): boolean {
 }
 
 /**
+ * The compiled-in backends in the order a base tries them: libevent's preference order, except
+ * that `EVENT_USE_IO_URING` in the environment (read unless `checkEnv` is false) puts "io_uring"
+ * first. io_uring comes after epoll otherwise, so libevent's default choice stays epoll.
+ */
+function event_method_order(checkEnv: boolean): string[] {
+  const methods = eventop_methods();
+  const i = methods.indexOf("io_uring");
+  if (checkEnv && i > 0 && process.env.EVENT_USE_IO_URING !== undefined) {
+    methods.splice(i, 1);
+    methods.unshift("io_uring");
+  }
+  return methods;
+}
+
+/**
  * `struct event_base *event_base_new_with_config(const struct event_config *cfg)`: a base using
  * the first compiled-in backend (libevent's order: kqueue, epoll, poll, select) that the config
  * does not avoid, that has the required features, and that no `EVENT_NO<METHOD>` environment
- * variable disables (unless EVENT_BASE_FLAG_IGNORE_ENV). `EVENT_PRECISE_TIMER` in the environment
+ * variable disables (unless EVENT_BASE_FLAG_IGNORE_ENV). libevent-ts's "io_uring" comes after
+ * "epoll", so it is chosen only when epoll is avoided, or first when `EVENT_USE_IO_URING` is in the
+ * environment (unless EVENT_BASE_FLAG_IGNORE_ENV). `EVENT_PRECISE_TIMER` in the environment
  * acts as EVENT_BASE_FLAG_PRECISE_TIMER; `EVENT_SHOW_METHOD` logs the choice. Returns null (with a
  * warning) when no backend qualifies. A null cfg is the default configuration.
+ * @param cfg the configuration ({@link event_config_new}), or null for the defaults
+ * @returns the new base, or null (with a warning) when no backend qualifies
+ * @see {@link event_config_new}, {@link event_config_avoid_method}, {@link event_config_require_features}
+ * @category Event loop
  */
 export function event_base_new_with_config(cfg: event_config | null): event_base | null {
   if (cfg !== null && !(cfg instanceof event_config)) {
@@ -549,7 +634,7 @@ export function event_base_new_with_config(cfg: event_config | null): event_base
   }
 
   let evsel: eventop | null = null;
-  for (const name of eventop_methods()) {
+  for (const name of event_method_order(checkEnv)) {
     if (cfg !== null) {
       if (cfg.avoid.includes(name)) continue;
       if ((eventop_features(name) & cfg.require_features) !== cfg.require_features) continue;
@@ -585,6 +670,24 @@ export function event_base_new_with_config(cfg: event_config | null): event_base
 /**
  * `struct event_base *event_base_new(void)`: a base with the default configuration (see
  * event_base_new_with_config). Returns null if no backend could be initialised.
+ * @returns the new base, or null if no backend could be initialised
+ * @see {@link event_base_new_with_config}, {@link event_base_dispatch}, {@link event_base_free}
+ * @example Make a base and see which backend it chose
+ * ```ts
+ * import {
+ *   event_base_new,
+ *   event_base_get_method,
+ *   event_base_free,
+ * } from "libevent-ts/event2/event";
+ *
+ * const base = event_base_new();
+ * if (!base) throw new Error("Could not initialize libevent!");
+ * console.log(
+ *   `Using libevent with backend method ${event_base_get_method(base)}.`,
+ * );
+ * event_base_free(base);
+ * ```
+ * @category Event loop
  */
 export function event_base_new(): event_base | null {
   const cfg = new event_config();
@@ -592,6 +695,8 @@ export function event_base_new(): event_base | null {
 }
 
 function event_base_free_(base: event_base | null, runFinalizers: boolean, fn: string): void {
+  // As libevent: a null base is how a program frees the event_init() base it kept no pointer to.
+  if (base === null) base = current_base;
   if (base === null) {
     event_warnx(`${fn}: no base to free`);
     return;
@@ -621,6 +726,7 @@ function event_base_free_(base: event_base | null, runFinalizers: boolean, fn: s
   if (base.th_notify_free !== null) base.th_notify_free();
   evsig_dealloc_(base);
   base.evsel.dealloc();
+  if (base === current_base) current_base = null;
   base.freed = true;
 }
 
@@ -676,8 +782,11 @@ function event_base_free_queues_(base: event_base, runFinalizers: boolean): numb
  * usable for event_assign on another base; fds are never closed), run pending finalizers, drop
  * event_base_once records, restore signal handlers, and release the backend. Using the base
  * afterwards throws a TypeError, and so does freeing it from a callback of its own running loop
- * (C frees memory the loop goes on using). A null base only warns ("no base to free"), as C does
- * without an event_init() base.
+ * (C frees memory the loop goes on using). A null base frees the event_init() base, or only warns
+ * ("no base to free") if there is none. Freeing the event_init() base leaves no current base.
+ * @param base the base to free (null is ignored)
+ * @see {@link event_base_free_nofinalize}, {@link event_base_new}
+ * @category Event loop
  */
 export function event_base_free(base: event_base | null): void {
   event_base_free_(base, true, "event_base_free");
@@ -686,6 +795,9 @@ export function event_base_free(base: event_base | null): void {
 /**
  * `void event_base_free_nofinalize(struct event_base *base)`: as event_base_free (a TypeError
  * from a callback of its own running loop included), but pending finalizer callbacks are not run.
+ * @param base the base to free (null is ignored)
+ * @see {@link event_base_free}
+ * @category Event loop
  */
 export function event_base_free_nofinalize(base: event_base | null): void {
   event_base_free_(base, false, "event_base_free_nofinalize");
@@ -697,6 +809,9 @@ export function event_base_free_nofinalize(base: event_base | null): void {
  * some event could not be registered again. If the backend itself cannot be made again, the error
  * is fatal as in C: it is logged, the fatal callback runs, and an Error is thrown where C exits
  * (the base can then only be freed).
+ * @param base the event base
+ * @returns 0, or -1 if some event could not be registered again
+ * @category Event loop
  */
 export function event_reinit(base: event_base): number {
   event_base_check_(base, "event_reinit");
@@ -724,13 +839,25 @@ const nil_eventop: eventop = {
   dealloc: () => {},
 };
 
-/** `const char *event_base_get_method(const struct event_base *base)`: the backend in use ("epoll", "poll", "select", "kqueue"). */
+/**
+ * `const char *event_base_get_method(const struct event_base *base)`: the backend in use ("epoll", "poll", "select", "kqueue", or libevent-ts's "io_uring").
+ * @param base the event base
+ * @returns the backend's name
+ * @see {@link event_get_supported_methods}, {@link event_base_get_features}
+ * @category Event loop
+ */
 export function event_base_get_method(base: event_base): string {
   event_base_check_(base, "event_base_get_method");
   return base.evsel.name;
 }
 
-/** `int event_base_get_features(const struct event_base *base)`: the EV_FEATURE_* bits of its backend. */
+/**
+ * `int event_base_get_features(const struct event_base *base)`: the EV_FEATURE_* bits of its backend.
+ * @param base the event base
+ * @returns the `EV_FEATURE_*` bits ORed
+ * @see {@link event_config_require_features}
+ * @category Event loop
+ */
 export function event_base_get_features(base: event_base): number {
   event_base_check_(base, "event_base_get_features");
   return base.evsel.features;
@@ -738,7 +865,11 @@ export function event_base_get_features(base: event_base): number {
 
 /**
  * `const char **event_get_supported_methods(void)`: the compiled-in backends in order of
- * preference, without probing them. C's NULL terminator is not in the array.
+ * preference, without probing them. C's NULL terminator is not in the array. On Linux: "epoll",
+ * "io_uring" (libevent-ts's own, opt-in: see event_base_new_with_config), "poll", "select".
+ * @returns the backends' names, most preferred first
+ * @see {@link event_base_get_method}, {@link event_config_avoid_method}
+ * @category Event loop
  */
 export function event_get_supported_methods(): string[] {
   return eventop_methods();
@@ -747,6 +878,7 @@ export function event_get_supported_methods(): string[] {
 /**
  * `void libevent_global_shutdown(void)`: turn debug mode off and release global state. Bases and
  * events are not touched.
+ * @category Event loop
  */
 export function libevent_global_shutdown(): void {
   event_disable_debug_mode();
@@ -762,6 +894,11 @@ export function libevent_global_shutdown(): void {
  * in 1..255. New events get the middle priority, npriorities / 2. An event (or deferred callback)
  * left with a priority the new count no longer has, which C leaves undefined, runs at the lowest
  * priority, npriorities - 1: it is moved there when it is next activated.
+ * @param base the event base
+ * @param npriorities the number of priorities, 1 to `EVENT_MAX_PRIORITIES` (256)
+ * @returns 0, or -1 if any callback is active or npriorities is not in 1..255
+ * @see {@link event_priority_set}, {@link event_base_get_npriorities}
+ * @category Event loop
  */
 export function event_base_priority_init(base: event_base, npriorities: number): number {
   event_base_check_(base, "event_base_priority_init");
@@ -774,8 +911,15 @@ export function event_base_priority_init(base: event_base, npriorities: number):
   return 0;
 }
 
-/** `int event_base_get_npriorities(struct event_base *base)`: the number of priorities. */
+/**
+ * `int event_base_get_npriorities(struct event_base *base)`: the number of priorities. A null
+ * base means the event_init() base (a TypeError if there is none: C dereferences NULL).
+ * @param base the event base
+ * @returns the number of priorities (1 unless {@link event_base_priority_init} changed it)
+ * @category Event loop
+ */
 export function event_base_get_npriorities(base: event_base | null): number {
+  if (base === null) base = current_base;
   if (base === null) throw new TypeError("event_base_get_npriorities: no base");
   event_base_check_(base, "event_base_get_npriorities");
   return base.nactivequeues;
@@ -784,6 +928,11 @@ export function event_base_get_npriorities(base: event_base | null): number {
 /**
  * `int event_priority_set(struct event *ev, int priority)`: set the priority of an event.
  * Returns 0, or -1 if the event is active or the priority is out of range.
+ * @param ev the event
+ * @param pri the priority, from 0 (most urgent) to the number of priorities minus 1
+ * @returns 0, or -1 if the event is active or the priority is out of range
+ * @see {@link event_base_priority_init}, {@link event_get_priority}
+ * @category Events
  */
 export function event_priority_set(ev: event, pri: number): number {
   checkAssigned(ev, "event_priority_set");
@@ -806,23 +955,29 @@ export function event_priority_set(ev: event, pri: number): number {
  * event_callback_fn callback, void *arg)`: prepare a caller-owned event (`new event()`). `events`
  * is EV_READ|EV_WRITE|EV_CLOSED (I/O on fd), EV_SIGNAL (fd is the signal number), or 0 (a pure
  * timer), plus EV_PERSIST and EV_ET. `arg` equal to `event_self_cbarg()` passes the event itself.
- * The priority becomes the base's middle one. A null base leaves the event without one (as in C,
- * `event_base_set` can give it one; adding it before then fails with -1). A null
- * callback is accepted, as in C, for an event that is never meant to run it (a finalizer's
- * placeholder). Returns 0, or -1 if EV_SIGNAL is combined with READ, WRITE or CLOSED. Assigning an
+ * The priority becomes the base's middle one. A null base means the event_init() base; with none,
+ * the event has no base (as in C, `event_base_set` can give it one; adding it before then fails
+ * with -1). A null callback is accepted, as in C, for an event that is never meant to run it (a
+ * finalizer's placeholder). Returns 0, or -1 if EV_SIGNAL is combined with READ, WRITE or CLOSED. Assigning an
  * event that is pending or active throws a TypeError (C corrupts its lists); an event whose
  * finalizer has run may be assigned again, as libevent's finalizers do.
+ * @param ev a caller-owned event, `new event()`, not pending
+ * @param base the base the event belongs to
+ * @param fd the fd to watch, the signal number with `EV_SIGNAL`, or -1 for a timer or user event
+ * @param events `EV_READ`, `EV_WRITE`, `EV_CLOSED`, `EV_SIGNAL`, `EV_PERSIST`, `EV_ET` ORed, or 0
+ * @param callback called as `callback(fd, what, arg)` when the event fires
+ * @param arg passed untouched to `callback`; {@link event_self_cbarg} passes the event itself
+ * @returns 0, or -1 if EV_SIGNAL is combined with READ, WRITE or CLOSED
+ * @see {@link event_new}, {@link event_add}, {@link event_debug_unassign}
+ * @category Events
  */
 export function event_assign<A>(
   ev: event<A>, base: event_base | null, fd: evutil_socket_t, events: number,
   callback: event_callback_fn<A> | null, arg: A,
 ): number {
   if (!(ev instanceof event)) throw new TypeError("event_assign: ev is not an event");
-  if (base !== null) event_base_check_(base, "event_assign");
-  checkFd(fd, "event_assign");
-  if (callback !== null && typeof callback !== "function") {
-    throw new TypeError("event_assign: callback is neither a function nor null");
-  }
+  if (base === null) base = current_base;
+  checkAssignArgs("event_assign", base, fd, events, callback);
   if (ev.evcb_flags & (EVLIST_INSERTED | EVLIST_ACTIVE | EVLIST_ACTIVE_LATER | EVLIST_TIMEOUT)) {
     throw new TypeError("event_assign: the event is pending or active; event_del it first");
   }
@@ -865,13 +1020,85 @@ export function event_assign<A>(
  * `struct event *event_new(struct event_base *base, evutil_socket_t fd, short events,
  * event_callback_fn cb, void *arg)`: allocate and assign an event (see event_assign). Returns the
  * event, or null if the arguments are invalid.
+ * @param base the base the event belongs to
+ * @param fd the fd to watch, the signal number with `EV_SIGNAL`, or -1 for a timer or user event
+ * @param events `EV_READ`, `EV_WRITE`, `EV_CLOSED`, `EV_SIGNAL`, `EV_PERSIST`, `EV_ET` ORed, or 0
+ * @param cb called as `cb(fd, what, arg)` when the event fires (`what`: the `EV_*` bits that happened)
+ * @param arg passed untouched to `cb` as its last argument; {@link event_self_cbarg} passes the event itself
+ * @returns the new event, not yet pending (see {@link event_add}), or null if the arguments are invalid
+ * @see {@link event_add}, {@link event_del}, {@link event_free}, {@link event_assign}
+ * @example Watch a socket for reading until its peer closes
+ * ```ts
+ * import {
+ *   EV_PERSIST,
+ *   EV_READ,
+ *   event_add,
+ *   event_base_dispatch,
+ *   event_base_free,
+ *   event_base_new,
+ *   event_del,
+ *   event_free,
+ *   event_new,
+ *   event_self_cbarg,
+ * } from "libevent-ts/event2/event";
+ * import type { event } from "libevent-ts/event2/event";
+ * import {
+ *   AF_UNIX,
+ *   SOCK_STREAM,
+ *   evutil_closesocket,
+ *   evutil_socketpair,
+ *   read,
+ *   write,
+ * } from "libevent-ts/event2/util";
+ * import type { evutil_socket_t } from "libevent-ts/event2/util";
+ *
+ * const buf = new Uint8Array(1024);
+ * function read_cb(fd: evutil_socket_t, what: number, ev: event): void {
+ *   const n = read(fd, buf, buf.length);
+ *   if (n <= 0) {
+ *     // End of file (or an error): stop watching; the loop then ends.
+ *     event_del(ev);
+ *     return;
+ *   }
+ *   console.log(`read ${n} bytes`);
+ * }
+ *
+ * const base = event_base_new()!;
+ * const pair = [-1, -1];
+ * evutil_socketpair(AF_UNIX, SOCK_STREAM, 0, pair);
+ * const ev = event_new(
+ *   base,
+ *   pair[1]!,
+ *   EV_READ | EV_PERSIST,
+ *   read_cb,
+ *   event_self_cbarg(),
+ * )!;
+ * event_add(ev, null);
+ * write(pair[0]!, "hello", 5);
+ * evutil_closesocket(pair[0]!);
+ * // Prints "read 5 bytes", returns once the event is deleted.
+ * event_base_dispatch(base);
+ * event_free(ev);
+ * evutil_closesocket(pair[1]!);
+ * event_base_free(base);
+ * ```
+ * @category Events
  */
 export function event_new<A>(
   base: event_base | null, fd: evutil_socket_t, events: number, cb: event_callback_fn<A> | null, arg: A,
 ): event<A> | null {
+  checkAssignArgs("event_new", base, fd, events, cb);
   const ev = new event<A>();
   if (event_assign(ev, base, fd, events, cb, arg) < 0) return null;
   return ev;
+}
+
+/** The arguments event_assign and event_new share. */
+function checkAssignArgs(fn: string, base: event_base | null, fd: number, events: number, callback: unknown): void {
+  if (base !== null) event_base_check_(base, fn);
+  checkFd(fd, fn);
+  check_mask_(fn, "events", events);
+  check_fn_or_null_(fn, "callback", callback);
 }
 
 function markFreed(ev: event): void {
@@ -884,6 +1111,9 @@ function markFreed(ev: event): void {
  * `void event_free(struct event *ev)`: delete the event (pending or active: legal) and release
  * it; any later use throws a TypeError, a second event_free included (C's double free). An event
  * whose finalizer has not run yet cannot be freed (TypeError): event_free_finalize frees it.
+ * @param ev the event to free
+ * @see {@link event_new}, {@link event_del}, {@link event_free_finalize}
+ * @category Events
  */
 export function event_free(ev: event): void {
   if (!(ev instanceof event)) throw new TypeError("event_free: ev is not an event");
@@ -900,9 +1130,13 @@ export function event_free(ev: event): void {
 /**
  * `void event_debug_unassign(struct event *ev)`: mark a caller-owned event as no longer assigned
  * (debug mode then refuses to use it until it is assigned again). The event must not be added.
+ * @param ev a caller-owned event that is not pending
+ * @see {@link event_enable_debug_mode}
+ * @category Events
  */
 export function event_debug_unassign(ev: event): void {
   if (!(ev instanceof event)) throw new TypeError("event_debug_unassign: ev is not an event");
+  if (ev.freed) throw new TypeError("event_debug_unassign: the event was freed");
   event_debug_assert_not_added_(ev, "event_debug_unassign");
   event_debug_note_teardown_(ev);
   ev.evcb_flags &= ~EVLIST_INIT;
@@ -912,10 +1146,16 @@ export function event_debug_unassign(ev: event): void {
  * `int event_base_set(struct event_base *base, struct event *ev)`: move an assigned event that was
  * never added to another base; its priority becomes that base's middle one. Returns 0, or -1 if
  * the event is not in its initial state.
+ * @param base the new base
+ * @param ev an assigned event that was never added
+ * @returns 0, or -1 if the event is not in its initial state
+ * @see {@link event_assign}
+ * @category Events
  */
 export function event_base_set(base: event_base, ev: event): number {
   event_base_check_(base, "event_base_set");
   if (!(ev instanceof event)) throw new TypeError("event_base_set: ev is not an event");
+  if (ev.freed) throw new TypeError("event_base_set: the event was freed");
   if (ev.evcb_flags !== EVLIST_INIT) return -1;
   event_debug_assert_is_setup_(ev, "event_base_set");
   ev.ev_base = base;
@@ -926,6 +1166,9 @@ export function event_base_set(base: event_base, ev: event): number {
 /**
  * `void *event_self_cbarg(void)`: a value that, passed as the `arg` of event_new/event_assign,
  * makes the callback receive the event itself (typed here as an `event` for that reason).
+ * @returns the placeholder to pass as `arg`
+ * @see {@link event_new}, {@link event_assign}
+ * @category Events
  */
 export function event_self_cbarg(): event {
   return event_self_cbarg_ptr_ as unknown as event;
@@ -950,6 +1193,40 @@ function timevalUs(tv: timeval, ctl: number): number {
  * epoll), the fd or signal number is out of range, or the event is being finalized. Under the
  * select backend, an fd at or above FD_SETSIZE throws a RangeError (libevent grows its fd_sets
  * past FD_SETSIZE; this port's select keeps fixed-size ones).
+ * @param ev the event, made by {@link event_new} or {@link event_assign}
+ * @param tv the timeout, relative to now, or null for none (an fd or signal event then waits forever)
+ * @returns 0, or -1 if the backend refused the fd (errno set: EBADF for a closed fd, EPERM for a regular file under epoll), the fd or signal number is out of range, or the event is being finalized
+ * @see {@link event_del}, {@link event_pending}, {@link event_new}, {@link event_base_dispatch}
+ * @example A one-shot timer: an event without fd or flags fires once
+ * ```ts
+ * import {
+ *   EV_TIMEOUT,
+ *   event_add,
+ *   event_base_dispatch,
+ *   event_base_free,
+ *   event_base_new,
+ *   event_free,
+ *   event_new,
+ * } from "libevent-ts/event2/event";
+ * import { timeval } from "libevent-ts/event2/util";
+ *
+ * const base = event_base_new()!;
+ * const timer = event_new(
+ *   base,
+ *   -1,
+ *   0,
+ *   (fd, what) => {
+ *     if (what & EV_TIMEOUT) console.log("1.5 seconds passed");
+ *   },
+ *   null,
+ * )!;
+ * event_add(timer, new timeval(1, 500_000));
+ * // Returns after the callback: no event is left.
+ * event_base_dispatch(base);
+ * event_free(timer);
+ * event_base_free(base);
+ * ```
+ * @category Events
  */
 export function event_add(ev: event, tv: timeval | null): number {
   const base = eventBase(ev, "event_add");
@@ -1030,17 +1307,33 @@ export function event_add_nolock_(ev: event, hasTimeout: boolean, us: number, ct
  * `int event_del(struct event *ev)`: make the event neither pending nor active (its timeout,
  * I/O or signal registration and any queued activation go). Returns 0 (also when it was not
  * added), or -1 on a backend error. A no-op on an event being finalized.
+ * @param ev the event
+ * @returns 0 (also when it was not added), or -1 on a backend error
+ * @see {@link event_add}, {@link event_free}, {@link event_remove_timer}
+ * @category Events
  */
 export function event_del(ev: event): number {
   return event_del_(ev, "event_del");
 }
 
-/** `int event_del_noblock(struct event *ev)`: event_del (there is no other thread to wait for). */
+/**
+ * `int event_del_noblock(struct event *ev)`: event_del (there is no other thread to wait for).
+ * @param ev the event
+ * @returns 0, or -1 on a backend error
+ * @see {@link event_del}
+ * @category Events
+ */
 export function event_del_noblock(ev: event): number {
   return event_del_(ev, "event_del_noblock");
 }
 
-/** `int event_del_block(struct event *ev)`: event_del (there is no other thread to wait for). */
+/**
+ * `int event_del_block(struct event *ev)`: event_del (there is no other thread to wait for).
+ * @param ev the event
+ * @returns 0, or -1 on a backend error
+ * @see {@link event_del}
+ * @category Events
+ */
 export function event_del_block(ev: event): number {
   return event_del_(ev, "event_del_block");
 }
@@ -1079,6 +1372,10 @@ export function event_del_nolock_(ev: event, evenIfFinalizing: boolean): number 
  * `int event_remove_timer(struct event *ev)`: remove only the timeout; I/O or signal
  * registration stays. Returns 0, or -1 (with libevent's warning) for an event assigned without a
  * base.
+ * @param ev the event
+ * @returns 0, or -1 (with libevent's warning) for an event assigned without a base
+ * @see {@link event_del}, {@link event_add}
+ * @category Events
  */
 export function event_remove_timer(ev: event): number {
   const base = eventBase(ev, "event_remove_timer");
@@ -1097,8 +1394,15 @@ export function event_remove_timer(ev: event): number {
  * (EV_READ, EV_TIMEOUT, ...) had happened, whether or not it is added. If it is already active,
  * `res` is ORed into what its callback will get. `ncalls` is how many times a signal event's
  * callback runs. Ignored on an event being finalized.
+ * @param ev the event
+ * @param res the `EV_*` bits to pass to the callback (`EV_READ`, `EV_WRITE`, `EV_TIMEOUT`, ...)
+ * @param ncalls for a signal event, how many times its callback runs
+ * @see {@link event_base_active_by_fd}, {@link evuser_trigger}
+ * @category Events
  */
 export function event_active(ev: event, res: number, ncalls: number): void {
+  check_int_("event_active", "res", res);
+  check_mask_("event_active", "ncalls", ncalls);
   if (eventBase(ev, "event_active") === null) return;
   event_debug_assert_is_setup_(ev, "event_active");
   event_active_nolock_(ev, res, ncalls);
@@ -1168,8 +1472,16 @@ function event_callback_cancel_nolock_(base: event_base, evcb: event_callback, e
  * `int event_pending(const struct event *ev, short events, struct timeval *tv)`: which of
  * `events` (EV_TIMEOUT|EV_READ|EV_WRITE|EV_CLOSED|EV_SIGNAL) the event is pending or active for.
  * If EV_TIMEOUT is asked and set and `tv` is non-null, `tv` gets the expiry as wall-clock time.
+ * @param ev the event
+ * @param events the `EV_*` bits to ask about
+ * @param tv if EV_TIMEOUT is asked and pending, receives the timeout's expiry as wall-clock time; or null
+ * @returns the bits of `events` the event is pending or active for, 0 for none
+ * @see {@link event_add}, {@link event_initialized}
+ * @category Events
  */
 export function event_pending(ev: event, events: number, tv: timeval | null): number {
+  check_mask_("event_pending", "events", events);
+  check_timeval_("event_pending", "tv", tv, true);
   const base = eventBase(ev, "event_pending");
   if (base === null) return 0;
   event_debug_assert_is_setup_(ev, "event_pending");
@@ -1182,52 +1494,95 @@ export function event_pending(ev: event, events: number, tv: timeval | null): nu
   return flags & events;
 }
 
-/** `int event_initialized(const struct event *ev)`: 1 if the event has been assigned, else 0. */
+/**
+ * `int event_initialized(const struct event *ev)`: 1 if the event has been assigned, else 0.
+ * @param ev the event
+ * @returns 1 if the event has been assigned, else 0
+ * @category Events
+ */
 export function event_initialized(ev: event): number {
+  check_instance_("event_initialized", "ev", ev, event);
   return ev.evcb_flags & EVLIST_INIT ? 1 : 0;
 }
 
-/** `evutil_socket_t event_get_fd(const struct event *ev)`: the fd (or signal number) of the event. */
+/**
+ * `evutil_socket_t event_get_fd(const struct event *ev)`: the fd (or signal number) of the event.
+ * @param ev the event
+ * @returns the fd, the signal number, or -1
+ * @see {@link event_get_assignment}
+ * @category Events
+ */
 export function event_get_fd(ev: event): evutil_socket_t {
   checkAssigned(ev, "event_get_fd");
   event_debug_assert_is_setup_(ev, "event_get_fd");
   return ev.ev_fd;
 }
 
-/** `#define event_get_signal(ev)`: the signal number of a signal event. */
+/**
+ * `#define event_get_signal(ev)`: the signal number of a signal event.
+ * @param ev the event
+ * @returns the signal number
+ * @category Events
+ */
 export function event_get_signal(ev: event): number {
   return event_get_fd(ev);
 }
 
-/** `struct event_base *event_get_base(const struct event *ev)`: the base of the event (null if it was assigned without one). */
+/**
+ * `struct event_base *event_get_base(const struct event *ev)`: the base of the event (null if it was assigned without one).
+ * @param ev the event
+ * @returns the event's base, or null
+ * @category Events
+ */
 export function event_get_base(ev: event): event_base | null {
   checkAssigned(ev, "event_get_base");
   event_debug_assert_is_setup_(ev, "event_get_base");
   return ev.ev_base;
 }
 
-/** `short event_get_events(const struct event *ev)`: the EV_* flags it was assigned with. */
+/**
+ * `short event_get_events(const struct event *ev)`: the EV_* flags it was assigned with.
+ * @param ev the event
+ * @returns the `EV_*` flags given to {@link event_assign} or {@link event_new}
+ * @category Events
+ */
 export function event_get_events(ev: event): number {
   checkAssigned(ev, "event_get_events");
   event_debug_assert_is_setup_(ev, "event_get_events");
   return ev.ev_events;
 }
 
-/** `event_callback_fn event_get_callback(const struct event *ev)`: its callback (null if assigned none). */
+/**
+ * `event_callback_fn event_get_callback(const struct event *ev)`: its callback (null if assigned none).
+ * @param ev the event
+ * @returns the callback, or null
+ * @category Events
+ */
 export function event_get_callback<A>(ev: event<A>): event_callback_fn<A> | null {
   checkAssigned(ev, "event_get_callback");
   event_debug_assert_is_setup_(ev, "event_get_callback");
   return ev.evcb_cb as event_callback_fn<A>;
 }
 
-/** `void *event_get_callback_arg(const struct event *ev)`: its callback argument. */
+/**
+ * `void *event_get_callback_arg(const struct event *ev)`: its callback argument.
+ * @param ev the event
+ * @returns the callback's argument
+ * @category Events
+ */
 export function event_get_callback_arg<A>(ev: event<A>): A {
   checkAssigned(ev, "event_get_callback_arg");
   event_debug_assert_is_setup_(ev, "event_get_callback_arg");
   return ev.evcb_arg as A;
 }
 
-/** `int event_get_priority(const struct event *ev)`: its priority. */
+/**
+ * `int event_get_priority(const struct event *ev)`: its priority.
+ * @param ev the event
+ * @returns the priority (0 is the most urgent)
+ * @see {@link event_priority_set}
+ * @category Events
+ */
 export function event_get_priority(ev: event): number {
   checkAssigned(ev, "event_get_priority");
   event_debug_assert_is_setup_(ev, "event_get_priority");
@@ -1238,6 +1593,14 @@ export function event_get_priority(ev: event): number {
  * `void event_get_assignment(const struct event *event, struct event_base **base_out,
  * evutil_socket_t *fd_out, short *events_out, event_callback_fn *callback_out, void **arg_out)`:
  * everything event_assign was given, each into its box `{ value }`; a null box is skipped.
+ * @param ev the event
+ * @param base_out receives the base, or null
+ * @param fd_out receives the fd, or null
+ * @param events_out receives the `EV_*` flags, or null
+ * @param callback_out receives the callback, or null
+ * @param arg_out receives the callback's argument, or null
+ * @see {@link event_assign}
+ * @category Events
  */
 export function event_get_assignment<A>(
   ev: event<A>,
@@ -1247,7 +1610,14 @@ export function event_get_assignment<A>(
   callback_out: { value: event_callback_fn<A> | null } | null,
   arg_out: { value: A | null } | null,
 ): void {
+  const fn = "event_get_assignment";
   if (!(ev instanceof event)) throw new TypeError("event_get_assignment: ev is not an event");
+  if (ev.freed) throw new TypeError("event_get_assignment: the event was freed");
+  check_box_(fn, "base_out", base_out, true);
+  check_box_(fn, "fd_out", fd_out, true);
+  check_box_(fn, "events_out", events_out, true);
+  check_box_(fn, "callback_out", callback_out, true);
+  check_box_(fn, "arg_out", arg_out, true);
   event_debug_assert_is_setup_(ev, "event_get_assignment");
   if (base_out) base_out.value = ev.ev_base;
   if (fd_out) fd_out.value = ev.ev_fd;
@@ -1259,6 +1629,8 @@ export function event_get_assignment<A>(
 /**
  * `size_t event_get_struct_event_size(void)`: sizeof(struct event) in libevent 2.1.12 on 64-bit
  * Linux (128), for programs that allocate events themselves; here `new event()` does that.
+ * @returns 128
+ * @category Events
  */
 export function event_get_struct_event_size(): number {
   return 128;
@@ -1268,6 +1640,9 @@ export function event_get_struct_event_size(): number {
  * `struct event *event_base_get_running_event(struct event_base *base)`: the event whose callback
  * is running, or null (outside any callback, inside a finalizer, or while a deferred callback that
  * is not an event runs; C leaves the first case undefined).
+ * @param base the event base
+ * @returns the event whose callback is running, or null
+ * @category Event loop
  */
 export function event_base_get_running_event(base: event_base): event | null {
   event_base_check_(base, "event_base_get_running_event");
@@ -1294,6 +1669,15 @@ function event_once_cb(fd: number, events: number, eonce: event_once): void {
  * (events == EV_TIMEOUT; a null or zero tv runs it on the next iteration, in order). The base owns
  * the record and frees it after the callback or in event_base_free. Returns 0, or -1 for
  * EV_SIGNAL, EV_PERSIST or no usable event bits.
+ * @param base the base
+ * @param fd the fd to watch, or -1 for a timer
+ * @param events `EV_READ`, `EV_WRITE`, `EV_TIMEOUT` ORed
+ * @param callback called as `callback(fd, what, arg)` when the event fires
+ * @param arg passed untouched to the callback as its last argument
+ * @param tv the timeout, or null for none
+ * @returns 0, or -1 for EV_SIGNAL, EV_PERSIST or no usable event bits
+ * @see {@link event_new}
+ * @category Events
  */
 export function event_base_once<A>(
   base: event_base | null, fd: evutil_socket_t, events: number, callback: event_callback_fn<A>, arg: A,
@@ -1302,8 +1686,13 @@ export function event_base_once<A>(
   if (base === null) return -1;
   event_base_check_(base, "event_base_once");
   checkFd(fd, "event_base_once");
+  check_mask_("event_base_once", "events", events);
+  check_fn_or_null_("event_base_once", "callback", callback);
   checkTimeval(tv, "event_base_once");
   if (events & (EV_SIGNAL | EV_PERSIST)) return -1;
+  if (!(events & (EV_TIMEOUT | EV_READ | EV_WRITE | EV_CLOSED))) return -1;
+  // C would call the NULL later, from the loop.
+  if (callback === null) throw new TypeError("event_base_once: callback is null, not a function");
   const eonce = new event_once(callback as event_callback_fn, arg);
   let activate = false;
   if ((events & (EV_TIMEOUT | EV_SIGNAL | EV_READ | EV_WRITE | EV_CLOSED)) === EV_TIMEOUT) {
@@ -1336,8 +1725,14 @@ function event_loopexit_cb(_fd: number, _what: number, base: event_base): void {
  * exit after `tv` (null: as soon as possible), once the callbacks active at that moment in that
  * priority pass have run. Implemented, as in libevent, as a one-shot event at the default
  * priority, which keeps an otherwise empty loop running until it fires. Returns 0 or -1.
+ * @param base the event base
+ * @param tv how long to wait before exiting, or null to exit as soon as possible
+ * @returns 0, or -1 if the exit timer cannot be added
+ * @see {@link event_base_loopbreak}, {@link event_base_got_exit}
+ * @category Event loop
  */
 export function event_base_loopexit(base: event_base, tv: timeval | null): number {
+  if (base !== null) event_base_check_(base, "event_base_loopexit");
   checkTimeval(tv, "event_base_loopexit");
   return event_base_once(base, -1, EV_TIMEOUT, event_loopexit_cb, base, tv);
 }
@@ -1346,6 +1741,10 @@ export function event_base_loopexit(base: event_base, tv: timeval | null): numbe
  * `int event_base_loopbreak(struct event_base *base)`: make the loop return right after the
  * callback running now (remaining active events stay queued). A loopbreak while the loop is not
  * running is forgotten when it starts. Returns 0, or -1 for a null base.
+ * @param base the event base
+ * @returns 0, or -1 for a null base
+ * @see {@link event_base_loopexit}, {@link event_base_got_break}
+ * @category Event loop
  */
 export function event_base_loopbreak(base: event_base | null): number {
   if (base === null) return -1;
@@ -1358,6 +1757,10 @@ export function event_base_loopbreak(base: event_base | null): number {
  * `int event_base_loopcontinue(struct event_base *base)`: stop the current pass over the active
  * queue after the running callback and poll again (higher-priority events then get a chance).
  * Returns 0, or -1 for a null base.
+ * @param base the event base
+ * @returns 0, or -1 for a null base
+ * @see {@link event_base_loopbreak}
+ * @category Event loop
  */
 export function event_base_loopcontinue(base: event_base | null): number {
   if (base === null) return -1;
@@ -1366,13 +1769,25 @@ export function event_base_loopcontinue(base: event_base | null): number {
   return 0;
 }
 
-/** `int event_base_got_exit(struct event_base *base)`: 1 if the last loop ended through event_base_loopexit, else 0. */
+/**
+ * `int event_base_got_exit(struct event_base *base)`: 1 if the last loop ended through event_base_loopexit, else 0.
+ * @param base the event base
+ * @returns 1 if the last loop ended through {@link event_base_loopexit}, else 0
+ * @see {@link event_base_got_break}
+ * @category Event loop
+ */
 export function event_base_got_exit(base: event_base): number {
   event_base_check_(base, "event_base_got_exit");
   return base.event_gotterm;
 }
 
-/** `int event_base_got_break(struct event_base *base)`: 1 if the last loop ended through event_base_loopbreak, else 0. */
+/**
+ * `int event_base_got_break(struct event_base *base)`: 1 if the last loop ended through event_base_loopbreak, else 0.
+ * @param base the event base
+ * @returns 1 if the last loop ended through {@link event_base_loopbreak}, else 0
+ * @see {@link event_base_got_exit}
+ * @category Event loop
+ */
 export function event_base_got_break(base: event_base): number {
   event_base_check_(base, "event_base_got_break");
   return base.event_break;
@@ -1385,8 +1800,9 @@ export function event_base_got_break(base: event_base): number {
 const EVENT_FINALIZE_FREE_ = 0x10000;
 
 function event_finalize_impl_(flags: number, ev: event, cb: event_finalize_callback_fn, fn: string): number {
+  check_uint_(fn, "flags", flags);
+  check_fn_(fn, "cb", cb);
   if (eventBase(ev, fn) === null) return -1;
-  if (typeof cb !== "function") throw new TypeError(`${fn}: cb is not a function`);
   event_del_nolock_(ev, false);
   ev.evcb_closure = flags & EVENT_FINALIZE_FREE_ ? EV_CLOSURE_EVENT_FINALIZE_FREE : EV_CLOSURE_EVENT_FINALIZE;
   ev.evcb_cb = cb;
@@ -1400,6 +1816,12 @@ function event_finalize_impl_(flags: number, ev: event, cb: event_finalize_callb
  * the event and run `cb(ev, arg)` from the loop at its priority, instead of its callback, when it
  * is safe to release what `arg` holds. Afterwards event_add and event_active do nothing. Returns 0,
  * or -1 (with libevent's warning) for an event assigned without a base.
+ * @param flags 0 (libevent's `EVENT_FINALIZE_FREE_` is internal)
+ * @param ev the event
+ * @param cb called as `cb(ev, arg)` when the event can be released
+ * @returns 0, or -1 (with libevent's warning) for an event assigned without a base
+ * @see {@link event_free_finalize}
+ * @category Events
  */
 export function event_finalize<A>(flags: number, ev: event<A>, cb: event_finalize_callback_fn<A>): number {
   return event_finalize_impl_(flags, ev, cb as event_finalize_callback_fn, "event_finalize");
@@ -1409,8 +1831,15 @@ export function event_finalize<A>(flags: number, ev: event<A>, cb: event_finaliz
  * `int event_free_finalize(unsigned flags, struct event *ev, event_finalize_callback_fn cb)`:
  * event_finalize, then free the event after `cb`. Returns 0, or -1 (with libevent's warning) for
  * an event assigned without a base.
+ * @param flags 0
+ * @param ev the event
+ * @param cb called as `cb(ev, arg)`; the event is freed after it returns
+ * @returns 0, or -1 (with libevent's warning) for an event assigned without a base
+ * @see {@link event_finalize}, {@link event_free}
+ * @category Events
  */
 export function event_free_finalize<A>(flags: number, ev: event<A>, cb: event_finalize_callback_fn<A>): number {
+  check_uint_("event_free_finalize", "flags", flags);
   return event_finalize_impl_(flags | EVENT_FINALIZE_FREE_, ev, cb as event_finalize_callback_fn, "event_free_finalize");
 }
 
@@ -1466,8 +1895,9 @@ export function event_deferred_cb_set_priority_(cb: event_callback, priority: nu
   cb.evcb_pri = priority;
 }
 
-/** @internal Unschedule a deferred callback. */
+/** @internal Unschedule a deferred callback (a null base: the event_init() base). */
 export function event_deferred_cb_cancel_(base: event_base | null, cb: event_callback): void {
+  if (base === null) base = current_base;
   if (base === null) return;
   event_callback_cancel_nolock_(base, cb, false);
 }
@@ -1475,8 +1905,10 @@ export function event_deferred_cb_cancel_(base: event_base | null, cb: event_cal
 /**
  * @internal Schedule a deferred callback: on the active queue now, or in the next iteration once
  * 32 were queued in this one (so deferred callbacks cannot starve I/O). 1 if newly scheduled.
+ * A null base means the event_init() base.
  */
 export function event_deferred_cb_schedule_(base: event_base | null, cb: event_callback): number {
+  if (base === null) base = current_base;
   if (base === null) throw new TypeError("event_deferred_cb_schedule_: no base");
   if (base.n_deferreds_queued > MAX_DEFERREDS_QUEUED) return event_callback_activate_later_nolock_(base, cb);
   const r = event_callback_activate_nolock_(base, cb);
@@ -1519,10 +1951,14 @@ function common_timeout_callback(_fd: number, _what: number, ctl: common_timeout
  * event on a FIFO shared by every event with that duration (O(1) instead of the heap's O(log n)).
  * The value carries libevent's magic bits in tv_usec; the same duration gives the same object.
  * Returns null (with a warning) beyond 256 durations per base.
+ * @param base the event base
+ * @param duration the timeout the events will share
+ * @returns the timeval to pass to {@link event_add}, or null (with a warning) beyond 256 durations per base
+ * @category Event loop
  */
 export function event_base_init_common_timeout(base: event_base, duration: timeval): timeval | null {
   event_base_check_(base, "event_base_init_common_timeout");
-  checkTimeval(duration, "event_base_init_common_timeout");
+  check_timeval_("event_base_init_common_timeout", "duration", duration);
   let sec = duration.tv_sec;
   let usec = duration.tv_usec;
   if (usec > 1000000) {
@@ -1706,9 +2142,15 @@ function event_process_active(base: event_base): number {
  * loop of this base is already running: "reentrant invocation"). An exception thrown by a
  * callback leaves the loop consistent and propagates to the caller; the loop can be run again.
  * Blocks the JavaScript thread while waiting, as the C call blocks its thread.
+ * @param base the event base
+ * @param flags 0, or `EVLOOP_ONCE`, `EVLOOP_NONBLOCK`, `EVLOOP_NO_EXIT_ON_EMPTY` ORed
+ * @returns 0 (exit, break, ONCE/NONBLOCK done), 1 (no events left), or -1 (backend error, or the loop of this base is already running: "reentrant invocation")
+ * @see {@link event_base_dispatch}, {@link event_base_loopexit}, {@link event_base_loopbreak}, {@link event_base_loopcontinue}
+ * @category Event loop
  */
 export function event_base_loop(base: event_base, flags: number): number {
   event_base_check_(base, "event_base_loop");
+  check_int_("event_base_loop", "flags", flags);
   if (base.running_loop) {
     event_warnx("event_base_loop: reentrant invocation.  Only one event_base_loop can run on each event_base at once.");
     return -1;
@@ -1757,7 +2199,46 @@ export function event_base_loop(base: event_base, flags: number): number {
   return retval;
 }
 
-/** `int event_base_dispatch(struct event_base *base)`: event_base_loop(base, 0). */
+/**
+ * `int event_base_dispatch(struct event_base *base)`: event_base_loop(base, 0).
+ * @param base the event base
+ * @returns 0 when the loop was exited or broken, 1 when no events were left, -1 on error
+ * @see {@link event_base_loop}, {@link event_base_loopexit}, {@link event_base_loopbreak}
+ * @example A persistent timer that ticks three times, then stops the loop
+ * ```ts
+ * import {
+ *   EV_PERSIST,
+ *   event_add,
+ *   event_base_dispatch,
+ *   event_base_free,
+ *   event_base_loopbreak,
+ *   event_base_new,
+ *   event_free,
+ *   event_new,
+ * } from "libevent-ts/event2/event";
+ * import type { event_base } from "libevent-ts/event2/event";
+ * import { timeval } from "libevent-ts/event2/util";
+ *
+ * let ticks = 0;
+ * const base = event_base_new()!;
+ * const tick = event_new(
+ *   base,
+ *   -1,
+ *   EV_PERSIST,
+ *   (fd, what, b: event_base) => {
+ *     console.log(`tick ${++ticks}`);
+ *     if (ticks === 3) event_base_loopbreak(b);
+ *   },
+ *   base,
+ * )!;
+ * event_add(tick, new timeval(0, 100_000)); // every 100 ms
+ * // Runs the callbacks; returns 0 after the loopbreak.
+ * event_base_dispatch(base);
+ * event_free(tick);
+ * event_base_free(base);
+ * ```
+ * @category Event loop
+ */
 export function event_base_dispatch(base: event_base): number {
   return event_base_loop(base, 0);
 }
@@ -1771,9 +2252,15 @@ export function event_base_dispatch(base: event_base): number {
  * counts asked for: EVENT_BASE_COUNT_ACTIVE (active callbacks, internal ones included),
  * EVENT_BASE_COUNT_VIRTUAL, EVENT_BASE_COUNT_ADDED (user events, counted once per queue they are
  * on: an fd event with a timeout counts 2, 3 when also active).
+ * @param base the event base
+ * @param flags `EVENT_BASE_COUNT_ACTIVE`, `EVENT_BASE_COUNT_VIRTUAL`, `EVENT_BASE_COUNT_ADDED` ORed
+ * @returns the sum of the counts asked for
+ * @see {@link event_base_get_max_events}
+ * @category Event loop
  */
 export function event_base_get_num_events(base: event_base, flags: number): number {
   event_base_check_(base, "event_base_get_num_events");
+  check_int_("event_base_get_num_events", "flags", flags);
   let r = 0;
   if (flags & EVENT_BASE_COUNT_ACTIVE) r += base.event_count_active;
   if (flags & EVENT_BASE_COUNT_VIRTUAL) r += base.virtual_event_count;
@@ -1784,9 +2271,17 @@ export function event_base_get_num_events(base: event_base, flags: number): numb
 /**
  * `int event_base_get_max_events(struct event_base *base, unsigned int flags, int clear)`: the
  * highest values those counts reached, summed as above; `clear` nonzero resets the ones asked for.
+ * @param base the event base
+ * @param flags `EVENT_BASE_COUNT_ACTIVE`, `EVENT_BASE_COUNT_VIRTUAL`, `EVENT_BASE_COUNT_ADDED` ORed
+ * @param clear nonzero to reset the maxima asked for
+ * @returns the sum of the maxima asked for
+ * @see {@link event_base_get_num_events}
+ * @category Event loop
  */
 export function event_base_get_max_events(base: event_base, flags: number, clear: number): number {
   event_base_check_(base, "event_base_get_max_events");
+  check_int_("event_base_get_max_events", "flags", flags);
+  check_int_("event_base_get_max_events", "clear", clear);
   let r = 0;
   if (flags & EVENT_BASE_COUNT_ACTIVE) {
     r += base.event_count_active_max;
@@ -1832,8 +2327,16 @@ function event_base_foreach_event_nolock_(base: event_base, fn: (ev: event) => n
  * *arg)`: call `fn(base, ev, arg)` once for every added or active event (internal ones included),
  * stopping at the first nonzero result, which it returns. Returns 0 when all were visited, -1 for
  * a null base or fn. `fn` must not add, delete or activate events.
+ * @param base the base (null: returns -1)
+ * @param fn called as `fn(base, ev, arg)`; a nonzero result stops the walk
+ * @param arg passed untouched to the callback as its last argument
+ * @returns 0 when all were visited, the first nonzero result of `fn`, or -1 for a null base or fn
+ * @see {@link event_base_dump_events}
+ * @category Event loop
  */
 export function event_base_foreach_event<A>(base: event_base | null, fn: event_base_foreach_event_cb<A> | null, arg: A): number {
+  check_instance_("event_base_foreach_event", "base", base, event_base, true);
+  check_fn_or_null_("event_base_foreach_event", "fn", fn);
   if (!fn || !base) return -1;
   event_base_check_(base, "event_base_foreach_event");
   return event_base_foreach_event_nolock_(base, (ev) => fn(base, ev, arg));
@@ -1845,9 +2348,16 @@ export function event_base_foreach_event<A>(base: event_base | null, fn: event_b
  * libevent's format: "Inserted events:" then lines like `  0x1040 [fd  5] Read Persist
  * Timeout=1700000000.250000`, then "Active events:" and lines like
  * `  0x1040 [fd  5, priority=0] Read active`. Pointers are `0x` ids unique per object.
+ * @param base the event base
+ * @param output where the text goes: any object with `write(text)`, such as `process.stdout`
+ * @see {@link event_base_foreach_event}
+ * @category Event loop
  */
 export function event_base_dump_events(base: event_base, output: event_output): void {
   event_base_check_(base, "event_base_dump_events");
+  if (typeof (output as { write?: unknown } | null)?.write !== "function") {
+    throw new TypeError(`event_base_dump_events: output is ${show(output)}, not an object with a write(text) method`);
+  }
   output.write("Inserted events:\n");
   event_base_foreach_event_nolock_(base, (e) => {
     if (!(e.evcb_flags & (EVLIST_INSERTED | EVLIST_TIMEOUT))) return 0;
@@ -1884,10 +2394,16 @@ export function event_base_dump_events(base: event_base, output: event_output): 
  * activate the added events on `fd` that wait for any of `events` (EV_READ|EV_WRITE|EV_CLOSED),
  * as if the backend had reported them. With EV_TIMEOUT in `events`, instead activate (with
  * EV_TIMEOUT) every event on `fd` that has a pending timeout. Unknown fds are ignored.
+ * @param base the event base
+ * @param fd the file descriptor
+ * @param events `EV_READ`, `EV_WRITE`, `EV_CLOSED` ORed
+ * @see {@link event_base_active_by_signal}, {@link event_active}
+ * @category Event loop
  */
 export function event_base_active_by_fd(base: event_base, fd: evutil_socket_t, events: number): void {
   event_base_check_(base, "event_base_active_by_fd");
   checkFd(fd, "event_base_active_by_fd");
+  check_mask_("event_base_active_by_fd", "events", events);
   if (!(events & EV_TIMEOUT)) {
     evmap_io_active_(base, fd, events & (EV_READ | EV_WRITE | EV_CLOSED));
     return;
@@ -1907,9 +2423,14 @@ export function event_base_active_by_fd(base: event_base, fd: evutil_socket_t, e
 /**
  * `void event_base_active_by_signal(struct event_base *base, int sig)`: activate every added
  * event for signal `sig` once, as if it had been raised. Unknown signals are ignored.
+ * @param base the event base
+ * @param sig the signal number (`SIGINT`, ...)
+ * @see {@link event_base_active_by_fd}
+ * @category Event loop
  */
 export function event_base_active_by_signal(base: event_base, sig: number): void {
   event_base_check_(base, "event_base_active_by_signal");
+  check_int_("event_base_active_by_signal", "sig", sig);
   evmap_signal_active_(base, sig, 1);
 }
 
@@ -1917,7 +2438,12 @@ export function event_base_active_by_signal(base: event_base, sig: number): void
 // Versions
 // ---------------------------------------------------------------------------------------------
 
-/** `const char *event_get_version(void)`: the libevent version implemented, "2.1.12-stable". */
+/**
+ * `const char *event_get_version(void)`: the libevent version implemented, "2.1.12-stable".
+ * @returns "2.1.12-stable"
+ * @see {@link event_get_version_number}
+ * @category Version
+ */
 export function event_get_version(): string {
   return LIBEVENT_VERSION;
 }
@@ -1925,10 +2451,16 @@ export function event_get_version(): string {
 /**
  * The version of libevent-ts itself (this package's version), as opposed to the libevent version
  * it implements, which `event_get_version()` returns. Not in libevent.
+ * @category Version
  */
 export const LIBEVENT_TS_VERSION: string = (createRequire(import.meta.url)("../../package.json") as { version: string }).version;
 
-/** `ev_uint32_t event_get_version_number(void)`: the libevent version implemented, 0x02010c00. */
+/**
+ * `ev_uint32_t event_get_version_number(void)`: the libevent version implemented, 0x02010c00.
+ * @returns 0x02010c00
+ * @see {@link event_get_version}
+ * @category Version
+ */
 export function event_get_version_number(): number {
   return LIBEVENT_VERSION_NUMBER;
 }

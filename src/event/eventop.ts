@@ -7,7 +7,8 @@
  */
 import { native } from "../native/binding.js";
 import { set_errno } from "../util/errno.js";
-import { changelist_check_, changelist_drop_, changelist_flush_, changelist_push_, changelist_take_ } from "./changelist.js";
+import { event_changelist } from "./changelist.js";
+import { EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST, EVENT_BASE_FLAG_IGNORE_ENV } from "./constants.js";
 import type { event_base } from "./event.js";
 import { evmap_io_active_ } from "./evmap.js";
 import { event_warn } from "./log.js";
@@ -26,6 +27,8 @@ export interface eventop {
   dispatch(base: event_base, timeoutUs: number): number;
   /** Release the backend. */
   dealloc(): void;
+  /** The changes held for the next dispatch (epoll's), if the backend keeps any. */
+  readonly changelist?: event_changelist;
 }
 
 // One ready list for the process: JavaScript runs one dispatch at a time. It grows when a wait
@@ -38,20 +41,25 @@ let deferring = false;
 
 /**
  * @internal While on, the backend changes that event_add and event_del make may wait for the next
- * dispatch, which then makes them in the same call as its wait (see changelist.ts). Only
- * event_add_deferred_ and event_del_deferred_ turn it on, and off again in a `finally`.
+ * dispatch, which then makes them in the same call as its wait (plain epoll's in-order
+ * changelist, see changelist.ts). Only event_add_deferred_ and event_del_deferred_ turn it on, and
+ * off again in a `finally`.
  */
 export function eventop_set_deferring_(on: boolean): void {
   deferring = on;
 }
 
+/** The name libevent gives epoll with its changelist (epoll.c's epollops_changelist). */
+const EPOLL_CHANGELIST = "epoll (with changelist)";
+
 class NativeBackend implements eventop {
   /**
-   * Whether changes may wait for the next dispatch: epoll's, where each change is a system call.
-   * select must refuse an fd beyond FD_SETSIZE at the add itself (a RangeError a held change could
-   * not throw); poll and kqueue keep it simple and make every change at once.
+   * The changes held for the next dispatch: epoll's, where each change is a system call (plain
+   * "epoll" holds only the changes made while deferring; "epoll (with changelist)" holds all of
+   * them, coalesced). select must refuse an fd beyond FD_SETSIZE at the add itself (a RangeError
+   * a held change could not throw); poll and kqueue keep it simple and make every change at once.
    */
-  private readonly defers: boolean;
+  readonly changelist: event_changelist | undefined;
 
   constructor(
     readonly name: string,
@@ -59,24 +67,30 @@ class NativeBackend implements eventop {
     /** The addon's handle; -1 once released, so that any later use throws. */
     private h: number,
   ) {
-    this.defers = name === "epoll";
+    if (name === "epoll" || name === EPOLL_CHANGELIST) this.changelist = new event_changelist(h, name === EPOLL_CHANGELIST);
   }
 
   add(fd: number, old: number, events: number): number {
+    const cl = this.changelist;
+    if (cl !== undefined && (cl.coalesce || deferring) && this.h >= 0) {
+      cl.add(fd, old, events);
+      return 0;
+    }
     return this.change(fd, old, events, 1);
   }
 
   del(fd: number, old: number, events: number): number {
+    const cl = this.changelist;
+    if (cl !== undefined && (cl.coalesce || deferring) && this.h >= 0) {
+      cl.del(fd, old, events);
+      return 0;
+    }
     return this.change(fd, old, events, 0);
   }
 
-  /** An add (1) or del (0): queued while deferring, else made now, after what is queued. */
+  /** An add (1) or del (0) made now, after what is held. */
   private change(fd: number, old: number, events: number, adding: number): number {
-    if (deferring && this.defers) {
-      changelist_push_(this.h, fd, old, events, adding);
-      return 0;
-    }
-    changelist_flush_();
+    this.changelist?.flush();
     const r = adding ? native.backendAdd(this.h, fd, old, events) : native.backendDel(this.h, fd, old, events);
     if (r < 0) {
       set_errno(-r);
@@ -87,9 +101,10 @@ class NativeBackend implements eventop {
   }
 
   dispatch(base: event_base, timeoutUs: number): number {
-    const nchanges = changelist_take_(this.h);
+    const cl = this.changelist;
+    const nchanges = cl !== undefined ? cl.take() : 0;
     const n = native.backendDispatch(this.h, timeoutUs, nchanges);
-    if (nchanges !== 0) changelist_check_(nchanges);
+    if (nchanges !== 0) cl!.check(nchanges);
     if (n < 0) {
       set_errno(-n);
       event_warn(this.name);
@@ -107,7 +122,7 @@ class NativeBackend implements eventop {
   }
 
   dealloc(): void {
-    changelist_drop_(this.h);
+    this.changelist?.drop();
     native.backendFree(this.h);
     // The addon reuses freed handles: this one may soon be another base's backend.
     this.h = -1;
@@ -124,12 +139,21 @@ export function eventop_features(name: string): number {
   return native.methodFeatures(name);
 }
 
-/** @internal Initialise a backend (`eventop.init`); null (errno set) if the mechanism is unusable. */
+/**
+ * @internal Initialise a backend (`eventop.init`) for a base with EVENT_BASE_FLAG_* `flags`; null
+ * (errno set) if the mechanism is unusable. As libevent's epoll_init, "epoll" becomes "epoll (with
+ * changelist)" with EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST, or with EVENT_EPOLL_USE_CHANGELIST in the
+ * environment unless EVENT_BASE_FLAG_IGNORE_ENV; that name is taken too (event_reinit remakes a
+ * base's backend by its name).
+ */
 export function eventop_init(name: string, flags: number): eventop | null {
-  const h = native.backendNew(name, flags);
+  const method = name === EPOLL_CHANGELIST ? "epoll" : name;
+  const h = native.backendNew(method, flags);
   if (h < 0) {
     set_errno(-h);
     return null;
   }
-  return new NativeBackend(name, eventop_features(name), h);
+  const changelist = method === "epoll" && (name === EPOLL_CHANGELIST || (flags & EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST) !== 0 ||
+    (!(flags & EVENT_BASE_FLAG_IGNORE_ENV) && process.env.EVENT_EPOLL_USE_CHANGELIST !== undefined));
+  return new NativeBackend(changelist ? EPOLL_CHANGELIST : method, eventop_features(method), h);
 }

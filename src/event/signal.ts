@@ -8,7 +8,8 @@
  *
  * Ownership: a signal watched by a base must not also be watched with `process.on` (whichever
  * installs its handler last wins, and Node does not restore ours). The previous disposition is
- * restored when the last event for a signal goes.
+ * restored when the last event for a signal goes, unless another handler (process.on's) has
+ * replaced ours since: that one keeps the signal.
  * @internal
  * @module
  */

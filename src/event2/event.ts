@@ -1,13 +1,15 @@
 /**
  * `#include <event2/event.h>`: the event loop (`event_base`), events, timers, signals, priorities,
  * and their configuration. Names, arguments, return values and callback parameters are libevent
- * 2.1.12's; see the README's porting guide for how C notions map to TypeScript.
+ * 2.1.12's; see the [porting guide](../../guide/porting.md) for how C notions map to TypeScript.
  *
  * Not here, as in a libevent built without them: `event_set_mem_functions` and its
  * `EVENT_SET_MEM_FUNCTIONS_IMPLEMENTED` (libevent's EVENT__DISABLE_MM_REPLACEMENT; JavaScript
- * manages memory), and epoll's changelist (`EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST` and the
- * `EVENT_EPOLL_USE_CHANGELIST` variable are accepted; the backend stays plain "epoll"). The legacy
- * `event_compat.h` API (event_init, event_set, event_dispatch ...) is not ported.
+ * manages memory). `EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST` or `EVENT_EPOLL_USE_CHANGELIST` give
+ * libevent's "epoll (with changelist)", which holds every change until the next dispatch. The legacy
+ * `event_compat.h` API (event_init, event_set, event_dispatch ...) is in
+ * `libevent-ts/event2/event_compat`; a null base given to event_assign, event_new,
+ * event_base_free and the others libevent lets fall back means its event_init() base.
  * @module
  */
 export {

@@ -23,6 +23,7 @@ import { fail, sysret } from "../util/errno.js";
  * libevent-ts extension: a flag of {@link evthread_notify_new}: the messages are file descriptors
  * that the receiver takes over. The queue owns those not yet delivered and closes them when it is
  * freed (or its thread ends), so that no descriptor is lost in the hand-off.
+ * @category Threads
  */
 export const EVTHREAD_NOTIFY_FDS = 0x01;
 
@@ -30,14 +31,20 @@ export const EVTHREAD_NOTIFY_FDS = 0x01;
 const BATCH = 256;
 
 /**
- * libevent-ts extension: the callback of a notify queue, run by its base's loop once per message,
- * in the order the messages were sent.
+ * `typedef void (*evthread_notify_cb)(struct evthread_notify *q, int msg, void *arg)`: libevent-ts
+ * extension: the callback of a notify queue, run by its base's loop once per message, in the order
+ * the messages were sent.
+ * @param q the queue
+ * @param msg the message, an int32 (with EVTHREAD_NOTIFY_FDS a fd, the callback's from now on)
+ * @param arg the `arg` given to {@link evthread_notify_new}
+ * @category Threads
  */
 export type evthread_notify_cb<A = any> = (q: evthread_notify<A>, msg: number, arg: A) => void;
 
 /**
  * libevent-ts extension: a notify queue, made by {@link evthread_notify_new}. Opaque; other
  * threads name it by {@link evthread_notify_get_id}.
+ * @category Threads
  */
 export class evthread_notify<A = any> {
   /** @internal The addon's queue id. */
@@ -142,6 +149,7 @@ export function evthread_notify_new_<A>(
  * @param cb  called once per message
  * @param arg  passed to `cb`
  * @returns the queue, or null with errno set (EMFILE: no fd, or 4096 queues are live)
+ * @category Threads
  */
 export function evthread_notify_new<A>(
   base: event_base, flags: number, cb: evthread_notify_cb<A>, arg: A,
@@ -154,6 +162,7 @@ export function evthread_notify_new<A>(
  * which any thread of the process names `q`, to pass through `workerData` or `postMessage`.
  * @param q  the queue
  * @returns the id, a non-negative integer, never reused for another queue soon
+ * @category Threads
  */
 export function evthread_notify_get_id(q: evthread_notify): number {
   checkQueue(q, "evthread_notify_get_id");
@@ -165,6 +174,7 @@ export function evthread_notify_get_id(q: evthread_notify): number {
  * the base that receives `q`'s messages.
  * @param q  the queue
  * @returns the base
+ * @category Threads
  */
 export function evthread_notify_get_base(q: evthread_notify): event_base {
   checkQueue(q, "evthread_notify_get_base");
@@ -182,6 +192,7 @@ export function evthread_notify_get_base(q: evthread_notify): event_base {
  * @param msg  an int32
  * @returns 0, or -1 with errno set: EPIPE (no such queue: freed, or its thread ended), ENOBUFS
  *   (2^26 messages undelivered), ENOMEM
+ * @category Threads
  */
 export function evthread_notify_send(id: number, msg: number): number {
   checkId(id, "evthread_notify_send");
@@ -201,6 +212,7 @@ const sendvScratch = new Int32Array(64);
  * @param msgs  the messages, int32s (an Int32Array is sent as it is)
  * @param n  how many of them
  * @returns 0, or -1 with errno set, as evthread_notify_send
+ * @category Threads
  */
 export function evthread_notify_sendv(id: number, msgs: Int32Array | readonly number[], n: number): number {
   checkId(id, "evthread_notify_sendv");
@@ -229,6 +241,7 @@ export function evthread_notify_sendv(id: number, msgs: Int32Array | readonly nu
  * queue named `id`, not yet taken by its base (from any thread; a snapshot).
  * @param id  the queue's id
  * @returns the count, or -1 with errno EBADF when no such queue is live
+ * @category Threads
  */
 export function evthread_notify_pending(id: number): number {
   checkId(id, "evthread_notify_pending");
@@ -241,6 +254,7 @@ export function evthread_notify_pending(id: number): number {
  * are dropped, and with EVTHREAD_NOTIFY_FDS closed. May be called from `q`'s own callback. Only
  * the owning thread has `q`; a second free throws a TypeError.
  * @param q  the queue
+ * @category Threads
  */
 export function evthread_notify_free(q: evthread_notify): void {
   checkQueue(q, "evthread_notify_free");

@@ -22,6 +22,7 @@ import { evthread_notify, evthread_notify_free, evthread_notify_new_, evthread_n
  * queues ({@link evthread_notify_new}). Unlike libevent, bases made afterwards are not made
  * notifiable by this call: only the program knows which bases other threads wake.
  * @returns 0
+ * @category Threads
  */
 export function evthread_use_pthreads(): number {
   return 0;
@@ -51,6 +52,7 @@ function th_notify_cb(_q: evthread_notify<event_base>, msg: number, base: event_
  * Calling it again on a notifiable base does nothing.
  * @param base  the base
  * @returns 0, or -1 with errno set (no fd could be made)
+ * @category Threads
  */
 export function evthread_make_base_notifiable(base: event_base): number {
   event_base_check_(base, "evthread_make_base_notifiable");
@@ -70,6 +72,7 @@ export function evthread_make_base_notifiable(base: event_base): number {
  * which other threads name a notifiable base (pass it through `workerData` or `postMessage`).
  * @param base  the base
  * @returns the id, or -1 if the base was not made notifiable
+ * @category Threads
  */
 export function evthread_base_get_notify_id(base: event_base): number {
   event_base_check_(base, "evthread_base_get_notify_id");
@@ -87,6 +90,7 @@ export function evthread_base_get_notify_id(base: event_base): number {
  * thread told to stop before it got going still stops.
  * @param id  the base's notify id
  * @returns 0, or -1 with errno set (EPIPE: no such base any more)
+ * @category Threads
  */
 export function evthread_notify_base_loopbreak(id: number): number {
   return evthread_notify_send(id, NOTIFY_LOOPBREAK);
@@ -99,6 +103,7 @@ export function evthread_notify_base_loopbreak(id: number): number {
  * {@link evthread_notify_base_loopbreak} does.
  * @param id  the base's notify id
  * @returns 0, or -1 with errno set (EPIPE: no such base any more)
+ * @category Threads
  */
 export function evthread_notify_base_loopexit(id: number): number {
   return evthread_notify_send(id, NOTIFY_LOOPEXIT);

@@ -1,17 +1,52 @@
 /**
- * Argument checks shared by the util functions: misuse that C leaves undefined throws a
- * TypeError or RangeError naming the function and the fault.
+ * The argument rules, one per C type, that every exported function applies to its arguments:
+ * misuse that C leaves undefined throws a TypeError (the wrong kind of value) or a RangeError
+ * (the right kind, out of range) whose message names the function and the fault, before the call
+ * changes anything. C's own run-time checks (an fd that is not open, a signal beyond NSIG) stay
+ * C's: -1 with errno.
  * @internal
  * @module
  */
-import { EV_SIZE_MAX } from "./limits.js";
+import { EV_SIZE_MAX, EV_SSIZE_MAX, EV_SSIZE_MIN } from "./limits.js";
 import { utf8_write_ } from "./utf8.js";
 
-/** @internal Throw a TypeError unless `v` is an integer. */
-export function check_int_(fn: string, name: string, v: unknown): asserts v is number {
+const INT_MIN = -0x80000000;
+const INT_MAX = 0x7fffffff;
+
+/** An integer in [min, max]: a TypeError for a non-number or a fraction, a RangeError beyond. */
+function checkInteger(fn: string, name: string, v: unknown, min: number, max: number, type: string): asserts v is number {
   if (typeof v !== "number" || !Number.isInteger(v)) {
     throw new TypeError(`${fn}: ${name} must be an integer, not ${show(v)}`);
   }
+  if (v < min || v > max) throw new RangeError(`${fn}: ${name} ${v} does not fit ${type}`);
+}
+
+/** @internal A C `int` (also `evutil_socket_t`, flags, options, modes): an integer from INT_MIN to INT_MAX. */
+export function check_int_(fn: string, name: string, v: unknown): asserts v is number {
+  checkInteger(fn, name, v, INT_MIN, INT_MAX, "a C int");
+}
+
+/** @internal A C `unsigned`: an integer from 0 to UINT_MAX. */
+export function check_uint_(fn: string, name: string, v: unknown): asserts v is number {
+  checkInteger(fn, name, v, 0, 0xffffffff, "a C unsigned int");
+}
+
+/** @internal A C `short` event mask (EV_READ|EV_WRITE ...): an integer that fits 16 bits. */
+export function check_mask_(fn: string, name: string, v: unknown): asserts v is number {
+  checkInteger(fn, name, v, -0x8000, 0xffff, "a C short");
+}
+
+/** @internal An `evutil_socket_t`: a C int (a negative one is C's to refuse at run time, with -1 and errno). */
+export function check_fd_(fn: string, name: string, v: unknown): asserts v is number {
+  checkInteger(fn, name, v, INT_MIN, INT_MAX, "an evutil_socket_t");
+}
+
+/**
+ * @internal An `ev_ssize_t` / `ev_off_t` / `ev_int64_t` given as a number: an integer from
+ * EV_SSIZE_MIN to EV_SSIZE_MAX (C's limits as numbers, see limits.ts).
+ */
+export function check_i64_(fn: string, name: string, v: unknown): asserts v is number {
+  checkInteger(fn, name, v, EV_SSIZE_MIN, EV_SSIZE_MAX, "a 64-bit integer");
 }
 
 /** @internal Throw a TypeError unless `v` is a number (C converts it to its integer type). */
@@ -19,9 +54,20 @@ export function check_number_(fn: string, name: string, v: unknown): asserts v i
   if (typeof v !== "number") throw new TypeError(`${fn}: ${name} must be a number, not ${show(v)}`);
 }
 
-/** @internal Throw unless `v` is a string. */
-export function check_string_(fn: string, name: string, v: unknown): asserts v is string {
-  if (typeof v !== "string") throw new TypeError(`${fn}: ${name} must be a string, not ${show(v)}`);
+/** @internal An object of class `cls` (a C pointer to that struct); null only when `nullable`. */
+export function check_instance_<T>(
+  fn: string, name: string, v: unknown, cls: abstract new (...args: never[]) => T, nullable = false,
+): asserts v is T {
+  if (v === null && nullable) return;
+  if (!(v instanceof cls)) {
+    throw new TypeError(`${fn}: ${name} is ${show(v)}, not ${/^[aeiou]/i.test(cls.name) ? "an" : "a"} ${cls.name}${nullable ? " or null" : ""}`);
+  }
+}
+
+/** @internal A `const char *`: a string; null too when `nullable`. */
+export function check_string_(fn: string, name: string, v: unknown, nullable = false): asserts v is string {
+  if (typeof v === "string" || (v === null && nullable)) return;
+  throw new TypeError(`${fn}: ${name} must be a string${nullable ? " or null" : ""}, not ${show(v)}`);
 }
 
 /**
@@ -77,17 +123,20 @@ export function check_size_(fn: string, name: string, v: unknown): number {
   return v;
 }
 
-/** @internal Throw a TypeError unless `box` is an out-parameter box `{ value }`. */
-export function check_box_(fn: string, name: string, box: unknown): asserts box is { value: unknown } {
+/** @internal An out-parameter (`T *`): a box `{ value }`; null too when `nullable` (C's NULL). */
+export function check_box_(fn: string, name: string, box: unknown, nullable = false): asserts box is { value: unknown } {
+  if (box === null && nullable) return;
   if (typeof box !== "object" || box === null || !("value" in box)) {
-    throw new TypeError(`${fn}: ${name} must be a box { value }, not ${show(box)}`);
+    throw new TypeError(`${fn}: ${name} must be a box { value }${nullable ? " or null" : ""}, not ${show(box)}`);
   }
 }
 
-/**
- * @internal Throw a TypeError unless `v` is a function or null (a C function pointer that may be
- * NULL, such as a callback).
- */
+/** @internal A C function pointer (a callback) that must not be NULL: a function. */
+export function check_fn_(fn: string, name: string, v: unknown): asserts v is (...args: never[]) => unknown {
+  if (typeof v !== "function") throw new TypeError(`${fn}: ${name} is ${show(v)}, not a function`);
+}
+
+/** @internal A C function pointer (a callback) that may be NULL: a function or null. */
 export function check_fn_or_null_(fn: string, name: string, v: unknown): void {
   if (v !== null && typeof v !== "function") {
     throw new TypeError(`${fn}: ${name} is ${show(v)}, not a function or null`);
@@ -95,18 +144,31 @@ export function check_fn_or_null_(fn: string, name: string, v: unknown): void {
 }
 
 /**
- * @internal Throw a TypeError unless `v` is null or a timeval: an object whose `tv_sec` and
- * `tv_usec` are numbers (a C `const struct timeval *` that may be NULL).
+ * @internal A `struct timeval *`: an object whose `tv_sec` and `tv_usec` are integers (finite,
+ * exact); null too when `nullable`. A NaN or infinite time would sit in the timer heap and never
+ * fire; a fraction would reach the backend's wait. A TypeError, or a RangeError for a non-finite
+ * or inexact field.
  */
-export function check_timeval_or_null_(fn: string, name: string, v: unknown): void {
-  if (v === null) return;
-  if (
-    typeof v !== "object" ||
-    typeof (v as { tv_sec?: unknown }).tv_sec !== "number" ||
-    typeof (v as { tv_usec?: unknown }).tv_usec !== "number"
-  ) {
-    throw new TypeError(`${fn}: ${name} is ${show(v)}, not a timeval or null`);
+export function check_timeval_(fn: string, name: string, v: unknown, nullable = false): asserts v is { tv_sec: number; tv_usec: number } {
+  if (v === null && nullable) return;
+  const tv = v as { tv_sec?: unknown; tv_usec?: unknown } | null;
+  if (typeof tv !== "object" || tv === null || typeof tv.tv_sec !== "number" || typeof tv.tv_usec !== "number") {
+    throw new TypeError(`${fn}: ${name} is ${show(v)}, not a timeval${nullable ? " or null" : ""}`);
   }
+  if (!Number.isFinite(tv.tv_sec) || !Number.isFinite(tv.tv_usec)) {
+    throw new RangeError(`${fn}: ${name} {${tv.tv_sec}, ${tv.tv_usec}} is not a finite time`);
+  }
+  if (!Number.isInteger(tv.tv_sec) || !Number.isInteger(tv.tv_usec)) {
+    throw new TypeError(`${fn}: ${name} {${tv.tv_sec}, ${tv.tv_usec}} has a tv_sec or tv_usec that is not an integer`);
+  }
+  if (!Number.isSafeInteger(tv.tv_sec) || !Number.isSafeInteger(tv.tv_usec)) {
+    throw new RangeError(`${fn}: ${name} {${tv.tv_sec}, ${tv.tv_usec}} is not an exact time`);
+  }
+}
+
+/** @internal A `const struct timeval *` that may be NULL (see {@link check_timeval_}). */
+export function check_timeval_or_null_(fn: string, name: string, v: unknown): void {
+  check_timeval_(fn, name, v, true);
 }
 
 /** @internal A short description of a wrong argument for error messages. */

@@ -2,10 +2,10 @@
  * `struct tm`, `gmtime_r`, and libevent's `evutil_date_rfc1123` (the HTTP date format).
  * @module
  */
-import { check_len_, check_number_, show } from "./check.js";
+import { check_i64_, check_len_, show } from "./check.js";
 import { evutil_snprintf_into_ } from "./snprintf.js";
 
-/** `struct tm`: a broken-down time. `new tm()` is zeroed. */
+/** `struct tm`: a broken-down time. `new tm()` is zeroed. @category Time */
 export class tm {
   /** Seconds (0-60). */
   tm_sec = 0;
@@ -31,9 +31,14 @@ export class tm {
  * `struct tm *gmtime_r(const time_t *timep, struct tm *result)`: break the time `timep`
  * (seconds since the epoch; C's `&t` is `t`) down into `result`, in UTC. Returns `result`,
  * or null if the year cannot be represented.
+ * @param timep seconds since the epoch
+ * @param result receives the broken-down time
+ * @returns `result`, or null if the year cannot be represented
+ * @see {@link evutil_date_rfc1123}
+ * @category Time
  */
 export function gmtime_r(timep: number, result: tm): tm | null {
-  check_number_("gmtime_r", "timep", timep);
+  check_i64_("gmtime_r", "timep", timep);
   if (!(result instanceof tm)) throw new TypeError(`gmtime_r: result must be a tm, not ${show(result)}`);
   const d = new Date(Math.floor(timep) * 1000);
   if (Number.isNaN(d.getTime())) return null;
@@ -57,6 +62,12 @@ const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "
  * date `cur_p` (C's parameter `tm`; null: the current time) as "Thu, 01 Jan 1970 00:00:00 GMT"
  * into `date`, through evutil_snprintf as libevent does: at most `datelen - 1` bytes and a NUL.
  * Returns the length of the whole text (29), even if it was cut short, or 0 if `datelen` is 0.
+ * @param date receives the text as a NUL-terminated C string
+ * @param datelen the room in `date` in bytes
+ * @param cur_p the date to format, or null for now
+ * @returns the length of the whole text (29), even if it was cut short, or 0 if `datelen` is 0
+ * @see {@link gmtime_r}
+ * @category Time
  */
 export function evutil_date_rfc1123(date: Uint8Array, datelen: number, cur_p: tm | null): number {
   const fn = "evutil_date_rfc1123";

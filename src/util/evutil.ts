@@ -6,7 +6,7 @@
  */
 import { native } from "../native/binding.js";
 import { EBADF, ECONNREFUSED, EINPROGRESS, EINTR, errno, fail, set_errno, sysret } from "./errno.js";
-import { check_box_, check_int_, show } from "./check.js";
+import { check_box_, check_fd_, check_int_, show } from "./check.js";
 import { accept_, check_addr_, close, connect, fd_ok_, getsockopt, setsockopt, socket } from "./posix.js";
 import { event_warn } from "../event/log.js";
 import { SIZEOF_INT } from "./sizeof.js";
@@ -19,6 +19,12 @@ const IS_LINUX = process.platform === "linux";
  * `int evutil_socketpair(int family, int type, int protocol, evutil_socket_t sv[2])`: create a
  * pair of connected sockets (socketpair(2)): `const pair = [-1, -1]; evutil_socketpair(AF_UNIX,
  * SOCK_STREAM, 0, pair);` fills `pair`. Returns 0, or -1 with errno.
+ * @param family the address family (`AF_INET`, `AF_INET6`, `AF_UNIX`)
+ * @param type the socket type (`SOCK_STREAM`, `SOCK_DGRAM`, optionally with `SOCK_NONBLOCK`/`SOCK_CLOEXEC`)
+ * @param protocol the protocol, usually 0
+ * @param sv a two-element array that receives the two sockets' fds
+ * @returns 0, or -1 with errno
+ * @category Sockets and files
  */
 export function evutil_socketpair(family: number, type: number, protocol: number, sv: number[]): number {
   const fn = "evutil_socketpair";
@@ -29,26 +35,49 @@ export function evutil_socketpair(family: number, type: number, protocol: number
   return sysret(native.socketpair(family, type, protocol, sv));
 }
 
-/** `int evutil_make_socket_nonblocking(evutil_socket_t sock)`: set O_NONBLOCK. 0 or -1 with errno. */
+/**
+ * `int evutil_make_socket_nonblocking(evutil_socket_t sock)`: set O_NONBLOCK. 0 or -1 with errno.
+ * @param sock the socket's file descriptor
+ * @returns 0, or -1 with errno
+ * @category Sockets and files
+ */
 export function evutil_make_socket_nonblocking(sock: number): number {
   const r = fd_ok_("evutil_make_socket_nonblocking", sock) ? sysret(native.setNonblock(sock)) : fail(-EBADF);
   if (r < 0) event_warn(`fcntl(${sock}, F_GETFL)`);
   return r;
 }
 
-/** `int evutil_make_socket_closeonexec(evutil_socket_t sock)`: set FD_CLOEXEC. 0 or -1 with errno. */
+/**
+ * `int evutil_make_socket_closeonexec(evutil_socket_t sock)`: set FD_CLOEXEC. 0 or -1 with errno.
+ * @param sock the socket's file descriptor
+ * @returns 0, or -1 with errno
+ * @category Sockets and files
+ */
 export function evutil_make_socket_closeonexec(sock: number): number {
   const r = fd_ok_("evutil_make_socket_closeonexec", sock) ? sysret(native.setCloexec(sock)) : fail(-EBADF);
   if (r < 0) event_warn(`fcntl(${sock}, F_GETFD)`);
   return r;
 }
 
-/** `int evutil_closesocket(evutil_socket_t sock)`: close a socket (close(2) on POSIX). 0 or -1 with errno. */
+/**
+ * `int evutil_closesocket(evutil_socket_t sock)`: close a socket (close(2) on POSIX). 0 or -1 with errno.
+ * @param sock the socket's file descriptor
+ * @returns 0, or -1 with errno
+ * @see {@link EVUTIL_CLOSESOCKET}, {@link close}
+ * @category Sockets and files
+ */
 export function evutil_closesocket(sock: number): number {
+  check_fd_("evutil_closesocket", "sock", sock);
   return close(sock);
 }
 
-/** `#define EVUTIL_CLOSESOCKET(s)`: `evutil_closesocket(s)`. */
+/**
+ * `#define EVUTIL_CLOSESOCKET(s)`: `evutil_closesocket(s)`.
+ * @param s the socket's file descriptor
+ * @returns 0, or -1 with errno
+ * @see {@link evutil_closesocket}
+ * @category Sockets and files
+ */
 export function EVUTIL_CLOSESOCKET(s: number): number {
   return evutil_closesocket(s);
 }
@@ -56,8 +85,13 @@ export function EVUTIL_CLOSESOCKET(s: number): number {
 /**
  * `int evutil_make_listen_socket_reuseable(evutil_socket_t sock)`: set SO_REUSEADDR, so that a
  * listener can be reopened on its address at once after it is closed. 0 or -1 with errno.
+ * @param sock the socket's file descriptor
+ * @returns 0, or -1 with errno
+ * @see {@link evutil_make_listen_socket_reuseable_port}
+ * @category Sockets and files
  */
 export function evutil_make_listen_socket_reuseable(sock: number): number {
+  check_fd_("evutil_make_listen_socket_reuseable", "sock", sock);
   return setsockopt(sock, c.SOL_SOCKET, c.SO_REUSEADDR, 1, SIZEOF_INT);
 }
 
@@ -65,14 +99,25 @@ export function evutil_make_listen_socket_reuseable(sock: number): number {
  * `int evutil_make_listen_socket_reuseable_port(evutil_socket_t sock)`: set SO_REUSEPORT, so that
  * several listeners can bind one port (Linux only, as in libevent; elsewhere returns 0 and does
  * nothing). 0 or -1 with errno.
+ * @param sock the socket's file descriptor
+ * @returns 0, or -1 with errno
+ * @see {@link evutil_make_listen_socket_reuseable}
+ * @category Sockets and files
  */
 export function evutil_make_listen_socket_reuseable_port(sock: number): number {
+  check_fd_("evutil_make_listen_socket_reuseable_port", "sock", sock);
   if (!IS_LINUX) return 0;
   return setsockopt(sock, c.SOL_SOCKET, c.SO_REUSEPORT, 1, SIZEOF_INT);
 }
 
-/** `int evutil_make_listen_socket_ipv6only(evutil_socket_t sock)`: set IPV6_V6ONLY on an IPv6 listener. 0 or -1 with errno. */
+/**
+ * `int evutil_make_listen_socket_ipv6only(evutil_socket_t sock)`: set IPV6_V6ONLY on an IPv6 listener. 0 or -1 with errno.
+ * @param sock the socket's file descriptor
+ * @returns 0, or -1 with errno
+ * @category Sockets and files
+ */
 export function evutil_make_listen_socket_ipv6only(sock: number): number {
+  check_fd_("evutil_make_listen_socket_ipv6only", "sock", sock);
   return setsockopt(sock, c.IPPROTO_IPV6, c.IPV6_V6ONLY, 1, SIZEOF_INT);
 }
 
@@ -80,8 +125,12 @@ export function evutil_make_listen_socket_ipv6only(sock: number): number {
  * `int evutil_make_tcp_listen_socket_deferred(evutil_socket_t sock)`: set TCP_DEFER_ACCEPT (wake
  * the listener only once a connection has data to read). Linux only; elsewhere returns 0 and
  * does nothing. 0 or -1 with errno.
+ * @param sock the socket's file descriptor
+ * @returns 0, or -1 with errno
+ * @category Sockets and files
  */
 export function evutil_make_tcp_listen_socket_deferred(sock: number): number {
+  check_fd_("evutil_make_tcp_listen_socket_deferred", "sock", sock);
   if (!IS_LINUX) return 0;
   return setsockopt(sock, c.IPPROTO_TCP, c.TCP_DEFER_ACCEPT, 1, SIZEOF_INT);
 }

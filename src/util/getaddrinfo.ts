@@ -19,25 +19,25 @@ import { strtol_ } from "./strtol.js";
 
 const c = native.constants;
 
-/** Address family for nodename not supported. */ export const EVUTIL_EAI_ADDRFAMILY = c.EAI_ADDRFAMILY;
-/** Temporary failure in name resolution. */ export const EVUTIL_EAI_AGAIN = c.EAI_AGAIN;
-/** Invalid value for ai_flags. */ export const EVUTIL_EAI_BADFLAGS = c.EAI_BADFLAGS;
-/** Non-recoverable failure in name resolution. */ export const EVUTIL_EAI_FAIL = c.EAI_FAIL;
-/** ai_family not supported. */ export const EVUTIL_EAI_FAMILY = c.EAI_FAMILY;
-/** Memory allocation failure. */ export const EVUTIL_EAI_MEMORY = c.EAI_MEMORY;
-/** No address associated with nodename. */ export const EVUTIL_EAI_NODATA = c.EAI_NODATA;
-/** Nodename nor servname provided, or not known. */ export const EVUTIL_EAI_NONAME = c.EAI_NONAME;
-/** Servname not supported for ai_socktype. */ export const EVUTIL_EAI_SERVICE = c.EAI_SERVICE;
-/** ai_socktype not supported. */ export const EVUTIL_EAI_SOCKTYPE = c.EAI_SOCKTYPE;
-/** System error (see errno). */ export const EVUTIL_EAI_SYSTEM = c.EAI_SYSTEM;
-/** The request was canceled (libevent's own code, -90001). */ export const EVUTIL_EAI_CANCEL = -90001;
-/** hints flag: the address is for bind (NULL host: the any-address). */ export const EVUTIL_AI_PASSIVE = c.AI_PASSIVE;
-/** hints flag: fill ai_canonname of the first result. */ export const EVUTIL_AI_CANONNAME = c.AI_CANONNAME;
-/** hints flag: the host must be a numeric address; never resolve it. */ export const EVUTIL_AI_NUMERICHOST = c.AI_NUMERICHOST;
-/** hints flag: the service must be a port number. */ export const EVUTIL_AI_NUMERICSERV = c.AI_NUMERICSERV;
-/** hints flag: return v4-mapped IPv6 addresses if no IPv6 ones (system resolver only). */ export const EVUTIL_AI_V4MAPPED = c.AI_V4MAPPED;
-/** hints flag: with V4MAPPED, return both IPv6 and v4-mapped addresses (system resolver only). */ export const EVUTIL_AI_ALL = c.AI_ALL;
-/** hints flag: only families that this host has an address of (system resolver only). */ export const EVUTIL_AI_ADDRCONFIG = c.AI_ADDRCONFIG;
+/** Address family for nodename not supported. @category Name resolution */ export const EVUTIL_EAI_ADDRFAMILY = c.EAI_ADDRFAMILY;
+/** Temporary failure in name resolution. @category Name resolution */ export const EVUTIL_EAI_AGAIN = c.EAI_AGAIN;
+/** Invalid value for ai_flags. @category Name resolution */ export const EVUTIL_EAI_BADFLAGS = c.EAI_BADFLAGS;
+/** Non-recoverable failure in name resolution. @category Name resolution */ export const EVUTIL_EAI_FAIL = c.EAI_FAIL;
+/** ai_family not supported. @category Name resolution */ export const EVUTIL_EAI_FAMILY = c.EAI_FAMILY;
+/** Memory allocation failure. @category Name resolution */ export const EVUTIL_EAI_MEMORY = c.EAI_MEMORY;
+/** No address associated with nodename. @category Name resolution */ export const EVUTIL_EAI_NODATA = c.EAI_NODATA;
+/** Nodename nor servname provided, or not known. @category Name resolution */ export const EVUTIL_EAI_NONAME = c.EAI_NONAME;
+/** Servname not supported for ai_socktype. @category Name resolution */ export const EVUTIL_EAI_SERVICE = c.EAI_SERVICE;
+/** ai_socktype not supported. @category Name resolution */ export const EVUTIL_EAI_SOCKTYPE = c.EAI_SOCKTYPE;
+/** System error (see errno). @category Name resolution */ export const EVUTIL_EAI_SYSTEM = c.EAI_SYSTEM;
+/** The request was canceled (libevent's own code, -90001). @category Name resolution */ export const EVUTIL_EAI_CANCEL = -90001;
+/** hints flag: the address is for bind (NULL host: the any-address). @category Name resolution */ export const EVUTIL_AI_PASSIVE = c.AI_PASSIVE;
+/** hints flag: fill ai_canonname of the first result. @category Name resolution */ export const EVUTIL_AI_CANONNAME = c.AI_CANONNAME;
+/** hints flag: the host must be a numeric address; never resolve it. @category Name resolution */ export const EVUTIL_AI_NUMERICHOST = c.AI_NUMERICHOST;
+/** hints flag: the service must be a port number. @category Name resolution */ export const EVUTIL_AI_NUMERICSERV = c.AI_NUMERICSERV;
+/** hints flag: return v4-mapped IPv6 addresses if no IPv6 ones (system resolver only). @category Name resolution */ export const EVUTIL_AI_V4MAPPED = c.AI_V4MAPPED;
+/** hints flag: with V4MAPPED, return both IPv6 and v4-mapped addresses (system resolver only). @category Name resolution */ export const EVUTIL_AI_ALL = c.AI_ALL;
+/** hints flag: only families that this host has an address of (system resolver only). @category Name resolution */ export const EVUTIL_AI_ADDRCONFIG = c.AI_ADDRCONFIG;
 
 /** libevent's internal answer of the common part: the system resolver must look the name up. */
 const EVUTIL_EAI_NEED_RESOLVE = -90002;
@@ -47,6 +47,7 @@ const EVUTIL_AI_LIBEVENT_ALLOCATED = 0x80000000 | 0;
 /**
  * `struct evutil_addrinfo` (= `struct addrinfo`): the hints given to `evutil_getaddrinfo`, and
  * each of its results, linked by `ai_next` (`null` at the end).
+ * @category Name resolution
  */
 export class evutil_addrinfo {
   /** `EVUTIL_AI_*` flags (of the hints). */
@@ -209,6 +210,13 @@ function append(first: evutil_addrinfo | null, more: evutil_addrinfo | null): ev
  * neither socktype nor protocol is hinted, each address comes once for TCP and once for UDP.
  * Returns 0, or an `EVUTIL_EAI_*` code (`res` untouched). `EVUTIL_AI_V4MAPPED`, `_ALL` and
  * `_ADDRCONFIG` only affect names that go to the system resolver, as in libevent.
+ * @param nodename the host name or numeric address, or null
+ * @param servname the service name or port number, or null
+ * @param hints the wanted family, socket type, protocol and `EVUTIL_AI_*` flags, or null
+ * @param res a box whose `.value` receives the first result (follow `ai_next` for the others)
+ * @returns 0, or an `EVUTIL_EAI_*` code (`res` untouched)
+ * @see {@link evutil_freeaddrinfo}, {@link evutil_gai_strerror}
+ * @category Name resolution
  */
 export function evutil_getaddrinfo(nodename: string | null, servname: string | null, hints: evutil_addrinfo | null,
   res: { value: evutil_addrinfo | null }): number {
@@ -259,6 +267,9 @@ export function addrinfo_from_native_(results: NativeAddrinfo[]): evutil_addrinf
  * `void evutil_freeaddrinfo(struct evutil_addrinfo *ai)`: release a result list of
  * `evutil_getaddrinfo`. The garbage collector reclaims it; this only checks the argument, so
  * that a ported call stays as it was.
+ * @param ai the first result of {@link evutil_getaddrinfo}
+ * @see {@link evutil_getaddrinfo}
+ * @category Name resolution
  */
 export function evutil_freeaddrinfo(ai: evutil_addrinfo): void {
   if (!(ai instanceof evutil_addrinfo)) throw new TypeError(`evutil_freeaddrinfo: ai must be an evutil_addrinfo, not ${show(ai)}`);
@@ -267,6 +278,10 @@ export function evutil_freeaddrinfo(ai: evutil_addrinfo): void {
 /**
  * `const char *evutil_gai_strerror(int err)`: the text of an `EVUTIL_EAI_*` code, in libevent's
  * words ("nodename nor servname provided, or not known"), or the system's for other codes.
+ * @param err an `EVUTIL_EAI_*` code
+ * @returns the error's text
+ * @see {@link evutil_getaddrinfo}
+ * @category Name resolution
  */
 export function evutil_gai_strerror(err: number): string {
   check_int_("evutil_gai_strerror", "err", err);

@@ -103,6 +103,12 @@ function parse6(src: string): number[] | 0 {
  * does (it accepts what sscanf("%u.%u.%u.%u") accepts for IPv4, white space included). Returns 1
  * and fills `dst`, 0 if `src` is not an address of that family, -1 for another `af`. A `dst` of
  * the wrong struct for `af` throws a TypeError (C would write past it).
+ * @param af the address family, `AF_INET` or `AF_INET6`
+ * @param src the address's text
+ * @param dst receives the address: an `in_addr` for AF_INET, an `in6_addr` for AF_INET6
+ * @returns 1 and fills `dst`, 0 if `src` is not an address of that family, -1 for another `af`
+ * @see {@link evutil_inet_ntop}, {@link evutil_parse_sockaddr_port}
+ * @category Addresses
  */
 export function evutil_inet_pton(af: number, src: string, dst: in_addr | in6_addr): number {
   const fn = "evutil_inet_pton";
@@ -178,6 +184,13 @@ function format6(a: Uint8Array): string {
  * a C string of at most `len` bytes and returns the text written, or `null` if it does not fit
  * or `af` is another family. (As in libevent, an IPv6 text of exactly `len` characters is
  * written truncated to `len - 1` and returned so.)
+ * @param af the address family, `AF_INET` or `AF_INET6`
+ * @param src the address: an `in_addr` for AF_INET, an `in6_addr` for AF_INET6
+ * @param dst receives the text as a NUL-terminated C string
+ * @param len the room in `dst` in bytes
+ * @returns the text, or null (errno ENOSPC) if it does not fit in `len` bytes
+ * @see {@link evutil_inet_pton}
+ * @category Addresses
  */
 export function evutil_inet_ntop(af: number, src: in_addr | in6_addr, dst: Uint8Array, len: number): string | null {
   const fn = "evutil_inet_ntop";
@@ -218,12 +231,21 @@ function ifNametoindex(name: string): number {
  * `evutil_inet_pton`, also accepting an IPv6 zone after `%`: an interface name
  * (`fe80::1%eth0`) or number (`fe80::1%2`). `if_index` is a box that receives the zone's
  * interface index (0 when there is none). Returns 1, 0 (bad address or unknown zone), or -1.
+ * @param af the address family, `AF_INET` or `AF_INET6`
+ * @param src the address's text, an IPv6 one possibly with `%zone`
+ * @param dst receives the address: an `in_addr` for AF_INET, an `in6_addr` for AF_INET6
+ * @param if_index a box whose `.value` receives the zone's interface index (0 without a zone)
+ * @returns 1, 0 (bad address or unknown zone), or -1
+ * @see {@link evutil_inet_pton}
+ * @category Addresses
  */
 export function evutil_inet_pton_scope(af: number, src: string, dst: in_addr | in6_addr, if_index: { value: number }): number {
   const fn = "evutil_inet_pton_scope";
   check_box_(fn, "if_index", if_index);
   check_int_(fn, "af", af);
   check_string_(fn, "src", src);
+  if (af === AF_INET && !(dst instanceof in_addr)) throw new TypeError(`${fn}: dst must be an in_addr for AF_INET, not ${show(dst)}`);
+  if (af === AF_INET6 && !(dst instanceof in6_addr)) throw new TypeError(`${fn}: dst must be an in6_addr for AF_INET6, not ${show(dst)}`);
   if_index.value = 0;
   const cp = af === AF_INET6 ? src.indexOf("%") : -1;
   if (cp < 0) return evutil_inet_pton(af, src, dst);
@@ -248,6 +270,12 @@ const addrBytes = new Uint8Array(SIZEOF_SOCKADDR_STORAGE);
  * bytes of `out`, stores a `sockaddr_in` or `sockaddr_in6` there (a `sockaddr_storage` takes
  * that family's fields), sets `outlen.value` to its size and returns 0. Returns -1 if the text
  * is not an address or the address does not fit in `outlen` bytes.
+ * @param str the text to parse
+ * @param out receives the address (its fields become those of the parsed family)
+ * @param outlen in: the room in `out`, out: the address's length
+ * @returns 0, or -1 if the text is not an address or the address does not fit in `outlen` bytes
+ * @see {@link evutil_inet_pton}, {@link evutil_sockaddr_cmp}
+ * @category Addresses
  */
 export function evutil_parse_sockaddr_port(str: string, out: sockaddr, outlen: { value: number }): number {
   const fn = "evutil_parse_sockaddr_port";
@@ -325,9 +353,15 @@ const v2 = new DataView(cmpB.buffer);
  * `include_port` is nonzero. Returns 0 if equal, else a negative or positive number (the order
  * is libevent's: families, then the network-order values as C compares them). Two addresses of
  * another family always compare unequal (1).
+ * @param sa1 the first address
+ * @param sa2 the second address
+ * @param include_port nonzero to compare the ports too
+ * @returns 0 if equal, else a negative or positive number (the order is libevent's: families, then the network-order values as C compares them)
+ * @category Addresses
  */
 export function evutil_sockaddr_cmp(sa1: sockaddr, sa2: sockaddr, include_port: number): number {
   const fn = "evutil_sockaddr_cmp";
+  check_int_(fn, "include_port", include_port);
   sockaddr_to_bytes_(fn, sa1, cmpA);
   sockaddr_to_bytes_(fn, sa2, cmpB);
   const r = sa1.sa_family - sa2.sa_family;

@@ -8,9 +8,9 @@ import { native } from "../native/binding.js";
 import { check_int_, show } from "./check.js";
 import { evutil_gettimeofday, evutil_timeradd, evutil_timercmp, evutil_timersub, evutil_us_to_timeval_, timeval } from "./time.js";
 
-/** `evutil_configure_monotonic_time` flag: use the most precise clock, at some cost per read. */
+/** `evutil_configure_monotonic_time` flag: use the most precise clock, at some cost per read. @category Time */
 export const EV_MONOT_PRECISE = 1;
-/** `evutil_configure_monotonic_time` flag: use the wall clock, made monotonic by never going back. */
+/** `evutil_configure_monotonic_time` flag: use the wall clock, made monotonic by never going back. @category Time */
 export const EV_MONOT_FALLBACK = 2;
 
 /** Which clock a timer reads. */
@@ -19,6 +19,7 @@ const enum Clock { Fallback = -1, Coarse = 0, Precise = 1 }
 /**
  * `struct evutil_monotonic_timer`: an opaque monotonic clock, made by
  * `evutil_monotonic_timer_new` and set up by `evutil_configure_monotonic_time`.
+ * @category Time
  */
 export class evutil_monotonic_timer {
   /** @internal The clock read (CLOCK_MONOTONIC_COARSE until configured otherwise). */
@@ -42,12 +43,22 @@ function live(fn: string, timer: evutil_monotonic_timer): void {
   if (timer.freed) throw new TypeError(`${fn}: timer was freed`);
 }
 
-/** `struct evutil_monotonic_timer *evutil_monotonic_timer_new(void)`: a new timer (not yet configured: call `evutil_configure_monotonic_time`). */
+/**
+ * `struct evutil_monotonic_timer *evutil_monotonic_timer_new(void)`: a new timer (not yet configured: call `evutil_configure_monotonic_time`).
+ * @returns the new timer
+ * @see {@link evutil_configure_monotonic_time}, {@link evutil_gettime_monotonic}, {@link evutil_monotonic_timer_free}
+ * @category Time
+ */
 export function evutil_monotonic_timer_new(): evutil_monotonic_timer {
   return new evutil_monotonic_timer(NEW);
 }
 
-/** `void evutil_monotonic_timer_free(struct evutil_monotonic_timer *timer)`: release a timer; `null` is ignored. Using it afterwards throws. */
+/**
+ * `void evutil_monotonic_timer_free(struct evutil_monotonic_timer *timer)`: release a timer; `null` is ignored. Using it afterwards throws.
+ * @param timer the timer, or null
+ * @see {@link evutil_monotonic_timer_new}
+ * @category Time
+ */
 export function evutil_monotonic_timer_free(timer: evutil_monotonic_timer | null): void {
   if (timer === null) return;
   live("evutil_monotonic_timer_free", timer);
@@ -58,6 +69,11 @@ export function evutil_monotonic_timer_free(timer: evutil_monotonic_timer | null
  * `int evutil_configure_monotonic_time(struct evutil_monotonic_timer *timer, int flags)`: choose
  * the clock: `EV_MONOT_PRECISE` for CLOCK_MONOTONIC, `EV_MONOT_FALLBACK` for the ratcheted wall
  * clock, neither for CLOCK_MONOTONIC_COARSE (about a millisecond or a few of resolution). Returns 0.
+ * @param timer the timer
+ * @param flags `EV_MONOT_PRECISE`, `EV_MONOT_FALLBACK`, or 0
+ * @returns 0
+ * @see {@link evutil_gettime_monotonic}
+ * @category Time
  */
 export function evutil_configure_monotonic_time(timer: evutil_monotonic_timer, flags: number): number {
   live("evutil_configure_monotonic_time", timer);
@@ -70,6 +86,11 @@ export function evutil_configure_monotonic_time(timer: evutil_monotonic_timer, f
 /**
  * `int evutil_gettime_monotonic(struct evutil_monotonic_timer *timer, struct timeval *tp)`: the
  * timer's current time (from an arbitrary origin) into `tp`. Returns 0.
+ * @param timer the timer
+ * @param tp receives the time
+ * @returns 0
+ * @see {@link evutil_monotonic_timer_new}
+ * @category Time
  */
 export function evutil_gettime_monotonic(timer: evutil_monotonic_timer, tp: timeval): number {
   live("evutil_gettime_monotonic", timer);

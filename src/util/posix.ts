@@ -27,7 +27,15 @@ export function fd_ok_(fn: string, fd: unknown): boolean {
   return fd >= 0;
 }
 
-/** `ssize_t read(int fd, void *buf, size_t count)`: read up to `count` bytes into `buf`. Returns the count read, 0 at end of file, or -1 with errno (EAGAIN on an empty nonblocking fd). */
+/**
+ * `ssize_t read(int fd, void *buf, size_t count)`: read up to `count` bytes into `buf`. Returns the count read, 0 at end of file, or -1 with errno (EAGAIN on an empty nonblocking fd).
+ * @param fd the file descriptor
+ * @param buf where the bytes go
+ * @param count the most bytes to read (at most `buf.length`)
+ * @returns the count read, 0 at end of file, or -1 with errno (EAGAIN on an empty nonblocking fd)
+ * @see {@link write}, {@link recv}
+ * @category Sockets and files
+ */
 export function read(fd: number, buf: Uint8Array, count: number): number {
   check_len_("read", "count", buf, "buf", count);
   if (!fd_ok_("read", fd)) return fail(-EBADF);
@@ -37,6 +45,12 @@ export function read(fd: number, buf: Uint8Array, count: number): number {
 /**
  * `ssize_t write(int fd, const void *buf, size_t count)`: write `count` bytes of `buf` (a
  * Uint8Array, or a string taken as its UTF-8 bytes). Returns the count written or -1 with errno.
+ * @param fd the file descriptor
+ * @param buf the bytes, or a string taken as its UTF-8 bytes
+ * @param count the number of bytes to write
+ * @returns the count written or -1 with errno
+ * @see {@link read}, {@link send}
+ * @category Sockets and files
  */
 export function write(fd: number, buf: Uint8Array | string, count: number): number {
   const bytes = check_bytes_("write", "count", buf, "buf", count);
@@ -44,7 +58,16 @@ export function write(fd: number, buf: Uint8Array | string, count: number): numb
   return sysret(native.write(fd, bytes, 0, count));
 }
 
-/** `ssize_t send(int sockfd, const void *buf, size_t len, int flags)`: as `write`, with `MSG_*` flags. */
+/**
+ * `ssize_t send(int sockfd, const void *buf, size_t len, int flags)`: as `write`, with `MSG_*` flags.
+ * @param sockfd the socket's file descriptor
+ * @param buf the bytes, or a string taken as its UTF-8 bytes
+ * @param len the number of bytes to send
+ * @param flags `MSG_*` flags ORed (`MSG_NOSIGNAL`, `MSG_DONTWAIT`), or 0
+ * @returns the count sent, or -1 with errno
+ * @see {@link recv}, {@link write}
+ * @category Sockets and files
+ */
 export function send(sockfd: number, buf: Uint8Array | string, len: number, flags: number): number {
   const bytes = check_bytes_("send", "len", buf, "buf", len);
   check_int_("send", "flags", flags);
@@ -52,7 +75,16 @@ export function send(sockfd: number, buf: Uint8Array | string, len: number, flag
   return sysret(native.send(sockfd, bytes, 0, len, flags));
 }
 
-/** `ssize_t recv(int sockfd, void *buf, size_t len, int flags)`: as `read`, with `MSG_*` flags. */
+/**
+ * `ssize_t recv(int sockfd, void *buf, size_t len, int flags)`: as `read`, with `MSG_*` flags.
+ * @param sockfd the socket's file descriptor
+ * @param buf where the bytes go
+ * @param len the most bytes to receive (at most `buf.length`)
+ * @param flags `MSG_*` flags ORed (`MSG_PEEK`, `MSG_DONTWAIT`), or 0
+ * @returns the count received, 0 at end of stream, or -1 with errno
+ * @see {@link send}, {@link read}
+ * @category Sockets and files
+ */
 export function recv(sockfd: number, buf: Uint8Array, len: number, flags: number): number {
   check_len_("recv", "len", buf, "buf", len);
   check_int_("recv", "flags", flags);
@@ -60,21 +92,41 @@ export function recv(sockfd: number, buf: Uint8Array, len: number, flags: number
   return sysret(native.recv(sockfd, buf, 0, len, flags));
 }
 
-/** `int shutdown(int sockfd, int how)`: shut down reading (`SHUT_RD`), writing (`SHUT_WR`) or both. 0 or -1. */
+/**
+ * `int shutdown(int sockfd, int how)`: shut down reading (`SHUT_RD`), writing (`SHUT_WR`) or both. 0 or -1.
+ * @param sockfd the socket's file descriptor
+ * @param how `SHUT_RD`, `SHUT_WR` or `SHUT_RDWR`
+ * @returns 0, or -1 with errno
+ * @category Sockets and files
+ */
 export function shutdown(sockfd: number, how: number): number {
   check_int_("shutdown", "how", how);
   if (!fd_ok_("shutdown", sockfd)) return fail(-EBADF);
   return sysret(native.shutdown(sockfd, how));
 }
 
-/** `int close(int fd)`: close a descriptor. 0 or -1 with errno. */
+/**
+ * `int close(int fd)`: close a descriptor. 0 or -1 with errno.
+ * @param fd the file descriptor
+ * @returns 0, or -1 with errno
+ * @see {@link evutil_closesocket}
+ * @category Sockets and files
+ */
 export function close(fd: number): number {
   if (!fd_ok_("close", fd)) return fail(-EBADF);
   changelist_flush_(); // no held-back backend change may outlive its descriptor (event/changelist.ts)
   return sysret(native.close(fd));
 }
 
-/** `int socket(int domain, int type, int protocol)`: a new socket's fd, or -1 with errno. `type` may include `SOCK_NONBLOCK | SOCK_CLOEXEC`. */
+/**
+ * `int socket(int domain, int type, int protocol)`: a new socket's fd, or -1 with errno. `type` may include `SOCK_NONBLOCK | SOCK_CLOEXEC`.
+ * @param domain the address family (`AF_INET`, `AF_INET6`, `AF_UNIX`)
+ * @param type the socket type (`SOCK_STREAM`, `SOCK_DGRAM`, optionally with `SOCK_NONBLOCK`/`SOCK_CLOEXEC`)
+ * @param protocol the protocol, usually 0
+ * @returns the new socket's fd, or -1 with errno
+ * @see {@link bind}, {@link connect}, {@link listen}
+ * @category Sockets and files
+ */
 export function socket(domain: number, type: number, protocol: number): number {
   check_int_("socket", "domain", domain);
   check_int_("socket", "type", type);
@@ -98,21 +150,42 @@ function addrIn(fn: string, addr: sockaddr, addrlen: number): void {
   sockaddr_to_bytes_(fn, addr, addrBuf);
 }
 
-/** `int bind(int sockfd, const struct sockaddr *addr, socklen_t addrlen)`: give the socket the address `addr` (`addrlen` bytes of it, as C's). 0 or -1 with errno. */
+/**
+ * `int bind(int sockfd, const struct sockaddr *addr, socklen_t addrlen)`: give the socket the address `addr` (`addrlen` bytes of it, as C's). 0 or -1 with errno.
+ * @param sockfd the socket's file descriptor
+ * @param addr the address
+ * @param addrlen the address's length in bytes, `sizeof(addr)`
+ * @returns 0, or -1 with errno
+ * @category Sockets and files
+ */
 export function bind(sockfd: number, addr: sockaddr, addrlen: number): number {
   addrIn("bind", addr, addrlen);
   if (!fd_ok_("bind", sockfd)) return fail(-EBADF);
   return sysret(native.bind(sockfd, addrBuf, addrlen));
 }
 
-/** `int connect(int sockfd, const struct sockaddr *addr, socklen_t addrlen)`: connect to `addr`. 0, or -1 with errno (EINPROGRESS on a nonblocking socket). */
+/**
+ * `int connect(int sockfd, const struct sockaddr *addr, socklen_t addrlen)`: connect to `addr`. 0, or -1 with errno (EINPROGRESS on a nonblocking socket).
+ * @param sockfd the socket's file descriptor
+ * @param addr the address
+ * @param addrlen the address's length in bytes, `sizeof(addr)`
+ * @returns 0, or -1 with errno (EINPROGRESS on a nonblocking socket)
+ * @category Sockets and files
+ */
 export function connect(sockfd: number, addr: sockaddr, addrlen: number): number {
   addrIn("connect", addr, addrlen);
   if (!fd_ok_("connect", sockfd)) return fail(-EBADF);
   return sysret(native.connect(sockfd, addrBuf, addrlen));
 }
 
-/** `int listen(int sockfd, int backlog)`: listen for connections. 0 or -1 with errno. */
+/**
+ * `int listen(int sockfd, int backlog)`: listen for connections. 0 or -1 with errno.
+ * @param sockfd the socket's file descriptor
+ * @param backlog the most pending connections the kernel queues
+ * @returns 0, or -1 with errno
+ * @see {@link accept}
+ * @category Sockets and files
+ */
 export function listen(sockfd: number, backlog: number): number {
   check_int_("listen", "backlog", backlog);
   if (!fd_ok_("listen", sockfd)) return fail(-EBADF);
@@ -155,12 +228,26 @@ export function accept_(fn: string, sockfd: number, addr: sockaddr | null, addrl
  * Returns its fd, or -1 with errno (EAGAIN on a nonblocking listener with none pending). If
  * `addr` is not null, the peer's address is stored in it (at most `addrlen.value` bytes of it)
  * and `addrlen.value` becomes the address's length.
+ * @param sockfd the socket's file descriptor
+ * @param addr receives the peer's address, or null
+ * @param addrlen in: the room in `addr`, out: the address's real length; or null
+ * @returns its fd, or -1 with errno (EAGAIN on a nonblocking listener with none pending)
+ * @see {@link listen}
+ * @category Sockets and files
  */
 export function accept(sockfd: number, addr: sockaddr | null, addrlen: { value: number } | null): number {
   return accept_("accept", sockfd, addr, addrlen, 0);
 }
 
-/** `int getsockname(int sockfd, struct sockaddr *addr, socklen_t *addrlen)`: the socket's own address, stored into `addr` as `accept` stores it. 0 or -1 with errno. */
+/**
+ * `int getsockname(int sockfd, struct sockaddr *addr, socklen_t *addrlen)`: the socket's own address, stored into `addr` as `accept` stores it. 0 or -1 with errno.
+ * @param sockfd the socket's file descriptor
+ * @param addr receives the socket's address
+ * @param addrlen in: the room in `addr`, out: the address's real length
+ * @returns 0, or -1 with errno
+ * @see {@link getpeername}
+ * @category Sockets and files
+ */
 export function getsockname(sockfd: number, addr: sockaddr, addrlen: { value: number }): number {
   const room = addrOutRoom("getsockname", addr, addrlen);
   if (!fd_ok_("getsockname", sockfd)) return fail(-EBADF);
@@ -171,7 +258,15 @@ export function getsockname(sockfd: number, addr: sockaddr, addrlen: { value: nu
   return 0;
 }
 
-/** `int getpeername(int sockfd, struct sockaddr *addr, socklen_t *addrlen)`: the peer's address, stored into `addr` as `accept` stores it. 0 or -1 with errno (ENOTCONN). */
+/**
+ * `int getpeername(int sockfd, struct sockaddr *addr, socklen_t *addrlen)`: the peer's address, stored into `addr` as `accept` stores it. 0 or -1 with errno (ENOTCONN).
+ * @param sockfd the socket's file descriptor
+ * @param addr receives the peer's address
+ * @param addrlen in: the room in `addr`, out: the address's real length
+ * @returns 0, or -1 with errno (ENOTCONN when not connected)
+ * @see {@link getsockname}
+ * @category Sockets and files
+ */
 export function getpeername(sockfd: number, addr: sockaddr, addrlen: { value: number }): number {
   const room = addrOutRoom("getpeername", addr, addrlen);
   if (!fd_ok_("getpeername", sockfd)) return fail(-EBADF);
@@ -186,6 +281,14 @@ export function getpeername(sockfd: number, addr: sockaddr, addrlen: { value: nu
  * `int setsockopt(int sockfd, int level, int optname, const void *optval, socklen_t optlen)` for
  * int options: C's `&one, sizeof(one)` is `one, sizeof(one)`. Only int options are supported,
  * so `optlen` must be `sizeof(int)` (4). 0 or -1 with errno.
+ * @param sockfd the socket's file descriptor
+ * @param level the option's level (`SOL_SOCKET`, `IPPROTO_TCP`, ...)
+ * @param optname the option (`SO_REUSEADDR`, `TCP_NODELAY`, ...)
+ * @param optval the int value (C's `&one` is `one`)
+ * @param optlen the value's size: `sizeof(int)`, 4
+ * @returns 0, or -1 with errno
+ * @see {@link getsockopt}
+ * @category Sockets and files
  */
 export function setsockopt(sockfd: number, level: number, optname: number, optval: number, optlen: number): number {
   const fn = "setsockopt";
@@ -202,6 +305,14 @@ export function setsockopt(sockfd: number, level: number, optname: number, optva
  * `int getsockopt(int sockfd, int level, int optname, void *optval, socklen_t *optlen)` for int
  * options: `optval` is a box that receives the value, `optlen` a box holding the room (at least
  * `sizeof(int)`), set to 4. 0 or -1 with errno.
+ * @param sockfd the socket's file descriptor
+ * @param level the option's level (`SOL_SOCKET`, `IPPROTO_TCP`, ...)
+ * @param optname the option (`SO_REUSEADDR`, `TCP_NODELAY`, ...)
+ * @param optval a box whose `.value` receives the option's value
+ * @param optlen a box holding the room (at least 4), set to 4
+ * @returns 0, or -1 with errno
+ * @see {@link setsockopt}
+ * @category Sockets and files
  */
 export function getsockopt(sockfd: number, level: number, optname: number, optval: { value: number }, optlen: { value: number }): number {
   const fn = "getsockopt";
@@ -219,7 +330,14 @@ export function getsockopt(sockfd: number, level: number, optname: number, optva
   return 0;
 }
 
-/** `int open(const char *pathname, int flags, mode_t mode)`: open a file (`O_RDONLY | O_NONBLOCK`, ...). Returns the fd or -1 with errno. `mode` (for `O_CREAT`) defaults to 0. */
+/**
+ * `int open(const char *pathname, int flags, mode_t mode)`: open a file (`O_RDONLY | O_NONBLOCK`, ...). Returns the fd or -1 with errno. `mode` (for `O_CREAT`) defaults to 0.
+ * @param pathname the file's path
+ * @param flags `O_*` flags ORed (`O_RDONLY`, `O_WRONLY`, `O_RDWR`, `O_NONBLOCK`, `O_CREAT`, ...)
+ * @param mode the permissions for a file `O_CREAT` makes (`0o600`)
+ * @returns the fd or -1 with errno
+ * @category Sockets and files
+ */
 export function open(pathname: string, flags: number, mode = 0): number {
   check_string_("open", "pathname", pathname);
   check_int_("open", "flags", flags);
@@ -227,14 +345,25 @@ export function open(pathname: string, flags: number, mode = 0): number {
   return sysret(native.open(pathname, flags, mode));
 }
 
-/** `int mkfifo(const char *pathname, mode_t mode)`: create a named pipe (`mkfifo(path, 0o600)`). 0 or -1 with errno (EEXIST). */
+/**
+ * `int mkfifo(const char *pathname, mode_t mode)`: create a named pipe (`mkfifo(path, 0o600)`). 0 or -1 with errno (EEXIST).
+ * @param pathname the file's path
+ * @param mode the permissions (`0o600`)
+ * @returns 0, or -1 with errno (EEXIST)
+ * @category Sockets and files
+ */
 export function mkfifo(pathname: string, mode: number): number {
   check_string_("mkfifo", "pathname", pathname);
   check_int_("mkfifo", "mode", mode);
   return sysret(native.mkfifo(pathname, mode));
 }
 
-/** `int unlink(const char *pathname)`: remove a name from the file system. 0 or -1 with errno (ENOENT). */
+/**
+ * `int unlink(const char *pathname)`: remove a name from the file system. 0 or -1 with errno (ENOENT).
+ * @param pathname the file's path
+ * @returns 0, or -1 with errno (ENOENT)
+ * @category Sockets and files
+ */
 export function unlink(pathname: string): number {
   check_string_("unlink", "pathname", pathname);
   try {

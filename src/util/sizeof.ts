@@ -31,6 +31,10 @@ const CLASS_SIZES = new Map<unknown, number>([
  * `sizeof(sockaddr_in)`: 16; `sockaddr_in6` 28, `sockaddr_un` 110 on Linux, `sockaddr_storage`
  * 128, `in_addr` 4, `in6_addr` 16, `timeval` 16, `evutil_addrinfo` 48, `tm` 56), of a
  * Uint8Array (its length, as for a `char buf[N]`), or of a number (4: C's `int`).
+ * @param x a struct object or struct class (`sin`, `sockaddr_in`), or a number
+ * @returns the size in bytes that C's `sizeof` gives
+ * @see {@link memset}
+ * @category Strings and memory
  */
 export function sizeof(x: object | number): number {
   if (typeof x === "number") return SIZEOF_INT;
@@ -48,6 +52,12 @@ export function sizeof(x: object | number): number {
  * this is byte-exact; on `timeval`, `evutil_addrinfo` and `tm` only the whole-struct zeroing
  * `memset(x, 0, sizeof(x))` is supported (it zeroes every field; pointers become null). `n`
  * beyond the object is a RangeError.
+ * @param s the struct object or Uint8Array to fill
+ * @param c the byte value (only its low 8 bits count)
+ * @param n how many bytes to fill, usually `sizeof(s)`
+ * @returns `s`
+ * @see {@link sizeof}
+ * @category Strings and memory
  */
 export function memset<T extends object>(s: T, c: number, n: number): T {
   const fn = "memset";

@@ -447,6 +447,7 @@ export function evutil_format_out_(): Uint8Array {
  *   fit; 0 when `buflen` is 0 (libevent's own quirk: nothing is formatted then).
  * @throws TypeError for an unsupported directive, an argument of the wrong kind or a `buflen`
  *   that is not an integer; RangeError when `buflen` is negative or exceeds `buf`.
+ * @category Strings and memory
  */
 export function evutil_vsnprintf(buf: Uint8Array, buflen: number, format: string, ap: readonly unknown[]): number {
   const fn = "evutil_vsnprintf";
@@ -476,6 +477,12 @@ export function evutil_snprintf_into_(fn: string, buf: Uint8Array, buflen: numbe
  * {@link evutil_vsnprintf} with the arguments given inline.
  *
  * @returns the length of the complete output in bytes (without the NUL); 0 when `buflen` is 0.
+ * @param buf receives the output as a NUL-terminated C string
+ * @param buflen the room in `buf` in bytes (output is cut at `buflen - 1` bytes)
+ * @param format the printf-style format
+ * @param args the values for the format's conversions
+ * @see {@link evutil_vsnprintf}
+ * @category Strings and memory
  */
 export function evutil_snprintf(buf: Uint8Array, buflen: number, format: string, ...args: unknown[]): number {
   check_len_("evutil_snprintf", "buflen", buf, "buf", buflen);

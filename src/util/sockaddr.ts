@@ -30,13 +30,13 @@ export const SIZEOF_SOCKADDR_UN = HAS_SA_LEN ? 106 : 110;
 export const SIZEOF_SOCKADDR_STORAGE = 128;
 const SUN_PATH_MAX = SIZEOF_SOCKADDR_UN - 2;
 
-/** `struct in_addr`: an IPv4 address. */
+/** `struct in_addr`: an IPv4 address. @category Addresses */
 export class in_addr {
   /** The address in network byte order (`htonl(INADDR_LOOPBACK)` for 127.0.0.1), unsigned. */
   s_addr = 0;
 }
 
-/** `struct in6_addr`: an IPv6 address. */
+/** `struct in6_addr`: an IPv6 address. @category Addresses */
 export class in6_addr {
   /** The 16 bytes of the address, most significant first. */
   s6_addr = new Uint8Array(16);
@@ -48,13 +48,14 @@ export class in6_addr {
  * `struct sockaddr *`, and a C cast `(struct sockaddr_in *)sa` is `sa as sockaddr_in`.
  * A bare `new sockaddr()` keeps only the family of what is stored into it: to receive an
  * address, use `sockaddr_storage` or the family's own struct, as C code does.
+ * @category Addresses
  */
 export class sockaddr {
   /** Address family (`AF_INET`, `AF_INET6`, `AF_UNIX`, ...). */
   sa_family = 0;
 }
 
-/** `struct sockaddr_in`: an IPv4 address and port. `sizeof(sockaddr_in)` is 16. */
+/** `struct sockaddr_in`: an IPv4 address and port. `sizeof(sockaddr_in)` is 16. @category Addresses */
 export class sockaddr_in {
   /** Address family: `AF_INET`. */
   sin_family = 0;
@@ -66,13 +67,13 @@ export class sockaddr_in {
   get sa_family(): number {
     return this.sin_family;
   }
-  /** Sets `sa_family` (see its getter). */
+  /** Sets `sa_family` (see its getter). @param v the address family (`AF_*`) */
   set sa_family(v: number) {
     this.sin_family = v;
   }
 }
 
-/** `struct sockaddr_in6`: an IPv6 address, port, flow label and scope. `sizeof` is 28. */
+/** `struct sockaddr_in6`: an IPv6 address, port, flow label and scope. `sizeof` is 28. @category Addresses */
 export class sockaddr_in6 {
   /** Address family: `AF_INET6`. */
   sin6_family = 0;
@@ -88,13 +89,13 @@ export class sockaddr_in6 {
   get sa_family(): number {
     return this.sin6_family;
   }
-  /** Sets `sa_family` (see its getter). */
+  /** Sets `sa_family` (see its getter). @param v the address family (`AF_*`) */
   set sa_family(v: number) {
     this.sin6_family = v;
   }
 }
 
-/** `struct sockaddr_un`: a Unix-domain socket path. `sizeof` is 110 on Linux. */
+/** `struct sockaddr_un`: a Unix-domain socket path. `sizeof` is 110 on Linux. @category Addresses */
 export class sockaddr_un {
   /** Address family: `AF_UNIX`. */
   sun_family = 0;
@@ -107,7 +108,7 @@ export class sockaddr_un {
   get sa_family(): number {
     return this.sun_family;
   }
-  /** Sets `sa_family` (see its getter). */
+  /** Sets `sa_family` (see its getter). @param v the address family (`AF_*`) */
   set sa_family(v: number) {
     this.sun_family = v;
   }
@@ -120,6 +121,7 @@ export class sockaddr_un {
  * `(struct sockaddr_in6 *)&ss` is `ss as sockaddr_in6`. All the family fields (`sa_family`,
  * `sin_family`, `sin6_family`, `sun_family`) are `ss_family`, and `sin6_port` is `sin_port`, as
  * they share their bytes in C.
+ * @category Addresses
  */
 export class sockaddr_storage {
   /** Address family of the stored address. */
@@ -140,7 +142,7 @@ export class sockaddr_storage {
   get sa_family(): number {
     return this.ss_family;
   }
-  /** Sets `sa_family` (see its getter). */
+  /** Sets `sa_family` (see its getter). @param v the address family (`AF_*`) */
   set sa_family(v: number) {
     this.ss_family = v;
   }
@@ -148,7 +150,7 @@ export class sockaddr_storage {
   get sin_family(): number {
     return this.ss_family;
   }
-  /** Sets `sin_family` (see its getter). */
+  /** Sets `sin_family` (see its getter). @param v the address family (`AF_*`) */
   set sin_family(v: number) {
     this.ss_family = v;
   }
@@ -156,7 +158,7 @@ export class sockaddr_storage {
   get sin6_family(): number {
     return this.ss_family;
   }
-  /** Sets `sin6_family` (see its getter). */
+  /** Sets `sin6_family` (see its getter). @param v the address family (`AF_*`) */
   set sin6_family(v: number) {
     this.ss_family = v;
   }
@@ -164,7 +166,7 @@ export class sockaddr_storage {
   get sin6_port(): number {
     return this.sin_port;
   }
-  /** Sets `sin6_port` (see its getter). */
+  /** Sets `sin6_port` (see its getter). @param v the port in network byte order */
   set sin6_port(v: number) {
     this.sin_port = v;
   }
@@ -172,13 +174,13 @@ export class sockaddr_storage {
   get sun_family(): number {
     return this.ss_family;
   }
-  /** Sets `sun_family` (see its getter). */
+  /** Sets `sun_family` (see its getter). @param v the address family (`AF_*`) */
   set sun_family(v: number) {
     this.ss_family = v;
   }
 }
 
-/** Any of the address structs. */
+/** Any of the address structs. @category Addresses */
 export type sockaddr_any = sockaddr | sockaddr_in | sockaddr_in6 | sockaddr_un | sockaddr_storage;
 
 /** The C layout an address object is read and written with. */

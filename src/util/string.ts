@@ -13,6 +13,9 @@ const utf8 = new TextEncoder();
  * of its UTF-8 encoding (so `bufferevent_write(bev, MESSAGE, strlen(MESSAGE))` writes all of
  * it), a Uint8Array its bytes before the first NUL. Both stop at a NUL, as in C; a Uint8Array
  * without one counts to its end (where C would read past it).
+ * @param s the string (counted in UTF-8 bytes) or byte array
+ * @returns the number of bytes before the first NUL
+ * @category Strings and memory
  */
 export function strlen(s: string | Uint8Array): number {
   if (typeof s === "string") {
@@ -53,6 +56,11 @@ function casecmp(a: Uint8Array, b: Uint8Array, n: number): number {
  * `int evutil_ascii_strcasecmp(const char *str1, const char *str2)`: compare two strings,
  * ignoring the case of ASCII letters only (whatever the locale). Returns -1, 0 or 1. Bytes
  * beyond ASCII compare as C's signed `char` does, so they sort before ASCII.
+ * @param str1 the first string
+ * @param str2 the second string
+ * @returns -1, 0 or 1
+ * @see {@link evutil_ascii_strncasecmp}
+ * @category Strings and memory
  */
 export function evutil_ascii_strcasecmp(str1: string, str2: string): number {
   const a = cbytes("evutil_ascii_strcasecmp", "str1", str1);
@@ -63,6 +71,12 @@ export function evutil_ascii_strcasecmp(str1: string, str2: string): number {
 /**
  * `int evutil_ascii_strncasecmp(const char *str1, const char *str2, size_t n)`: as
  * `evutil_ascii_strcasecmp`, on at most the first `n` bytes (`-1` is SIZE_MAX: no limit).
+ * @param str1 the first string
+ * @param str2 the second string
+ * @param n the most bytes to compare (-1: no limit)
+ * @returns -1, 0 or 1
+ * @see {@link evutil_ascii_strcasecmp}
+ * @category Strings and memory
  */
 export function evutil_ascii_strncasecmp(str1: string, str2: string, n: number): number {
   const a = cbytes("evutil_ascii_strncasecmp", "str1", str1);

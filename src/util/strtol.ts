@@ -105,6 +105,11 @@ export function scan_u_(s: string, start: number): { value: number; end: number 
  * ERANGE on overflow. `endptr` is `null` or a box that receives the index just after the number
  * (its start if nothing parsed), which is both the UTF-16 index and the byte offset, as only
  * ASCII can precede it. A base other than 0 or 2..36 returns 0 with errno EINVAL.
+ * @param s the text to parse
+ * @param endptr if given, `.value` receives the index in `s` where parsing stopped, or null
+ * @param base the base, 2 to 36, or 0 to choose from the prefix
+ * @returns the value as a bigint: 0 when nothing parses, `EV_INT64_MAX`/`EV_INT64_MIN` with errno ERANGE on overflow
+ * @category Strings and memory
  */
 export function evutil_strtoll(s: string, endptr: { value: number } | null, base: number): bigint {
   check_string_("evutil_strtoll", "s", s);

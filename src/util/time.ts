@@ -3,24 +3,30 @@
  * @module
  */
 import { native } from "../native/binding.js";
+import { check_string_, check_timeval_ } from "./check.js";
 
 /**
  * `struct timeval`: seconds and microseconds. `new timeval()` is zeroed, as a C declaration
  * followed by `evutil_timerclear` would be; `new timeval(2, 500000)` is `{ 2, 500000 }`.
+ * @category Time
  */
 export class timeval {
   /** Seconds. */
   tv_sec: number;
   /** Microseconds. */
   tv_usec: number;
-  /** A timeval of `tv_sec` seconds and `tv_usec` microseconds (both 0 if left out). */
+  /**
+   * A timeval of `tv_sec` seconds and `tv_usec` microseconds (both 0 if left out).
+   * @param tv_sec seconds
+   * @param tv_usec microseconds
+   */
   constructor(tv_sec = 0, tv_usec = 0) {
     this.tv_sec = tv_sec;
     this.tv_usec = tv_usec;
   }
 }
 
-/** `struct timezone`, accepted (and ignored) by evutil_gettimeofday, as by gettimeofday(2). */
+/** `struct timezone`, accepted (and ignored) by evutil_gettimeofday, as by gettimeofday(2). @category Time */
 export class timezone {
   /** Minutes west of Greenwich. */
   tz_minuteswest = 0;
@@ -31,8 +37,14 @@ export class timezone {
 /**
  * `int evutil_gettimeofday(struct timeval *tv, struct timezone *tz)`: the wall-clock time.
  * Fills `tv` and returns 0. `tz` is ignored, as on Linux.
+ * @param tv receives the time (`tv_sec`, `tv_usec`)
+ * @param tz ignored; pass null
+ * @returns 0
+ * @see {@link evutil_gettime_monotonic} for a clock that never goes back
+ * @category Time
  */
 export function evutil_gettimeofday(tv: timeval, tz: timezone | null): number {
+  check_timeval_("evutil_gettimeofday", "tv", tv);
   void tz;
   evutil_us_to_timeval_(native.realtimeUs(), tv);
   return 0;
@@ -45,8 +57,16 @@ export function evutil_us_to_timeval_(us: number, tv: timeval): void {
   tv.tv_usec = us - sec * 1e6;
 }
 
-/** `evutil_timeradd(tvp, uvp, vvp)`: `vvp = tvp + uvp`, normalised (vvp may be tvp or uvp). */
+/**
+ * `evutil_timeradd(tvp, uvp, vvp)`: `vvp = tvp + uvp`, normalised (vvp may be tvp or uvp).
+ * @param tvp the first operand
+ * @param uvp the second operand
+ * @param vvp receives the sum
+ * @see {@link evutil_timersub}
+ * @category Time
+ */
 export function evutil_timeradd(tvp: timeval, uvp: timeval, vvp: timeval): void {
+  checkTimers("evutil_timeradd", tvp, uvp, vvp);
   let sec = tvp.tv_sec + uvp.tv_sec;
   let usec = tvp.tv_usec + uvp.tv_usec;
   if (usec >= 1000000) {
@@ -57,8 +77,16 @@ export function evutil_timeradd(tvp: timeval, uvp: timeval, vvp: timeval): void 
   vvp.tv_usec = usec;
 }
 
-/** `evutil_timersub(tvp, uvp, vvp)`: `vvp = tvp - uvp`, normalised (vvp may be tvp or uvp). */
+/**
+ * `evutil_timersub(tvp, uvp, vvp)`: `vvp = tvp - uvp`, normalised (vvp may be tvp or uvp).
+ * @param tvp the operand subtracted from
+ * @param uvp the operand subtracted
+ * @param vvp receives the difference
+ * @see {@link evutil_timeradd}
+ * @category Time
+ */
 export function evutil_timersub(tvp: timeval, uvp: timeval, vvp: timeval): void {
+  checkTimers("evutil_timersub", tvp, uvp, vvp);
   let sec = tvp.tv_sec - uvp.tv_sec;
   let usec = tvp.tv_usec - uvp.tv_usec;
   if (usec < 0) {
@@ -69,25 +97,53 @@ export function evutil_timersub(tvp: timeval, uvp: timeval, vvp: timeval): void 
   vvp.tv_usec = usec;
 }
 
-/** `evutil_timerclear(tvp)`: set to zero. */
+/**
+ * `evutil_timerclear(tvp)`: set to zero.
+ * @param tvp the timeval to zero
+ * @see {@link evutil_timerisset}
+ * @category Time
+ */
 export function evutil_timerclear(tvp: timeval): void {
+  check_timeval_("evutil_timerclear", "tvp", tvp);
   tvp.tv_sec = 0;
   tvp.tv_usec = 0;
 }
 
-/** `evutil_timerisset(tvp)`: 1 if either field is nonzero, else 0 (a C int, not a boolean). */
+/**
+ * `evutil_timerisset(tvp)`: 1 if either field is nonzero, else 0 (a C int, not a boolean).
+ * @param tvp the timeval to test
+ * @returns 1 if either field is nonzero, else 0
+ * @see {@link evutil_timerclear}
+ * @category Time
+ */
 export function evutil_timerisset(tvp: timeval): number {
+  check_timeval_("evutil_timerisset", "tvp", tvp);
   return tvp.tv_sec !== 0 || tvp.tv_usec !== 0 ? 1 : 0;
 }
 
-/** The comparison operators `evutil_timercmp` accepts. */
+/** The operands of evutil_timeradd/timersub: two timevals in, one out. */
+function checkTimers(fn: string, tvp: unknown, uvp: unknown, vvp: unknown): void {
+  check_timeval_(fn, "tvp", tvp);
+  check_timeval_(fn, "uvp", uvp);
+  check_timeval_(fn, "vvp", vvp);
+}
+
+/** The comparison operators `evutil_timercmp` accepts. @category Time */
 export type timercmp_op = "<" | "<=" | "==" | "!=" | ">=" | ">";
 
 /**
  * `evutil_timercmp(tvp, uvp, cmp)`: compare two timevals. C passes the operator as a token;
  * here it is a string: `evutil_timercmp(a, b, "<")`. Returns 1 or 0 (a C int).
+ * @param tvp the left operand
+ * @param uvp the right operand
+ * @param cmp the operator as a string: `"<"`, `"<="`, `">"`, `">="`, `"=="` or `"!="`
+ * @returns 1 or 0 (a C int)
+ * @category Time
  */
 export function evutil_timercmp(tvp: timeval, uvp: timeval, cmp: timercmp_op): number {
+  check_timeval_("evutil_timercmp", "tvp", tvp);
+  check_timeval_("evutil_timercmp", "uvp", uvp);
+  check_string_("evutil_timercmp", "cmp", cmp);
   const d = tvp.tv_sec === uvp.tv_sec ? tvp.tv_usec - uvp.tv_usec : tvp.tv_sec - uvp.tv_sec;
   let r: boolean;
   switch (cmp) {

@@ -3,11 +3,14 @@
  * regression binary: for each method of event_get_supported_methods(), the EVENT_NO<OTHER>
  * variables of the other methods are set while that describe block runs (and restored after),
  * so that event_base_new() picks the intended one. epoll also runs a second time with
- * EVENT_PRECISE_TIMER set (test.sh's "epoll (timerfd)" pass).
+ * EVENT_PRECISE_TIMER set (test.sh's "epoll (timerfd)" pass), and a third with
+ * EVENT_EPOLL_USE_CHANGELIST set (test.sh's "epoll (changelist)" pass), where the base reports
+ * "epoll (with changelist)".
  */
 import { afterAll, beforeAll, describe, expect } from "vitest";
 import { event_base, event_base_get_method, event_base_new, event_get_supported_methods } from "libevent-ts/event2/event";
 import { EVENT_BASE_FLAG_PRECISE_TIMER } from "../../src/event/constants.js";
+import { native } from "../../src/native/binding.js";
 import { internals } from "./internal.js";
 
 /** One pass of the tests. */
@@ -16,14 +19,45 @@ export interface backend {
   method: string;
   /** EVENT_PRECISE_TIMER set for this pass. */
   precise: boolean;
+  /** EVENT_EPOLL_USE_CHANGELIST set for this pass. */
+  changelist: boolean;
+  /** What event_base_get_method() must report: the method, or "epoll (with changelist)". */
+  name: string;
   /** How the pass is named in test titles. */
   label: string;
 }
 
+/**
+ * Whether a base can be made on `method` here: io_uring is compiled in on Linux but may be refused
+ * at run time (an old kernel, or io_uring_setup blocked by seccomp); its passes are then skipped.
+ */
+function usable(method: string): boolean {
+  const h = native.backendNew(method, 0);
+  if (h < 0) return false;
+  native.backendFree(h);
+  return true;
+}
+
 export const methods: string[] = event_get_supported_methods();
 
-export const backends: backend[] = methods.map((m) => ({ method: m, precise: false, label: m }));
-if (methods.includes("epoll")) backends.splice(1, 0, { method: "epoll", precise: true, label: "epoll (timerfd)" });
+export const backends: backend[] = methods
+  .filter((m) => m !== "io_uring" || usable(m))
+  .map((m) => ({ method: m, precise: false, changelist: false, name: m, label: m }));
+if (methods.includes("epoll")) {
+  const i = backends.findIndex((b) => b.method === "epoll");
+  backends.splice(i + 1, 0,
+    { method: "epoll", precise: true, changelist: false, name: "epoll", label: "epoll (timerfd)" },
+    { method: "epoll", precise: false, changelist: true, name: "epoll (with changelist)", label: "epoll (with changelist)" });
+}
+
+/** The variables that make a base pick `b`, for the environment of a child process or a pass. */
+export function backendEnv(b: backend): Record<string, string | undefined> {
+  const env: Record<string, string | undefined> = {};
+  for (const m of methods) env[methodname_to_envvar(m)] = m === b.method ? undefined : "yes";
+  env.EVENT_PRECISE_TIMER = b.precise ? "1" : undefined;
+  env.EVENT_EPOLL_USE_CHANGELIST = b.changelist ? "1" : undefined;
+  return env;
+}
 
 /** `EVENT_NO` + the method name upper-cased (libevent's methodname_to_envvar). */
 export function methodname_to_envvar(name: string): string {
@@ -45,15 +79,11 @@ export function eachBackend(body: (b: backend) => void): void {
       const saved = new Map<string, string | undefined>();
       beforeAll(() => {
         current = b;
-        for (const m of methods) {
-          const k = methodname_to_envvar(m);
+        for (const [k, v] of Object.entries(backendEnv(b))) {
           saved.set(k, process.env[k]);
-          if (m === b.method) delete process.env[k];
-          else process.env[k] = "yes";
+          if (v === undefined) delete process.env[k];
+          else process.env[k] = v;
         }
-        saved.set("EVENT_PRECISE_TIMER", process.env.EVENT_PRECISE_TIMER);
-        if (b.precise) process.env.EVENT_PRECISE_TIMER = "1";
-        else delete process.env.EVENT_PRECISE_TIMER;
       });
       afterAll(() => {
         for (const [k, v] of saved) {
@@ -70,7 +100,7 @@ export function eachBackend(body: (b: backend) => void): void {
 /** Check that `base` uses the backend of the running pass. */
 export function expectIntendedBackend(base: event_base): void {
   const b = currentBackend();
-  expect(event_base_get_method(base)).toBe(b.method);
+  expect(event_base_get_method(base)).toBe(b.name);
   expect((internals(base).flags & EVENT_BASE_FLAG_PRECISE_TIMER) !== 0).toBe(b.precise);
 }
 

@@ -9,7 +9,9 @@
  * that Buffer first. That convention is this platform's, hence the x64 Linux check.
  */
 import { execFileSync } from "node:child_process";
-import { createExternalBuffer, DataType, isNullPointer, load, open, type JsExternal } from "ffi-rs";
+import {
+  createExternalBuffer, createPointer, DataType, funcConstructor, isNullPointer, load, open, unwrapPointer, type JsExternal,
+} from "ffi-rs";
 
 const P = DataType.External;
 const { I32, I64, U64, U8Array, String: Str, BigInt: Big, Void } = DataType;
@@ -68,6 +70,29 @@ export class CEvbuffer {
 
   free(): void {
     ev("evbuffer_free", Void, [P], [this.p]);
+  }
+  /**
+   * evbuffer_setcb (buffer_compat.h) with `cb(old_len, new_len)` as the old-style callback, or
+   * NULL. ffi-rs runs a JS callback later, from Node's loop, in the order libevent called it: let a
+   * turn of the loop pass before reading what it recorded.
+   */
+  setcb(cb: ((old_len: number, new_len: number) => void) | null): number {
+    if (cb === null) return ev<number>("evbuffer_setcb", I32, [P, U64, U64], [this.p, 0, 0]);
+    // The pointers libevent passes (buffer, arg) come as integers: ffi-rs cannot hand an External to JS here.
+    const fn = createPointer({
+      paramsType: [funcConstructor({ paramsType: [U64, U64, U64, U64], retType: Void })],
+      paramsValue: [(_buffer: number, old_len: number, new_len: number) => cb(old_len, new_len)],
+    });
+    return ev<number>("evbuffer_setcb", I32, [P, P, U64], [this.p, unwrapPointer(fn)[0], 0]);
+  }
+  /** evbuffer_readline (buffer_compat.h): the line (its bytes up to the first NUL), or null. */
+  readline(): Buffer | null {
+    const r = ev<JsExternal>("evbuffer_readline", P, [P], [this.p]);
+    if (isNullPointer(r)) return null;
+    const n = libc<number>("strlen", U64, [P], [r]);
+    const line = Buffer.from(createExternalBuffer(r, n));
+    libc("free", Void, [P], [r]);
+    return line;
   }
   get_length(): number {
     return ev<number>("evbuffer_get_length", U64, [P], [this.p]);
