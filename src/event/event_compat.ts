@@ -5,7 +5,7 @@
  * here is deprecated in libevent 2.1 and has an event.h replacement, named in each doc comment.
  * @module
  */
-import { check_fn_or_null_, check_int_, show } from "../util/check.js";
+import { check_fd_, check_fn_, check_fn_or_null_, check_int_, check_mask_, check_timeval_, show } from "../util/check.js";
 import type { timeval } from "../util/time.js";
 import type { evutil_socket_t } from "../util/types.js";
 import { EV_CLOSED, EV_PERSIST, EV_READ, EV_SIGNAL, EV_TIMEOUT, EV_WRITE } from "./constants.js";
@@ -89,6 +89,8 @@ export function event_loop(flags: number): number {
  * @returns 0, or -1 (also when there is no current base: C's event_once on a NULL base)
  */
 export function event_loopexit(tv: timeval | null): number {
+  // The arguments are checked first: without a current base C would still have been given them.
+  check_timeval_("event_loopexit", "tv", tv, true);
   try {
     const base = event_global_current_base_();
     return base === null ? -1 : event_base_loopexit(base, tv);
@@ -122,6 +124,11 @@ export function event_loopbreak(): number {
 export function event_once<A>(
   fd: evutil_socket_t, events: number, callback: event_callback_fn<A>, arg: A, tv: timeval | null,
 ): number {
+  const fn = "event_once";
+  check_fd_(fn, "fd", fd);
+  check_mask_(fn, "events", events);
+  check_fn_(fn, "callback", callback);
+  check_timeval_(fn, "tv", tv, true);
   try {
     return event_base_once(event_global_current_base_(), fd, events, callback, arg, tv);
   } catch (e) {
