@@ -106,8 +106,10 @@ export function evthread_notify_new_<A>(
   base: event_base, flags: number, cb: evthread_notify_cb<A>, arg: A, internal: boolean, fn: string,
 ): evthread_notify<A> | null {
   event_base_check_(base, fn);
-  if (typeof flags !== "number" || !Number.isInteger(flags)) throw new TypeError(`${fn}: flags must be an integer`);
-  if (flags & ~EVTHREAD_NOTIFY_FDS) throw new RangeError(`${fn}: flags (0x${flags.toString(16)}) has bits other than EVTHREAD_NOTIFY_FDS`);
+  if (typeof flags !== "number") throw new TypeError(`${fn}: flags must be a number, got ${typeof flags}`);
+  if (!Number.isInteger(flags) || flags < 0 || flags > 0x7fffffff || flags & ~EVTHREAD_NOTIFY_FDS) {
+    throw new RangeError(`${fn}: flags must be 0 or EVTHREAD_NOTIFY_FDS, got ${flags}`);
+  }
   if (typeof cb !== "function") throw new TypeError(`${fn}: cb is not a function`);
   const id = native.notifyNew(flags);
   if (id < 0) {
