@@ -14,9 +14,11 @@
  *   fd number (a descriptor closed and reused by node:net), while a private set forgets a closed
  *   descriptor by itself. Descriptors epoll refuses (regular files, which poll reports ready
  *   at once) make every wait a zero one, as they make poll() return at once.
- * - a uv_timer_t for the base's next timeout; a zero timeout runs the next pass in the next loop
- *   iteration (libuv >= 1.46 runs a timer restarted from its own callback only in the next
- *   iteration, so nothing of Node starves), never as a 1 ms timer.
+ * - a uv_timer_t for the base's next timeout, and a uv_idle_t for a zero one: the next pass then
+ *   runs in the next loop iteration (libuv does not block in its poll while an idle handle is
+ *   active), never after a 1 ms timer. Not a zero timer: libuv 1.46 (Node 20) runs a timer
+ *   restarted from its own callback again in the same iteration, so a base that always has work
+ *   would starve Node's own timers.
  * A helper thread blocking in the backend's wait was the alternative: it costs a thread, a wake-up
  * hop and locking per pass, where this costs one extra non-blocking wait.
  *
@@ -55,6 +57,7 @@ struct uvloop {
   uv_loop_t *uv;
   uv_poll_t poll;
   uv_timer_t timer;
+  uv_idle_t idle;
   /* Handles initialised and not yet through their close callback: the memory goes at 0. */
   int nhandles;
   /* The pass function while a loop runs, else NULL. */
@@ -148,15 +151,20 @@ void uvloop_change(struct uvloop *l, int fd, int old, int events, bool adding) {
 /* ---- passes ---- */
 
 static void timer_cb(uv_timer_t *t);
+static void idle_cb(uv_idle_t *t);
 
-/* Arm the timer for a wait of `us` microseconds (-1: none). */
+/* Arm the timer for a wait of `us` microseconds (-1: none; 0: the idle handle). */
 static void arm(struct uvloop *l, int64_t us) {
   if (l->wake || l->nrefused) us = 0;
   l->wake = false;
+  if (us == 0) {
+    uv_timer_stop(&l->timer);
+    uv_idle_start(&l->idle, idle_cb);
+    return;
+  }
+  uv_idle_stop(&l->idle);
   if (us < 0) {
     uv_timer_stop(&l->timer);
-  } else if (us == 0) {
-    uv_timer_start(&l->timer, timer_cb, 0, 0);
   } else {
     /* libuv's clock is the one of the start of this loop iteration; the wait starts now. */
     uv_update_time(l->uv);
@@ -201,6 +209,11 @@ static void timer_cb(uv_timer_t *t) {
   run_pass(uv_handle_get_data((uv_handle_t *)t));
 }
 
+static void idle_cb(uv_idle_t *t) {
+  uv_idle_stop(t);
+  run_pass(uv_handle_get_data((uv_handle_t *)t));
+}
+
 static void poll_cb(uv_poll_t *p, int status, int events) {
   (void)status, (void)events;
   /* An error (EBADF ...) also runs a pass: the backend's own wait then reports it. */
@@ -213,6 +226,7 @@ static void loop_stop(struct uvloop *l) {
   l->wake = false;
   uv_poll_stop(&l->poll);
   uv_timer_stop(&l->timer);
+  uv_idle_stop(&l->idle);
   if (l->pass) {
     napi_delete_reference(l->env, l->pass);
     l->pass = NULL;
@@ -229,6 +243,7 @@ void uvloop_release(struct uvloop *l) {
    * close its descriptors right after; the memory goes in the close callbacks. */
   uv_close((uv_handle_t *)&l->poll, handle_closed);
   uv_close((uv_handle_t *)&l->timer, handle_closed);
+  uv_close((uv_handle_t *)&l->idle, handle_closed);
 #ifdef __linux__
   if (l->mirror_fd >= 0) close(l->mirror_fd);
   l->mirror_fd = -1;
@@ -276,7 +291,9 @@ static int loop_new(napi_env env, const struct eventop *op, void *state, struct 
   uv_handle_set_data((uv_handle_t *)&l->poll, l);
   uv_timer_init(l->uv, &l->timer);
   uv_handle_set_data((uv_handle_t *)&l->timer, l);
-  l->nhandles = 2;
+  uv_idle_init(l->uv, &l->idle);
+  uv_handle_set_data((uv_handle_t *)&l->idle, l);
+  l->nhandles = 3;
   if (napi_create_object(env, &resource) != napi_ok ||
       napi_create_string_utf8(env, "libevent-ts:event_base_loop_async", NAPI_AUTO_LENGTH, &name) !=
           napi_ok ||
@@ -320,7 +337,7 @@ static napi_value js_loop_start(napi_env env, napi_callback_info info) {
   l->pass = ref;
   l->running = true;
   l->wake = false;
-  uv_timer_start(&l->timer, timer_cb, 0, 0);
+  uv_idle_start(&l->idle, idle_cb);
   return ret_int(env, 0);
 }
 
@@ -336,7 +353,7 @@ static napi_value js_loop_wake(napi_env env, napi_callback_info info) {
   if (l->in_pass)
     l->wake = true;
   else
-    uv_timer_start(&l->timer, timer_cb, 0, 0);
+    uv_idle_start(&l->idle, idle_cb);
   return NULL;
 }
 

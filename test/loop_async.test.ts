@@ -287,6 +287,35 @@ eachBackend(() => {
     });
   });
 
+  describe("fairness", () => {
+    it("a base that always has work leaves Node's timers and immediates their turn", async () => {
+      const base = setup();
+      let passes = 0;
+      const ev = evtimer_new(base, () => {
+        passes++;
+        event_add(ev, tv(0)); // due at once, again and again
+      }, null)!;
+      onTestFinished(() => event_free(ev));
+      event_add(ev, tv(0));
+      let immediates = 0;
+      const tick = (): void => {
+        immediates++;
+        if (immediates < 100_000) setImmediate(tick);
+      };
+      setImmediate(tick);
+      let passesWhenTimerFired = -1;
+      setTimeout(() => {
+        passesWhenTimerFired = passes;
+        event_base_loopbreak(base);
+      }, 30);
+      expect(await event_base_dispatch_async(base)).toBe(0);
+      expect(passesWhenTimerFired).toBeGreaterThan(0);
+      // One pass per libuv iteration, one immediate per iteration: they alternate.
+      expect(immediates).toBeGreaterThan(passesWhenTimerFired / 4);
+      immediates = 100_000;
+    });
+  });
+
   describe("continuations", () => {
     it("an await continuation in a callback that adds the next event keeps the loop alive", async () => {
       const base = setup();
