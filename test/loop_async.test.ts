@@ -276,6 +276,27 @@ eachBackend(() => {
       expect(event_base_got_exit(base)).toBe(1);
     });
 
+    it("loopexit with a timeout from a Node timer; loopbreak from a promise continuation", async () => {
+      const base = setup();
+      const ev = evtimer_new(base, () => {}, null)!;
+      onTestFinished(() => event_free(ev));
+      event_add(ev, tv(20_000));
+      const t0 = Date.now();
+      setTimeout(() => event_base_loopexit(base, tv(40)), 10);
+      expect(await event_base_dispatch_async(base)).toBe(0);
+      expect(Date.now() - t0).toBeGreaterThanOrEqual(45);
+      expect(event_base_got_exit(base)).toBe(1);
+
+      const p = event_base_dispatch_async(base);
+      void sleep(10).then(async () => {
+        await null;
+        event_base_loopbreak(base);
+      });
+      expect(await p).toBe(0);
+      expect(event_base_got_break(base)).toBe(1);
+      expect(event_base_got_exit(base)).toBe(0);
+    });
+
     it("deleting the last event from Node code ends the loop (1)", async () => {
       const base = setup();
       const ev = evtimer_new(base, () => {}, null)!;
