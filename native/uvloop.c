@@ -210,6 +210,8 @@ static void run_pass(struct uvloop *l) {
   double next = PASS_STOP;
 
   if (!l->running || l->in_pass) return;
+  /* This pass is the one a pending zero wait asked for. */
+  uv_idle_stop(&l->idle);
   l->wake = false;
   l->in_pass = true;
   if (napi_open_handle_scope(env, &scope) != napi_ok) {
