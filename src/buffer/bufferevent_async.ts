@@ -19,7 +19,7 @@ import { evbuffer_get_length, evbuffer_readln, evbuffer_remove } from "./buffer.
 import type { evbuffer_eol_style } from "./buffer.js";
 import {
   BEV_EVENT_CONNECTED, BEV_EVENT_EOF, BEV_EVENT_ERROR, BEV_EVENT_READING, BEV_EVENT_TIMEOUT, BEV_EVENT_WRITING,
-  bufferevent_enable, bufferevent_private, bufferevent_write, checkBev_,
+  bufferevent_disable, bufferevent_enable, bufferevent_private, bufferevent_write, checkBev_,
 } from "./bufferevent.js";
 import { bufferevent_socket_connect, bufferevent_socket_connect_hostname } from "./bufferevent_sock.js";
 import type { bufferevent } from "./bufferevent_struct.js";
@@ -138,6 +138,8 @@ export class bufferevent_async_ {
   connectFn = "";
   /** The reading side saw end of file. */
   eof = false;
+  /** Reading was disabled here because the input reached the high watermark with no reader waiting. */
+  paused = false;
   /** The reading side failed: its errno and events (events 0: no failure). */
   readErrno = 0;
   readEvents = 0;
@@ -211,9 +213,17 @@ export class bufferevent_async_ {
   }
 }
 
-/** The read callback of a bufferevent the async calls drive. */
-function async_readcb(_bev: bufferevent, st: bufferevent_async_): void {
+/**
+ * The read callback of a bufferevent the async calls drive. Input left at the high watermark with
+ * no reader waiting: reading is disabled until the next read, since libevent would otherwise run
+ * the read callback again and again (it does so for a callback that leaves the input full).
+ */
+function async_readcb(bev: bufferevent, st: bufferevent_async_): void {
   if (st.reader) st.settleReader();
+  if (!st.reader && bev.wm_read.high !== 0 && evbuffer_get_length(bev.input) >= bev.wm_read.high) {
+    st.paused = true;
+    bufferevent_disable(bev, EV_READ);
+  }
 }
 
 /** The write callback: the output is down to the low write watermark. */
@@ -287,8 +297,14 @@ function startRead(st: bufferevent_async_, fn: string, kind: number): Promise<an
   st.reader = kind;
   st.readFn = fn;
   st.settleReader();
-  // Still waiting: reading must run (it stays enabled, as bufferevent_enable leaves it).
-  if (st.reader && !st.eof && st.readEvents === 0 && !(st.bev.enabled & EV_READ)) bufferevent_enable(st.bev, EV_READ);
+  // Still waiting, or paused at the high watermark and now below it: reading must run (it stays
+  // enabled, as bufferevent_enable leaves it).
+  const bev = st.bev;
+  if (!(bev.enabled & EV_READ) && (st.reader || st.paused) && !st.eof && st.readEvents === 0 &&
+      (bev.wm_read.high === 0 || evbuffer_get_length(bev.input) < bev.wm_read.high)) {
+    st.paused = false;
+    bufferevent_enable(bev, EV_READ);
+  }
   return promise;
 }
 
