@@ -10,6 +10,10 @@
  *
  * SIGINT stops accepting; the requests in flight are answered, then the loop ends by itself.
  *
+ * The loop runs while the base has events, as event_base_dispatch does; a request that awaits a
+ * Node timer may have none left (its client has sent everything and closed its side), so the
+ * signal event stays added until the last request in flight is answered.
+ *
  * Connections are accepted with evconnlistener_accept_async, requests read with
  * bufferevent_readln_async, answers sent with bufferevent_write_async.
  */
@@ -38,6 +42,8 @@ let port = 9997;
 let quiet = 0;
 let listener: evconnlistener | null = null;
 let signal_event: event | null = null;
+let inflight = 0;
+let stopping = false;
 
 /** Requests longer than this are refused: reading stops there (the read high watermark). */
 const MAX_REQUEST = 8192;
@@ -52,6 +58,7 @@ async function respond(bev: bufferevent, status: string, body: string | Uint8Arr
 /** One connection: one request, one answer. */
 async function serve(base: event_base, fd: evutil_socket_t): Promise<void> {
   const bev = bufferevent_socket_new(base, fd, BEV_OPT_CLOSE_ON_FREE)!;
+  inflight++;
   bufferevent_setwatermark(bev, EV_READ, 0, MAX_REQUEST);
   bufferevent_set_timeouts(bev, new timeval(10, 0), new timeval(10, 0));
   try {
@@ -80,6 +87,7 @@ async function serve(base: event_base, fd: evutil_socket_t): Promise<void> {
     if (!quiet) console.log(`connection ended: ${(e as Error).message}`);
   } finally {
     bufferevent_free(bev);
+    if (--inflight === 0 && stopping) event_del(signal_event!);
   }
 }
 
@@ -99,7 +107,8 @@ async function accept_loop(base: event_base, listener: evconnlistener): Promise<
 function signal_cb(sig: evutil_socket_t, events: number, base: event_base): void {
   console.log("Caught an interrupt signal; finishing the requests in flight.");
   evconnlistener_free(listener!);
-  event_del(signal_event!);
+  stopping = true;
+  if (inflight === 0) event_del(signal_event!);
 }
 
 async function main(argc: number, argv: string[]): Promise<number> {
