@@ -286,3 +286,37 @@ describe("examples/hello-world-async.ts", () => {
     expect(p.stderr).toEqual([]);
   });
 });
+
+describe("examples/echo-server.ts --async, --await", () => {
+  for (const mode of ["--async", "--await"]) {
+    it(`${mode}: echoes large and small payloads on concurrent connections; SIGINT exits at once with "done"`, { timeout: 30_000 }, async () => {
+      const port = await freeTcpPort();
+      const p = run("examples/echo-server.ts", ["-q", mode, String(port)], envFor(null));
+      await accepting(port, p);
+      const echo = (data: Buffer) => new Promise<Buffer>((resolve, reject) => {
+        const chunks: Buffer[] = [];
+        let got = 0;
+        const s = netConnect(port, "127.0.0.1", () => s.write(data));
+        s.on("data", (d: Buffer) => {
+          chunks.push(d);
+          got += d.length;
+          if (got >= data.length) s.end();
+        });
+        s.on("end", () => resolve(Buffer.concat(chunks)));
+        s.on("error", reject);
+      });
+      const big = Buffer.alloc(3 << 20);
+      for (let i = 0; i < big.length; i++) big[i] = (i * 7919) >> 3;
+      const small = Buffer.from("small");
+      const [a, b] = await Promise.all([echo(big), echo(small)]);
+      expect(a.equals(big)).toBe(true);
+      expect(b.equals(small)).toBe(true);
+      await until(() => asleep(p.child.pid!), 10_000, "the loop to wait");
+      p.child.kill("SIGINT");
+      const { code } = await p.exited;
+      expect(code).toBe(0);
+      expect(p.stdout).toEqual(["Caught an interrupt signal; exiting.", "done"]);
+      expect(p.stderr).toEqual([]);
+    });
+  }
+});
