@@ -1,5 +1,6 @@
 /**
- * The TypeScript face of the native addon (native/, built by node-gyp).
+ * The TypeScript face of the native addon (native/: a prebuilt binary from prebuilds/, or one
+ * built by node-gyp at install).
  *
  * The addon is thin on purpose: integer arguments, integer results, `-errno` on failure, no
  * allocation per call. Result arrays are registered once; byte transfers read and write straight
@@ -12,6 +13,7 @@
  * @module
  */
 import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
 
 /**
  * Constants of this platform's C headers, read by the addon at load time. A name the platform does
@@ -258,5 +260,32 @@ export interface NativeBinding {
 
 const require = createRequire(import.meta.url);
 
-/** The loaded addon. Built into build/Release by `npm install` (node-gyp). */
-export const native: NativeBinding = require("../../build/Release/libevent_native.node") as NativeBinding;
+/**
+ * Find and load the addon, as node-gyp-build finds it in the package root (this file is
+ * dist/native/binding.js, or src/native/binding.ts in the tests): a local build
+ * (build/Release/libevent_native.node, made by node-gyp: the install script makes one only where
+ * no prebuild loads, a developer after changing native/), else the prebuild for this platform and
+ * architecture (prebuilds/<platform>-<arch>/, N-API: one binary for every Node version). No
+ * addon at all, or one that does not load here, is one Error saying what to do.
+ */
+function loadAddon(): NativeBinding {
+  const root = fileURLToPath(new URL("../../", import.meta.url));
+  const where = `${process.platform}-${process.arch}`;
+  try {
+    const nodeGypBuild = require("node-gyp-build") as (dir: string) => unknown;
+    return nodeGypBuild(root) as NativeBinding;
+  } catch (err) {
+    const why = (err instanceof Error ? err.message : String(err)).trim().split("\n")[0];
+    throw new Error(
+      `libevent-ts: no native addon loads on ${where} (Node ${process.version}): ${why}. ` +
+        "The package ships a prebuilt addon for linux-x64 (glibc 2.34 or later); anywhere else it " +
+        "compiles one when it is installed, which needs install scripts enabled and a C compiler, make " +
+        "and python3 (node-gyp). Install those, then run `npm rebuild libevent-ts` (pnpm: allow its " +
+        "build with `pnpm approve-builds`, then `pnpm rebuild libevent-ts`).",
+      { cause: err },
+    );
+  }
+}
+
+/** The loaded addon. */
+export const native: NativeBinding = loadAddon();
