@@ -392,7 +392,10 @@ describe("watermarks and flow control", () => {
       bufferevent_setwatermark(bev, EV_READ, 10, 0);
       const buf = new Uint8Array(64);
       let done = false;
-      const r = bufferevent_read_async(bev, buf, 64).then((n) => ((done = true), n));
+      const r = bufferevent_read_async(bev, buf, 64).then((n) => {
+        done = true;
+        return n;
+      });
       await sleep(30);
       peer!.write("12345");
       await sleep(100);
