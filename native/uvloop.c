@@ -58,8 +58,13 @@ struct uvloop {
   uv_poll_t poll;
   uv_timer_t timer;
   uv_idle_t idle;
-  /* Handles initialised and not yet through their close callback: the memory goes at 0. */
+  /* Handles initialised and not yet through their close callback. */
   int nhandles;
+  /* Registered while handles are open: an ending environment (a worker's) waits for their close
+   * callbacks before it unloads the addon, whose code they are. */
+  napi_async_cleanup_hook_handle hook;
+  /* The backend slot no longer points here: the memory goes once nhandles is 0. */
+  bool detached;
   /* The pass function while a loop runs, else NULL. */
   napi_ref pass;
   napi_async_context actx;
@@ -79,12 +84,19 @@ struct uvloop {
   int nrefused;
 };
 
-static void handle_closed(uv_handle_t *h) {
-  struct uvloop *l = uv_handle_get_data(h);
-  if (--l->nhandles == 0) {
+static void maybe_free(struct uvloop *l) {
+  if (l->nhandles == 0 && l->detached) {
     free(l->mstate);
     free(l);
   }
+}
+
+static void handle_closed(uv_handle_t *h) {
+  struct uvloop *l = uv_handle_get_data(h);
+  if (--l->nhandles > 0) return;
+  if (l->hook) napi_remove_async_cleanup_hook(l->hook);
+  l->hook = NULL;
+  maybe_free(l);
 }
 
 /* ---- the mirror (poll, select) ---- */
@@ -233,8 +245,9 @@ static void loop_stop(struct uvloop *l) {
   }
 }
 
-void uvloop_release(struct uvloop *l) {
-  if (l == NULL || l->released) return;
+/* Stop and close the handles (once); the last close callback ends the cleanup hook. */
+static void close_handles(struct uvloop *l) {
+  if (l->released) return;
   loop_stop(l);
   l->released = true;
   if (l->actx) napi_async_destroy(l->env, l->actx);
@@ -248,6 +261,21 @@ void uvloop_release(struct uvloop *l) {
   if (l->mirror_fd >= 0) close(l->mirror_fd);
   l->mirror_fd = -1;
 #endif
+}
+
+void uvloop_release(struct uvloop *l) {
+  if (l == NULL) return;
+  close_handles(l);
+  l->detached = true;
+  maybe_free(l);
+}
+
+/* The environment ends (a worker stops) with the loop's handles open: close them; the last close
+ * callback tells Node it may go on. The slot keeps its pointer until backend_cleanup. */
+static void cleanup_hook(napi_async_cleanup_hook_handle handle, void *arg) {
+  struct uvloop *l = arg;
+  (void)handle;
+  close_handles(l);
 }
 
 /* A new loop for backend (op, state): 0, or -errno. */
@@ -294,6 +322,7 @@ static int loop_new(napi_env env, const struct eventop *op, void *state, struct 
   uv_idle_init(l->uv, &l->idle);
   uv_handle_set_data((uv_handle_t *)&l->idle, l);
   l->nhandles = 3;
+  if (napi_add_async_cleanup_hook(env, cleanup_hook, l, &l->hook) != napi_ok) l->hook = NULL;
   if (napi_create_object(env, &resource) != napi_ok ||
       napi_create_string_utf8(env, "libevent-ts:event_base_loop_async", NAPI_AUTO_LENGTH, &name) !=
           napi_ok ||

@@ -697,6 +697,56 @@ describe("process liveness (child processes)", () => {
   });
 });
 
+describe("worker threads (on the built package: tsx does not reach workers in Node 20)", () => {
+  it("a worker's async loop: the worker ends cleanly when its loop resolved, when terminated, on process.exit", async () => {
+    const { existsSync, mkdtempSync, rmSync, writeFileSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { spawn } = await import("node:child_process");
+    const { root } = await import("./helpers/children.js");
+    if (!existsSync(`${root}dist/index.js`)) throw new Error("this test imports the built package: run npm run build:ts");
+    const dir = mkdtempSync(`${tmpdir()}/loop-async-`);
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const file = `${dir}/worker.mjs`;
+    writeFileSync(file, `
+      import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
+      if (isMainThread) {
+        for (const mode of ["finish", "terminate", "exit"]) {
+          const w = new Worker(new URL(import.meta.url), { workerData: mode });
+          const msgs = [];
+          w.on("message", (m) => {
+            msgs.push(m);
+            if (m === "waiting" && mode === "terminate") void w.terminate();
+          });
+          const code = await new Promise((r) => w.on("exit", r));
+          console.log(mode, code, msgs.join(","));
+        }
+      } else {
+        const ev = await import(${JSON.stringify(`${root}dist/index.js`)});
+        const base = ev.event_base_new();
+        const e = ev.evtimer_new(base, () => parentPort.postMessage("fired"), null);
+        ev.event_add(e, new ev.timeval(workerData === "finish" ? 0 : 100, 20000));
+        const p = ev.event_base_dispatch_async(base);
+        setTimeout(() => {
+          parentPort.postMessage("waiting");
+          if (workerData === "exit") process.exit(0);
+        }, workerData === "finish" ? 0 : 30);
+        parentPort.postMessage("resolved " + (await p));
+      }
+    `);
+    const proc = spawn(process.execPath, [file], { stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    proc.stdout.setEncoding("utf8").on("data", (d: string) => (out += d));
+    proc.stderr.setEncoding("utf8").on("data", (d: string) => (out += d));
+    const timer = setTimeout(() => proc.kill("SIGKILL"), 25_000);
+    const code = await new Promise<number | string>((r) => proc.on("exit", (c, sig) => r(c ?? sig ?? -1)));
+    clearTimeout(timer);
+    expect(out).toMatch(/^finish 0 (waiting,)?fired,(waiting,)?resolved 1$/m);
+    expect(out).toMatch(/^terminate 1 waiting$/m);
+    expect(out).toMatch(/^exit 0 waiting$/m);
+    expect(code).toBe(0);
+  });
+});
+
 describe("blocking after async", () => {
   it("EV_WRITE readiness through both loops gives the same callbacks", async () => {
     const base = event_base_new()!;
