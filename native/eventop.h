@@ -48,6 +48,10 @@ struct eventop {
    * fd, mask in EV_READ|EV_WRITE|EV_CLOSED as the backend watches it (uvloop.c mirrors the set);
    * NULL for the others. */
   void (*each)(void *state, void (*fn)(void *ctx, int fd, int mask), void *ctx);
+  /* Make the backend's own fd readable after timeout_us (> 0), or cancel that (-1): epoll with
+   * its timerfd (EVENT_BASE_FLAG_PRECISE_TIMER), for uvloop.c's microsecond waits. 0 if done, -1
+   * if this backend cannot (NULL: never). The next dispatch cancels it. */
+  int (*settimer)(void *state, int64_t timeout_us);
 };
 
 /* A backend's timeout in milliseconds, rounded up as libevent's evutil_tv_to_msec_ does and

@@ -205,6 +205,7 @@ const struct eventop kqops = {
     kq_fd,
     kq_dealloc,
     NULL,
+    NULL,
 };
 
 #endif

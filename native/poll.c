@@ -157,4 +157,5 @@ const struct eventop pollops = {
     poll_fd,
     poll_dealloc,
     poll_each,
+    NULL,
 };

@@ -103,4 +103,5 @@ const struct eventop selectops = {
     select_fd,
     select_dealloc,
     select_each,
+    NULL,
 };

@@ -18,7 +18,8 @@
  *   runs in the next loop iteration (libuv does not block in its poll while an idle handle is
  *   active), never after a 1 ms timer. Not a zero timer: libuv 1.46 (Node 20) runs a timer
  *   restarted from its own callback again in the same iteration, so a base that always has work
- *   would starve Node's own timers.
+ *   would starve Node's own timers. Under EVENT_BASE_FLAG_PRECISE_TIMER, epoll's timerfd (in the
+ *   epoll set) carries the timeout instead, to the microsecond, as in the blocking loop.
  * A helper thread blocking in the backend's wait was the alternative: it costs a thread, a wake-up
  * hop and locking per pass, where this costs one extra non-blocking wait.
  *
@@ -82,6 +83,11 @@ struct uvloop {
   int mstate_cap;
   /* Watched descriptors the mirror refused: while any, every wait is a zero one. */
   int nrefused;
+  /* The backend, for its settimer. */
+  const struct eventop *op;
+  void *state;
+  /* Its timerfd is armed (the uv timer is not). */
+  bool settimer_armed;
 };
 
 static void maybe_free(struct uvloop *l) {
@@ -165,10 +171,22 @@ void uvloop_change(struct uvloop *l, int fd, int old, int events, bool adding) {
 static void timer_cb(uv_timer_t *t);
 static void idle_cb(uv_idle_t *t);
 
-/* Arm the timer for a wait of `us` microseconds (-1: none; 0: the idle handle). */
+/* Arm the timer for a wait of `us` microseconds (-1: none; 0: the idle handle). A backend with
+ * a timer of its own (epoll's timerfd, under EVENT_BASE_FLAG_PRECISE_TIMER) waits to the
+ * microsecond: its fd, which the poll handle watches, becomes readable then. */
 static void arm(struct uvloop *l, int64_t us) {
   if (l->wake || l->nrefused) us = 0;
   l->wake = false;
+  if (l->settimer_armed && us <= 0) {
+    l->op->settimer(l->state, -1);
+    l->settimer_armed = false;
+  }
+  if (us > 0 && l->op->settimer && l->op->settimer(l->state, us) == 0) {
+    l->settimer_armed = true;
+    uv_idle_stop(&l->idle);
+    uv_timer_stop(&l->timer);
+    return;
+  }
   if (us == 0) {
     uv_timer_stop(&l->timer);
     uv_idle_start(&l->idle, idle_cb);
@@ -239,6 +257,8 @@ static void loop_stop(struct uvloop *l) {
   uv_poll_stop(&l->poll);
   uv_timer_stop(&l->timer);
   uv_idle_stop(&l->idle);
+  if (l->settimer_armed) l->op->settimer(l->state, -1);
+  l->settimer_armed = false;
   if (l->pass) {
     napi_delete_reference(l->env, l->pass);
     l->pass = NULL;
@@ -286,6 +306,8 @@ static int loop_new(napi_env env, const struct eventop *op, void *state, struct 
   if (l == NULL) return -ENOMEM;
   l->env = env;
   l->mirror_fd = -1;
+  l->op = op;
+  l->state = state;
   if (napi_get_uv_event_loop(env, &l->uv) != napi_ok) {
     free(l);
     return -EINVAL;

@@ -14,7 +14,7 @@ import {
   event_base_got_break, event_base_got_exit, event_base_loop, event_base_loop_async, event_base_loopbreak,
   event_base_loopexit, event_base_once, event_base_new, event_del, event_free, event_new, event_set_log_callback,
   evsignal_new, evtimer_new, EV_ET, EV_FEATURE_ET, event_base_get_features, event_base_get_method,
-  event_base_priority_init, event_priority_set, event_reinit,
+  event_base_priority_init, event_priority_set, event_reinit, event_base_update_cache_time,
 } from "libevent-ts/event2/event";
 import {
   BEV_EVENT_EOF, BEV_OPT_CLOSE_ON_FREE, bufferevent, bufferevent_disable, bufferevent_enable, bufferevent_free,
@@ -276,6 +276,27 @@ eachBackend(() => {
       expect(event_base_got_exit(base)).toBe(1);
     });
 
+    it("loopexit with a timeout from a Node timer; loopbreak from a promise continuation", async () => {
+      const base = setup();
+      const ev = evtimer_new(base, () => {}, null)!;
+      onTestFinished(() => event_free(ev));
+      event_add(ev, tv(20_000));
+      const t0 = Date.now();
+      setTimeout(() => event_base_loopexit(base, tv(40)), 10);
+      expect(await event_base_dispatch_async(base)).toBe(0);
+      expect(Date.now() - t0).toBeGreaterThanOrEqual(45);
+      expect(event_base_got_exit(base)).toBe(1);
+
+      const p = event_base_dispatch_async(base);
+      void sleep(10).then(async () => {
+        await null;
+        event_base_loopbreak(base);
+      });
+      expect(await p).toBe(0);
+      expect(event_base_got_break(base)).toBe(1);
+      expect(event_base_got_exit(base)).toBe(0);
+    });
+
     it("deleting the last event from Node code ends the loop (1)", async () => {
       const base = setup();
       const ev = evtimer_new(base, () => {}, null)!;
@@ -361,6 +382,28 @@ eachBackend(() => {
       expect(calls).toBe(2);
       event_del(ev);
       expect(await p).toBe(1);
+    });
+
+    it("EVENT_BASE_FLAG_PRECISE_TIMER: timers wait to the microsecond, never less than asked", async () => {
+      const base = setup();
+      const ms: number[] = [];
+      let last = 0n;
+      const ev = evtimer_new(base, () => {
+        ms.push(Number(process.hrtime.bigint() - last) / 1e6);
+        // event_add counts from the cached time: make it now, to measure from here.
+        event_base_update_cache_time(base);
+        last = process.hrtime.bigint();
+        if (ms.length < 5) event_add(ev, new timeval(0, 2500));
+      }, null)!;
+      onTestFinished(() => event_free(ev));
+      last = process.hrtime.bigint();
+      event_add(ev, new timeval(0, 2500));
+      expect(await event_base_dispatch_async(base)).toBe(1);
+      expect(ms).toHaveLength(5);
+      // libevent's coarse clock (without the flag) may fire up to a tick early; the precise one not.
+      if (event_base_get_features(base) & EV_FEATURE_ET && process.env.EVENT_PRECISE_TIMER) {
+        for (const m of ms) expect(m).toBeGreaterThanOrEqual(2.4);
+      }
     });
 
     it("a descriptor epoll refuses (a regular file): poll and select report it at once, as blocking", async () => {

@@ -699,7 +699,8 @@ function event_base_free_queues_(base: event_base, runFinalizers: boolean): numb
  * usable for event_assign on another base; fds are never closed), run pending finalizers, drop
  * event_base_once records, restore signal handlers, and release the backend. Using the base
  * afterwards throws a TypeError, and so does freeing it from a callback of its own running loop
- * (C frees memory the loop goes on using). A null base only warns ("no base to free"), as C does
+ * (C frees memory the loop goes on using). Freed from Node code while event_base_loop_async waits
+ * (libevent-ts extension), the async loop ends first: its promise rejects. A null base only warns ("no base to free"), as C does
  * without an event_init() base.
  */
 export function event_base_free(base: event_base | null): void {

@@ -135,8 +135,8 @@ class loop_async implements loop_async_link_ {
  *   loop again.
  * - `event_base_free` from Node code while the loop waits ends it (the promise rejects) and frees
  *   the base; from one of its callbacks it throws, as for the blocking loop.
- * - Timers wait with libuv's millisecond precision (EVENT_BASE_FLAG_PRECISE_TIMER does not refine
- *   them).
+ * - Timers wait with libuv's millisecond precision, except under EVENT_BASE_FLAG_PRECISE_TIMER
+ *   with epoll, whose timerfd then wakes the loop to the microsecond, as in the blocking loop.
  * - The process stays alive exactly while the loop would go on (events pending or active,
  *   internal ones excluded, or EVLOOP_NO_EXIT_ON_EMPTY); once the promise has settled nothing of
  *   the base keeps it alive.
