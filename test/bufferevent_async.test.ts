@@ -320,6 +320,31 @@ describe("errors and timeouts", () => {
   });
 });
 
+describe("bufferevent_socket_connect_hostname_async", () => {
+  it("resolves a name on a worker thread, then connects; the loop stays alive meanwhile", async () => {
+    const { port } = await nodeServer((s) => s.end("by name\n"));
+    const base = event_base_new()!;
+    const loop = event_base_dispatch_async(base);
+    const bev = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE)!;
+    // No other event on the base: only the lookup and then the connect keep the loop running.
+    await bufferevent_socket_connect_hostname_async(bev, null, AF_INET, "localhost", port);
+    expect(await bufferevent_readln_async(bev, EVBUFFER_EOL_LF)).toBe("by name");
+    bufferevent_free(bev);
+    expect(await loop).toBe(1);
+    event_base_free(base);
+  });
+
+  it("a bad port is refused at once: EINVAL", async () => {
+    const base = event_base_new()!;
+    await withLoop(base, async () => {
+      const bev = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE)!;
+      const e = await rejection(bufferevent_socket_connect_hostname_async(bev, null, AF_INET, "localhost", 0));
+      expect(e.code).toBe("EINVAL");
+      bufferevent_free(bev);
+    });
+  });
+});
+
 describe("mixing with callbacks", () => {
   it("an async call on a bufferevent with callbacks is a TypeError; bufferevent_setcb takes it back, rejecting what is pending", async () => {
     const { port } = await nodeServer((s) => s.on("data", (d) => s.write(d)));
