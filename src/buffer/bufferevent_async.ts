@@ -156,6 +156,8 @@ export class bufferevent_async_ {
   detach_(fn: string): void {
     const bev = this.bev;
     bev.async_ = null;
+    // Reading was only paused for want of a reader: the new callbacks get it as the user left it.
+    if (this.paused && fn !== "bufferevent_free") bufferevent_enable(bev, EV_READ);
     const text = fn === "bufferevent_free" ? "the bufferevent was freed" : "bufferevent_setcb replaced the callbacks";
     if (this.reader) {
       this.clearReader();
@@ -374,6 +376,7 @@ function startConnect(bev: bufferevent, fn: string): bufferevent_async_ {
   if (st.connect.promise !== null) throw new TypeError(`${fn}: a connect is already pending on this bufferevent`);
   st.connectFn = fn;
   st.eof = false;
+  st.paused = false;
   st.readErrno = st.readEvents = st.writeErrno = st.writeEvents = 0;
   return st;
 }
