@@ -16,11 +16,11 @@ import {
 } from "libevent-ts/event2/event";
 import type { bufferevent } from "libevent-ts/event2/bufferevent";
 import {
-  BEV_EVENT_ERROR, BEV_EVENT_READING, BEV_EVENT_TIMEOUT, BEV_EVENT_WRITING, BEV_OPT_CLOSE_ON_FREE,
+  BEV_EVENT_EOF, BEV_EVENT_ERROR, BEV_EVENT_READING, BEV_EVENT_TIMEOUT, BEV_EVENT_WRITING, BEV_OPT_CLOSE_ON_FREE,
   BEV_OPT_DEFER_CALLBACKS, bufferevent_free, bufferevent_get_enabled, bufferevent_get_input, bufferevent_get_output,
   bufferevent_pair_new, bufferevent_read, bufferevent_read_async, bufferevent_readln_async, bufferevent_set_timeouts, bufferevent_setcb,
   bufferevent_setwatermark, bufferevent_socket_connect_async, bufferevent_socket_connect_hostname_async,
-  bufferevent_socket_new, bufferevent_write, bufferevent_write_async, ev_async_error,
+  bufferevent_socket_new, bufferevent_trigger, bufferevent_write, bufferevent_write_async, ev_async_error,
 } from "libevent-ts/event2/bufferevent";
 import { EVBUFFER_EOL_CRLF, EVBUFFER_EOL_LF, evbuffer_get_length } from "libevent-ts/event2/buffer";
 import type { evconnlistener } from "libevent-ts/event2/listener";
@@ -404,6 +404,36 @@ describe("watermarks and flow control", () => {
       expect(held).toBeLessThanOrEqual(4096);
       const rest = await readAll(bev, 1000);
       expect(Buffer.concat([Buffer.from(one), rest]).equals(big)).toBe(true);
+      bufferevent_free(bev);
+    });
+  });
+
+  it("callbacks set after a pause at the high watermark find reading enabled, and get the rest", async () => {
+    const data = payload(64 << 10);
+    const { port } = await nodeServer((s) => s.end(data));
+    const base = event_base_new()!;
+    await withLoop(base, async () => {
+      const bev = await connected(base, port);
+      bufferevent_setwatermark(bev, EV_READ, 0, 1024);
+      const first = new Uint8Array(1);
+      expect(await bufferevent_read_async(bev, first, 1)).toBe(1);
+      await sleep(100);
+      expect(evbuffer_get_length(bufferevent_get_input(bev))).toBe(1024);
+      expect(bufferevent_get_enabled(bev) & EV_READ).toBe(0);
+      const parts: Buffer[] = [Buffer.from(first)];
+      let eof!: () => void;
+      const ended = new Promise<void>((r) => (eof = r));
+      const buf = new Uint8Array(4096);
+      bufferevent_setcb(bev, (b) => {
+        parts.push(Buffer.from(buf.subarray(0, bufferevent_read(b, buf, 4096))));
+      }, null, (_b, what) => {
+        if (what & BEV_EVENT_EOF) eof();
+      }, null);
+      expect(bufferevent_get_enabled(bev) & EV_READ).toBe(EV_READ);
+      // The input is full: as in libevent, the callbacks hear of it once something triggers them.
+      bufferevent_trigger(bev, EV_READ, 0);
+      await ended;
+      expect(Buffer.concat(parts).equals(data)).toBe(true);
       bufferevent_free(bev);
     });
   });
