@@ -15,6 +15,7 @@
 #include "addon.h"
 #include "args.h"
 #include "eventop.h"
+#include "uvloop.h"
 
 static const struct eventop *const eventops[] = {
 #ifdef HAVE_KQUEUE
@@ -36,6 +37,8 @@ struct backend_slot {
   void *state;
   /* The backend's change list (setChangeList), (fd, old, events, kind) changes. */
   struct int32_list changes;
+  /* uvloop.c: the embedding in Node's loop, made by the first async loop; NULL before. */
+  struct uvloop *loop;
   /* The thread's stop watch (instance.c) in this backend's set: 1 added, 0 not, -1 refused. */
   int stopwatch;
 };
@@ -67,6 +70,18 @@ static struct backend_slot *arg_handle(napi_env env, const char *fn, struct addo
     return NULL;
   }
   return &st->backends[h];
+}
+
+bool backend_arg(napi_env env, const char *fn, struct addon_state *st, napi_value v,
+                 const struct eventop **op, void **state, struct uvloop ***loop) {
+  struct backend_slot *b = arg_handle(env, fn, st, v);
+  if (b == NULL) return false;
+  /* libuv is to poll this backend's fd: the stop watch, which holds libuv's fd, must leave it. */
+  backend_stopwatch_detach(st, (int)(b - st->backends));
+  *op = b->op;
+  *state = b->state;
+  *loop = &b->loop;
+  return true;
 }
 
 /* An event mask of EV_READ|EV_WRITE|EV_ET|EV_CLOSED. */
@@ -127,13 +142,16 @@ static napi_value js_backend_new(napi_env env, napi_callback_info info) {
   if (state == NULL) return ret_sys(env, -1);
   st->backends[h].op = op;
   st->backends[h].state = state;
+  st->backends[h].loop = NULL;
   st->backends[h].stopwatch = 0;
   return ret_int(env, h);
 }
 
 /* Backend b's add (adding) or del of `events` on fd, which watches `old`: 0, or -errno. */
 static int make_change(struct backend_slot *b, int fd, int old, int events, bool adding) {
-  return adding ? b->op->add(b->state, fd, old, events) : b->op->del(b->state, fd, old, events);
+  int r = adding ? b->op->add(b->state, fd, old, events) : b->op->del(b->state, fd, old, events);
+  if (b->loop && r == 0) uvloop_change(b->loop, fd, old, events, adding);
+  return r;
 }
 
 static napi_value backend_change(napi_env env, napi_callback_info info, const char *fn,
@@ -299,6 +317,9 @@ static napi_value js_backend_free(napi_env env, napi_callback_info info) {
   ARGS(1);
   struct backend_slot *b = arg_handle(env, "backendFree", data, argv[0]);
   if (b == NULL) return NULL;
+  /* libuv must forget the backend's fd before dealloc closes it. */
+  uvloop_release(b->loop);
+  b->loop = NULL;
   b->op->dealloc(b->state);
   list_release(env, &b->changes);
   memset(b, 0, sizeof *b);
@@ -337,7 +358,10 @@ static napi_value js_set_change_list(napi_env env, napi_callback_info info) {
 
 void backend_cleanup(napi_env env, struct addon_state *st) {
   for (int h = 0; h < st->nbackends; h++) {
-    if (st->backends[h].op) st->backends[h].op->dealloc(st->backends[h].state);
+    if (st->backends[h].op) {
+      uvloop_release(st->backends[h].loop);
+      st->backends[h].op->dealloc(st->backends[h].state);
+    }
     list_release(env, &st->backends[h].changes);
   }
   free(st->backends);

@@ -156,6 +156,18 @@ static int epoll_dispatch(void *state, int64_t timeout_us, int32_t *out, int max
   return n;
 }
 
+static int epoll_settimer(void *state, int64_t timeout_us) {
+  struct epollop *op = state;
+  struct itimerspec its;
+  if (op->timerfd < 0) return -1;
+  memset(&its, 0, sizeof its);
+  if (timeout_us > 0) {
+    its.it_value.tv_sec = (time_t)(timeout_us / 1000000);
+    its.it_value.tv_nsec = (long)(timeout_us % 1000000) * 1000;
+  }
+  return timerfd_settime(op->timerfd, 0, &its, NULL) == 0 ? 0 : -1;
+}
+
 static int epoll_fd(void *state) {
   return ((struct epollop *)state)->epfd;
 }
@@ -180,4 +192,6 @@ const struct eventop epollops = {
     epoll_dealloc,
     epoll_set,
     NULL,
+    NULL,
+    epoll_settimer,
 };

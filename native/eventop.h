@@ -55,6 +55,14 @@ struct eventop {
   /* Submit the changes the backend holds for its next dispatch, without waiting (io_uring, before
    * the loop waits somewhere else); NULL for backends that make every change at once. 0 or -errno. */
   int (*flush)(void *state);
+  /* Backends without an fd of their own (poll, select): call fn(ctx, fd, mask) for every watched
+   * fd, mask in EV_READ|EV_WRITE|EV_CLOSED as the backend watches it (uvloop.c mirrors the set);
+   * NULL for the others. */
+  void (*each)(void *state, void (*fn)(void *ctx, int fd, int mask), void *ctx);
+  /* Make the backend's own fd readable after timeout_us (> 0), or cancel that (-1): epoll with
+   * its timerfd (EVENT_BASE_FLAG_PRECISE_TIMER), for uvloop.c's microsecond waits. 0 if done, -1
+   * if this backend cannot (NULL: never). The next dispatch cancels it. */
+  int (*settimer)(void *state, int64_t timeout_us);
 };
 
 /* A backend's timeout in milliseconds, rounded up as libevent's evutil_tv_to_msec_ does and

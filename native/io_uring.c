@@ -409,6 +409,8 @@ const struct eventop uringops = {
     uring_dealloc,
     NULL,
     uring_flush,
+    NULL,
+    NULL,
 };
 
 #else /* !HAVE_IO_URING: kernel headers too old to build it; listed, never usable */
@@ -420,6 +422,6 @@ static void *uring_init(int flags) {
 }
 
 const struct eventop uringops = {"io_uring", EV_FEATURE_ET | EV_FEATURE_O1 | EV_FEATURE_EARLY_CLOSE,
-                                 0, uring_init, NULL, NULL, NULL, NULL, NULL, NULL, NULL};
+                                 0, uring_init, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL};
 
 #endif /* HAVE_IO_URING */

@@ -206,6 +206,8 @@ const struct eventop kqops = {
     kq_dealloc,
     NULL,
     NULL,
+    NULL,
+    NULL,
 };
 
 #endif
