@@ -213,6 +213,13 @@ describe("bases in worker threads", () => {
       expect(r.idle_cpu_ms).toBeLessThan(150);
     });
 
+    it(`${method}: a worker's base looping blocking, then in Node's loop, then blocking again: terminate() ends it`, { timeout: 240_000 }, async () => {
+      const r = await scenario("async_after_block", method);
+      expect(r.first).toBe("async 1");
+      expect(r.code).toBe(1);
+      expect(r.ms).toBeLessThan(10_000);
+    });
+
     it(`${method}: process.exit() returns promptly with workers blocked in dispatch`, { timeout: 240_000 }, async () => {
       const c = start("test/fixtures/threads.ts", ["exit", method]);
       await printed(c, "RESULT", 60_000);
