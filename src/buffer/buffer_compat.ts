@@ -4,7 +4,7 @@
  * `evbuffer_cb` live in buffer.ts beside the evbuffer callbacks they share.
  * @module
  */
-import { compat_misuse_ } from "../event/event_compat.js";
+import { misuse_as_ } from "../util/check.js";
 import type { evbuffer } from "./buffer.js";
 import { EVBUFFER_EOL_ANY, evbuffer_get_length, evbuffer_pullup, evbuffer_readln } from "./buffer.js";
 
@@ -20,7 +20,7 @@ export function evbuffer_readline(buffer: evbuffer): string | null {
   try {
     return evbuffer_readln(buffer, null, EVBUFFER_EOL_ANY);
   } catch (e) {
-    throw compat_misuse_(e, "evbuffer_readline");
+    throw misuse_as_(e, "evbuffer_readline");
   }
 }
 
@@ -34,7 +34,7 @@ export function EVBUFFER_LENGTH(x: evbuffer): number {
   try {
     return evbuffer_get_length(x);
   } catch (e) {
-    throw compat_misuse_(e, "EVBUFFER_LENGTH");
+    throw misuse_as_(e, "EVBUFFER_LENGTH");
   }
 }
 
@@ -48,6 +48,6 @@ export function EVBUFFER_DATA(x: evbuffer): Uint8Array | null {
   try {
     return evbuffer_pullup(x, -1);
   } catch (e) {
-    throw compat_misuse_(e, "EVBUFFER_DATA");
+    throw misuse_as_(e, "EVBUFFER_DATA");
   }
 }

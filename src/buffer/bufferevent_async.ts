@@ -24,7 +24,7 @@ import {
 import { bufferevent_socket_connect, bufferevent_socket_connect_hostname } from "./bufferevent_sock.js";
 import type { bufferevent } from "./bufferevent_struct.js";
 import { EV_READ, EV_WRITE } from "../event/constants.js";
-import { check_int_, check_len_ } from "../util/check.js";
+import { check_int_, check_len_, misuse_as_ } from "../util/check.js";
 import { ECANCELED, EINVAL, EMSGSIZE, EPIPE, ETIMEDOUT, EVUTIL_SOCKET_ERROR, errno, strerror } from "../util/errno.js";
 import { evutil_gai_strerror } from "../util/getaddrinfo.js";
 import type { sockaddr_any } from "../util/sockaddr.js";
@@ -333,7 +333,7 @@ export function bufferevent_socket_connect_async(bev: bufferevent, addr: sockadd
     r = bufferevent_socket_connect(bev, addr, socklen);
   } catch (e) {
     st.connect.cancel();
-    throw e;
+    throw misuse_as_(e, fn);
   }
   if (r < 0 && st.connect.promise !== null) st.connect.reject(new ev_async_error(fn, errno, BEV_EVENT_ERROR));
   return promise;
@@ -365,7 +365,7 @@ export function bufferevent_socket_connect_hostname_async(
     r = bufferevent_socket_connect_hostname(bev, evdns_base, family, hostname, port);
   } catch (e) {
     st.connect.cancel();
-    throw e;
+    throw misuse_as_(e, fn);
   }
   if (r < 0 && st.connect.promise !== null) st.connect.reject(new ev_async_error(fn, EINVAL, BEV_EVENT_ERROR));
   return promise;
@@ -401,7 +401,13 @@ export function bufferevent_write_async(bev: bufferevent, data: Uint8Array | str
   const fn = "bufferevent_write_async";
   const st = attach(bev, fn);
   if (st.writeEvents !== 0) return Promise.reject(new ev_async_error(fn, st.writeErrno, st.writeEvents));
-  if (bufferevent_write(bev, data, size) < 0) return Promise.reject(new ev_async_error(fn, errno, 0));
+  let r: number;
+  try {
+    r = bufferevent_write(bev, data, size);
+  } catch (e) {
+    throw misuse_as_(e, fn);
+  }
+  if (r < 0) return Promise.reject(new ev_async_error(fn, errno, 0));
   if (evbuffer_get_length(bev.output) <= bev.wm_write.low) return Promise.resolve();
   const promise = st.drain.promise ?? st.drain.arm();
   if (!(bev.enabled & EV_WRITE)) bufferevent_enable(bev, EV_WRITE);

@@ -4,7 +4,7 @@
  * `EVBUFFER_OUTPUT` macros, the `EVBUFFER_*` event bits and the `evbuffercb` / `everrorcb` types.
  * @module
  */
-import { compat_misuse_ } from "../event/event_compat.js";
+import { misuse_as_ } from "../util/check.js";
 import { event_global_current_base_ } from "../event/event.js";
 import { check_fn_or_null_, check_int_ } from "../util/check.js";
 import { timeval } from "../util/time.js";
@@ -69,7 +69,7 @@ export function bufferevent_new<A>(
   try {
     bufev = bufferevent_socket_new(null, fd, 0);
   } catch (e) {
-    throw compat_misuse_(e, fn);
+    throw misuse_as_(e, fn);
   }
   if (bufev === null) return null;
   bufferevent_setcb(bufev, readcb, writecb, errorcb, cbarg);
@@ -93,7 +93,7 @@ export function bufferevent_settimeout(bufev: bufferevent, timeout_read: number,
     bufferevent_set_timeouts(bufev, timeout_read ? new timeval(timeout_read, 0) : null,
       timeout_write ? new timeval(timeout_write, 0) : null);
   } catch (e) {
-    throw compat_misuse_(e, fn);
+    throw misuse_as_(e, fn);
   }
 }
 
@@ -107,7 +107,7 @@ export function EVBUFFER_INPUT(x: bufferevent): evbuffer {
   try {
     return bufferevent_get_input(x);
   } catch (e) {
-    throw compat_misuse_(e, "EVBUFFER_INPUT");
+    throw misuse_as_(e, "EVBUFFER_INPUT");
   }
 }
 
@@ -121,6 +121,6 @@ export function EVBUFFER_OUTPUT(x: bufferevent): evbuffer {
   try {
     return bufferevent_get_output(x);
   } catch (e) {
-    throw compat_misuse_(e, "EVBUFFER_OUTPUT");
+    throw misuse_as_(e, "EVBUFFER_OUTPUT");
   }
 }

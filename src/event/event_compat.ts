@@ -5,7 +5,7 @@
  * here is deprecated in libevent 2.1 and has an event.h replacement, named in each doc comment.
  * @module
  */
-import { check_fd_, check_fn_, check_fn_or_null_, check_int_, check_mask_, check_timeval_, show } from "../util/check.js";
+import { check_fd_, check_fn_, check_fn_or_null_, check_int_, check_mask_, check_timeval_, misuse_as_, show } from "../util/check.js";
 import type { timeval } from "../util/time.js";
 import type { evutil_socket_t } from "../util/types.js";
 import { EV_CLOSED, EV_PERSIST, EV_READ, EV_SIGNAL, EV_TIMEOUT, EV_WRITE } from "./constants.js";
@@ -17,19 +17,6 @@ import {
   event_set_current_base_,
 } from "./event.js";
 import { event_errx } from "./log.js";
-
-/**
- * @internal A compat name stands for one call (`timeout_add(ev, tv)` is `event_add(ev, tv)`):
- * misuse that the call reports under its own name ("event_add: ...") is reported under the name
- * the program used. Only for calls that run no user callback; anything else passes unchanged.
- */
-export function compat_misuse_(e: unknown, fn: string): unknown {
-  if (!(e instanceof TypeError || e instanceof RangeError)) return e;
-  const m = /^\w+: /.exec(e.message);
-  if (m === null) return e;
-  const msg = `${fn}: ${e.message.slice(m[0].length)}`;
-  return e instanceof RangeError ? new RangeError(msg) : new TypeError(msg);
-}
 
 /** The event_init() base, or a TypeError naming `fn` where C would dereference a NULL base. */
 function currentBase(fn: string): event_base {
@@ -95,7 +82,7 @@ export function event_loopexit(tv: timeval | null): number {
     const base = event_global_current_base_();
     return base === null ? -1 : event_base_loopexit(base, tv);
   } catch (e) {
-    throw compat_misuse_(e, "event_loopexit");
+    throw misuse_as_(e, "event_loopexit");
   }
 }
 
@@ -132,7 +119,7 @@ export function event_once<A>(
   try {
     return event_base_once(event_global_current_base_(), fd, events, callback, arg, tv);
   } catch (e) {
-    throw compat_misuse_(e, "event_once");
+    throw misuse_as_(e, "event_once");
   }
 }
 
@@ -159,7 +146,7 @@ export function event_priority_init(npriorities: number): number {
   try {
     return event_base_priority_init(base, npriorities);
   } catch (e) {
-    throw compat_misuse_(e, "event_priority_init");
+    throw misuse_as_(e, "event_priority_init");
   }
 }
 
@@ -193,7 +180,7 @@ export function event_set<A>(
   try {
     event_assign(ev, null, fd, events, callback, arg);
   } catch (e) {
-    throw compat_misuse_(e, fn);
+    throw misuse_as_(e, fn);
   }
 }
 
@@ -208,7 +195,7 @@ export function evtimer_set<A>(ev: event<A>, cb: event_callback_fn<A>, arg: A): 
   try {
     event_set(ev, -1, 0, cb, arg);
   } catch (e) {
-    throw compat_misuse_(e, "evtimer_set");
+    throw misuse_as_(e, "evtimer_set");
   }
 }
 
@@ -225,7 +212,7 @@ export function evsignal_set<A>(ev: event<A>, x: number, cb: event_callback_fn<A
   try {
     event_set(ev, x, EV_SIGNAL | EV_PERSIST, cb, arg);
   } catch (e) {
-    throw compat_misuse_(e, "evsignal_set");
+    throw misuse_as_(e, "evsignal_set");
   }
 }
 
@@ -240,7 +227,7 @@ export function timeout_add(ev: event, tv: timeval | null): number {
   try {
     return event_add(ev, tv);
   } catch (e) {
-    throw compat_misuse_(e, "timeout_add");
+    throw misuse_as_(e, "timeout_add");
   }
 }
 
@@ -255,7 +242,7 @@ export function timeout_set<A>(ev: event<A>, cb: event_callback_fn<A>, arg: A): 
   try {
     event_set(ev, -1, 0, cb, arg);
   } catch (e) {
-    throw compat_misuse_(e, "timeout_set");
+    throw misuse_as_(e, "timeout_set");
   }
 }
 
@@ -269,7 +256,7 @@ export function timeout_del(ev: event): number {
   try {
     return event_del(ev);
   } catch (e) {
-    throw compat_misuse_(e, "timeout_del");
+    throw misuse_as_(e, "timeout_del");
   }
 }
 
@@ -284,7 +271,7 @@ export function timeout_pending(ev: event, tv: timeval | null): number {
   try {
     return event_pending(ev, EV_TIMEOUT, tv);
   } catch (e) {
-    throw compat_misuse_(e, "timeout_pending");
+    throw misuse_as_(e, "timeout_pending");
   }
 }
 
@@ -298,7 +285,7 @@ export function timeout_initialized(ev: event): number {
   try {
     return event_initialized(ev);
   } catch (e) {
-    throw compat_misuse_(e, "timeout_initialized");
+    throw misuse_as_(e, "timeout_initialized");
   }
 }
 
@@ -313,7 +300,7 @@ export function signal_add(ev: event, tv: timeval | null): number {
   try {
     return event_add(ev, tv);
   } catch (e) {
-    throw compat_misuse_(e, "signal_add");
+    throw misuse_as_(e, "signal_add");
   }
 }
 
@@ -330,7 +317,7 @@ export function signal_set<A>(ev: event<A>, x: number, cb: event_callback_fn<A>,
   try {
     event_set(ev, x, EV_SIGNAL | EV_PERSIST, cb, arg);
   } catch (e) {
-    throw compat_misuse_(e, "signal_set");
+    throw misuse_as_(e, "signal_set");
   }
 }
 
@@ -344,7 +331,7 @@ export function signal_del(ev: event): number {
   try {
     return event_del(ev);
   } catch (e) {
-    throw compat_misuse_(e, "signal_del");
+    throw misuse_as_(e, "signal_del");
   }
 }
 
@@ -359,7 +346,7 @@ export function signal_pending(ev: event, tv: timeval | null): number {
   try {
     return event_pending(ev, EV_SIGNAL, tv);
   } catch (e) {
-    throw compat_misuse_(e, "signal_pending");
+    throw misuse_as_(e, "signal_pending");
   }
 }
 
@@ -373,7 +360,7 @@ export function signal_initialized(ev: event): number {
   try {
     return event_initialized(ev);
   } catch (e) {
-    throw compat_misuse_(e, "signal_initialized");
+    throw misuse_as_(e, "signal_initialized");
   }
 }
 
@@ -387,7 +374,7 @@ export function EVENT_FD(ev: event): evutil_socket_t {
   try {
     return event_get_fd(ev);
   } catch (e) {
-    throw compat_misuse_(e, "EVENT_FD");
+    throw misuse_as_(e, "EVENT_FD");
   }
 }
 
@@ -401,6 +388,6 @@ export function EVENT_SIGNAL(ev: event): number {
   try {
     return event_get_signal(ev);
   } catch (e) {
-    throw compat_misuse_(e, "EVENT_SIGNAL");
+    throw misuse_as_(e, "EVENT_SIGNAL");
   }
 }

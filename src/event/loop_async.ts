@@ -23,7 +23,7 @@
  * the base, in the backend's set like any fd.
  * @module
  */
-import { show } from "../util/check.js";
+import { check_int_ } from "../util/check.js";
 import { changelist_flush_ } from "./changelist.js";
 import {
   event_base, event_base_check_, event_base_loop_enter_, event_base_loop_leave_, event_base_loop_pass_,
@@ -152,7 +152,7 @@ class loop_async implements loop_async_link_ {
  */
 export function event_base_loop_async(base: event_base, flags: number): Promise<number> {
   event_base_check_(base, "event_base_loop_async");
-  if (!Number.isInteger(flags)) throw new TypeError(`event_base_loop_async: flags ${show(flags)} is not an integer`);
+  check_int_("event_base_loop_async", "flags", flags);
   if (!event_base_loop_enter_(base)) return Promise.resolve(-1);
   const loop = new loop_async(base, flags);
   if (!loop.start()) {

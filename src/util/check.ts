@@ -182,3 +182,17 @@ export function show(v: unknown): string {
   }
   return String(v);
 }
+
+/**
+ * @internal The misuse a call reports under its own name ("event_add: ...") reported under the name
+ * of `fn`, the function the program called, which stands for that call (a compat name such as
+ * `timeout_add`, an awaitable form such as `bufferevent_write_async`). Only for calls that run no
+ * user callback; anything that is not a TypeError/RangeError passes unchanged.
+ */
+export function misuse_as_(e: unknown, fn: string): unknown {
+  if (!(e instanceof TypeError || e instanceof RangeError)) return e;
+  const m = /^\w+: /.exec(e.message);
+  if (m === null) return e;
+  const msg = `${fn}: ${e.message.slice(m[0].length)}`;
+  return e instanceof RangeError ? new RangeError(msg) : new TypeError(msg);
+}
