@@ -19,7 +19,7 @@ import type { Results } from "./results.js";
 const C = "C libevent", TS = "libevent-ts";
 /** One colour per server, the same in every chart. */
 const SERVER_COLORS: Record<string, string> = {
-  [C]: "#4c78a8", [TS]: "#f58518", "libevent-ts async": "#e45756", "Node net": "#54a24b",
+  [C]: "#4c78a8", [TS]: "#f58518", "libevent-ts async": "#e45756", "libevent-ts await": "#b279a2", "Node net": "#54a24b",
 };
 const BACKEND_COLORS = { domain: ["epoll", "poll", "select"], range: ["#4c78a8", "#f58518", "#e45756"] };
 
@@ -136,49 +136,59 @@ function serversSpec(r: Results): TopLevelSpec | null {
 function threadsSpec(r: Results): TopLevelSpec | null {
   const th = r.benchmarks.servers?.threads;
   if (!th || th.rows.length === 0) return null;
+  const MODES = ["one acceptor (memcached)", "SO_REUSEPORT"];
+  const modeName = (m: string) => (m === "memcached" ? MODES[0]! : MODES[1]!);
   const values = th.rows.map((row) => ({
-    mode: row.mode === "memcached" ? "one acceptor (memcached)" : "SO_REUSEPORT",
+    mode: modeName(row.mode),
     threads: `${row.threads}`,
     rate: row.rate?.median ?? null,
     cpu: row.cpuPerOp?.median ?? null,
   }));
   const split = th.rows.flatMap((row) => row.split.map((s, i) => ({
-    config: `${row.mode === "memcached" ? "acceptor" : "reuseport"}, ${row.threads}`,
+    config: `${row.mode === "memcached" ? "acceptor" : "reuseport"},${row.threads} thr.`,
     thread: s.name, order: i, share: s.share,
   })));
-  const mode = { field: "mode", type: "nominal", title: "mode" };
+  const threadNames = [...new Set(split.sort((x, y) => x.order - y.order).map((x) => x.thread))];
+  threadNames.push(...threadNames.splice(threadNames.indexOf("others"), 1));
+  const mode = { field: "mode", type: "nominal", title: null, scale: { domain: MODES, range: ["#4c78a8", "#f58518"] },
+    legend: { orient: "top", labelLimit: 300 } };
   const bars = (field: "rate" | "cpu", title: string, format: string) => ({
-    width: 200,
+    width: 220,
     height: 200,
     data: { values },
     encoding: {
-      x: { field: "threads", type: "ordinal", title: "worker threads" },
-      xOffset: mode,
+      x: { field: "threads", type: "ordinal", title: "worker threads", axis: { labelAngle: 0 } },
+      xOffset: { field: "mode", type: "nominal", sort: MODES },
       y: { field, type: "quantitative", title, axis: { format: "~s" } },
     },
     layer: [
       { mark: "bar", encoding: { color: mode } },
       { mark: { type: "text", dy: -6, fontSize: 9 }, encoding: { text: { field, type: "quantitative", format } } },
+      { transform: [{ calculate: `datum.${field} * 1.12`, as: "top" }], mark: { type: "point", opacity: 0 }, encoding: { y: { field: "top", type: "quantitative" } } },
     ],
   });
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     title: {
       text: "Echo server with worker threads (one event_base per thread)",
-      subtitle: [`50 connections, 64-byte round trips; median of ${th.reps} repetition(s). ${footnote(r)}`],
+      subtitle: [
+        `50 connections, 64-byte round trips; median of ${th.reps} repetition(s); the load generator shares the cores.`,
+        footnote(r),
+      ],
     },
     hconcat: [
-      bars("rate", "round trips per second", ",.0f"),
-      bars("cpu", "server CPU µs per round trip", ".1f"),
+      { hconcat: [bars("rate", "round trips per second", ",.0f"), bars("cpu", "server CPU µs per round trip", ".1f")], resolve: { scale: { color: "shared" } } },
       {
-        width: 260,
+        width: 330,
         height: 200,
         data: { values: split },
         mark: "bar",
         encoding: {
-          x: { field: "config", type: "nominal", title: "mode, threads", sort: null },
+          x: { field: "config", type: "nominal", title: "mode, threads", sort: null,
+            axis: { labelAngle: 0, labelExpr: "split(datum.label, ',')" } },
           y: { field: "share", type: "quantitative", stack: "normalize", title: "share of the server's CPU", axis: { format: "%" } },
-          color: { field: "thread", type: "nominal", title: "thread (busiest first)", sort: null },
+          color: { field: "thread", type: "nominal", title: "thread", scale: { domain: threadNames, scheme: "tableau10" },
+            legend: { orient: "right" } },
           order: { field: "order" },
         },
       },

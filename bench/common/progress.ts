@@ -22,7 +22,7 @@ function elapsed(ms: number): string {
 }
 
 function redraw(): void {
-  if (spinner) spinner.text = `${what} (${elapsed(Date.now() - since)})`;
+  if (spinner) spinner.text = `${what} · ${elapsed(Date.now() - since)}`;
 }
 
 /** Whether a live line is drawn (stdout is an interactive terminal and not CI). */

@@ -22,21 +22,30 @@ import { median, summarize } from "../common/stats.js";
 import { fmt, printTable, type Cell } from "../common/table.js";
 
 type Kind = "hello" | "echo";
-const C = "C libevent", TS = "libevent-ts", ASYNC = "libevent-ts async", NODE = "Node net";
-const IMPLS = [C, TS, ASYNC, NODE] as const;
+const C = "C libevent", TS = "libevent-ts", ASYNC = "libevent-ts async", AWAIT = "libevent-ts await", NODE = "Node net";
+const IMPLS = [C, TS, ASYNC, AWAIT, NODE] as const;
 type Impl = (typeof IMPLS)[number];
 
-/** The async-mode examples: hello-world-async.ts, and echo-server.ts with --async. */
+/**
+ * The examples run inside Node's loop (event_base_dispatch_async): hello-world-async.ts (which
+ * awaits each answer's write), echo-server.ts --async (the same callbacks as the blocking server)
+ * and echo-server.ts --await (each connection an async function awaiting its reads and writes).
+ */
 const ASYNC_HELLO = "examples/hello-world-async.ts";
 const ASYNC_ECHO = "examples/echo-server.ts";
-const ASYNC_FLAG = "--async";
 const THREADS_ECHO = "examples/echo-threads.ts";
+
+/** Whether echo-server.ts has the mode `flag` (--async, --await) in this checkout. */
+function echoHas(flag: string): boolean {
+  return existsSync(`${root}${ASYNC_ECHO}`) && readFileSync(`${root}${ASYNC_ECHO}`, "utf8").includes(`"${flag}"`);
+}
 
 /**
  * How each implementation's server is started: a program, or a script (relative to the root) run
- * with tsx; a string saying why not where this checkout does not have it.
+ * with tsx; a string saying why not where this checkout does not have it; null where there is no
+ * such server (hello has no --await form: hello-world-async.ts already awaits its writes).
  */
-function serverCommand(impl: Impl, kind: Kind, cPrograms: Record<Kind, string>): { cmd: string; args: string[] } | string {
+function serverCommand(impl: Impl, kind: Kind, cPrograms: Record<Kind, string>): { cmd: string; args: string[] } | string | null {
   const script = (file: string, ...args: string[]) => ({ cmd: process.execPath, args: ["--import", "tsx", file, ...args] });
   switch (impl) {
     case C:
@@ -46,9 +55,10 @@ function serverCommand(impl: Impl, kind: Kind, cPrograms: Record<Kind, string>):
     case ASYNC:
       if (kind === "hello")
         return existsSync(`${root}${ASYNC_HELLO}`) ? script(ASYNC_HELLO) : `${ASYNC_HELLO} is not in this checkout`;
-      return existsSync(`${root}${ASYNC_ECHO}`) && readFileSync(`${root}${ASYNC_ECHO}`, "utf8").includes(`"${ASYNC_FLAG}"`)
-        ? script(ASYNC_ECHO, ASYNC_FLAG)
-        : `${ASYNC_ECHO} has no ${ASYNC_FLAG} mode in this checkout`;
+      return echoHas("--async") ? script(ASYNC_ECHO, "--async") : `${ASYNC_ECHO} has no --async mode in this checkout`;
+    case AWAIT:
+      if (kind === "hello") return null;
+      return echoHas("--await") ? script(ASYNC_ECHO, "--await") : `${ASYNC_ECHO} has no --await mode in this checkout`;
     case NODE:
       return script(kind === "hello" ? "bench/servers/node-hello.ts" : "bench/servers/node-echo.ts");
   }
@@ -132,6 +142,7 @@ export async function run(opts: BenchOptions): Promise<ServersResult> {
     for (const kind of ["hello", "echo"] as const) {
       for (const impl of IMPLS) {
         const how = serverCommand(impl, kind, cPrograms);
+        if (how === null) continue;
         if (typeof how === "string") {
           skipped.push(`${impl} ${kind}: ${how}`);
           log(`note: ${impl} ${kind} skipped: ${how}`);
@@ -206,7 +217,7 @@ function testResult(t: Test, impls: readonly Impl[], samples: Map<string, Server
     const xs = samples.get(`${t.name}/${impl}`);
     if (!xs) continue;
     const ratios: Record<string, number> = { [C]: ratio(impl, C), [NODE]: ratio(impl, NODE) };
-    if (impl === ASYNC) ratios[TS] = ratio(impl, TS);
+    if (impl === ASYNC || impl === AWAIT) ratios[TS] = ratio(impl, TS);
     const cpu = median(xs.map((x) => x.cpuPerOp));
     rows.push({
       server: impl,
@@ -224,7 +235,7 @@ function testResult(t: Test, impls: readonly Impl[], samples: Map<string, Server
 const times = (x: number | null | undefined) => (x === null || x === undefined || !Number.isFinite(x) ? null : `${fmt(x, 2)}x`);
 
 function report(tests: readonly ServerTest[]): void {
-  const hasAsync = tests.some((t) => t.rows.some((r) => r.server === ASYNC));
+  const hasAsync = tests.some((t) => t.rows.some((r) => r.server === ASYNC || r.server === AWAIT));
   const rows: Cell[][] = [];
   for (const t of tests) {
     for (const r of t.rows) {
@@ -246,7 +257,15 @@ function report(tests: readonly ServerTest[]): void {
     "server CPU µs/op", "C's CPU / its", "errors"], rows);
   log("(rate: median; x: median of the per-rep rate ratios, above 1 is faster; " +
     "C's CPU / its: C libevent's median CPU µs/op over this server's, above 1 means it uses less CPU than C" +
-    (hasAsync ? "; async / blocking: libevent-ts with its loop inside Node's over the blocking event_base_dispatch" : "") + ")");
+    (hasAsync ? "; async / blocking: libevent-ts with its loop inside Node's (async: the same callbacks; await: " +
+      "async functions awaiting reads and writes) over the blocking event_base_dispatch" : "") + ")");
+  for (const t of tests) {
+    const parts = [ASYNC, AWAIT].flatMap((impl) => {
+      const r = t.rows.find((x) => x.server === impl);
+      return r ? [`${impl.replace("libevent-ts ", "")} ${fmt(r.ratios[TS], 2)}x`] : [];
+    });
+    if (parts.length) log(`inside Node's loop / blocking, ${t.name}: ${parts.join(", ")} (rate)`);
+  }
 
   const ts = tests.flatMap((t) => t.rows.filter((r) => r.server === TS));
   if (ts.length) {
