@@ -6,8 +6,9 @@
  * Nothing here names the machine (no host name, no path): the file may be committed.
  */
 import { execFileSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
+import { dirname } from "node:path";
 import { root } from "./cbuild.js";
 import type { Summary } from "./stats.js";
 
@@ -192,6 +193,7 @@ function replacer(_key: string, value: unknown): unknown {
 /** Writes `results` to `file` (pretty-printed, numbers as measured). */
 export function writeResults(file: string, results: Results): void {
   results.machine.loadEnd = os.loadavg()[0]!;
+  mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, `${JSON.stringify(results, replacer, 1)}\n`);
 }
 
