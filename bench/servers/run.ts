@@ -153,7 +153,7 @@ export async function run(opts: BenchOptions): Promise<ServersResult> {
         status(`servers: starting ${impl} ${kind}`);
         const server = startServer(cmd, [...args, "-q", String(port)]);
         const command = shown(cmd, [...args, "-q", "PORT"]);
-        if (!(await waitAccepting(port, 20_000, () => exited(server.child)))) {
+        if (!(await waitAccepting(port, 60_000, () => exited(server.child)))) {
           const why = `\`${command}\` did not accept on 127.0.0.1:${port}`;
           skipped.push(`${impl} ${kind}: ${why}`);
           log(`note: ${impl} ${kind} skipped: ${why} (see bench/servers/README.md for the arguments). Its output:\n${server.output()}`);
