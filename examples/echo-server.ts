@@ -3,16 +3,20 @@
  * buffer (evbuffer_add_buffer) in the read callback; TCP_NODELAY on every connection; SIGINT
  * ends the loop at once. Listens on 127.0.0.1, port 9996 unless given:
  *
- * echo-server [-q] [PORT]
+ * echo-server [-q] [--async | --await] [PORT]
  *
  * The C program it is ported from, statement by statement, is bench/servers/echo-server.c.
+ * --async runs the same server inside Node's loop (event_base_dispatch_async instead of
+ * event_base_dispatch); --await too, each connection then being an async function that echoes
+ * with bufferevent_read_async and bufferevent_write_async instead of callbacks.
  */
 
 import type { bufferevent } from "libevent-ts/event2/bufferevent";
 import {
   BEV_EVENT_EOF, BEV_EVENT_ERROR, BEV_OPT_CLOSE_ON_FREE, bufferevent_enable, bufferevent_free, bufferevent_get_input,
-  bufferevent_get_output, bufferevent_setcb, bufferevent_socket_new,
+  bufferevent_get_output, bufferevent_read_async, bufferevent_setcb, bufferevent_socket_new, bufferevent_write_async,
 } from "libevent-ts/event2/bufferevent";
+import type { ev_async_error } from "libevent-ts/event2/bufferevent";
 import { evbuffer_add_buffer } from "libevent-ts/event2/buffer";
 import type { evconnlistener } from "libevent-ts/event2/listener";
 import {
@@ -25,12 +29,13 @@ import {
 } from "libevent-ts/event2/util";
 import type { event, event_base } from "libevent-ts/event2/event";
 import {
-  EV_READ, EV_WRITE, event_add, event_base_dispatch, event_base_free, event_base_loopbreak, event_base_new, event_free,
-  evsignal_new,
+  EV_READ, EV_WRITE, event_add, event_base_dispatch, event_base_dispatch_async, event_base_free, event_base_loopbreak,
+  event_base_new, event_free, evsignal_new,
 } from "libevent-ts/event2/event";
 
 let port = 9996;
 let quiet = 0;
+let mode = "";
 
 function echo_read_cb(bev: bufferevent, ctx: null): void {
   evbuffer_add_buffer(bufferevent_get_output(bev), bufferevent_get_input(bev));
@@ -46,6 +51,24 @@ function echo_event_cb(bev: bufferevent, events: number, ctx: null): void {
   }
 }
 
+/* --await: one connection, echoed with await. */
+async function echo_conn(bev: bufferevent): Promise<void> {
+  const buf = new Uint8Array(16384);
+  try {
+    for (;;) {
+      const n = await bufferevent_read_async(bev, buf, buf.length);
+      if (n === 0)
+        break;
+      await bufferevent_write_async(bev, buf, n);
+    }
+  } catch (e) {
+    console.error(`Error from bufferevent: ${strerror((e as ev_async_error).errno)}`);
+  }
+  if (!quiet)
+    console.log("Connection closed.");
+  bufferevent_free(bev);
+}
+
 function accept_conn_cb(listener: evconnlistener, fd: evutil_socket_t,
   address: sockaddr, socklen: number, ctx: null): void {
   const base = evconnlistener_get_base(listener);
@@ -59,8 +82,12 @@ function accept_conn_cb(listener: evconnlistener, fd: evutil_socket_t,
     evutil_closesocket(fd);
     return;
   }
-  bufferevent_setcb(bev, echo_read_cb, null, echo_event_cb, null);
-  bufferevent_enable(bev, EV_READ | EV_WRITE);
+  if (mode === "--await") {
+    void echo_conn(bev);
+  } else {
+    bufferevent_setcb(bev, echo_read_cb, null, echo_event_cb, null);
+    bufferevent_enable(bev, EV_READ | EV_WRITE);
+  }
   if (!quiet)
     console.log("Accepted a connection.");
 }
@@ -72,7 +99,7 @@ function signal_cb(sig: evutil_socket_t, events: number, ctx: event_base): void 
   event_base_loopbreak(base);
 }
 
-function main(argc: number, argv: string[]): number {
+async function main(argc: number, argv: string[]): Promise<number> {
   let base: event_base | null;
   let listener: evconnlistener | null;
   let signal_event: event | null;
@@ -81,6 +108,8 @@ function main(argc: number, argv: string[]): number {
   for (let i = 1; i < argc; i++) {
     if (argv[i] === "-q")
       quiet = 1;
+    else if (argv[i] === "--async" || argv[i] === "--await")
+      mode = argv[i]!;
     else
       port = Number.parseInt(argv[i]!, 10) || 0;
   }
@@ -110,7 +139,10 @@ function main(argc: number, argv: string[]): number {
     return 1;
   }
 
-  event_base_dispatch(base);
+  if (mode)
+    await event_base_dispatch_async(base);
+  else
+    event_base_dispatch(base);
 
   evconnlistener_free(listener);
   event_free(signal_event);
@@ -121,4 +153,6 @@ function main(argc: number, argv: string[]): number {
 }
 
 const argv = process.argv.slice(1);
-process.exitCode = main(argv.length, argv);
+main(argv.length, argv).then((code) => {
+  process.exitCode = code;
+});

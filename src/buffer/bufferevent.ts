@@ -126,6 +126,8 @@ export class bufferevent_private extends bufferevent implements evbuffer_parent_
   dns_request: getaddrinfo_request | null = null;
   /** Set by bufferevent_free: the user's reference is gone (a second free is a TypeError). */
   freed = false;
+  /** The async calls' state (bufferevent_async.ts) while they drive the bufferevent, else null. */
+  async_: { detach_(fn: string): void } | null = null;
 
   /** bufferevent_incref_, as the buffers call it while their deferred callbacks are pending. */
   incref_(): void {
@@ -396,6 +398,9 @@ export function bufferevent_setcb<A>(
   check_fn_or_null_(fn, "readcb", readcb);
   check_fn_or_null_(fn, "writecb", writecb);
   check_fn_or_null_(fn, "eventcb", eventcb);
+  const p = BEV_UPCAST(bufev);
+  // New callbacks take the bufferevent from the async calls (their pending promises are rejected).
+  if (p.async_ !== null) p.async_.detach_(fn);
   bufev.readcb = readcb;
   bufev.writecb = writecb;
   bufev.errorcb = eventcb;
@@ -698,6 +703,7 @@ export function bufferevent_free(bufev: bufferevent): void {
   if (p.freed) throw new TypeError("bufferevent_free: the bufferevent was already freed");
   if (p.ev_base!.freed) throw new TypeError("bufferevent_free: the bufferevent's event_base was freed first");
   p.freed = true;
+  if (p.async_ !== null) p.async_.detach_("bufferevent_free");
   p.readcb = null;
   p.writecb = null;
   p.errorcb = null;

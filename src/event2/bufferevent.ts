@@ -38,3 +38,7 @@ export {
   bufferevent_rate_limit_group_decrement_read, bufferevent_rate_limit_group_decrement_write,
   bufferevent_rate_limit_group_get_totals, bufferevent_rate_limit_group_reset_totals,
 } from "../buffer/bufferevent_ratelim.js";
+export {
+  ev_async_error, bufferevent_socket_connect_async, bufferevent_socket_connect_hostname_async, bufferevent_write_async,
+  bufferevent_read_async, bufferevent_readln_async,
+} from "../buffer/bufferevent_async.js";

@@ -12,3 +12,4 @@ export {
   evconnlistener_disable, evconnlistener_get_base, evconnlistener_get_fd, evconnlistener_set_cb,
   evconnlistener_set_error_cb,
 } from "../listener/listener.js";
+export { evconnlistener_accept_async } from "../listener/listener_async.js";

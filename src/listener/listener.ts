@@ -85,6 +85,8 @@ export class evconnlistener<A = any> {
   readonly socklen = { value: 0 };
   /** @internal Set by evconnlistener_free (the listener is destroyed once no callback holds it). */
   freed = false;
+  /** @internal The async accept's state (listener_async.ts) while it drives the listener, else null. */
+  async_: { detach_(fn: string): void } | null = null;
 
   /** @internal Use evconnlistener_new / evconnlistener_new_bind. */
   constructor(user_data: A, flags: number) {
@@ -205,6 +207,7 @@ function bindFailed(fd: number): null {
 export function evconnlistener_free(lev: evconnlistener): void {
   checkListener(lev, "evconnlistener_free");
   lev.freed = true;
+  if (lev.async_ !== null) lev.async_.detach_("evconnlistener_free");
   lev.cb = null;
   lev.errorcb = null;
   listener_decref_and_unlock(lev);
@@ -248,6 +251,8 @@ export function evconnlistener_get_fd(lev: evconnlistener): evutil_socket_t {
 export function evconnlistener_set_cb<A>(lev: evconnlistener<A>, cb: evconnlistener_cb<A> | null, arg: A): void {
   checkListener(lev, "evconnlistener_set_cb");
   check_fn_or_null_("evconnlistener_set_cb", "cb", cb);
+  // A new callback takes the listener from evconnlistener_accept_async (its pending promise is rejected).
+  if (lev.async_ !== null) lev.async_.detach_("evconnlistener_set_cb");
   const enable = lev.enabled && lev.cb === null;
   lev.cb = cb;
   lev.user_data = arg;
