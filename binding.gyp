@@ -19,7 +19,8 @@
         "native/select.c",
         "native/signal.c",
         "native/socket.c",
-        "native/strerror.c"
+        "native/strerror.c",
+        "native/uvloop.c"
       ],
       "defines": ["NAPI_VERSION=8"],
       "cflags": ["-std=c11", "-Wall", "-Wextra"],

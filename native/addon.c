@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "addon.h"
+#include "uvloop.h"
 
 static void state_free(napi_env env, void *data, void *hint) {
   struct addon_state *st = data;
@@ -32,7 +33,8 @@ static napi_value init(napi_env env, napi_value exports) {
       socket_exports(env, exports, st) != napi_ok ||
       resolve_exports(env, exports, st) != napi_ok ||
       clock_exports(env, exports, st) != napi_ok ||
-      strerror_exports(env, exports, st) != napi_ok)
+      strerror_exports(env, exports, st) != napi_ok ||
+      uvloop_exports(env, exports, st) != napi_ok)
     return NULL;
   return exports;
 }

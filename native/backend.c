@@ -14,6 +14,7 @@
 #include "addon.h"
 #include "args.h"
 #include "eventop.h"
+#include "uvloop.h"
 
 static const struct eventop *const eventops[] = {
 #ifdef HAVE_KQUEUE
@@ -30,6 +31,8 @@ static const struct eventop *const eventops[] = {
 struct backend_slot {
   const struct eventop *op;
   void *state;
+  /* uvloop.c: the embedding in Node's loop, made by the first async loop; NULL before. */
+  struct uvloop *loop;
 };
 
 int eventop_random_start(int n) {
@@ -59,6 +62,16 @@ static struct backend_slot *arg_handle(napi_env env, const char *fn, struct addo
     return NULL;
   }
   return &st->backends[h];
+}
+
+bool backend_arg(napi_env env, const char *fn, struct addon_state *st, napi_value v,
+                 const struct eventop **op, void **state, struct uvloop ***loop) {
+  struct backend_slot *b = arg_handle(env, fn, st, v);
+  if (b == NULL) return false;
+  *op = b->op;
+  *state = b->state;
+  *loop = &b->loop;
+  return true;
 }
 
 /* An event mask of EV_READ|EV_WRITE|EV_ET|EV_CLOSED. */
@@ -119,12 +132,15 @@ static napi_value js_backend_new(napi_env env, napi_callback_info info) {
   if (state == NULL) return ret_sys(env, -1);
   st->backends[h].op = op;
   st->backends[h].state = state;
+  st->backends[h].loop = NULL;
   return ret_int(env, h);
 }
 
 /* Backend b's add (adding) or del of `events` on fd, which watches `old`: 0, or -errno. */
 static int make_change(struct backend_slot *b, int fd, int old, int events, bool adding) {
-  return adding ? b->op->add(b->state, fd, old, events) : b->op->del(b->state, fd, old, events);
+  int r = adding ? b->op->add(b->state, fd, old, events) : b->op->del(b->state, fd, old, events);
+  if (b->loop && r == 0) uvloop_change(b->loop, fd, old, events, adding);
+  return r;
 }
 
 static napi_value backend_change(napi_env env, napi_callback_info info, const char *fn,
@@ -217,6 +233,9 @@ static napi_value js_backend_free(napi_env env, napi_callback_info info) {
   ARGS(1);
   struct backend_slot *b = arg_handle(env, "backendFree", data, argv[0]);
   if (b == NULL) return NULL;
+  /* libuv must forget the backend's fd before dealloc closes it. */
+  uvloop_release(b->loop);
+  b->loop = NULL;
   b->op->dealloc(b->state);
   b->op = NULL;
   b->state = NULL;
@@ -272,7 +291,10 @@ static napi_value js_set_change_list(napi_env env, napi_callback_info info) {
 
 void backend_cleanup(napi_env env, struct addon_state *st) {
   for (int h = 0; h < st->nbackends; h++)
-    if (st->backends[h].op) st->backends[h].op->dealloc(st->backends[h].state);
+    if (st->backends[h].op) {
+      uvloop_release(st->backends[h].loop);
+      st->backends[h].op->dealloc(st->backends[h].state);
+    }
   free(st->backends);
   list_release(env, &st->ready);
   list_release(env, &st->changes);

@@ -172,4 +172,5 @@ const struct eventop epollops = {
     epoll_dispatch,
     epoll_fd,
     epoll_dealloc,
+    NULL,
 };

@@ -44,6 +44,10 @@ struct eventop {
   /* The backend's own descriptor (epoll, kqueue), or -1. */
   int (*fd)(void *state);
   void (*dealloc)(void *state);
+  /* Backends without an fd of their own (poll, select): call fn(ctx, fd, mask) for every watched
+   * fd, mask in EV_READ|EV_WRITE|EV_CLOSED as the backend watches it (uvloop.c mirrors the set);
+   * NULL for the others. */
+  void (*each)(void *state, void (*fn)(void *ctx, int fd, int mask), void *ctx);
 };
 
 /* A backend's timeout in milliseconds, rounded up as libevent's evutil_tv_to_msec_ does and

@@ -204,6 +204,7 @@ const struct eventop kqops = {
     kq_dispatch,
     kq_fd,
     kq_dealloc,
+    NULL,
 };
 
 #endif

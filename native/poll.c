@@ -129,6 +129,16 @@ static int poll_fd(void *state) {
   return -1;
 }
 
+static void poll_each(void *state, void (*fn)(void *ctx, int fd, int mask), void *ctx) {
+  struct pollop *op = state;
+  for (int i = 0; i < op->nfds; i++) {
+    int ev = op->set[i].events;
+    fn(ctx, op->set[i].fd,
+       ((ev & POLLIN) ? EV_READ : 0) | ((ev & POLLOUT) ? EV_WRITE : 0) |
+           ((POLLRDHUP && (ev & POLLRDHUP)) ? EV_CLOSED : 0));
+  }
+}
+
 static void poll_dealloc(void *state) {
   struct pollop *op = state;
   free(op->set);
@@ -146,4 +156,5 @@ const struct eventop pollops = {
     poll_dispatch,
     poll_fd,
     poll_dealloc,
+    poll_each,
 };

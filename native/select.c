@@ -79,6 +79,15 @@ static int select_fd(void *state) {
   return -1;
 }
 
+static void select_each(void *state, void (*fn)(void *ctx, int fd, int mask), void *ctx) {
+  struct selectop *op = state;
+  for (int fd = 0; fd <= op->maxfd; fd++) {
+    int mask = (FD_ISSET(fd, &op->readset_in) ? EV_READ : 0) |
+               (FD_ISSET(fd, &op->writeset_in) ? EV_WRITE : 0);
+    if (mask) fn(ctx, fd, mask);
+  }
+}
+
 static void select_dealloc(void *state) {
   free(state);
 }
@@ -93,4 +102,5 @@ const struct eventop selectops = {
     select_dispatch,
     select_fd,
     select_dealloc,
+    select_each,
 };

@@ -215,6 +215,18 @@ class event_once {
   ) {}
 }
 
+/** @internal What the base needs from an async loop running on it (see loop_async.ts). */
+export interface loop_async_link_ {
+  /** Inside a pass (callbacks running): changes need no wake-up, and callbacks may not free the base. */
+  readonly inPass: boolean;
+  /** Run a pass soon: the base was changed from Node code while the loop waited. */
+  wake(): void;
+  /** The base is being freed from Node code: end the loop (its promise rejects), stop waiting. */
+  abort(err: Error): void;
+  /** event_reinit replaced the backend: wait on the new one. */
+  rebind(): void;
+}
+
 /**
  * `struct event_base`: the loop and everything registered with it. Opaque, as in C: make it with
  * `event_base_new` or `event_base_new_with_config`.
@@ -284,6 +296,14 @@ export class event_base {
   limit_callbacks_after_prio = 1;
   /** @internal Set by event_base_free. */
   freed = false;
+  /** @internal The async loop running on this base (loop_async.ts), or null. */
+  async_: loop_async_link_ | null = null;
+  /**
+   * @internal The async loop while it waits in libuv (between passes), else null: a change made
+   * then, from Node code, must wake it (libevent's EVBASE_NEED_NOTIFY). One field to test on hot
+   * paths; null again once woken, so that many changes cost one wake-up.
+   */
+  async_wake_: loop_async_link_ | null = null;
 
   /** @internal Use event_base_new / event_base_new_with_config. */
   constructor(evsel: eventop, flags: number) {
@@ -414,7 +434,8 @@ export function event_base_gettimeofday_cached(base: event_base | null, tv: time
 export function event_base_update_cache_time(base: event_base | null): number {
   if (base === null) return -1;
   event_base_check_(base, "event_base_update_cache_time");
-  if (base.running_loop) update_time_cache(base);
+  // Between the passes of an async loop, the time is not cached (Node code sees the clock).
+  if (base.running_loop && (base.async_ === null || base.async_.inPass)) update_time_cache(base);
   return 0;
 }
 
@@ -595,8 +616,13 @@ function event_base_free_(base: event_base | null, runFinalizers: boolean, fn: s
     return;
   }
   event_base_check_(base, fn);
-  // C would free what its running loop still uses.
-  if (base.running_loop) throw new TypeError(`${fn}: the base's loop is running; free it after event_base_loop returns`);
+  // C would free what its running loop still uses. An async loop waiting in libuv is not running
+  // anything: it ends (its promise rejects) and the base goes.
+  const asyncLoop = base.async_;
+  if (base.running_loop && (asyncLoop === null || asyncLoop.inPass)) {
+    throw new TypeError(`${fn}: the base's loop is running; free it after event_base_loop returns`);
+  }
+  if (asyncLoop !== null) asyncLoop.abort(new Error(`${fn}: the event_base was freed while event_base_loop_async ran`));
 
   evmap_delete_all_(base);
   let ev: event | null;
@@ -708,6 +734,7 @@ export function event_reinit(base: event_base): number {
   if (evsel === null) event_errx(1, "event_reinit: could not reinitialize event mechanism");
   base.evsel = evsel;
   if (evmap_reinit_(base) < 0) res = -1;
+  if (base.async_ !== null) base.async_.rebind();
   return res;
 }
 
@@ -719,6 +746,9 @@ const nil_eventop: eventop = {
   del: () => 0,
   dispatch: () => 0,
   dealloc: () => {},
+  asyncStart: () => 0,
+  asyncWake: () => {},
+  asyncStop: () => {},
 };
 
 /** `const char *event_base_get_method(const struct event_base *base)`: the backend in use ("epoll", "poll", "select", "kqueue"). */
@@ -1020,6 +1050,8 @@ export function event_add_nolock_(ev: event, hasTimeout: boolean, us: number, ct
     }
   }
   event_debug_note_add_(ev, "event_add");
+  const w = base.async_wake_;
+  if (w !== null) w.wake();
   return res;
 }
 
@@ -1069,6 +1101,9 @@ export function event_del_nolock_(ev: event, evenIfFinalizing: boolean): number 
     if (res === 1) res = 0;
   }
   event_debug_note_del_(ev, "event_del");
+  // As libevent: a base left without events is woken so that its loop can end.
+  const w = base.async_wake_;
+  if (w !== null && base.event_count === 0 && base.virtual_event_count === 0) w.wake();
   return res;
 }
 
@@ -1142,6 +1177,8 @@ export function event_callback_activate_nolock_(base: event_base, evcb: event_ca
     r = 0;
   }
   event_queue_insert_active(base, evcb);
+  const w = base.async_wake_;
+  if (w !== null) w.wake();
   return r;
 }
 
@@ -1149,6 +1186,8 @@ export function event_callback_activate_nolock_(base: event_base, evcb: event_ca
 function event_callback_activate_later_nolock_(base: event_base, evcb: event_callback): number {
   if (evcb.evcb_flags & (EVLIST_ACTIVE | EVLIST_ACTIVE_LATER)) return 0;
   event_queue_insert_active_later(base, evcb);
+  const w = base.async_wake_;
+  if (w !== null) w.wake();
   return 1;
 }
 
@@ -1348,6 +1387,8 @@ export function event_base_loopbreak(base: event_base | null): number {
   if (base === null) return -1;
   event_base_check_(base, "event_base_loopbreak");
   base.event_break = 1;
+  const w = base.async_wake_;
+  if (w !== null) w.wake();
   return 0;
 }
 
@@ -1489,6 +1530,8 @@ export function event_base_add_virtual_(base: event_base): void {
 /** @internal */
 export function event_base_del_virtual_(base: event_base): void {
   base.virtual_event_count--;
+  const w = base.async_wake_;
+  if (w !== null && base.virtual_event_count === 0) w.wake();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1692,6 +1735,87 @@ function event_process_active(base: event_base): number {
   return c;
 }
 
+/** @internal What event_base_loop_pass_ returns when the loop goes on (not a result of event_base_loop). */
+export const EVLOOP_CONTINUE_ = 2;
+
+/**
+ * @internal One iteration of event_base_loop, the body both loops share (the blocking one here,
+ * the async one in loop_async.ts): stop if exit/break was requested; compute how long to wait
+ * (until the earliest timer, zero if callbacks are active or EVLOOP_NONBLOCK); return 1 if no
+ * events are left (unless EVLOOP_NO_EXIT_ON_EMPTY); wait in the backend (`wait` false: do not
+ * wait, only collect what is ready: libuv did the waiting); cache the time; activate expired
+ * timers; run the most urgent active queue. Returns EVLOOP_CONTINUE_, or the loop's result: 0
+ * (exit, break, EVLOOP_ONCE/NONBLOCK done), 1 (no events left), -1 (backend error).
+ */
+export function event_base_loop_pass_(base: event_base, flags: number, wait: boolean): number {
+  base.event_continue = 0;
+  base.n_deferreds_queued = 0;
+  if (base.event_gotterm || base.event_break) return 0;
+
+  const timeoutUs = wait && base.event_count_active === 0 && !(flags & EVLOOP_NONBLOCK) ? timeout_next(base) : 0;
+  if (!(flags & EVLOOP_NO_EXIT_ON_EMPTY) && base.virtual_event_count === 0 && base.event_count === 0 &&
+      base.event_count_active === 0) {
+    event_debugx("event_base_loop: no events registered.");
+    return 1;
+  }
+  event_queue_make_later_events_active(base);
+
+  base.tv_cache = 0;
+  if (base.evsel.dispatch(base, timeoutUs) === -1) return -1;
+  update_time_cache(base);
+  timeout_process(base);
+
+  if (base.event_count_active) {
+    const n = event_process_active(base);
+    if (flags & EVLOOP_ONCE && base.event_count_active === 0 && n !== 0) return 0;
+  } else if (flags & EVLOOP_NONBLOCK) {
+    return 0;
+  }
+  return EVLOOP_CONTINUE_;
+}
+
+/**
+ * @internal After a pass of an async loop that goes on: how long libuv may wait before the next
+ * pass (µs; -1: until the backend reports something). Zero when callbacks are active, under
+ * EVLOOP_NONBLOCK, and when the next pass will end the loop (exit/break requested, no events
+ * left): it decides after the continuations of this pass have run. Leaves the time uncached.
+ */
+export function event_base_next_wait_(base: event_base, flags: number): number {
+  let us: number;
+  if (base.event_count_active !== 0 || flags & EVLOOP_NONBLOCK || base.event_gotterm || base.event_break ||
+      (!(flags & EVLOOP_NO_EXIT_ON_EMPTY) && base.virtual_event_count === 0 && base.event_count === 0)) {
+    us = 0;
+  } else {
+    us = timeout_next(base);
+  }
+  base.tv_cache = 0;
+  return us;
+}
+
+/**
+ * @internal The start of a loop, blocking or async (libevent's event_base_loop before its first
+ * iteration). False, with libevent's warning, when the base's loop already runs.
+ */
+export function event_base_loop_enter_(base: event_base): boolean {
+  if (base.running_loop) {
+    event_warnx("event_base_loop: reentrant invocation.  Only one event_base_loop can run on each event_base at once.");
+    return false;
+  }
+  base.running_loop = 1;
+  base.tv_cache = 0;
+  if (base.sig.ev_signal_added && base.sig.ev_n_signals_added) evsig_set_base_(base);
+  base.event_gotterm = base.event_break = 0;
+  return true;
+}
+
+/** @internal The end of a loop, blocking or async, however it ends (an exception included). */
+export function event_base_loop_leave_(base: event_base): void {
+  base.tv_cache = 0;
+  base.running_loop = 0;
+  base.current_event = null;
+  base.event_running_priority = -1;
+}
+
 /**
  * `int event_base_loop(struct event_base *base, int flags)`: run the loop. Each iteration, as in
  * libevent: stop if exit/break was requested; compute how long to wait (until the earliest timer,
@@ -1700,56 +1824,21 @@ function event_process_active(base: event_base): number {
  * most urgent active queue. EVLOOP_ONCE returns after an iteration that ran callbacks and left
  * none active; EVLOOP_NONBLOCK after an iteration in which nothing was active.
  * Returns 0 (exit, break, ONCE/NONBLOCK done), 1 (no events left), or -1 (backend error, or the
- * loop of this base is already running: "reentrant invocation"). An exception thrown by a
- * callback leaves the loop consistent and propagates to the caller; the loop can be run again.
- * Blocks the JavaScript thread while waiting, as the C call blocks its thread.
+ * loop of this base is already running, blocking or async: "reentrant invocation"). An exception
+ * thrown by a callback leaves the loop consistent and propagates to the caller; the loop can be
+ * run again. Blocks the JavaScript thread while waiting, as the C call blocks its thread; see
+ * event_base_loop_async for a loop that runs inside Node's.
  */
 export function event_base_loop(base: event_base, flags: number): number {
   event_base_check_(base, "event_base_loop");
-  if (base.running_loop) {
-    event_warnx("event_base_loop: reentrant invocation.  Only one event_base_loop can run on each event_base at once.");
-    return -1;
-  }
-  base.running_loop = 1;
-  base.tv_cache = 0;
-  if (base.sig.ev_signal_added && base.sig.ev_n_signals_added) evsig_set_base_(base);
-  base.event_gotterm = base.event_break = 0;
-  let retval = 0;
+  if (!event_base_loop_enter_(base)) return -1;
+  let retval: number;
   try {
-    for (let done = false; !done; ) {
-      base.event_continue = 0;
-      base.n_deferreds_queued = 0;
-      if (base.event_gotterm || base.event_break) break;
-
-      const timeoutUs = base.event_count_active === 0 && !(flags & EVLOOP_NONBLOCK) ? timeout_next(base) : 0;
-      if (!(flags & EVLOOP_NO_EXIT_ON_EMPTY) && base.virtual_event_count === 0 && base.event_count === 0 &&
-          base.event_count_active === 0) {
-        event_debugx("event_base_loop: no events registered.");
-        retval = 1;
-        break;
-      }
-      event_queue_make_later_events_active(base);
-
-      base.tv_cache = 0;
-      if (base.evsel.dispatch(base, timeoutUs) === -1) {
-        retval = -1;
-        break;
-      }
-      update_time_cache(base);
-      timeout_process(base);
-
-      if (base.event_count_active) {
-        const n = event_process_active(base);
-        if (flags & EVLOOP_ONCE && base.event_count_active === 0 && n !== 0) done = true;
-      } else if (flags & EVLOOP_NONBLOCK) {
-        done = true;
-      }
+    while ((retval = event_base_loop_pass_(base, flags, true)) === EVLOOP_CONTINUE_) {
+      /* next iteration */
     }
   } finally {
-    base.tv_cache = 0;
-    base.running_loop = 0;
-    base.current_event = null;
-    base.event_running_priority = -1;
+    event_base_loop_leave_(base);
   }
   return retval;
 }

@@ -26,6 +26,16 @@ export interface eventop {
   dispatch(base: event_base, timeoutUs: number): number;
   /** Release the backend. */
   dealloc(): void;
+  /**
+   * Wait in Node's libuv loop instead of blocking: call `pass` from libuv whenever the backend has
+   * something to report, or after the timeout the previous pass returned (see loop_async.ts).
+   * 0, or -1 (errno set).
+   */
+  asyncStart(pass: () => number): number;
+  /** Make the running async loop run a pass soon. */
+  asyncWake(): void;
+  /** Stop the async loop: nothing of it keeps the process alive. */
+  asyncStop(): void;
 }
 
 // One ready list for the process: JavaScript runs one dispatch at a time. It grows when a wait
@@ -104,6 +114,23 @@ class NativeBackend implements eventop {
       native.setReadyList(readyList);
     }
     return 0;
+  }
+
+  asyncStart(pass: () => number): number {
+    const r = native.loopStart(this.h, pass);
+    if (r < 0) {
+      set_errno(-r);
+      return -1;
+    }
+    return 0;
+  }
+
+  asyncWake(): void {
+    native.loopWake(this.h);
+  }
+
+  asyncStop(): void {
+    native.loopStop(this.h);
   }
 
   dealloc(): void {

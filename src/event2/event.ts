@@ -44,6 +44,7 @@ export {
   event_base_active_by_fd, event_base_active_by_signal,
   event_get_version, event_get_version_number, LIBEVENT_TS_VERSION,
 } from "../event/event.js";
+export { event_base_loop_async, event_base_dispatch_async } from "../event/loop_async.js";
 export {
   event_config, event_config_new, event_config_free, event_config_avoid_method, event_config_require_features,
   event_config_set_flag, event_config_set_num_cpus_hint, event_config_set_max_dispatch_interval,

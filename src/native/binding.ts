@@ -5,8 +5,8 @@
  * allocation per call. Result arrays are registered once; byte transfers read and write straight
  * into caller-owned Uint8Arrays. A wrong argument (an fd that is not an integer, a negative length,
  * a length beyond the Uint8Array given) throws a TypeError/RangeError from the addon; nothing it
- * is given can crash the process. All libevent logic lives in TypeScript; the addon never calls
- * back into JavaScript.
+ * is given can crash the process. All libevent logic lives in TypeScript; the addon calls back
+ * into JavaScript only to run a pass of an async loop (loopStart), never from inside a wait.
  *
  * @internal
  * @module
@@ -129,6 +129,24 @@ export interface NativeBinding {
    * one change: RangeError), with the same rules as setReadyList.
    */
   setChangeList(list: Int32Array): void;
+
+  // ---- the async loop: a backend inside Node's libuv loop (native/uvloop.c) ----
+
+  /**
+   * Run backend `h` inside Node's libuv loop: from now on `pass()` is called (through
+   * napi_make_callback, so promise continuations run after it) in the next loop iteration, then
+   * whenever the backend has something to report (a uv_poll on its fd; for poll and select, on a
+   * private epoll mirroring their interest set) or the timeout `pass` returned has elapsed.
+   * `pass` returns the next timeout in microseconds, -1 for none, or -2 once the loop has ended
+   * (after calling loopStop). While running, the handles keep the process alive. Returns 0 or
+   * -errno (-ENOSYS: no way to wait for this backend here). An Error if it already runs; a
+   * TypeError if `pass` is not a function.
+   */
+  loopStart(h: number, pass: () => number): number;
+  /** Have the running loop of backend `h` make a pass in the next loop iteration (nothing if it does not run). */
+  loopWake(h: number): void;
+  /** Stop the loop of backend `h`: its handles no longer keep the process alive, `pass` is released. */
+  loopStop(h: number): void;
 
   // ---- signals: libevent's evsig, a sigaction handler writing the signal number to a socket ----
 
