@@ -104,6 +104,8 @@ export interface ThreadRow {
   cpuPerOp: Summary | null;
   /** Median per-thread share of the server's CPU, busiest first (name, share 0..1). */
   split: { name: string; share: number }[];
+  /** Connections each worker served (warm-up included), as the server printed them on SIGINT; null if it did not. */
+  connections: number[] | null;
   /** Median of the per-repetition rate ratios to the same mode with 1 thread. */
   ratioToOne: number;
 }

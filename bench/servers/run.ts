@@ -334,6 +334,12 @@ async function threads(opts: BenchOptions, lg: string, maxSeconds: number, round
     idle();
     await Promise.all([...running.values()].map((s) => stopChild(s.server.child)));
   }
+  // On SIGINT each server printed "thread K: N connections" per worker: how the connections were spread.
+  const spread = (c: { mode: string; threads: number }): number[] | null => {
+    const out = running.get(id(c))?.server.output() ?? "";
+    const counts = [...out.matchAll(/^thread (\d+): (\d+) connections?$/gm)].map((m) => [Number(m[1]), Number(m[2])] as const);
+    return counts.length ? counts.sort((x, y) => x[0] - y[0]).map(([, n]) => n) : null;
+  };
   const rows: ThreadRow[] = [];
   for (const c of configs) {
     const xs = samples.get(id(c));
@@ -347,6 +353,7 @@ async function threads(opts: BenchOptions, lg: string, maxSeconds: number, round
       rate: summarize(xs.map((x) => x.rate)),
       cpuPerOp: summarize(xs.map((x) => x.cpuPerOp)),
       split: split(xs, c.threads),
+      connections: spread(c),
       ratioToOne: one ? median(xs.map((x, i) => x.rate / one[i]!.rate)) : NaN,
     });
   }
@@ -393,12 +400,15 @@ function reportThreads(rows: readonly ThreadRow[]): void {
   if (rows.length === 0) return;
   log();
   printTable(
-    ["mode", "threads", "round trips/s", "x 1 thread", "server CPU µs/op", "CPU split: main, busiest threads, others"],
+    ["mode", "threads", "round trips/s", "x 1 thread", "server CPU µs/op", "CPU split: main / busiest threads / others",
+      "connections per worker"],
     rows.map((r): Cell[] => [
       r.mode, r.threads, fmt(r.rate?.median), times(r.ratioToOne), fmt(r.cpuPerOp?.median, 1),
       r.split.map((s) => `${fmt(s.share * 100)}%`).join(" / "),
+      r.connections ? r.connections.join(" / ") : "?",
     ]),
   );
   log("(memcached: the main thread accepts and hands connections to the workers; reuseport: each worker has its own " +
-    "listener; the CPU split is of the server process's CPU time during the run, thread by thread, busiest first)");
+    "listener; the CPU split is of the server process's CPU time during the runs, thread by thread, busiest first; " +
+    "connections per worker: as the server counted them, warm-up included)");
 }
