@@ -332,7 +332,15 @@ async function threads(opts: BenchOptions, lg: string, maxSeconds: number, round
     }
   } finally {
     idle();
-    await Promise.all([...running.values()].map((s) => stopChild(s.server.child)));
+    // Stopped, and their output read to the end (it holds their per-worker counts).
+    await Promise.all([...running.values()].map(async (s) => {
+      const closed = new Promise<void>((resolve) => {
+        s.server.child.once("close", () => resolve());
+        setTimeout(resolve, 2000).unref();
+      });
+      await stopChild(s.server.child);
+      await closed;
+    }));
   }
   // On SIGINT each server printed "thread K: N connections" per worker: how the connections were spread.
   const spread = (c: { mode: string; threads: number }): number[] | null => {
