@@ -25,11 +25,12 @@ function redraw(): void {
   if (spinner) spinner.text = `${what} · ${elapsed(Date.now() - since)}`;
 }
 
-/** Whether a live line is drawn (stdout is an interactive terminal and not CI). */
+let enabled: boolean | null = null;
+
+/** Whether a live line is drawn (stdout is an interactive terminal and not CI): ora decides. */
 function live(): boolean {
-  if (spinner) return true;
-  const s = ora({ stream: process.stdout, discardStdin: false });
-  return s.isEnabled;
+  enabled ??= ora({ stream: process.stdout, discardStdin: false }).isEnabled;
+  return enabled;
 }
 
 /**
