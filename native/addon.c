@@ -11,7 +11,12 @@ static void state_free(napi_env env, void *data, void *hint) {
   struct addon_state *st = data;
   (void)hint;
   backend_cleanup(env, st);
+  /* Lookups first (their threads stop writing to wake fds), the signal wake fd next (the handler
+   * stops writing to it), then the queues, then the fds the library owned. */
   resolve_cleanup(st);
+  signal_cleanup(st);
+  notify_cleanup(st);
+  instance_cleanup(st);
   free(st);
 }
 
@@ -21,7 +26,9 @@ static napi_value init(napi_env env, napi_value exports) {
     napi_throw_error(env, NULL, "libevent_native: out of memory");
     return NULL;
   }
+  instance_init(env, st);
   if (napi_set_instance_data(env, st, state_free, NULL) != napi_ok) {
+    instance_cleanup(st);
     free(st);
     return NULL;
   }
@@ -34,7 +41,9 @@ static napi_value init(napi_env env, napi_value exports) {
       resolve_exports(env, exports, st) != napi_ok ||
       clock_exports(env, exports, st) != napi_ok ||
       strerror_exports(env, exports, st) != napi_ok ||
-      uvloop_exports(env, exports, st) != napi_ok)
+      uvloop_exports(env, exports, st) != napi_ok ||
+      instance_exports(env, exports, st) != napi_ok ||
+      notify_exports(env, exports, st) != napi_ok)
     return NULL;
   return exports;
 }

@@ -33,6 +33,13 @@ struct addon_state {
   /* resolve.c: request ids index this table; a free slot is NULL. */
   struct gai_request **gai;
   int ngai;
+  /* instance.c: the fds the library made for its own use in this thread, closed when it ends. */
+  int *owned;
+  int nowned, cap_owned;
+  /* instance.c: readable once Node asks this worker to stop; -1 in the main thread. */
+  int stopwatch_fd;
+  /* signal.c: how many installs of each signal this instance holds (NULL until the first). */
+  int *sig_installs;
 };
 
 /* io.c's readSized: its "not read" results are -(READ_SIZED_WANTS + the size it wanted); exported
@@ -47,6 +54,17 @@ napi_status fd_exports(napi_env env, napi_value exports, struct addon_state *st)
 napi_status socket_exports(napi_env env, napi_value exports, struct addon_state *st);
 napi_status resolve_exports(napi_env env, napi_value exports, struct addon_state *st);
 void resolve_cleanup(struct addon_state *st);
+napi_status instance_exports(napi_env env, napi_value exports, struct addon_state *st);
+void instance_init(napi_env env, struct addon_state *st);
+void instance_stopwatch_drain(struct addon_state *st);
+void instance_cleanup(struct addon_state *st);
+/* Take the stop watch out of backend h's set. Whoever has libuv poll a backend's own fd must call
+ * this first (js_backend_fd does): the watch holds libuv's backend fd, and an epoll set inside
+ * another that it itself contains is a cycle that epoll_ctl refuses (ELOOP; libuv aborts on it). */
+void backend_stopwatch_detach(struct addon_state *st, int h);
+void signal_cleanup(struct addon_state *st);
+napi_status notify_exports(napi_env env, napi_value exports, struct addon_state *st);
+void notify_cleanup(struct addon_state *st);
 napi_status clock_exports(napi_env env, napi_value exports, struct addon_state *st);
 napi_status strerror_exports(napi_env env, napi_value exports, struct addon_state *st);
 napi_status constants_export(napi_env env, napi_value exports);

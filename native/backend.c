@@ -33,6 +33,8 @@ struct backend_slot {
   void *state;
   /* uvloop.c: the embedding in Node's loop, made by the first async loop; NULL before. */
   struct uvloop *loop;
+  /* The thread's stop watch (instance.c) in this backend's set: 1 added, 0 not, -1 refused. */
+  int stopwatch;
 };
 
 int eventop_random_start(int n) {
@@ -133,6 +135,7 @@ static napi_value js_backend_new(napi_env env, napi_callback_info info) {
   st->backends[h].op = op;
   st->backends[h].state = state;
   st->backends[h].loop = NULL;
+  st->backends[h].stopwatch = 0;
   return ret_int(env, h);
 }
 
@@ -204,6 +207,33 @@ static napi_value js_backend_apply(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* A worker's blocking wait also waits on the stop watch (added once, at the first wait that may
+ * block), so that Node's request to stop the worker ends the wait. A backend that refuses it (a
+ * set libuv already polls: ELOOP) waits without it. */
+static void stopwatch_attach(struct addon_state *st, struct backend_slot *b) {
+  b->stopwatch = b->op->add(b->state, st->stopwatch_fd, 0, EV_READ) == 0 ? 1 : -1;
+}
+
+void backend_stopwatch_detach(struct addon_state *st, int h) {
+  struct backend_slot *b;
+  if (h < 0 || h >= st->nbackends || st->backends[h].op == NULL) return;
+  b = &st->backends[h];
+  if (b->stopwatch == 1) b->op->del(b->state, st->stopwatch_fd, EV_READ, EV_READ);
+  b->stopwatch = 0;
+}
+
+/* The stop watch's readiness is no event: take it out of the n results (keeping their order),
+ * and empty the watch until libuv's next event. */
+static int stopwatch_filter(struct addon_state *st, int32_t *out, int n) {
+  for (int i = 0; i < n; i++) {
+    if (out[2 * i] != st->stopwatch_fd) continue;
+    instance_stopwatch_drain(st);
+    memmove(out + 2 * i, out + 2 * i + 2, (size_t)(n - i - 1) * 2 * sizeof *out);
+    return n - 1;
+  }
+  return n;
+}
+
 static napi_value js_backend_dispatch(napi_env env, napi_callback_info info) {
   ARGS(3);
   struct addon_state *st = data;
@@ -219,13 +249,18 @@ static napi_value js_backend_dispatch(napi_env env, napi_callback_info info) {
     return NULL;
   }
   apply_changes(st, b, n);
-  return ret_int(env, b->op->dispatch(b->state, timeout_us, st->ready.p, st->ready.n));
+  if (timeout_us != 0 && b->stopwatch == 0 && st->stopwatch_fd >= 0) stopwatch_attach(st, b);
+  n = b->op->dispatch(b->state, timeout_us, st->ready.p, st->ready.n);
+  if (n > 0 && b->stopwatch == 1) n = stopwatch_filter(st, st->ready.p, n);
+  return ret_int(env, n);
 }
 
 static napi_value js_backend_fd(napi_env env, napi_callback_info info) {
   ARGS(1);
   struct backend_slot *b = arg_handle(env, "backendFd", data, argv[0]);
   if (b == NULL) return NULL;
+  /* The caller may have libuv poll this fd: the stop watch holds libuv's own fd, a cycle. */
+  backend_stopwatch_detach(data, (int)(b - ((struct addon_state *)data)->backends));
   return ret_int(env, b->op->fd(b->state));
 }
 

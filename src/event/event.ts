@@ -304,6 +304,8 @@ export class event_base {
    * paths; null again once woken, so that many changes cost one wake-up.
    */
   async_wake_: loop_async_link_ | null = null;
+  /** @internal Releases the notify queue of evthread_make_base_notifiable (src/thread/). */
+  th_notify_free: (() => void) | null = null;
 
   /** @internal Use event_base_new / event_base_new_with_config. */
   constructor(evsel: eventop, flags: number) {
@@ -642,6 +644,7 @@ function event_base_free_(base: event_base | null, runFinalizers: boolean, fn: s
     /* again */
   }
   base.once_events.clear();
+  if (base.th_notify_free !== null) base.th_notify_free();
   evsig_dealloc_(base);
   base.evsel.dealloc();
   base.freed = true;

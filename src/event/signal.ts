@@ -33,11 +33,10 @@ export class evsig_info {
   installed = new Set<number>();
 }
 
-// The base currently receiving signals, and the process-wide count of bases watching each signal:
-// the handler is process-wide, installed by the first watcher and removed by the last.
+// The base of this thread currently receiving signals. The handler is process-wide: the addon
+// counts the installs of every thread, installs it with the first and restores with the last.
 let evsigBase: event_base | null = null;
 let evsigBaseNSignalsAdded = 0;
-const watchers: number[] = [];
 
 const scratch = Buffer.alloc(1024);
 const nsig = native.constants.NSIG;
@@ -79,6 +78,9 @@ export function evsig_init_(base: event_base): number {
     event_warn("evsig_init_: pipe");
     return -1;
   }
+  // Closed by the addon if this thread ends with the base still alive.
+  native.fdOwn(sig.ev_signal_pair[0]!);
+  native.fdOwn(sig.ev_signal_pair[1]!);
   event_assign(sig.ev_signal, base, sig.ev_signal_pair[0]!, EV_READ | EV_PERSIST, evsig_cb, base);
   sig.ev_signal.evcb_flags |= EVLIST_INTERNAL;
   event_priority_set(sig.ev_signal, 0);
@@ -108,17 +110,14 @@ export function evsig_add(base: event_base, signum: number): number {
   native.sigSetWakeFd(sig.ev_signal_pair[1]!);
 
   if (!sig.installed.has(signum)) {
-    if (!watchers[signum]) {
-      const r = native.sigInstall(signum);
-      if (r < 0) {
-        set_errno(-r);
-        event_warn("sigaction");
-        --evsigBaseNSignalsAdded;
-        --sig.ev_n_signals_added;
-        return -1;
-      }
+    const r = native.sigInstall(signum);
+    if (r < 0) {
+      set_errno(-r);
+      event_warn("sigaction");
+      --evsigBaseNSignalsAdded;
+      --sig.ev_n_signals_added;
+      return -1;
     }
-    watchers[signum] = (watchers[signum] ?? 0) + 1;
     sig.installed.add(signum);
   }
 
@@ -136,13 +135,11 @@ export function evsig_add(base: event_base, signum: number): number {
 /** Undo what evsig_add installed for `signum` in `base` (libevent's evsig_restore_handler_). */
 function evsig_restore_handler_(base: event_base, signum: number): number {
   if (!base.sig.installed.delete(signum)) return 0;
-  if (--watchers[signum]! === 0) {
-    const r = native.sigRestore(signum);
-    if (r < 0) {
-      set_errno(-r);
-      event_warn("sigaction");
-      return -1;
-    }
+  const r = native.sigRestore(signum);
+  if (r < 0) {
+    set_errno(-r);
+    event_warn("sigaction");
+    return -1;
   }
   return 0;
 }
@@ -156,7 +153,8 @@ export function evsig_del(base: event_base, signum: number): number {
 
 /**
  * Delete the internal event and close the socket, the handler first pointed away from it if it
- * writes there: a closed descriptor's number is soon another file's.
+ * writes there (it may be another thread's base's now): a closed descriptor's number is soon
+ * another file's.
  */
 function evsig_close_(base: event_base): void {
   const sig = base.sig;
@@ -164,9 +162,10 @@ function evsig_close_(base: event_base): void {
     event_del(sig.ev_signal);
     sig.ev_signal_added = 0;
   }
-  if (base === evsigBase) native.sigSetWakeFd(-1);
+  if (sig.ev_signal_pair[1] !== -1) native.sigReleaseWakeFd(sig.ev_signal_pair[1]!);
   for (let i = 0; i < 2; i++) {
     if (sig.ev_signal_pair[i] !== -1) {
+      native.fdDisown(sig.ev_signal_pair[i]!);
       native.close(sig.ev_signal_pair[i]!);
       sig.ev_signal_pair[i] = -1;
     }

@@ -152,16 +152,30 @@ export interface NativeBinding {
 
   /**
    * The fd the handler writes one byte (the signal number) to; -1 to write nowhere. It should be
-   * nonblocking: a handler must never block. The handler and this fd are process-wide.
+   * nonblocking: a handler must never block. The handler and this fd are process-wide, shared by
+   * every thread; the fd belongs to the calling thread's instance, and is forgotten when that
+   * thread ends. Returns once no handler still writes to the previous fd.
    */
   sigSetWakeFd(fd: number): void;
   /**
-   * Install the handler for `sig` (SA_RESTART, every signal blocked while it runs), saving the
-   * previous disposition the first time. `sig` outside 0..NSIG-1 is a RangeError. 0 or -errno
-   * (-EINVAL for 0, SIGKILL and SIGSTOP, as sigaction answers). One owner per signal: a later process.on(sig) replaces ours.
+   * Stop writing to `fd` if it is the wake fd now (another thread's base may have taken over the
+   * signals since): 1 if it was, 0 if not. Returns once no handler still writes to it, so that
+   * it can be closed.
+   */
+  sigReleaseWakeFd(fd: number): number;
+  /**
+   * Install the handler for `sig` (SA_RESTART, every signal blocked while it runs). Installs are
+   * counted process-wide, whichever thread makes them: the first saves the previous disposition,
+   * each one installs the handler again (a process.on(sig) may have replaced it). `sig` outside
+   * 0..NSIG-1 is a RangeError. 0 or -errno (-EINVAL for 0, SIGKILL and SIGSTOP, as sigaction
+   * answers). One owner per signal: a later process.on(sig) replaces ours.
    */
   sigInstall(sig: number): number;
-  /** Restore (and forget) the disposition saved by sigInstall. 0 or -errno (0 if nothing was saved). */
+  /**
+   * Give back one install of `sig` made by this thread; the last install of the process restores
+   * the saved disposition. 0 or -errno (0 if this thread holds no install of `sig`). A thread that
+   * ends gives back every install it holds.
+   */
   sigRestore(sig: number): number;
 
   // ---- byte transfers ----
@@ -245,6 +259,45 @@ export interface NativeBinding {
   gaiCollect(id: number): NativeAddrinfo[] | number | undefined;
   /** Forget a request; its result is dropped when the thread ends. An id that is not pending is a RangeError. */
   gaiCancel(id: number): void;
+
+  // ---- threads: what each thread's instance owns, and notify queues between threads ----
+
+  /**
+   * Make `fd` one of the fds this thread's library owns for its own use (a signal pipe, a wake
+   * pipe): closed when the thread's environment ends, if still owned. 0, or -ENOMEM.
+   */
+  fdOwn(fd: number): number;
+  /** Forget `fd` as owned (before the library closes it itself): 1 if it was owned, else 0. */
+  fdDisown(fd: number): number;
+  /** How many fds this thread's library owns. */
+  fdsOwned(): number;
+  /**
+   * The stop watch of this thread (a worker's: readable when Node asks the worker to stop; see
+   * native/instance.c), or -1 in the main thread. Blocking dispatches wait on it as well.
+   */
+  stopWatchFd(): number;
+  /**
+   * A new notify queue owned by this thread: its process-wide id (>= 0), or -errno (-EMFILE when
+   * 4096 queues are live). `flags`: 0, or 1 (EVTHREAD_NOTIFY_FDS: messages are fds, closed by the
+   * queue if it is freed before delivering them). Other bits are a RangeError.
+   */
+  notifyNew(flags: number): number;
+  /** The fd that turns readable when messages are waiting; -EPERM for another thread's queue, -EBADF for no live queue. */
+  notifyFd(id: number): number;
+  /** Append one int32 message to queue `id`, from any thread, waking its owner. 0, or -EPIPE (no live queue), -ENOBUFS, -ENOMEM. */
+  notifySend(id: number, msg: number): number;
+  /** Append msgs[0, n) as one contiguous batch, from any thread. As notifySend; n beyond msgs is a RangeError. */
+  notifySendv(id: number, msgs: Int32Array, n: number): number;
+  /**
+   * Take up to out.length messages, oldest first, into `out` (at least 1 element): how many, or
+   * -EPERM/-EBADF as notifyFd. Empties the wake fd first; if messages are left over, the fd is
+   * made readable again.
+   */
+  notifyRecv(id: number, out: Int32Array): number;
+  /** How many messages wait in queue `id` (any thread), or -EBADF. */
+  notifyPending(id: number): number;
+  /** Free this thread's queue `id`: its fd is closed, undelivered messages dropped (fds closed with EVTHREAD_NOTIFY_FDS). 0, -EPERM or -EBADF. */
+  notifyFree(id: number): number;
 
   // ---- clocks and texts ----
 

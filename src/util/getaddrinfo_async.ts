@@ -46,17 +46,27 @@ class resolver {
 const resolvers = new WeakMap<event_base, resolver>();
 const drainBuf = new Uint8Array(64);
 
+function closeWakePipe(r: resolver): void {
+  for (const fd of r.fds) {
+    native.fdDisown(fd);
+    native.close(fd);
+  }
+  r.fds[0] = r.fds[1] = -1;
+}
+
 /** The base's resolver, made (pipe and event) when its first lookup starts; null with errno if that fails. */
 function resolver_get(base: event_base): resolver | null {
   const found = resolvers.get(base);
   if (found !== undefined) return found;
   const r = new resolver(base);
   if (evutil_make_internal_pipe_(r.fds) < 0) return null;
+  // Closed by the addon if this thread ends with lookups still running.
+  native.fdOwn(r.fds[0]!);
+  native.fdOwn(r.fds[1]!);
   event_assign(r.ev, base, r.fds[0]!, EV_READ | EV_PERSIST, resolver_cb, r);
   r.ev.evcb_flags |= EVLIST_INTERNAL;
   if (event_add(r.ev, null) < 0) {
-    native.close(r.fds[0]!);
-    native.close(r.fds[1]!);
+    closeWakePipe(r);
     return null;
   }
   resolvers.set(base, r);
@@ -71,9 +81,7 @@ function resolver_get(base: event_base): resolver | null {
 function resolver_release_if_idle(r: resolver): void {
   if (r.pending.size !== 0 || r.fds[0] === -1) return;
   event_del(r.ev);
-  native.close(r.fds[0]!);
-  native.close(r.fds[1]!);
-  r.fds[0] = r.fds[1] = -1;
+  closeWakePipe(r);
   if (resolvers.get(r.base) === r) resolvers.delete(r.base);
 }
 
