@@ -317,6 +317,10 @@ async function threads(opts: BenchOptions, lg: string, maxSeconds: number, round
       await loadgen(lg, port, t.warmup, maxSeconds);
     }
     const present = configs.filter((c) => running.has(id(c)));
+    if (present.length === 0) {
+      log("note: no threaded echo server started: nothing to measure");
+      return { loadgen: args, reps: 0, rows: [], skipped: "no threaded echo server started" };
+    }
     for (let rep = 0; rep < reps; rep++) {
       const seen: string[] = [];
       for (let k = 0; k < present.length; k++) {
