@@ -93,7 +93,11 @@ function serversSpec(r: Results): TopLevelSpec | null {
     op: t.op,
     server: row.server,
     rate: row.rate?.median ?? null,
+    rateQ1: row.rate?.q1 ?? null,
+    rateQ3: row.rate?.q3 ?? null,
     cpu: row.cpuPerOp?.median ?? null,
+    cpuQ1: row.cpuPerOp?.q1 ?? null,
+    cpuQ3: row.cpuPerOp?.q3 ?? null,
   })));
   const testOrder = [...new Set(values.sort((x, y) => x.order - y.order).map((v) => v.test))];
   const color = { field: "server", type: "nominal", title: "server", scale: { domain: servers, range: servers.map((x) => SERVER_COLORS[x]) } };
@@ -112,9 +116,15 @@ function serversSpec(r: Results): TopLevelSpec | null {
       },
       layer: [
         { mark: { type: "bar" }, encoding: { color } },
-        { mark: { type: "text", dy: -6, fontSize: 10 }, encoding: { text: { field, type: "quantitative", format } } },
+        // The spread of the repetitions: first to third quartile.
+        { mark: { type: "rule", color: "#333", strokeWidth: 1.5 }, encoding: { y: { field: `${field}Q1`, type: "quantitative" }, y2: { field: `${field}Q3` } } },
+        {
+          transform: [{ calculate: `max(datum.${field}, datum.${field}Q3)`, as: "labelY" }],
+          mark: { type: "text", dy: -6, fontSize: 10 },
+          encoding: { y: { field: "labelY", type: "quantitative" }, text: { field, type: "quantitative", format } },
+        },
         // Room above the tallest bar for its label.
-        { transform: [{ calculate: `datum.${field} * 1.12`, as: "top" }], mark: { type: "point", opacity: 0 }, encoding: { y: { field: "top", type: "quantitative" } } },
+        { transform: [{ calculate: `max(datum.${field}, datum.${field}Q3) * 1.12`, as: "top" }], mark: { type: "point", opacity: 0 }, encoding: { y: { field: "top", type: "quantitative" } } },
       ],
     },
   });
@@ -123,7 +133,8 @@ function serversSpec(r: Results): TopLevelSpec | null {
     title: {
       text: "Servers on loopback: libevent-ts vs C libevent vs Node net",
       subtitle: [
-        `Same load generator for all; median of ${s.reps} repetition(s); the load generator shares the cores with the server.`,
+        `Same load generator for all; bars: median of ${s.reps} repetition(s), lines: first to third quartile; ` +
+          "the load generator shares the cores with the server.",
         footnote(r),
       ],
     },
