@@ -186,11 +186,12 @@ function threadsSpec(r: Results): TopLevelSpec | null {
       text: "Echo server with worker threads (one event_base per thread)",
       subtitle: [
         `50 connections, 64-byte round trips; median of ${th.reps} repetition(s); the load generator shares the cores.`,
+        "Right: each thread's share of the server's CPU (thread N: the Nth busiest after main).",
         footnote(r),
       ],
     },
     hconcat: [
-      { hconcat: [bars("rate", "round trips per second", ",.0f"), bars("cpu", "server CPU µs per round trip", ".1f")], resolve: { scale: { color: "shared" } } },
+      { hconcat: [bars("rate", "round trips per second", ".3~s"), bars("cpu", "server CPU µs per round trip", ".1f")], resolve: { scale: { color: "shared" } } },
       {
         width: 330,
         height: 200,
