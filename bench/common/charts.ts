@@ -222,6 +222,8 @@ function evbufferSpec(r: Results): TopLevelSpec | null {
     ratio: c.ratio,
     note: `${si(c.ts.summary?.median)} vs ${si(c.c.summary?.median)} /s`,
   }));
+  // Room right of the longest bar for its label, and 1 (as fast as C) always in view.
+  const xMax = Math.ceil(Math.max(1, ...values.map((v) => v.ratio ?? 0)) * 1.35 * 10) / 10;
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     title: {
@@ -235,14 +237,14 @@ function evbufferSpec(r: Results): TopLevelSpec | null {
     height: { step: 28 },
     data: { values },
     layer: [
+      { mark: { type: "rule", color: "#999", strokeDash: [4, 3] }, encoding: { x: { datum: 1 } } },
       {
         mark: { type: "bar", color: SERVER_COLORS[TS] },
         encoding: {
           y: { field: "case", type: "nominal", sort: null, title: null, axis: { labelLimit: 400 } },
-          x: { field: "ratio", type: "quantitative", title: "libevent-ts ops/s ÷ C libevent ops/s", scale: { domainMin: 0 } },
+          x: { field: "ratio", type: "quantitative", title: "libevent-ts ops/s ÷ C libevent ops/s", scale: { domain: [0, xMax] } },
         },
       },
-      { mark: { type: "rule", color: "#333", strokeDash: [4, 3] }, encoding: { x: { datum: 1 } } },
       {
         mark: { type: "text", align: "left", dx: 4, fontSize: 10 },
         encoding: {
