@@ -28,8 +28,10 @@ async function main(args: readonly string[]): Promise<number> {
     console.error(USAGE);
     return 2;
   }
-  const results = readResults(file);
-  const where = out === null ? chartsBeside(resolve(file)) : { dir: resolve(out), prefix: "" };
+  // npm runs scripts from the package's root: relative paths are taken from where npm was run.
+  const cwd = process.env.INIT_CWD ?? process.cwd();
+  const results = readResults(resolve(cwd, file));
+  const where = out === null ? chartsBeside(resolve(cwd, file)) : { dir: resolve(cwd, out), prefix: "" };
   const written = await drawCharts(results, where);
   if (written.length === 0) console.log(`${file} has no figures to chart`);
   for (const w of written) console.log(`chart: ${w}`);

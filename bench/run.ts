@@ -64,7 +64,8 @@ async function main(): Promise<number> {
   installCleanup();
   await ensureDist();
   const results = newResults(quick);
-  const jsonFile = json === null ? null : resolve(json);
+  // npm runs scripts from the package's root: a relative FILE is taken from where npm was run.
+  const jsonFile = json === null ? null : resolve(process.env.INIT_CWD ?? process.cwd(), json);
   let failed = 0;
   for (const name of names) {
     log(`\n=== ${name}${quick ? " (quick)" : ""} ===`);

@@ -282,7 +282,7 @@ export function chartsBeside(json: string): { dir: string; prefix: string } {
 
 /**
  * Draws every chart that `results` has figures for into `where.dir` (created if needed), each
- * as `<prefix><chart>.svg`; returns the files written, relative to the current directory.
+ * as `<prefix><chart>.svg`; returns the files written, relative to where npm was run (or absolute).
  */
 export async function drawCharts(results: Results, where: { dir: string; prefix: string }): Promise<string[]> {
   const written: string[] = [];
@@ -292,7 +292,7 @@ export async function drawCharts(results: Results, where: { dir: string; prefix:
     if (!spec) continue;
     const file = join(where.dir, `${where.prefix}${name}.svg`);
     writeFileSync(file, await toSvg(spec));
-    const rel = relative(process.cwd(), file);
+    const rel = relative(process.env.INIT_CWD ?? process.cwd(), file);
     written.push(rel && !rel.startsWith("..") ? rel : file);
   }
   return written;
