@@ -63,9 +63,9 @@ export interface Server {
   output(): string;
 }
 
-/** Starts a server process in the project's root; its output is collected, not shown. */
-export function startServer(cmd: string, args: readonly string[]): Server {
-  const child = spawn(cmd, args, { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+/** Starts a server process in the project's root (with `env` added to the environment); its output is collected, not shown. */
+export function startServer(cmd: string, args: readonly string[], env?: Record<string, string>): Server {
+  const child = spawn(cmd, args, { cwd: root, stdio: ["ignore", "pipe", "pipe"], env: env ? { ...process.env, ...env } : process.env });
   track(child);
   let out = "";
   const keep = (d: Buffer) => {

@@ -10,6 +10,7 @@
  * both of its modes (one acceptor handing connections round robin, and SO_REUSEPORT), with the
  * server's CPU split over its threads.
  */
+import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import type { BenchOptions } from "../run.js";
 import { buildC, root } from "../common/cbuild.js";
@@ -22,8 +23,9 @@ import { median, summarize } from "../common/stats.js";
 import { fmt, printTable, type Cell } from "../common/table.js";
 
 type Kind = "hello" | "echo";
-const C = "C libevent", TS = "libevent-ts", ASYNC = "libevent-ts async", AWAIT = "libevent-ts await", NODE = "Node net";
-const IMPLS = [C, TS, ASYNC, AWAIT, NODE] as const;
+const C = "C libevent", TS = "libevent-ts", URING = "libevent-ts io_uring", ASYNC = "libevent-ts async",
+  AWAIT = "libevent-ts await", NODE = "Node net";
+const IMPLS = [C, TS, URING, ASYNC, AWAIT, NODE] as const;
 type Impl = (typeof IMPLS)[number];
 
 /**
@@ -45,13 +47,18 @@ function echoHas(flag: string): boolean {
  * with tsx; a string saying why not where this checkout does not have it; null where there is no
  * such server (hello has no --await form: hello-world-async.ts already awaits its writes).
  */
-function serverCommand(impl: Impl, kind: Kind, cPrograms: Record<Kind, string>): { cmd: string; args: string[] } | string | null {
+function serverCommand(impl: Impl, kind: Kind, cPrograms: Record<Kind, string>):
+  { cmd: string; args: string[]; env?: Record<string, string> } | string | null {
   const script = (file: string, ...args: string[]) => ({ cmd: process.execPath, args: ["--import", "tsx", file, ...args] });
   switch (impl) {
     case C:
       return { cmd: cPrograms[kind], args: [] };
     case TS:
       return script(kind === "hello" ? "examples/hello-world.ts" : "examples/echo-server.ts");
+    case URING:
+      // The same blocking server on the io_uring backend (opt-in, so chosen through the environment).
+      if (!usableUring()) return "io_uring is not usable here (io_uring_setup refused, or not Linux)";
+      return { ...script(kind === "hello" ? "examples/hello-world.ts" : "examples/echo-server.ts"), env: { EVENT_USE_IO_URING: "1" } };
     case ASYNC:
       if (kind === "hello")
         return existsSync(`${root}${ASYNC_HELLO}`) ? script(ASYNC_HELLO) : `${ASYNC_HELLO} is not in this checkout`;
@@ -62,6 +69,20 @@ function serverCommand(impl: Impl, kind: Kind, cPrograms: Record<Kind, string>):
     case NODE:
       return script(kind === "hello" ? "bench/servers/node-hello.ts" : "bench/servers/node-echo.ts");
   }
+}
+
+/** Whether a base can use io_uring here (probed once, in a child, so that nothing loads here). */
+let uringProbe: boolean | undefined;
+function usableUring(): boolean {
+  if (uringProbe === undefined) {
+    const code = 'import("libevent-ts/event2/event").then((m) => { const b = m.event_base_new(); ' +
+      'process.exitCode = b && m.event_base_get_method(b) === "io_uring" ? 0 : 1; })';
+    const r = spawnSync(process.execPath, ["--import", "tsx", "-e", code], {
+      cwd: root, env: { ...process.env, EVENT_USE_IO_URING: "1" }, stdio: "ignore", timeout: 60_000,
+    });
+    uringProbe = r.status === 0;
+  }
+  return uringProbe;
 }
 
 /** The command line as the reader would type it (relative paths, no machine path). */
@@ -148,11 +169,11 @@ export async function run(opts: BenchOptions): Promise<ServersResult> {
           log(`note: ${impl} ${kind} skipped: ${how}`);
           continue;
         }
-        const { cmd, args } = how;
+        const { cmd, args, env } = how;
         const port = await freePort();
         status(`servers: starting ${impl} ${kind}`);
-        const server = startServer(cmd, [...args, "-q", String(port)]);
-        const command = shown(cmd, [...args, "-q", "PORT"]);
+        const server = startServer(cmd, [...args, "-q", String(port)], env);
+        const command = (env ? Object.entries(env).map(([k, v]) => `${k}=${v} `).join("") : "") + shown(cmd, [...args, "-q", "PORT"]);
         if (!(await waitAccepting(port, 60_000, () => exited(server.child)))) {
           const why = `\`${command}\` did not accept on 127.0.0.1:${port}`;
           skipped.push(`${impl} ${kind}: ${why}`);
@@ -217,7 +238,7 @@ function testResult(t: Test, impls: readonly Impl[], samples: Map<string, Server
     const xs = samples.get(`${t.name}/${impl}`);
     if (!xs) continue;
     const ratios: Record<string, number> = { [C]: ratio(impl, C), [NODE]: ratio(impl, NODE) };
-    if (impl === ASYNC || impl === AWAIT) ratios[TS] = ratio(impl, TS);
+    if (impl === ASYNC || impl === AWAIT || impl === URING) ratios[TS] = ratio(impl, TS);
     const cpu = median(xs.map((x) => x.cpuPerOp));
     rows.push({
       server: impl,
@@ -235,7 +256,7 @@ function testResult(t: Test, impls: readonly Impl[], samples: Map<string, Server
 const times = (x: number | null | undefined) => (x === null || x === undefined || !Number.isFinite(x) ? null : `${fmt(x, 2)}x`);
 
 function report(tests: readonly ServerTest[]): void {
-  const hasAsync = tests.some((t) => t.rows.some((r) => r.server === ASYNC || r.server === AWAIT));
+  const hasAsync = tests.some((t) => t.rows.some((r) => r.server === ASYNC || r.server === AWAIT || r.server === URING));
   const rows: Cell[][] = [];
   for (const t of tests) {
     for (const r of t.rows) {
@@ -253,12 +274,12 @@ function report(tests: readonly ServerTest[]): void {
     }
   }
   log();
-  printTable(["test", "server", "rate", "x C libevent", "x Node net", ...(hasAsync ? ["async / blocking"] : []),
+  printTable(["test", "server", "rate", "x C libevent", "x Node net", ...(hasAsync ? ["x libevent-ts"] : []),
     "server CPU µs/op", "C's CPU / its", "errors"], rows);
   log("(rate: median; x: median of the per-rep rate ratios, above 1 is faster; " +
     "C's CPU / its: C libevent's median CPU µs/op over this server's, above 1 means it uses less CPU than C" +
-    (hasAsync ? "; async / blocking: libevent-ts with its loop inside Node's (async: the same callbacks; await: " +
-      "async functions awaiting reads and writes) over the blocking event_base_dispatch" : "") + ")");
+    (hasAsync ? "; x libevent-ts: over the blocking event_base_dispatch on epoll, of the same server on io_uring, " +
+      "or with its loop inside Node's (async: the same callbacks; await: async functions awaiting reads and writes)" : "") + ")");
   for (const t of tests) {
     const parts = [ASYNC, AWAIT].flatMap((impl) => {
       const r = t.rows.find((x) => x.server === impl);
