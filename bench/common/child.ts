@@ -63,9 +63,9 @@ export interface Server {
   output(): string;
 }
 
-/** Starts a server process in the project's root; its output is collected, not shown. */
-export function startServer(cmd: string, args: readonly string[]): Server {
-  const child = spawn(cmd, args, { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+/** Starts a server process in the project's root (with `env` added to the environment); its output is collected, not shown. */
+export function startServer(cmd: string, args: readonly string[], env?: Record<string, string>): Server {
+  const child = spawn(cmd, args, { cwd: root, stdio: ["ignore", "pipe", "pipe"], env: env ? { ...process.env, ...env } : process.env });
   track(child);
   let out = "";
   const keep = (d: Buffer) => {
@@ -89,14 +89,29 @@ export interface RunResult {
 
 /**
  * Runs a program to completion in the project's root (where `node --import tsx` finds tsx),
- * stopping it if it has not finished within `timeoutMs`.
+ * stopping it if it has not finished within `timeoutMs`. `onLine`, if given, sees each line of its
+ * standard output as it arrives.
  */
-export async function runProgram(cmd: string, args: readonly string[], timeoutMs: number): Promise<RunResult> {
+export async function runProgram(
+  cmd: string,
+  args: readonly string[],
+  timeoutMs: number,
+  onLine?: (line: string) => void,
+): Promise<RunResult> {
   const child = spawn(cmd, args, { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
   track(child);
   let stdout = "";
   let stderr = "";
-  child.stdout!.on("data", (d: Buffer) => (stdout += d.toString()));
+  let seen = 0;
+  child.stdout!.on("data", (d: Buffer) => {
+    stdout += d.toString();
+    if (!onLine) return;
+    // Each complete line, as it arrives (the caller shows progress with it).
+    for (let nl = stdout.indexOf("\n", seen); nl >= 0; nl = stdout.indexOf("\n", seen)) {
+      onLine(stdout.slice(seen, nl));
+      seen = nl + 1;
+    }
+  });
   child.stderr!.on("data", (d: Buffer) => (stderr = (stderr + d.toString()).slice(-8192)));
   const spawnError = new Promise<void>((resolve) =>
     child.once("error", (e) => {

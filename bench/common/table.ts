@@ -1,4 +1,5 @@
 /** Plain-text tables for benchmark output. */
+import { log } from "./progress.js";
 
 /** A cell: text as is, numbers formatted by the caller; null prints as "-". */
 export type Cell = string | number | null;
@@ -16,7 +17,7 @@ export function printTable(headers: readonly string[], rows: readonly (readonly 
   const numeric = /^[-+]?[\d,.]+x?$|^-$/;
   const line = (cells: readonly string[]) =>
     cells.map((c, i) => (numeric.test(c) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join("  ").trimEnd();
-  console.log(line(headers));
-  console.log(widths.map((w) => "-".repeat(w)).join("  "));
-  for (const r of text) console.log(line(r));
+  log(line(headers));
+  log(widths.map((w) => "-".repeat(w)).join("  "));
+  for (const r of text) log(line(r));
 }

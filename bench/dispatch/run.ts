@@ -7,7 +7,9 @@ import { readFileSync } from "node:fs";
 import type { BenchOptions } from "../run.js";
 import { benchDir, buildC } from "../common/cbuild.js";
 import { howItFailed, runProgram } from "../common/child.js";
-import { median } from "../common/stats.js";
+import { idle, log, status } from "../common/progress.js";
+import type { DispatchResult, DispatchRow, DispatchSide } from "../common/results.js";
+import { summarize } from "../common/stats.js";
 import { fmt, printTable, type Cell } from "../common/table.js";
 
 const BACKENDS = ["epoll", "poll", "select"] as const;
@@ -56,24 +58,17 @@ async function runTimes(what: string, cmd: string, args: readonly string[]): Pro
   return times;
 }
 
-interface Row {
-  backend: string;
-  n: number;
-  a: number;
-  /** Medians of all runs (bench.c's method). */
-  c: number;
-  ts: number;
-  /** Medians of the second half of each program's runs (13 to 25), after the JIT has warmed up. */
-  cWarm: number;
-  tsWarm: number;
-  /** Medians of 25 runs with -w STEADY_WRITES (epoll only; null where not run). */
-  steady: { c: number; ts: number } | null;
-}
-
 /** Runs 13 to 25 of a program: by then V8 has optimised the loop (the first runs are much slower). */
 const WARM_FROM = 12;
 
-export async function run(opts: BenchOptions): Promise<void> {
+/** One side's figures from its programs' run times. */
+function side(runs: number[][]): DispatchSide {
+  return { runs, all: summarize(runs.flat()), warm: summarize(runs.flatMap((t) => t.slice(WARM_FROM))) };
+}
+
+const med = (s: DispatchSide, which: "all" | "warm" = "all") => s[which]?.median ?? NaN;
+
+export async function run(opts: BenchOptions): Promise<DispatchResult> {
   const cBench = await buildC("dispatch-bench", "dispatch/bench.c", ["-levent_core"]);
 
   // bench.c needs 2n + 50 fds. Where the hard limit is below 20,050 the largest n is smaller.
@@ -84,78 +79,95 @@ export async function run(opts: BenchOptions): Promise<void> {
   const selectMax = Math.floor((FD_SETSIZE - NODE_FDS) / 2);
   // The machine is shared: C and TS alternate, and each median pools `rounds` programs' 25 runs.
   const rounds = opts.quick ? 1 : 3;
+  const steadyToo = !opts.quick;
 
-  console.log(`bench.c and bench.ts, -w ${NUM_WRITES}, ${rounds} x 25 runs each, C and TS alternating: median µs per run (event dispatch + callbacks)`);
+  const method = `bench.c (C libevent) and bench.ts (libevent-ts), -w ${NUM_WRITES}, ${rounds} program(s) x 25 runs each, ` +
+    `C and TS alternating: median µs per run (event dispatch + callbacks)`;
+  const notes: string[] = [];
   if (nBig < 10_000)
-    console.log(`note: n = 10,000 needs 20,050 fds but the hard RLIMIT_NOFILE here is ${hard}: the largest n is ${fmt(nBig)}`);
-  console.log(`note: select runs only where every fd fits FD_SETSIZE (${FD_SETSIZE}): n <= ${selectMax}; skipped for n > ${selectMax}`);
+    notes.push(`n = 10,000 needs 20,050 fds but the hard RLIMIT_NOFILE here is ${hard}: the largest n is ${fmt(nBig)}`);
+  notes.push(`select runs only where every fd fits FD_SETSIZE (${FD_SETSIZE}): n <= ${selectMax}; skipped for n > ${selectMax}`);
+  log(method);
+  for (const n of notes) log(`note: ${n}`);
 
-  const rows: Row[] = [];
-  for (const backend of BACKENDS) {
-    for (const n of ns) {
-      if (backend === "select" && n > selectMax) continue;
-      for (const a of actives) {
-        const limit = Math.min(hard, 2 * n + 50 + NODE_FDS);
-        const runC = (args: string[]) => runTimes(`bench.c ${args.join(" ")}`, cBench, args);
-        const runTs = (args: string[]) => runTimes(`bench.ts ${args.join(" ")}`, "sh", tsCommand(limit, args));
-        const args = benchArgs(n, a, NUM_WRITES, backend);
-        const cTimes: number[][] = [], tsTimes: number[][] = [];
-        for (let round = 0; round < rounds; round++) {
-          cTimes.push(await runC(args));
-          tsTimes.push(await runTs(args));
-        }
-        const all = (xs: number[][]) => median(xs.flat());
-        const warm = (xs: number[][]) => median(xs.flatMap((t) => t.slice(WARM_FROM)));
-        const row: Row = {
-          backend, n, a,
-          c: all(cTimes), ts: all(tsTimes),
-          cWarm: warm(cTimes), tsWarm: warm(tsTimes),
-          steady: null,
-        };
-        if (backend === "epoll" && !opts.quick) {
-          const steadyArgs = benchArgs(n, a, STEADY_WRITES, backend);
-          row.steady = { c: median(await runC(steadyArgs)), ts: median(await runTs(steadyArgs)) };
-        }
-        rows.push(row);
-        console.log(`  ${backend} n=${n} a=${a}: C ${fmt(row.c)} µs, TS ${fmt(row.ts)} µs (warm: C ${fmt(row.cWarm)}, TS ${fmt(row.tsWarm)})`);
-      }
+  const cases: { backend: (typeof BACKENDS)[number]; n: number; a: number }[] = [];
+  for (const backend of BACKENDS)
+    for (const n of ns)
+      if (!(backend === "select" && n > selectMax)) for (const a of actives) cases.push({ backend, n, a });
+  const programsPerCase = 2 * rounds + (steadyToo ? 2 : 0);
+  const totalPrograms = cases.reduce((t, c) => t + (c.backend === "epoll" ? programsPerCase : 2 * rounds), 0);
+  let started = 0;
+
+  const rows: DispatchRow[] = [];
+  for (const { backend, n, a } of cases) {
+    const limit = Math.min(hard, 2 * n + 50 + NODE_FDS);
+    const label = `${backend} n=${fmt(n)} a=${a}`;
+    const runOne = (prog: "bench.c" | "bench.ts", args: string[], what: string) => {
+      status(`dispatch [${++started}/${totalPrograms}] ${label}: ${prog} ${what}`);
+      return prog === "bench.c"
+        ? runTimes(`bench.c ${args.join(" ")}`, cBench, args)
+        : runTimes(`bench.ts ${args.join(" ")}`, "sh", tsCommand(limit, args));
+    };
+    const args = benchArgs(n, a, NUM_WRITES, backend);
+    const cTimes: number[][] = [], tsTimes: number[][] = [];
+    for (let round = 0; round < rounds; round++) {
+      cTimes.push(await runOne("bench.c", args, `(${round + 1} of ${rounds})`));
+      tsTimes.push(await runOne("bench.ts", args, `(${round + 1} of ${rounds})`));
     }
+    const c = side(cTimes), ts = side(tsTimes);
+    const row: DispatchRow = {
+      backend, n, a, writes: NUM_WRITES, c, ts,
+      ratio: { all: med(ts) / med(c), warm: med(ts, "warm") / med(c, "warm") },
+      steady: null,
+    };
+    if (backend === "epoll" && steadyToo) {
+      const steadyArgs = benchArgs(n, a, STEADY_WRITES, backend);
+      const sc = side([await runOne("bench.c", steadyArgs, `-w ${fmt(STEADY_WRITES)}`)]);
+      const sts = side([await runOne("bench.ts", steadyArgs, `-w ${fmt(STEADY_WRITES)}`)]);
+      row.steady = { writes: STEADY_WRITES, c: sc, ts: sts, ratio: med(sts) / med(sc) };
+    }
+    rows.push(row);
+    const steady = row.steady ? `; steady: C ${fmt(med(row.steady.c))}, TS ${fmt(med(row.steady.ts))}` : "";
+    log(`  ${label}: C ${fmt(med(c))} µs, TS ${fmt(med(ts))} µs, TS/C ${fmt(row.ratio.all, 2)}x ` +
+      `(warm: C ${fmt(med(c, "warm"))}, TS ${fmt(med(ts, "warm"))}${steady})`);
   }
+  idle();
 
-  console.log();
-  const x = (ts: number, c: number) => `${fmt(ts / c, 2)}x`;
+  log();
+  const x = (r: number) => `${fmt(r, 2)}x`;
   printTable(
     ["backend", "n", "a", "C µs", "TS µs", "TS/C", "warm: C µs", "TS µs", "TS/C", "steady: C µs", "TS µs", "TS/C"],
     rows.map((r): Cell[] => [
-      r.backend, fmt(r.n), r.a, fmt(r.c), fmt(r.ts), x(r.ts, r.c), fmt(r.cWarm), fmt(r.tsWarm), x(r.tsWarm, r.cWarm),
-      r.steady ? fmt(r.steady.c) : "", r.steady ? fmt(r.steady.ts) : "", r.steady ? x(r.steady.ts, r.steady.c) : "",
+      r.backend, fmt(r.n), r.a, fmt(med(r.c)), fmt(med(r.ts)), x(r.ratio.all),
+      fmt(med(r.c, "warm")), fmt(med(r.ts, "warm")), x(r.ratio.warm),
+      r.steady ? fmt(med(r.steady.c)) : "", r.steady ? fmt(med(r.steady.ts)) : "", r.steady ? x(r.steady.ratio) : "",
     ]),
   );
-  console.log(`(all runs: bench.c's median of 25; warm: runs ${WARM_FROM + 1} to 25 only; steady: -w ${fmt(STEADY_WRITES)}, median of 25, epoll only)`);
-  summarize(rows, ns);
+  log(`(C, TS: median of every run, bench.c's figure; warm: runs ${WARM_FROM + 1} to 25 only; ` +
+    `steady: -w ${fmt(STEADY_WRITES)}, one program each, epoll only; TS/C above 1 means libevent-ts is slower)`);
+  summarize_(rows, ns);
+  return { method, programs: rounds, runsPerProgram: 25, notes, rows };
 }
 
-/** Growth with n per backend, and the targets of issue 2. */
-function summarize(rows: readonly Row[], ns: readonly number[]): void {
+/** Growth of time with n per backend, and how far libevent-ts is from C on epoll. */
+function summarize_(rows: readonly DispatchRow[], ns: readonly number[]): void {
   const at = (backend: string, n: number, a: number) => rows.find((r) => r.backend === backend && r.n === n && r.a === a);
-  console.log();
+  log();
   for (const a of new Set(rows.map((r) => r.a))) {
     const parts: string[] = [];
     for (const backend of BACKENDS) {
       const sizes = ns.filter((n) => at(backend, n, a));
       if (sizes.length < 2) continue;
       const lo = at(backend, sizes[0]!, a)!, hi = at(backend, sizes[sizes.length - 1]!, a)!;
-      parts.push(`${backend} (n ${fmt(lo.n)} -> ${fmt(hi.n)}) C ${fmt(hi.c / lo.c, 1)}x, TS ${fmt(hi.ts / lo.ts, 1)}x`);
+      parts.push(`${backend} (n ${fmt(lo.n)} -> ${fmt(hi.n)}) C ${fmt(med(hi.c) / med(lo.c), 1)}x, TS ${fmt(med(hi.ts) / med(lo.ts), 1)}x`);
     }
-    console.log(`growth of time with n, a=${a}: ${parts.join("; ")}`);
+    log(`time grows with n, a=${a}: ${parts.join("; ")} (epoll should stay flat; poll and select scan every fd)`);
   }
   const epoll = rows.filter((r) => r.backend === "epoll");
   if (epoll.length) {
-    const worst = Math.max(...epoll.map((r) => r.ts / r.c));
-    const worstWarm = Math.max(...epoll.map((r) => r.tsWarm / r.cWarm));
-    const verdict = (w: number) => `${fmt(w, 2)}x -> ${w <= 1.5 ? "met" : "NOT met"}`;
-    const steady = epoll.flatMap((r) => (r.steady ? [r.steady.ts / r.steady.c] : []));
-    const worstSteady = steady.length ? `; ${verdict(Math.max(...steady))} (steady)` : "";
-    console.log(`target (issue 2) TS within 1.5x of C on epoll at every n: worst ${verdict(worst)} (all runs); ${verdict(worstWarm)} (warm)${worstSteady}`);
+    const worst = (xs: number[]) => `${fmt(Math.max(...xs), 2)}x`;
+    const steady = epoll.flatMap((r) => (r.steady ? [r.steady.ratio] : []));
+    log(`libevent-ts time over C's on epoll, worst n: ${worst(epoll.map((r) => r.ratio.all))} over all runs, ` +
+      `${worst(epoll.map((r) => r.ratio.warm))} once warm` + (steady.length ? `, ${worst(steady)} in steady state` : ""));
   }
 }
