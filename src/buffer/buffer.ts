@@ -354,7 +354,9 @@ function memOf(fn: string, chain: evbuffer_chain): Buffer {
 
 /** Copy n bytes (memmove semantics when src and dst share memory). */
 function copyBytes(dst: Uint8Array, dstOff: number, src: Uint8Array, srcOff: number, n: number): void {
-  if (n <= 8) {
+  // Up to about 24 bytes a loop beats set(); above, set() of a plain Uint8Array view, which
+  // costs less to make than a Buffer's subarray (that goes through FastBuffer's constructor).
+  if (n <= 24) {
     if (dst.buffer === src.buffer && dstOff + dst.byteOffset > srcOff + src.byteOffset) {
       for (let i = n - 1; i >= 0; i--) dst[dstOff + i] = src[srcOff + i]!;
     } else {
@@ -363,7 +365,7 @@ function copyBytes(dst: Uint8Array, dstOff: number, src: Uint8Array, srcOff: num
   } else if (srcOff === 0 && n === src.length) {
     dst.set(src, dstOff);
   } else {
-    dst.set(src.subarray(srcOff, srcOff + n), dstOff);
+    dst.set(new Uint8Array(src.buffer, src.byteOffset + srcOff, n), dstOff);
   }
 }
 
