@@ -354,13 +354,20 @@ function memOf(fn: string, chain: evbuffer_chain): Buffer {
 
 /** Copy n bytes (memmove semantics when src and dst share memory). */
 function copyBytes(dst: Uint8Array, dstOff: number, src: Uint8Array, srcOff: number, n: number): void {
-  // Up to about 24 bytes a loop beats set(); above, set() of a plain Uint8Array view, which
-  // costs less to make than a Buffer's subarray (that goes through FastBuffer's constructor).
-  if (n <= 24) {
+  // Up to about 40 bytes a loop (unrolled: V8 does not) beats set(); above, set() of a plain
+  // Uint8Array view, which costs less to make than a Buffer's subarray (FastBuffer's constructor).
+  if (n <= 40) {
     if (dst.buffer === src.buffer && dstOff + dst.byteOffset > srcOff + src.byteOffset) {
       for (let i = n - 1; i >= 0; i--) dst[dstOff + i] = src[srcOff + i]!;
     } else {
-      for (let i = 0; i < n; i++) dst[dstOff + i] = src[srcOff + i]!;
+      let i = 0;
+      for (; i + 4 <= n; i += 4) {
+        dst[dstOff + i] = src[srcOff + i]!;
+        dst[dstOff + i + 1] = src[srcOff + i + 1]!;
+        dst[dstOff + i + 2] = src[srcOff + i + 2]!;
+        dst[dstOff + i + 3] = src[srcOff + i + 3]!;
+      }
+      for (; i < n; i++) dst[dstOff + i] = src[srcOff + i]!;
     }
   } else if (srcOff === 0 && n === src.length) {
     dst.set(src, dstOff);
@@ -1570,7 +1577,17 @@ function evbuffer_drain_(buf: evbuffer, len: number): number {
 export function evbuffer_remove(buf: evbuffer, data_out: Uint8Array, datlen: number): number {
   const fn = "evbuffer_remove";
   live(fn, buf);
-  check_len_(fn, "datlen", data_out, "data_out", datlen);
+  // (The common case is tested inline first: this is the hot path.)
+  if (!(data_out instanceof Uint8Array) || !Number.isInteger(datlen) || datlen < 0 || datlen > data_out.length) {
+    check_len_(fn, "datlen", data_out, "data_out", datlen);
+  }
+  const first = buf.first;
+  if (datlen > 0 && first !== null && datlen <= first.off && first.buffer !== null && !buf.freeze_start) {
+    // All from the first chain: copyout's loop and clamps have nothing to do.
+    copyBytes(data_out, 0, first.buffer, first.misalign, datlen);
+    evbuffer_drain_(buf, datlen);
+    return datlen;
+  }
   let n = copyout(fn, buf, null, data_out, datlen);
   if (n > 0 && evbuffer_drain_(buf, n) < 0) n = -1;
   return n;
