@@ -663,7 +663,9 @@ export function evutil_snprintf_into_(fn: string, buf: Uint8Array, buflen: numbe
   if (buflen === 0) return 0;
   const r = evutil_format_(fn, format, ap);
   const n = r < buflen - 1 ? r : buflen - 1;
-  buf.set(out.subarray(0, n), 0);
+  // (A loop for short output: a Buffer subarray costs more to make than such a copy.)
+  if (n <= 16) for (let i = 0; i < n; i++) buf[i] = out[i]!;
+  else buf.set(new Uint8Array(out.buffer, out.byteOffset, n), 0);
   buf[n] = 0;
   buf[buflen - 1] = 0;
   return r;
