@@ -2003,11 +2003,26 @@ function evbuffer_search_range_(fn: string, buffer: evbuffer, what: Uint8Array, 
  */
 function indexFrom(mem: Buffer, what: number | Uint8Array, from: number, stop: number): number {
   if (mem.length - stop > 4096 && mem.length - stop > stop - from) {
-    const at = mem.subarray(from, stop).indexOf(what);
-    return at < 0 ? -1 : at + from;
+    if (mem.length > CHAIN_CACHE_CLASS_BYTES) {
+      const at = mem.subarray(from, stop).indexOf(what);
+      return at < 0 ? -1 : at + from;
+    }
+    // Successive searches of one chain (readln after readln) share its end, so the view of the
+    // memory up to there is kept for the next call rather than made each time (kept only for
+    // memory that the chain cache would keep anyway).
+    if (mem !== boundedMem || stop !== boundedStop) {
+      boundedView = mem.subarray(0, stop);
+      boundedMem = mem;
+      boundedStop = stop;
+    }
+    return boundedView.indexOf(what, from);
   }
   return mem.indexOf(what, from);
 }
+// indexFrom's view of boundedMem[0, boundedStop).
+let boundedMem: Buffer | null = null;
+let boundedStop = 0;
+let boundedView: Buffer = EMPTY;
 
 /** memmem: where needle first lies entirely inside mem[from, stop), or -1. */
 function memmem(mem: Buffer, needle: Uint8Array, from: number, stop: number): number {
