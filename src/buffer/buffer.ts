@@ -2231,10 +2231,9 @@ export function evbuffer_readln(buffer: evbuffer, n_read_out: evbuffer_size_out 
   if (n_read_out !== null && typeof n_read_out !== "object") check_box_(fn, "n_read_out", n_read_out);
   const first = buffer.first;
   if ((eol_style === EVBUFFER_EOL_LF || eol_style === EVBUFFER_EOL_CRLF) && first !== null &&
-      first.buffer !== null && buffer.callbacks === null && !buffer.freeze_start) {
+      first.buffer !== null && !buffer.freeze_start) {
     // The usual case without pointers: the line and its LF lie in the first chain, which keeps
-    // data after them, so the drain below only moves that chain's start (as evbuffer_drain_
-    // would: no chain is freed, no callback is told).
+    // data after them.
     const mem = first.buffer;
     const base = first.misalign;
     const lf = memchr(mem, 0x0a, base, base + first.off);
@@ -2242,11 +2241,18 @@ export function evbuffer_readln(buffer: evbuffer, n_read_out: evbuffer_size_out 
       const end = eol_style === EVBUFFER_EOL_CRLF && lf > base && mem[lf - 1] === 0x0d ? lf - 1 : lf;
       const line = end === base ? "" : (mem as Buffer & Utf8Slicing).utf8Slice(base, end);
       const len = lf + 1 - base;
-      first.misalign += len;
-      first.off -= len;
-      buffer.total_len -= len;
-      buffer.n_del_for_cb += len;
-      evbuffer_invoke_callbacks_(buffer);
+      if (buffer.callbacks === null) {
+        // One drain that only moves the chain's start, as evbuffer_drain_ would move it.
+        first.misalign += len;
+        first.off -= len;
+        buffer.total_len -= len;
+        buffer.n_del_for_cb += len;
+        evbuffer_invoke_callbacks_(buffer);
+      } else {
+        // The callbacks are told of the line, then of its end-of-line mark, as below.
+        if (end > base) evbuffer_drain_(buffer, end - base);
+        evbuffer_drain_(buffer, lf + 1 - end);
+      }
       if (n_read_out) n_read_out.value = end - base;
       return line;
     }
