@@ -6,7 +6,10 @@
  * Cases: add_drain_64, add_drain_4k, add_drain_64k (evbuffer_add then evbuffer_drain of one piece),
  * readln_crlf (evbuffer_readln of 100-byte CRLF lines), search_1m (evbuffer_search for "\r\n\r\n"
  * at the end of 1 MiB of such lines), add_buffer_chains (evbuffer_add_buffer of a 64-chain buffer
- * back and forth). Each case prints one line per round: "<case> <operations per second>".
+ * back and forth), remove_64 (evbuffer_add of 64 bytes, then evbuffer_remove of them into the
+ * caller's memory), readln_lf (evbuffer_readln of 40-byte LF lines), add_printf
+ * (evbuffer_add_printf of "%d %s %x\r\n", the buffer drained every 1024 lines). Each case prints
+ * one line per round: "<case> <operations per second>".
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -87,6 +90,72 @@ static double readln_crlf(long n) {
 	return done / t;
 }
 
+/* 40-byte lines: 39 letters and LF. */
+static unsigned char *make_lf_lines(size_t nlines) {
+	unsigned char *p = malloc(nlines * 40);
+	unsigned seed = 5;
+	size_t i;
+	for (i = 0; i < nlines; i++) {
+		fill_letters(p + i * 40, 39, &seed);
+		p[i * 40 + 39] = '\n';
+	}
+	return p;
+}
+
+static double readln_lf(long n) {
+	const size_t nlines = 10000;
+	unsigned char *lines = make_lf_lines(nlines);
+	struct evbuffer *buf = evbuffer_new();
+	double t = 0, t0;
+	long done = 0;
+	size_t len;
+	char *line;
+	while (done < n) {
+		evbuffer_add(buf, lines, nlines * 40);
+		t0 = now();
+		while ((line = evbuffer_readln(buf, &len, EVBUFFER_EOL_LF)) != NULL) {
+			free(line);
+			done++;
+		}
+		t += now() - t0;
+	}
+	evbuffer_free(buf);
+	free(lines);
+	return done / t;
+}
+
+static double remove_64(long n) {
+	unsigned char data[64], out[64];
+	unsigned seed = 9;
+	struct evbuffer *buf = evbuffer_new();
+	double t0;
+	long i;
+	fill_letters(data, sizeof(data), &seed);
+	t0 = now();
+	for (i = 0; i < n; i++) {
+		evbuffer_add(buf, data, 64);
+		if (evbuffer_remove(buf, out, 64) != 64) exit(1);
+	}
+	t0 = now() - t0;
+	if (memcmp(out, data, 64)) exit(1);
+	evbuffer_free(buf);
+	return n / t0;
+}
+
+static double add_printf(long n) {
+	struct evbuffer *buf = evbuffer_new();
+	double t0;
+	long i;
+	t0 = now();
+	for (i = 0; i < n; i++) {
+		evbuffer_add_printf(buf, "%d %s %x\r\n", (int)i, "keepalive", (unsigned)(i * 2654435761u));
+		if ((i & 1023) == 1023) evbuffer_drain(buf, evbuffer_get_length(buf));
+	}
+	t0 = now() - t0;
+	evbuffer_free(buf);
+	return n / t0;
+}
+
 static double search_1m(long n) {
 	const size_t nlines = 10486; /* 1 MiB and a little */
 	unsigned char *lines = make_lines(nlines);
@@ -144,14 +213,18 @@ static double run_case(const char *name) {
 	if (!strcmp(name, "readln_crlf")) return readln_crlf(scale(2000000));
 	if (!strcmp(name, "search_1m")) return search_1m(scale(1000));
 	if (!strcmp(name, "add_buffer_chains")) return add_buffer_chains(scale(10000000));
+	if (!strcmp(name, "remove_64")) return remove_64(scale(5000000));
+	if (!strcmp(name, "readln_lf")) return readln_lf(scale(2000000));
+	if (!strcmp(name, "add_printf")) return add_printf(scale(2000000));
 	fprintf(stderr, "unknown case %s\n", name);
 	exit(2);
 }
 
 int main(int argc, char **argv) {
-	static const char *all[] = { "add_drain_64", "add_drain_4k", "add_drain_64k", "readln_crlf", "search_1m", "add_buffer_chains" };
+	static const char *all[] = { "add_drain_64", "add_drain_4k", "add_drain_64k", "readln_crlf", "search_1m", "add_buffer_chains",
+		"remove_64", "readln_lf", "add_printf" };
 	const char **cases = all;
-	int ncases = 6, i, r;
+	int ncases = 9, i, r;
 	if (argc > 1 && !strcmp(argv[1], "-q")) {
 		quick = 1;
 		argc--;

@@ -7,8 +7,8 @@
  * Each case prints one line per round: "<case> <operations per second>".
  */
 import {
-  EVBUFFER_EOL_CRLF, evbuffer_add, evbuffer_add_buffer, evbuffer_drain, evbuffer_free, evbuffer_get_length,
-  evbuffer_new, evbuffer_readln, evbuffer_search,
+  EVBUFFER_EOL_CRLF, EVBUFFER_EOL_LF, evbuffer_add, evbuffer_add_buffer, evbuffer_add_printf, evbuffer_drain,
+  evbuffer_free, evbuffer_get_length, evbuffer_new, evbuffer_readln, evbuffer_remove, evbuffer_search,
 } from "libevent-ts/event2/buffer";
 
 const ROUNDS = 5;
@@ -71,6 +71,61 @@ function readln_crlf(n: number): number {
   return done / t;
 }
 
+/** 40-byte lines: 39 letters and LF. */
+function make_lf_lines(nlines: number): Uint8Array {
+  const p = new Uint8Array(nlines * 40);
+  const seed = { v: 5 };
+  for (let i = 0; i < nlines; i++) {
+    fill_letters(p, i * 40, 39, seed);
+    p[i * 40 + 39] = 0x0a;
+  }
+  return p;
+}
+
+function readln_lf(n: number): number {
+  const nlines = 10000;
+  const lines = make_lf_lines(nlines);
+  const buf = evbuffer_new();
+  const len = { value: 0 };
+  let t = 0;
+  let done = 0;
+  while (done < n) {
+    evbuffer_add(buf, lines, nlines * 40);
+    const t0 = now();
+    while (evbuffer_readln(buf, len, EVBUFFER_EOL_LF) !== null) done++;
+    t += now() - t0;
+  }
+  evbuffer_free(buf);
+  return done / t;
+}
+
+function remove_64(n: number): number {
+  const data = new Uint8Array(64), out = new Uint8Array(64);
+  fill_letters(data, 0, data.length, { v: 9 });
+  const buf = evbuffer_new();
+  let t0 = now();
+  for (let i = 0; i < n; i++) {
+    evbuffer_add(buf, data, 64);
+    if (evbuffer_remove(buf, out, 64) !== 64) throw new Error("remove_64: short remove");
+  }
+  t0 = now() - t0;
+  if (Buffer.compare(out, data) !== 0) throw new Error("remove_64: wrong bytes");
+  evbuffer_free(buf);
+  return n / t0;
+}
+
+function add_printf(n: number): number {
+  const buf = evbuffer_new();
+  let t0 = now();
+  for (let i = 0; i < n; i++) {
+    evbuffer_add_printf(buf, "%d %s %x\r\n", i, "keepalive", Math.imul(i, 2654435761) >>> 0);
+    if ((i & 1023) === 1023) evbuffer_drain(buf, evbuffer_get_length(buf));
+  }
+  t0 = now() - t0;
+  evbuffer_free(buf);
+  return n / t0;
+}
+
 function search_1m(n: number): number {
   const nlines = 10486;
   const lines = make_lines(nlines);
@@ -119,12 +174,16 @@ function run_case(name: string): number {
     case "readln_crlf": return readln_crlf(scale(2000000));
     case "search_1m": return search_1m(scale(1000));
     case "add_buffer_chains": return add_buffer_chains(scale(10000000));
+    case "remove_64": return remove_64(scale(5000000));
+    case "readln_lf": return readln_lf(scale(2000000));
+    case "add_printf": return add_printf(scale(2000000));
     default: throw new Error(`unknown case ${name}`);
   }
 }
 
 function main(argc: number, argv: string[]): number {
-  const all = ["add_drain_64", "add_drain_4k", "add_drain_64k", "readln_crlf", "search_1m", "add_buffer_chains"];
+  const all = ["add_drain_64", "add_drain_4k", "add_drain_64k", "readln_crlf", "search_1m", "add_buffer_chains",
+    "remove_64", "readln_lf", "add_printf"];
   let args = argv.slice(1, argc);
   if (args[0] === "-q") {
     quick = true;

@@ -19,6 +19,9 @@ const CASES: readonly [string, string][] = [
   ["readln_crlf", "readln, 100-byte CRLF lines"],
   ["search_1m", "search \"\\r\\n\\r\\n\" in 1 MiB"],
   ["add_buffer_chains", "add_buffer of 64 chains"],
+  ["remove_64", "add 64 B + remove into Uint8Array"],
+  ["readln_lf", "readln, 40-byte LF lines"],
+  ["add_printf", "add_printf \"%d %s %x\\r\\n\""],
 ];
 
 /** Time limit for one program run. */

@@ -318,6 +318,203 @@ function starArg(fn: string, v: unknown, n: number): number {
 
 const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
 
+// ---- plain formats: every directive without flags, width or precision ----
+
+/**
+ * A format whose directives are all plain (`%d`, `%s`, `%lx` ...: a conversion and length
+ * modifiers only), parsed once: its literal text, UTF-8 encoded, around each directive, and the
+ * directives' conversion characters. Such formats are what protocol code prints per message;
+ * they are formatted by formatPlain without re-parsing and, for integers and ASCII strings,
+ * without making intermediate strings.
+ */
+class PlainFormat {
+  constructor(
+    /** lits[k] goes before directive k; the last one after the last directive. */
+    readonly lits: Uint8Array[],
+    readonly convs: string[],
+    readonly longs: boolean[],
+  ) {}
+}
+
+/** Parsed formats by format string (null: not plain); cleared when it grows past a bound. */
+const plainFormats = new Map<string, PlainFormat | null>();
+const PLAIN_FORMATS_MAX = 256;
+/** The last format looked up, so that the usual repeated call skips even the map. */
+let lastFmt: string | null = null;
+let lastPlain: PlainFormat | null = null;
+
+function parsePlain(fmt: string): PlainFormat | null {
+  const lits: Uint8Array[] = [];
+  const convs: string[] = [];
+  const longs: boolean[] = [];
+  let lit = "";
+  let i = 0;
+  const n = fmt.length;
+  while (i < n) {
+    const pct = fmt.indexOf("%", i);
+    if (pct < 0) {
+      lit += fmt.slice(i);
+      break;
+    }
+    lit += fmt.slice(i, pct);
+    i = pct + 1;
+    if (fmt[i] === "%") {
+      lit += "%";
+      i++;
+      continue;
+    }
+    let long = false;
+    for (;;) {
+      const c = fmt[i];
+      if (c === "h" || c === "L") i++;
+      else if (c === "l" || c === "z" || c === "j" || c === "t") {
+        long = true;
+        i++;
+      } else break;
+    }
+    const conv = fmt[i++];
+    if (conv === undefined || "diuxXosc".indexOf(conv) < 0) return null; // flags, width, others
+    lits.push(Buffer.from(lit, "utf8"));
+    convs.push(conv);
+    longs.push(long);
+    lit = "";
+  }
+  lits.push(Buffer.from(lit, "utf8"));
+  return new PlainFormat(lits, convs, longs);
+}
+
+function plainFormat(fmt: string): PlainFormat | null {
+  if (fmt === lastFmt) return lastPlain;
+  let pf = plainFormats.get(fmt);
+  if (pf === undefined) {
+    pf = parsePlain(fmt);
+    if (plainFormats.size >= PLAIN_FORMATS_MAX) plainFormats.clear();
+    plainFormats.set(fmt, pf);
+  }
+  lastFmt = fmt;
+  lastPlain = pf;
+  return pf;
+}
+
+function putLit(b: Uint8Array): void {
+  const n = b.length;
+  reserve(n);
+  for (let i = 0; i < n; i++) out[outLen + i] = b[i]!;
+  outLen += n;
+}
+
+/** Decimal digits of v, a safe integer, 0 or more. */
+function putDecimal(v: number): void {
+  reserve(16);
+  let len = 1;
+  if (v < 0x80000000) {
+    for (let t = v; t >= 10; t = (t / 10) | 0) len++;
+    let at = outLen + len;
+    do {
+      const q = (v / 10) | 0;
+      out[--at] = 0x30 + (v - q * 10);
+      v = q;
+    } while (v > 0);
+  } else {
+    for (let t = v; t >= 10; t = Math.floor(t / 10)) len++;
+    let at = outLen + len;
+    do {
+      const q = Math.floor(v / 10);
+      out[--at] = 0x30 + (v - q * 10);
+      v = q;
+    } while (v > 0);
+  }
+  outLen += len;
+}
+
+const HEX_LOWER = Buffer.from("0123456789abcdef", "latin1");
+const HEX_UPPER = Buffer.from("0123456789ABCDEF", "latin1");
+
+/** Hexadecimal digits of v, a safe integer, 0 or more. */
+function putHex(v: number, digits: Uint8Array): void {
+  reserve(14);
+  let len = 1;
+  for (let t = v; t >= 16; t = Math.floor(t / 16)) len++;
+  let at = outLen + len;
+  if (v <= 0xffffffff) {
+    v >>>= 0;
+    do {
+      out[--at] = digits[v & 15]!;
+      v >>>= 4;
+    } while (v !== 0);
+  } else {
+    do {
+      const q = Math.floor(v / 16);
+      out[--at] = digits[v - q * 16]!;
+      v = q;
+    } while (v > 0);
+  }
+  outLen += len;
+}
+
+/** A string's bytes up to its first NUL, if it is ASCII there: true; else nothing written, false. */
+function putAsciiCString(s: string): boolean {
+  const n = s.length;
+  reserve(n);
+  const start = outLen;
+  let i = 0;
+  for (; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0) break;
+    if (c > 0x7f) return false;
+    out[start + i] = c;
+  }
+  outLen = start + i;
+  return true;
+}
+
+/** evutil_format_ of a plain format: integers and ASCII strings directly, the rest as usual. */
+function formatPlain(fn: string, pf: PlainFormat, args: readonly unknown[]): number {
+  outLen = 0;
+  const lits = pf.lits;
+  const convs = pf.convs;
+  putLit(lits[0]!);
+  for (let k = 0; k < convs.length; k++) {
+    const conv = convs[k]!;
+    const v = args[k];
+    let done = false;
+    if (typeof v === "number") {
+      if (v >= 0 ? v <= Number.MAX_SAFE_INTEGER : v >= -Number.MAX_SAFE_INTEGER && (conv === "d" || conv === "i")) {
+        if (Number.isInteger(v)) {
+          if (conv === "d" || conv === "i" || conv === "u") {
+            if (v < 0) {
+              putRepeat(0x2d, 1);
+              putDecimal(-v);
+            } else putDecimal(v);
+            done = true;
+          } else if (conv === "x") {
+            putHex(v, HEX_LOWER);
+            done = true;
+          } else if (conv === "X") {
+            putHex(v, HEX_UPPER);
+            done = true;
+          }
+        }
+      }
+    } else if (typeof v === "string" && conv === "s") {
+      done = putAsciiCString(v);
+    }
+    if (!done) {
+      spec.left = spec.plus = spec.space = spec.alt = spec.zero = false;
+      spec.long = pf.longs[k]!;
+      spec.width = 0;
+      spec.prec = -1;
+      if (conv === "s") formatString(fn, v, k);
+      else if (conv === "c") {
+        const c = integerArg(fn, conv, v, k);
+        putRepeat(typeof c === "bigint" ? Number(c & 0xffn) : c & 0xff, 1);
+      } else formatInteger(conv, integerArg(fn, conv, v, k));
+    }
+    putLit(lits[k + 1]!);
+  }
+  return outLen;
+}
+
 /**
  * @internal Format `fmt` with `args` as C's vsnprintf does, into internal scratch memory.
  * Returns the output's length in bytes; the bytes are `evutil_format_out_()` up to that
@@ -326,6 +523,8 @@ const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
  */
 export function evutil_format_(fn: string, fmt: string, args: readonly unknown[]): number {
   if (typeof fmt !== "string") throw new TypeError(`${fn}: format is not a string`);
+  const pf = plainFormat(fmt);
+  if (pf !== null) return formatPlain(fn, pf, args);
   outLen = 0;
   let argi = 0;
   let i = 0;
@@ -465,7 +664,9 @@ export function evutil_snprintf_into_(fn: string, buf: Uint8Array, buflen: numbe
   if (buflen === 0) return 0;
   const r = evutil_format_(fn, format, ap);
   const n = r < buflen - 1 ? r : buflen - 1;
-  buf.set(out.subarray(0, n), 0);
+  // (A loop for short output: a Buffer subarray costs more to make than such a copy.)
+  if (n <= 16) for (let i = 0; i < n; i++) buf[i] = out[i]!;
+  else buf.set(new Uint8Array(out.buffer, out.byteOffset, n), 0);
   buf[n] = 0;
   buf[buflen - 1] = 0;
   return r;
