@@ -9,6 +9,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -42,6 +43,26 @@ struct backend_slot {
   /* The thread's stop watch (instance.c) in this backend's set: 1 added, 0 not, -1 refused. */
   int stopwatch;
 };
+
+int eventop_grow(void **p, int *cap, int need, size_t size) {
+  int n = *cap < 32 ? 32 : *cap;
+  void *q;
+  while (n < need) {
+    if (n > INT_MAX / 2) return -ENOMEM;
+    n *= 2;
+  }
+  q = realloc(*p, (size_t)n * size);
+  if (q == NULL) return -ENOMEM;
+  memset((char *)q + (size_t)*cap * size, 0, (size_t)(n - *cap) * size);
+  *p = q;
+  *cap = n;
+  return 0;
+}
+
+int eventop_fd_beyond_limit(int fd) {
+  struct rlimit rl;
+  return getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY && (rlim_t)fd >= rl.rlim_cur;
+}
 
 int eventop_random_start(int n) {
   /* A weak generator is enough for fairness (libevent uses its weakrand LCG); per thread, because

@@ -7,6 +7,7 @@
 #ifndef LIBEVENT_NATIVE_EVENTOP_H
 #define LIBEVENT_NATIVE_EVENTOP_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* libevent's event bits, as the masks of add/del and the `what` of dispatch results. */
@@ -73,6 +74,14 @@ static inline int64_t eventop_timeout_ms(int64_t timeout_us, int64_t cap) {
   ms = (timeout_us + 999) / 1000;
   return ms > cap ? cap : ms;
 }
+
+/* Grow array *p of *cap elements of `size` bytes (doubling from 32) to hold at least `need`, the
+ * new elements zeroed. 0, or -ENOMEM (the array is then unchanged). */
+int eventop_grow(void **p, int *cap, int need, size_t size);
+
+/* Whether fd is at or beyond RLIMIT_NOFILE, where no descriptor can be open: a backend refuses it
+ * (EBADF) as the kernel would, rather than grow a per-fd map to its size. */
+int eventop_fd_beyond_limit(int fd);
 
 /* A start index in [0, n) for scanning results, so that no fd is always served first (libevent's
  * poll and select start at evutil_weakrand_range_). */

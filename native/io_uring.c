@@ -24,13 +24,11 @@
  * submitted, that is, until the next dispatch.
  */
 #include <errno.h>
-#include <limits.h>
 #include <linux/io_uring.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -82,8 +80,6 @@ struct uringop {
   int fds_cap;
   int *dirty;
   int ndirty, dirty_cap;
-  /* Descriptors at or above this are refused (EBADF), as the kernel would refuse them. */
-  int fd_max;
 };
 
 static int sys_setup(unsigned entries, struct io_uring_params *p) {
@@ -105,7 +101,6 @@ static void uring_unmap(struct uringop *op) {
 static void *uring_init(int flags) {
   struct io_uring_params p;
   struct uringop *op;
-  struct rlimit rl;
   unsigned *array;
   int saved;
   (void)flags; /* timeouts are in nanoseconds: PRECISE_TIMER needs nothing more */
@@ -157,9 +152,6 @@ static void *uring_init(int flags) {
   op->cq_mask = *(unsigned *)((char *)op->cq_ring + p.cq_off.ring_mask);
   op->cqes = (struct io_uring_cqe *)((char *)op->cq_ring + p.cq_off.cqes);
 
-  op->fd_max = INT_MAX;
-  if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_max != RLIM_INFINITY && rl.rlim_max < INT_MAX)
-    op->fd_max = (int)rl.rlim_max;
   return op;
 
 fail:
@@ -245,25 +237,10 @@ static int uring_sync_fd(struct uringop *op, int fd) {
   return 0;
 }
 
-static int grow(void **p, int *cap, int need, size_t size) {
-  int n = *cap < 32 ? 32 : *cap, before = *cap;
-  void *q;
-  while (n < need) {
-    if (n > INT_MAX / 2) return -ENOMEM;
-    n *= 2;
-  }
-  q = realloc(*p, (size_t)n * size);
-  if (q == NULL) return -ENOMEM;
-  memset((char *)q + (size_t)before * size, 0, (size_t)(n - before) * size);
-  *p = q;
-  *cap = n;
-  return 0;
-}
-
 static void mark_dirty(struct uringop *op, int fd) {
   if (op->fds[fd].dirty) return;
   if (op->ndirty == op->dirty_cap &&
-      grow((void **)&op->dirty, &op->dirty_cap, op->ndirty + 1, sizeof(int)) < 0) {
+      eventop_grow((void **)&op->dirty, &op->dirty_cap, op->ndirty + 1, sizeof(int)) < 0) {
     /* No memory for the list: make the change now, which needs none. */
     uring_sync_fd(op, fd);
     return;
@@ -274,10 +251,11 @@ static void mark_dirty(struct uringop *op, int fd) {
 
 /* Record fd's new interest `want`; the next dispatch submits it. */
 static int uring_set(struct uringop *op, int fd, int want) {
-  if (fd < 0 || fd >= op->fd_max) return -EBADF;
+  if (fd < 0) return -EBADF;
   if (fd >= op->fds_cap) {
     if (want == 0) return 0;
-    if (grow((void **)&op->fds, &op->fds_cap, fd + 1, sizeof(struct fdstate)) < 0) return -ENOMEM;
+    if (eventop_fd_beyond_limit(fd)) return -EBADF;
+    if (eventop_grow((void **)&op->fds, &op->fds_cap, fd + 1, sizeof(struct fdstate)) < 0) return -ENOMEM;
   }
   op->fds[fd].want = want;
   mark_dirty(op, fd);

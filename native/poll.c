@@ -7,7 +7,6 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 
 #include "eventop.h"
 
@@ -31,20 +30,6 @@ static void *poll_init(int flags) {
   return calloc(1, sizeof(struct pollop));
 }
 
-static int grow(void **p, int *cap, int need, size_t size) {
-  int n = *cap < 32 ? 32 : *cap;
-  void *q;
-  while (n < need) {
-    if (n > INT_MAX / 2) return -ENOMEM;
-    n *= 2;
-  }
-  q = realloc(*p, (size_t)n * size);
-  if (q == NULL) return -ENOMEM;
-  *p = q;
-  *cap = n;
-  return 0;
-}
-
 static int poll_add(void *state, int fd, int old, int events) {
   struct pollop *op = state;
   struct pollfd *pfd;
@@ -53,20 +38,13 @@ static int poll_add(void *state, int fd, int old, int events) {
   if (!(events & (EV_READ | EV_WRITE | EV_CLOSED))) return 0;
 
   if (fd >= op->idx_cap) {
-    int before = op->idx_cap;
-    /* No descriptor can be open at or beyond RLIMIT_NOFILE: refuse it as the kernel would,
-     * rather than grow the map to its size (a huge fd would cost gigabytes). */
-    struct rlimit rl;
-    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
-        (rlim_t)fd >= rl.rlim_cur)
-      return -EBADF;
-    if (fd == INT_MAX || grow((void **)&op->idx, &op->idx_cap, fd + 1, sizeof(int)) < 0)
+    if (eventop_fd_beyond_limit(fd)) return -EBADF;
+    if (fd == INT_MAX || eventop_grow((void **)&op->idx, &op->idx_cap, fd + 1, sizeof(int)) < 0)
       return -ENOMEM;
-    memset(op->idx + before, 0, (size_t)(op->idx_cap - before) * sizeof(int));
   }
   i = op->idx[fd] - 1;
   if (i < 0) {
-    if (op->nfds == op->cap && grow((void **)&op->set, &op->cap, op->nfds + 1, sizeof *pfd) < 0)
+    if (op->nfds == op->cap && eventop_grow((void **)&op->set, &op->cap, op->nfds + 1, sizeof *pfd) < 0)
       return -ENOMEM;
     i = op->nfds++;
     op->set[i].fd = fd;
