@@ -19,7 +19,8 @@ import type { Results } from "./results.js";
 const C = "C libevent", TS = "libevent-ts";
 /** One colour per server, the same in every chart. */
 const SERVER_COLORS: Record<string, string> = {
-  [C]: "#4c78a8", [TS]: "#f58518", "libevent-ts async": "#e45756", "libevent-ts await": "#b279a2", "Node net": "#54a24b",
+  [C]: "#4c78a8", [TS]: "#f58518", "libevent-ts io_uring": "#eeca3b", "libevent-ts async": "#e45756",
+  "libevent-ts await": "#b279a2", "Node net": "#54a24b",
 };
 const BACKEND_COLORS = { domain: ["epoll", "poll", "select"], range: ["#4c78a8", "#f58518", "#e45756"] };
 
@@ -100,7 +101,10 @@ function serversSpec(r: Results): TopLevelSpec | null {
     cpuQ3: row.cpuPerOp?.q3 ?? null,
   })));
   const testOrder = [...new Set(values.sort((x, y) => x.order - y.order).map((v) => v.test))];
-  const color = { field: "server", type: "nominal", title: "server", scale: { domain: servers, range: servers.map((x) => SERVER_COLORS[x]) } };
+  const color = {
+    field: "server", type: "nominal", title: "server", legend: { labelLimit: 240 },
+    scale: { domain: servers, range: servers.map((x) => SERVER_COLORS[x]) },
+  };
   const panel = (field: "rate" | "cpu", title: string, axis: string, format: string) => ({
     title: { text: title, fontSize: 13, anchor: "start" as const },
     data: { values },
