@@ -50,6 +50,7 @@ const EVENT_NAMES: readonly [number, string][] = [
  * `evconnlistener_accept_async`). `errno` is the C error number (`ECONNREFUSED`, `ETIMEDOUT`
  * ...), `code` its name as Node spells it (`"ECONNREFUSED"`), `events` the BEV_EVENT_* bits the
  * event callback would have received (0 where there was no such event).
+ * @category Async/await
  */
 export class ev_async_error extends Error {
   /** The C error number (as `errno` would hold it), 0 if there is none (a failed name lookup). */
@@ -323,6 +324,7 @@ function startRead(st: bufferevent_async_, fn: string, kind: number): Promise<an
  * @returns a promise of the connection; it rejects with an {@link ev_async_error} whose `errno`
  *   is the socket error (ECONNREFUSED ...), or ETIMEDOUT for the write timeout, or ECANCELED if
  *   the bufferevent is freed first
+ * @category Async/await
  */
 export function bufferevent_socket_connect_async(bev: bufferevent, addr: sockaddr_any | null, socklen: number): Promise<void> {
   const fn = "bufferevent_socket_connect_async";
@@ -352,6 +354,7 @@ export function bufferevent_socket_connect_async(bev: bufferevent, addr: sockadd
  * @returns a promise of the connection; it rejects with an {@link ev_async_error}: the socket
  *   error in `errno`, or for a failed lookup `errno` 0 and the lookup's error in the message
  *   (`bufferevent_socket_get_dns_error` has its code); EINVAL for a bad family or port
+ * @category Async/await
  */
 export function bufferevent_socket_connect_hostname_async(
   bev: bufferevent, evdns_base: null, family: number, hostname: string, port: number,
@@ -396,6 +399,7 @@ function startConnect(bev: bufferevent, fn: string): bufferevent_async_ {
  *   ECONNRESET, EPIPE ...; `events` BEV_EVENT_WRITING|BEV_EVENT_ERROR or |BEV_EVENT_EOF), the write
  *   timeout (ETIMEDOUT), or bufferevent_free/bufferevent_setcb (ECANCELED); after a write error
  *   every later call rejects at once
+ * @category Async/await
  */
 export function bufferevent_write_async(bev: bufferevent, data: Uint8Array | string, size: number): Promise<void> {
   const fn = "bufferevent_write_async";
@@ -430,6 +434,7 @@ export function bufferevent_write_async(bev: bufferevent, data: Uint8Array | str
  *   (after the data received before it was read), the read timeout (ETIMEDOUT, `events`
  *   BEV_EVENT_READING|BEV_EVENT_TIMEOUT: the next read enables reading again), or
  *   bufferevent_free/bufferevent_setcb (ECANCELED)
+ * @category Async/await
  */
 export function bufferevent_read_async(bev: bufferevent, data: Uint8Array, size: number): Promise<number> {
   const fn = "bufferevent_read_async";
@@ -453,6 +458,7 @@ export function bufferevent_read_async(bev: bufferevent, data: Uint8Array, size:
  * @returns a promise of the line or null; it rejects as bufferevent_read_async's, and also with
  *   EMSGSIZE when the input reaches the high read watermark without an end of line (reading
  *   being suspended there, the line could never end)
+ * @category Async/await
  */
 export function bufferevent_readln_async(bev: bufferevent, eol_style: evbuffer_eol_style): Promise<string | null> {
   const fn = "bufferevent_readln_async";

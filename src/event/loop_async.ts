@@ -149,6 +149,7 @@ class loop_async implements loop_async_link_ {
  * @returns a promise of what event_base_loop would have returned: 1 when no events are left, 0
  *   after event_base_loopexit/event_base_loopbreak or once EVLOOP_ONCE/EVLOOP_NONBLOCK is done, -1
  *   for a base whose loop already runs or a backend error (errno set)
+ * @category Event loop
  */
 export function event_base_loop_async(base: event_base, flags: number): Promise<number> {
   event_base_check_(base, "event_base_loop_async");
@@ -171,6 +172,7 @@ export function event_base_loop_async(base: event_base, flags: number): Promise<
  * @param base  the event_base to run
  * @returns a promise of 1 (no events left), 0 (exit or break), or -1 (the base's loop already
  *   runs, or a backend error)
+ * @category Event loop
  */
 export function event_base_dispatch_async(base: event_base): Promise<number> {
   event_base_check_(base, "event_base_dispatch_async");

@@ -83,6 +83,7 @@ function async_errorcb(lev: evconnlistener, st: evconnlistener_async_): void {
  * @returns a promise of the socket; it rejects with an {@link ev_async_error} for an accept()
  *   error (`errno` EMFILE ...; the listener stops accepting until the next call), or ECANCELED
  *   when the listener is freed or given a callback (queued sockets are closed then)
+ * @category Async/await
  */
 export function evconnlistener_accept_async(lev: evconnlistener): Promise<evutil_socket_t> {
   const fn = "evconnlistener_accept_async";
