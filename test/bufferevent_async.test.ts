@@ -33,7 +33,7 @@ import {
   getpeername, getsockname, htonl, htons, ntohs, sizeof, sockaddr_in, timeval,
 } from "libevent-ts/event2/util";
 import { eachBackend, newBase } from "./helpers/backends.js";
-import { freePort } from "./helpers/children.js";
+import { freePort, payload } from "./helpers/children.js";
 import { checkFdLeaks } from "./helpers/fds.js";
 
 checkFdLeaks();
@@ -98,17 +98,6 @@ async function readAll(bev: bufferevent, chunk = 4096): Promise<Buffer> {
   const parts: Buffer[] = [];
   for (let n; (n = await bufferevent_read_async(bev, buf, chunk)) > 0; ) parts.push(Buffer.from(buf.subarray(0, n)));
   return Buffer.concat(parts);
-}
-
-/** A pseudo-random payload, so that a misordered or lost chunk shows. */
-function payload(n: number): Buffer {
-  const b = Buffer.alloc(n);
-  let s = 12345;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1103515245) + 12345) & 0x7fffffff;
-    b[i] = s >> 16;
-  }
-  return b;
 }
 
 async function connected(base: event_base, port: number, options = BEV_OPT_CLOSE_ON_FREE): Promise<bufferevent> {

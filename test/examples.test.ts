@@ -7,11 +7,10 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
-import { connect } from "node:net";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { backendEnv, backends, methodname_to_envvar, methods } from "./helpers/backends.js";
-import { exchange, freePort } from "./helpers/children.js";
+import { echoBack, exchange, freePort } from "./helpers/children.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 
@@ -118,31 +117,6 @@ describe("examples/signal-test.ts", () => {
     });
   }
 });
-
-/**
- * Send `data` on one connection and read as many bytes back, then close. Reading starts only
- * after `pauseMs`: meanwhile the server's writes fill the socket buffers and have to wait.
- */
-function echoBack(port: number, data: Buffer, pauseMs: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let got = 0;
-    const s = connect(port, "127.0.0.1", () => {
-      s.pause();
-      s.write(data);
-      setTimeout(() => s.resume(), pauseMs);
-    });
-    s.on("data", (d: Buffer) => {
-      chunks.push(d);
-      got += d.length;
-      if (got >= data.length) {
-        s.end();
-        resolve(Buffer.concat(chunks));
-      }
-    });
-    s.on("error", reject);
-  });
-}
 
 describe("examples/legacy-echo-server.ts", () => {
   for (const b of backends.filter((x) => !x.precise)) {

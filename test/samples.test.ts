@@ -4,40 +4,10 @@
  * examples/event-read-fifo.ts (sample/event-read-fifo.c).
  */
 import { closeSync, existsSync, mkdtempSync, openSync, rmSync, writeSync } from "node:fs";
-import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { inDispatch, exchange, freePort, listening, printed, start, until } from "./helpers/children.js";
-
-/** A pseudo-random payload, so that a misordered or lost chunk shows. */
-function payload(n: number): Buffer {
-  const b = Buffer.alloc(n);
-  let s = 12345;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1103515245) + 12345) & 0x7fffffff;
-    b[i] = s >> 16;
-  }
-  return b;
-}
-
-/** Send `data` and read exactly as many bytes back, on one connection, without closing first. */
-function echoBack(port: number, data: Buffer): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let got = 0;
-    const s = connect(port, "127.0.0.1", () => s.write(data));
-    s.on("data", (d: Buffer) => {
-      chunks.push(d);
-      got += d.length;
-      if (got >= data.length) {
-        s.end();
-        resolve(Buffer.concat(chunks));
-      }
-    });
-    s.on("error", reject);
-  });
-}
+import { echoBack, exchange, freePort, inDispatch, listening, payload, printed, start, until } from "./helpers/children.js";
 
 describe("examples/echo-server.ts", () => {
   it("echoes what each connection sends; prints per connection; SIGINT exits at once with \"done\"", async () => {

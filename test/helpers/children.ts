@@ -117,3 +117,41 @@ export function freePort(): Promise<number> {
     srv.on("error", reject);
   });
 }
+
+/** A pseudo-random payload of n bytes, so that a misordered or lost chunk shows. */
+export function payload(n: number): Buffer {
+  const b = Buffer.alloc(n);
+  let s = 12345;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1103515245) + 12345) & 0x7fffffff;
+    b[i] = s >> 16;
+  }
+  return b;
+}
+
+/**
+ * Send `data` on one connection and read as many bytes back, then close. Reading starts only
+ * after `pauseMs` (0: at once): meanwhile the server's writes fill the socket buffers and wait.
+ */
+export function echoBack(port: number, data: Buffer, pauseMs = 0): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let got = 0;
+    const s = connect(port, "127.0.0.1", () => {
+      if (pauseMs > 0) {
+        s.pause();
+        setTimeout(() => s.resume(), pauseMs);
+      }
+      s.write(data);
+    });
+    s.on("data", (d: Buffer) => {
+      chunks.push(d);
+      got += d.length;
+      if (got >= data.length) {
+        s.end();
+        resolve(Buffer.concat(chunks));
+      }
+    });
+    s.on("error", reject);
+  });
+}
