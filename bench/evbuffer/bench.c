@@ -68,18 +68,18 @@ static double add_drain(size_t piece, long n) {
 	return n / t0;
 }
 
-static double readln_crlf(long n) {
-	const size_t nlines = 10000;
-	unsigned char *lines = make_lines(nlines);
+/* readln of every line of `lines` (nlines of linelen bytes, freed here), refilled until n are read. */
+static double readln_run(unsigned char *lines, size_t nlines, size_t linelen,
+    enum evbuffer_eol_style style, long n) {
 	struct evbuffer *buf = evbuffer_new();
 	double t = 0, t0;
 	long done = 0;
 	size_t len;
 	char *line;
 	while (done < n) {
-		evbuffer_add(buf, lines, nlines * 100);
+		evbuffer_add(buf, lines, nlines * linelen);
 		t0 = now();
-		while ((line = evbuffer_readln(buf, &len, EVBUFFER_EOL_CRLF)) != NULL) {
+		while ((line = evbuffer_readln(buf, &len, style)) != NULL) {
 			free(line);
 			done++;
 		}
@@ -88,6 +88,10 @@ static double readln_crlf(long n) {
 	evbuffer_free(buf);
 	free(lines);
 	return done / t;
+}
+
+static double readln_crlf(long n) {
+	return readln_run(make_lines(10000), 10000, 100, EVBUFFER_EOL_CRLF, n);
 }
 
 /* 40-byte lines: 39 letters and LF. */
@@ -103,25 +107,7 @@ static unsigned char *make_lf_lines(size_t nlines) {
 }
 
 static double readln_lf(long n) {
-	const size_t nlines = 10000;
-	unsigned char *lines = make_lf_lines(nlines);
-	struct evbuffer *buf = evbuffer_new();
-	double t = 0, t0;
-	long done = 0;
-	size_t len;
-	char *line;
-	while (done < n) {
-		evbuffer_add(buf, lines, nlines * 40);
-		t0 = now();
-		while ((line = evbuffer_readln(buf, &len, EVBUFFER_EOL_LF)) != NULL) {
-			free(line);
-			done++;
-		}
-		t += now() - t0;
-	}
-	evbuffer_free(buf);
-	free(lines);
-	return done / t;
+	return readln_run(make_lf_lines(10000), 10000, 40, EVBUFFER_EOL_LF, n);
 }
 
 static double remove_64(long n) {

@@ -10,6 +10,7 @@ import {
   EVBUFFER_EOL_CRLF, EVBUFFER_EOL_LF, evbuffer_add, evbuffer_add_buffer, evbuffer_add_printf, evbuffer_drain,
   evbuffer_free, evbuffer_get_length, evbuffer_new, evbuffer_readln, evbuffer_remove, evbuffer_search,
 } from "libevent-ts/event2/buffer";
+import type { evbuffer_eol_style } from "libevent-ts/event2/buffer";
 
 const ROUNDS = 5;
 
@@ -54,21 +55,24 @@ function add_drain(piece: number, n: number): number {
   return n / t0;
 }
 
-function readln_crlf(n: number): number {
-  const nlines = 10000;
-  const lines = make_lines(nlines);
+/** readln of every line of `lines` (nlines of linelen bytes), added again until n are read. */
+function readln_run(lines: Uint8Array, nlines: number, linelen: number, style: evbuffer_eol_style, n: number): number {
   const buf = evbuffer_new();
   const len = { value: 0 };
   let t = 0;
   let done = 0;
   while (done < n) {
-    evbuffer_add(buf, lines, nlines * 100);
+    evbuffer_add(buf, lines, nlines * linelen);
     const t0 = now();
-    while (evbuffer_readln(buf, len, EVBUFFER_EOL_CRLF) !== null) done++;
+    while (evbuffer_readln(buf, len, style) !== null) done++;
     t += now() - t0;
   }
   evbuffer_free(buf);
   return done / t;
+}
+
+function readln_crlf(n: number): number {
+  return readln_run(make_lines(10000), 10000, 100, EVBUFFER_EOL_CRLF, n);
 }
 
 /** 40-byte lines: 39 letters and LF. */
@@ -83,20 +87,7 @@ function make_lf_lines(nlines: number): Uint8Array {
 }
 
 function readln_lf(n: number): number {
-  const nlines = 10000;
-  const lines = make_lf_lines(nlines);
-  const buf = evbuffer_new();
-  const len = { value: 0 };
-  let t = 0;
-  let done = 0;
-  while (done < n) {
-    evbuffer_add(buf, lines, nlines * 40);
-    const t0 = now();
-    while (evbuffer_readln(buf, len, EVBUFFER_EOL_LF) !== null) done++;
-    t += now() - t0;
-  }
-  evbuffer_free(buf);
-  return done / t;
+  return readln_run(make_lf_lines(10000), 10000, 40, EVBUFFER_EOL_LF, n);
 }
 
 function remove_64(n: number): number {
