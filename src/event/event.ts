@@ -400,6 +400,16 @@ export function event_set_current_base_(base: event_base): void {
 }
 
 /** An assigned, not freed event (C would read garbage otherwise). */
+/**
+ * A change made while an async loop of `base` waits in libuv (Node code, not one of its passes)
+ * makes it run a pass soon, as libevent wakes a base whose loop runs in another thread
+ * (EVBASE_NEED_NOTIFY). One null check when no async loop waits.
+ */
+function wakeAsyncLoop(base: event_base): void {
+  const w = base.async_wake_;
+  if (w !== null) w.wake();
+}
+
 function checkAssigned(ev: event, fn: string): void {
   if (!(ev instanceof event)) throw new TypeError(`${fn}: ev is not an event`);
   if (!(ev.evcb_flags & EVLIST_INIT)) {
@@ -1332,8 +1342,7 @@ export function event_add_nolock_(ev: event, hasTimeout: boolean, us: number, ct
     }
   }
   event_debug_note_add_(ev, "event_add");
-  const w = base.async_wake_;
-  if (w !== null) w.wake();
+  wakeAsyncLoop(base);
   return res;
 }
 
@@ -1400,8 +1409,7 @@ export function event_del_nolock_(ev: event, evenIfFinalizing: boolean): number 
   }
   event_debug_note_del_(ev, "event_del");
   // As libevent: a base left without events is woken so that its loop can end.
-  const w = base.async_wake_;
-  if (w !== null && base.event_count === 0 && base.virtual_event_count === 0) w.wake();
+  if (base.event_count === 0 && base.virtual_event_count === 0) wakeAsyncLoop(base);
   return res;
 }
 
@@ -1486,8 +1494,7 @@ export function event_callback_activate_nolock_(base: event_base, evcb: event_ca
     r = 0;
   }
   event_queue_insert_active(base, evcb);
-  const w = base.async_wake_;
-  if (w !== null) w.wake();
+  wakeAsyncLoop(base);
   return r;
 }
 
@@ -1495,8 +1502,7 @@ export function event_callback_activate_nolock_(base: event_base, evcb: event_ca
 function event_callback_activate_later_nolock_(base: event_base, evcb: event_callback): number {
   if (evcb.evcb_flags & (EVLIST_ACTIVE | EVLIST_ACTIVE_LATER)) return 0;
   event_queue_insert_active_later(base, evcb);
-  const w = base.async_wake_;
-  if (w !== null) w.wake();
+  wakeAsyncLoop(base);
   return 1;
 }
 
@@ -1791,8 +1797,7 @@ export function event_base_loopbreak(base: event_base | null): number {
   if (base === null) return -1;
   event_base_check_(base, "event_base_loopbreak");
   base.event_break = 1;
-  const w = base.async_wake_;
-  if (w !== null) w.wake();
+  wakeAsyncLoop(base);
   return 0;
 }
 
@@ -1967,8 +1972,7 @@ export function event_base_add_virtual_(base: event_base): void {
 /** @internal */
 export function event_base_del_virtual_(base: event_base): void {
   base.virtual_event_count--;
-  const w = base.async_wake_;
-  if (w !== null && base.virtual_event_count === 0) w.wake();
+  if (base.virtual_event_count === 0) wakeAsyncLoop(base);
 }
 
 // ---------------------------------------------------------------------------------------------
