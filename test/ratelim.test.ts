@@ -409,14 +409,18 @@ describe("rate-limit groups", () => {
     bufferevent_add_to_rate_limit_group(bev, g);
     bufferevent_rate_limit_group_decrement_read(g, 1200);
     expect(bufferevent_rate_limit_group_get_read_limit(g)).toBe(-700);
-    // -700 + 500 per tick: still below min_share (64) after one tick, above after two.
+    // -700 + 500 per tick: still below min_share (64) after one tick, above after two. The state
+    // is looked at every 5 ms and each new one recorded, so the check does not depend on the phase
+    // between this timer and the group's tick (a look 25 ms late must not read two ticks at once).
     const seen: number[][] = [];
     const look = (): void => {
-      seen.push([bufferevent_rate_limit_group_get_read_limit(g), suspendedRead(bev)]);
-      if (seen.length < 4) event_base_once(base, -1, EV_TIMEOUT, look, null, new timeval(0, 50000));
+      const now = [bufferevent_rate_limit_group_get_read_limit(g), suspendedRead(bev)];
+      const last = seen[seen.length - 1];
+      if (last === undefined || last[0] !== now[0] || last[1] !== now[1]) seen.push(now);
+      if (seen.length < 4) event_base_once(base, -1, EV_TIMEOUT, look, null, new timeval(0, 5000));
       else event_base_loopexit(base, null); // the group's persistent tick would keep the loop going
     };
-    event_base_once(base, -1, EV_TIMEOUT, look, null, new timeval(0, 25000));
+    event_base_once(base, -1, EV_TIMEOUT, look, null, new timeval(0, 5000));
     event_base_dispatch(base);
     expect(seen.map((s) => s[0])).toEqual([-700, -200, 300, 800]);
     expect(seen.map((s) => s[1])).toEqual([BEV_SUSPEND_BW_GROUP, BEV_SUSPEND_BW_GROUP, 0, 0]);
