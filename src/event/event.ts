@@ -1457,19 +1457,33 @@ export function event_active(ev: event, res: number, ncalls: number): void {
 export function event_active_nolock_(ev: event, res: number, ncalls: number): void {
   const base = ev.ev_base!;
   const flags = ev.evcb_flags;
-  if (flags & EVLIST_FINALIZING) return;
-  if (flags & EVLIST_ACTIVE) {
+  if (flags & (EVLIST_FINALIZING | EVLIST_ACTIVE | EVLIST_ACTIVE_LATER)) {
+    if (flags & EVLIST_FINALIZING) return;
+    if (flags & EVLIST_ACTIVE) {
+      ev.ev_res |= res;
+      return;
+    }
     ev.ev_res |= res;
-    return;
+  } else {
+    ev.ev_res = res;
   }
-  if (flags & EVLIST_ACTIVE_LATER) ev.ev_res |= res;
-  else ev.ev_res = res;
   if (ev.evcb_pri < base.event_running_priority) base.event_continue = 1;
   if (ev.ev_events & EV_SIGNAL) {
     ev.ev_ncalls = ncalls;
     ev.ev_pncalls = null;
   }
-  event_callback_activate_nolock_(base, ev);
+  if (flags & EVLIST_ACTIVE_LATER) {
+    event_callback_activate_nolock_(base, ev);
+    return;
+  }
+  // The common case of event_callback_activate_nolock_, written out: every I/O readiness comes
+  // here, and until V8 optimises the loop each call on this path is paid in full.
+  if (!(flags & EVLIST_INTERNAL) && ++base.event_count > base.event_count_max) base.event_count_max = base.event_count;
+  ev.evcb_flags = flags | EVLIST_ACTIVE;
+  if (++base.event_count_active > base.event_count_active_max) base.event_count_active_max = base.event_count_active;
+  activeQueue(base, ev).insertTail(ev);
+  const w = base.async_wake_;
+  if (w !== null) w.wake();
 }
 
 /** @internal Activate the event at the start of the next loop iteration (libevent's event_active_later_). */
@@ -2101,14 +2115,22 @@ function event_process_active_single_queue(base: event_base, q: evcallback_list,
   let count = 0;
   for (let evcb = q.head; evcb !== null; evcb = q.head) {
     let ev: event | null = null;
-    if (evcb.evcb_flags & EVLIST_INIT) {
+    const flags = evcb.evcb_flags;
+    if (flags & EVLIST_INIT) {
       ev = evcb as event;
-      if (ev.ev_events & EV_PERSIST || ev.evcb_flags & EVLIST_FINALIZING) event_queue_remove_active(base, evcb);
-      else event_del_nolock_(ev, false);
+      if (ev.ev_events & EV_PERSIST || flags & EVLIST_FINALIZING) {
+        // event_queue_remove_active, written out (see event_active_nolock_).
+        if (!(flags & EVLIST_INTERNAL)) base.event_count--;
+        evcb.evcb_flags = flags & ~EVLIST_ACTIVE;
+        base.event_count_active--;
+        q.remove(evcb);
+      } else {
+        event_del_nolock_(ev, false);
+      }
     } else {
       event_queue_remove_active(base, evcb);
     }
-    if (!(evcb.evcb_flags & EVLIST_INTERNAL)) ++count;
+    if (!(flags & EVLIST_INTERNAL)) ++count;
 
     base.current_event = evcb;
     switch (evcb.evcb_closure) {
@@ -2116,7 +2138,8 @@ function event_process_active_single_queue(base: event_base, q: evcallback_list,
         event_signal_closure(base, ev!);
         break;
       case EV_CLOSURE_EVENT_PERSIST:
-        event_persist_closure(base, ev!);
+        if (ev!.ev_io_timeout !== 0 || ev!.ev_io_timeout_ctl >= 0) event_persist_closure(base, ev!);
+        else ev!.evcb_cb(ev!.ev_fd, ev!.ev_res, ev!.evcb_arg);
         break;
       case EV_CLOSURE_EVENT:
         ev!.evcb_cb(ev!.ev_fd, ev!.ev_res, ev!.evcb_arg);
@@ -2207,8 +2230,8 @@ export function event_base_loop_pass_(base: event_base, flags: number, wait: boo
 
   base.tv_cache = 0;
   if (base.evsel.dispatch(base, timeoutUs) === -1) return -1;
-  update_time_cache(base);
-  timeout_process(base);
+  if (!(base.flags & EVENT_BASE_FLAG_NO_CACHE_TIME)) base.tv_cache = gettime(base);
+  if (base.timeheap.n !== 0) timeout_process(base);
 
   if (base.event_count_active) {
     const n = event_process_active(base);
@@ -2280,8 +2303,10 @@ export function event_base_loop_leave_(base: event_base): void {
  * @category Event loop
  */
 export function event_base_loop(base: event_base, flags: number): number {
-  event_base_check_(base, "event_base_loop");
-  check_int_("event_base_loop", "flags", flags);
+  // The checks' own calls only when they may throw: EVLOOP_ONCE|EVLOOP_NONBLOCK loops run one
+  // pass a call, and until V8 optimises them every call costs.
+  if (!(base instanceof event_base) || base.freed) event_base_check_(base, "event_base_loop");
+  if ((flags | 0) !== flags) check_int_("event_base_loop", "flags", flags);
   if (!event_base_loop_enter_(base)) return -1;
   let retval: number;
   try {

@@ -10,7 +10,7 @@ import { set_errno } from "../util/errno.js";
 import { event_changelist } from "./changelist.js";
 import { EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST, EVENT_BASE_FLAG_IGNORE_ENV } from "./constants.js";
 import type { event_base } from "./event.js";
-import { evmap_io_active_ } from "./evmap.js";
+import { evmap_io_active_list_ } from "./evmap.js";
 import { event_warn } from "./log.js";
 
 /** @internal The shape of libevent's struct eventop, bound to one backend instance. */
@@ -112,7 +112,7 @@ class NativeBackend implements eventop {
 
   dispatch(base: event_base, timeoutUs: number): number {
     const cl = this.changelist;
-    const nchanges = cl !== undefined ? cl.take() : 0;
+    const nchanges = cl !== undefined && cl.n_changes !== 0 ? cl.take() : 0;
     const n = native.backendDispatch(this.h, timeoutUs, nchanges);
     if (nchanges !== 0) cl!.check(nchanges);
     if (n < 0) {
@@ -121,9 +121,7 @@ class NativeBackend implements eventop {
       return -1;
     }
     const list = readyList;
-    for (let i = 0; i < 2 * n; i += 2) {
-      evmap_io_active_(base, list[i]!, list[i + 1]!);
-    }
+    if (n !== 0) evmap_io_active_list_(base, list, n);
     if (2 * n === list.length) {
       readyList = new Int32Array(list.length * 2);
       native.setReadyList(readyList);
