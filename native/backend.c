@@ -18,6 +18,12 @@
 #include "eventop.h"
 #include "uvloop.h"
 
+#ifdef CLOCK_MONOTONIC_COARSE
+#define MONOTONIC_COARSE_OR_PRECISE CLOCK_MONOTONIC_COARSE
+#else
+#define MONOTONIC_COARSE_OR_PRECISE CLOCK_MONOTONIC
+#endif
+
 static const struct eventop *const eventops[] = {
 #ifdef HAVE_KQUEUE
     &kqops,
@@ -305,23 +311,49 @@ static int stopwatch_filter(struct addon_state *st, int32_t *out, int n) {
   return n;
 }
 
+/* The optional `clock` argument of backendDispatch: 0 (or absent) reads no clock, 1
+ * CLOCK_MONOTONIC_COARSE and 2 CLOCK_MONOTONIC (monotonicUs's two clocks). */
+static bool arg_clock(napi_env env, napi_value v, int *out) {
+  napi_valuetype t;
+  *out = 0;
+  if (napi_typeof(env, v, &t) != napi_ok) return false;
+  if (t == napi_undefined) return true;
+  return arg_int(env, "backendDispatch", v, "clock", 0, 2, out);
+}
+
 static napi_value js_backend_dispatch(napi_env env, napi_callback_info info) {
-  ARGS(3);
+  ARGS(4);
   struct addon_state *st = data;
   struct backend_slot *b = arg_handle(env, "backendDispatch", st, argv[0]);
   int64_t timeout_us;
   int32_t *changes, *ready;
-  int n, nready;
+  int n, nready, clock;
   if (b == NULL ||
       !arg_i64(env, "backendDispatch", argv[1], "timeoutUs", -1, INT64_MAX, &timeout_us) ||
       !arg_changes(env, "backendDispatch", b, argv[2], &changes, &n) ||
+      !arg_clock(env, argv[3], &clock) ||
       !list_get(env, "backendDispatch", &st->ready, "ready list (setReadyList)", 2, &ready,
                 &nready))
     return NULL;
+  /* The time goes into the list's last pair, which then holds no result. */
+  if (clock != 0 && nready < 2) {
+    throw_range(env, "backendDispatch: a ready list of %d pair(s) has no room for the time", nready);
+    return NULL;
+  }
   apply_changes(b, changes, n);
   if (timeout_us != 0 && b->stopwatch == 0 && st->stopwatch_fd >= 0) stopwatch_attach(st, b);
-  n = b->op->dispatch(b->state, timeout_us, ready, nready);
+  n = b->op->dispatch(b->state, timeout_us, ready, clock != 0 ? nready - 1 : nready);
   if (n > 0 && b->stopwatch == 1) n = stopwatch_filter(st, ready, n);
+  if (clock != 0 && n >= 0) {
+    /* The loop caches the time after every wait (libevent's gettime after dispatch): read here,
+     * it costs the loop no call of its own. */
+    struct timespec ts;
+    int64_t us = 0;
+    if (clock_gettime(clock == 2 ? CLOCK_MONOTONIC : MONOTONIC_COARSE_OR_PRECISE, &ts) == 0)
+      us = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+    ready[2 * nready - 2] = (int32_t)(uint32_t)((uint64_t)us & 0xffffffffu);
+    ready[2 * nready - 1] = (int32_t)(us >> 32);
+  }
   return ret_int(env, n);
 }
 

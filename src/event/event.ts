@@ -451,7 +451,11 @@ function checkInt(v: number, fn: string, name: string): void {
 /** The base's notion of now, monotonic µs: the cached time inside the loop, else the clock. */
 function gettime(base: event_base): number {
   if (base.tv_cache !== 0) return base.tv_cache;
-  const now = native.monotonicUs(base.monotonicPrecise);
+  return clock_sync(base, native.monotonicUs(base.monotonicPrecise));
+}
+
+/** `now`, just read from the base's monotonic clock; refreshes the wall-clock offset when due. */
+function clock_sync(base: event_base, now: number): number {
   if (base.last_updated_clock_diff + CLOCK_SYNC_INTERVAL_US < now) {
     base.tv_clock_diff = native.realtimeUs() - now;
     base.last_updated_clock_diff = now;
@@ -2229,8 +2233,11 @@ export function event_base_loop_pass_(base: event_base, flags: number, wait: boo
   event_queue_make_later_events_active(base);
 
   base.tv_cache = 0;
-  if (base.evsel.dispatch(base, timeoutUs) === -1) return -1;
-  if (!(base.flags & EVENT_BASE_FLAG_NO_CACHE_TIME)) base.tv_cache = gettime(base);
+  // The backend reads the clock for the time cache in the call that waits (1 coarse, 2 precise).
+  const clock = base.flags & EVENT_BASE_FLAG_NO_CACHE_TIME ? 0 : base.monotonicPrecise + 1;
+  const now = base.evsel.dispatch(base, timeoutUs, clock);
+  if (now === -1) return -1;
+  if (clock !== 0) base.tv_cache = now !== 0 ? clock_sync(base, now) : gettime(base);
   if (base.timeheap.n !== 0) timeout_process(base);
 
   if (base.event_count_active) {
