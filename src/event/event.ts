@@ -2230,7 +2230,7 @@ export function event_base_loop_pass_(base: event_base, flags: number, wait: boo
     event_debugx("event_base_loop: no events registered.");
     return 1;
   }
-  event_queue_make_later_events_active(base);
+  if (base.active_later_queue.head !== null) event_queue_make_later_events_active(base);
 
   base.tv_cache = 0;
   // The backend reads the clock for the time cache in the call that waits (1 coarse, 2 precise).
