@@ -2313,7 +2313,7 @@ export function event_base_loop(base: event_base, flags: number): number {
   // The checks' own calls only when they may throw: EVLOOP_ONCE|EVLOOP_NONBLOCK loops run one
   // pass a call, and until V8 optimises them every call costs.
   if (!(base instanceof event_base) || base.freed) event_base_check_(base, "event_base_loop");
-  if ((flags | 0) !== flags) check_int_("event_base_loop", "flags", flags);
+  if (typeof flags !== "number" || (flags | 0) !== flags) check_int_("event_base_loop", "flags", flags);
   if (!event_base_loop_enter_(base)) return -1;
   let retval: number;
   try {
