@@ -13,11 +13,15 @@
 struct backend_slot;
 struct gai_request;
 
-/* backend.c: an Int32Array registered with the addon, kept alive by ref (NULL until the first
- * registration). Its memory and length are fetched anew by each call that uses it: JavaScript may
- * transfer, detach or resize the buffer between calls, so no pointer into it is ever kept. */
+/* backend.c: an Int32Array registered with the addon: the ArrayBuffer under it, kept alive by ref
+ * (NULL until the first registration), and where the view lies in it. The buffer's memory and
+ * length are fetched anew by each call that uses it: JavaScript may transfer, detach or resize the
+ * buffer between calls, so no pointer into it is ever kept. */
 struct int32_list {
   napi_ref ref;
+  /* The view's byte offset in its buffer, and its length in elements when registered. */
+  size_t offset;
+  size_t length;
 };
 
 struct addon_state {

@@ -3,7 +3,7 @@
  * backend instances through small integer handles. The ready list that dispatch fills is
  * registered once, so that a dispatch passes only integers; so is each backend's change list, the
  * adds and dels held back for the next dispatch to make in the same call (src/event/changelist.ts).
- * Registered lists are JavaScript memory: each call fetches and checks them anew (list_get).
+ * Registered lists are JavaScript memory: each call fetches and checks their buffer anew (list_get).
  */
 #include <errno.h>
 #include <limits.h>
@@ -17,6 +17,12 @@
 #include "args.h"
 #include "eventop.h"
 #include "uvloop.h"
+
+#ifdef CLOCK_MONOTONIC_COARSE
+#define MONOTONIC_COARSE_OR_PRECISE CLOCK_MONOTONIC_COARSE
+#else
+#define MONOTONIC_COARSE_OR_PRECISE CLOCK_MONOTONIC
+#endif
 
 static const struct eventop *const eventops[] = {
 #ifdef HAVE_KQUEUE
@@ -206,24 +212,27 @@ static void list_release(napi_env env, struct int32_list *l) {
 /* The memory and whole entries (of `stride` ints) of registered list l, fetched now. Throws (and
  * returns false) when none is registered, or when its buffer has been detached (transferred) or
  * shrunk below one entry since: the checks are Node-API's, never properties JavaScript could
- * shadow. The pointer is only valid until JavaScript runs again. */
+ * shadow. The buffer's own memory and length are read (napi_get_arraybuffer_info: a fraction of
+ * napi_get_typedarray_info's cost, on every dispatch); the view's place in it was taken at
+ * registration and cannot change. The pointer is only valid until JavaScript runs again. */
 static bool list_get(napi_env env, const char *fn, const struct int32_list *l, const char *what,
                      size_t stride, int32_t **p, int *n) {
-  napi_value v, ab;
-  napi_typedarray_type type;
-  size_t len;
+  napi_value ab;
+  size_t bytes, len;
   void *mem;
   bool detached = true;
   if (l->ref == NULL)
     return throw_error(env, "%s: no %s is registered", fn, what);
-  if (napi_get_reference_value(env, l->ref, &v) != napi_ok || v == NULL ||
-      napi_get_typedarray_info(env, v, &type, &len, &mem, &ab, NULL) != napi_ok ||
-      type != napi_int32_array || napi_is_detached_arraybuffer(env, ab, &detached) != napi_ok)
+  if (napi_get_reference_value(env, l->ref, &ab) != napi_ok || ab == NULL ||
+      napi_is_detached_arraybuffer(env, ab, &detached) != napi_ok ||
+      (!detached && napi_get_arraybuffer_info(env, ab, &mem, &bytes) != napi_ok))
     return throw_error(env, "%s: the registered %s cannot be read", fn, what);
-  if (detached || len < stride || mem == NULL)
+  len = !detached && mem != NULL && bytes > l->offset ? (bytes - l->offset) / sizeof(int32_t) : 0;
+  if (len > l->length) len = l->length;
+  if (len < stride)
     return throw_range(env, "%s: the registered %s was detached or shrunk below one entry", fn,
                        what);
-  *p = mem;
+  *p = (int32_t *)((char *)mem + l->offset);
   *n = len / stride > INT_MAX ? INT_MAX : (int)(len / stride);
   return true;
 }
@@ -306,22 +315,40 @@ static int stopwatch_filter(struct addon_state *st, int32_t *out, int n) {
 }
 
 static napi_value js_backend_dispatch(napi_env env, napi_callback_info info) {
-  ARGS(3);
+  ARGS(4);
   struct addon_state *st = data;
   struct backend_slot *b = arg_handle(env, "backendDispatch", st, argv[0]);
   int64_t timeout_us;
   int32_t *changes, *ready;
-  int n, nready;
+  int n, nready, clock = 0;
+  /* `clock`, when given: 0 reads no clock, 1 CLOCK_MONOTONIC_COARSE, 2 CLOCK_MONOTONIC
+   * (monotonicUs's two clocks). */
   if (b == NULL ||
       !arg_i64(env, "backendDispatch", argv[1], "timeoutUs", -1, INT64_MAX, &timeout_us) ||
       !arg_changes(env, "backendDispatch", b, argv[2], &changes, &n) ||
+      (argc >= 4 && !arg_int(env, "backendDispatch", argv[3], "clock", 0, 2, &clock)) ||
       !list_get(env, "backendDispatch", &st->ready, "ready list (setReadyList)", 2, &ready,
                 &nready))
     return NULL;
+  /* The time goes into the list's last pair, which then holds no result. */
+  if (clock != 0 && nready < 2) {
+    throw_range(env, "backendDispatch: a ready list of %d pair(s) has no room for the time", nready);
+    return NULL;
+  }
   apply_changes(b, changes, n);
   if (timeout_us != 0 && b->stopwatch == 0 && st->stopwatch_fd >= 0) stopwatch_attach(st, b);
-  n = b->op->dispatch(b->state, timeout_us, ready, nready);
+  n = b->op->dispatch(b->state, timeout_us, ready, clock != 0 ? nready - 1 : nready);
   if (n > 0 && b->stopwatch == 1) n = stopwatch_filter(st, ready, n);
+  if (clock != 0 && n >= 0) {
+    /* The loop caches the time after every wait (libevent's gettime after dispatch): read here,
+     * it costs the loop no call of its own. */
+    struct timespec ts;
+    int64_t us = 0;
+    if (clock_gettime(clock == 2 ? CLOCK_MONOTONIC : MONOTONIC_COARSE_OR_PRECISE, &ts) == 0)
+      us = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+    ready[2 * nready - 2] = (int32_t)(uint32_t)((uint64_t)us & 0xffffffffu);
+    ready[2 * nready - 1] = (int32_t)(us >> 32);
+  }
   return ret_int(env, n);
 }
 
@@ -348,18 +375,24 @@ static napi_value js_backend_free(napi_env env, napi_callback_info info) {
 }
 
 /* Register argument v of export fn as list l, of `stride` ints an entry: an Int32Array of at
- * least one entry, referenced (and the list it replaces released) once it passes the checks. Only
- * the reference is kept (see list_get). */
+ * least one entry, its buffer referenced (and the list it replaces released) once it passes the
+ * checks. Only the reference and the view's place in the buffer are kept (see list_get). */
 static void list_register(napi_env env, const char *fn, napi_value v, size_t stride,
                           struct int32_list *l) {
+  napi_typedarray_type type;
+  napi_value ab;
+  size_t len, offset;
   int32_t *p;
-  size_t len;
+  void *mem;
   napi_ref ref;
   if (!arg_int32s(env, fn, v, "list", stride, &p, &len) ||
-      napi_create_reference(env, v, 1, &ref) != napi_ok)
+      napi_get_typedarray_info(env, v, &type, &len, &mem, &ab, &offset) != napi_ok ||
+      napi_create_reference(env, ab, 1, &ref) != napi_ok)
     return;
   if (l->ref) napi_delete_reference(env, l->ref);
   l->ref = ref;
+  l->offset = offset;
+  l->length = len;
 }
 
 static napi_value js_set_ready_list(napi_env env, napi_callback_info info) {

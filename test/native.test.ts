@@ -301,6 +301,41 @@ describe("backends", () => {
         expect(dispatch(h, 0)).toHaveLength(5);
       });
 
+      it("dispatch with a clock: the monotonic µs in the list's last pair, one pair fewer for results", () => {
+        const h = backend(name);
+        const ready: number[] = [];
+        for (let i = 0; i < 3; i++) {
+          const [a, b] = socketpair();
+          send(b, "x");
+          expect(native.backendAdd(h, a, 0, EV_READ)).toBe(0);
+          ready.push(a);
+        }
+        // 3 pairs: 2 for results, the last for the time.
+        const list = new Int32Array(6).fill(-7);
+        native.setReadyList(list);
+        const timeOf = () => list[5]! * 4294967296 + (list[4]! >>> 0);
+        for (const [clock, precise] of [[2, 1], [1, 0]] as const) {
+          const t0 = native.monotonicUs(precise);
+          const n = native.backendDispatch(h, 0, 0, clock);
+          const t1 = native.monotonicUs(precise);
+          expect(n).toBeGreaterThanOrEqual(1);
+          expect(n).toBeLessThanOrEqual(2);
+          for (let i = 0; i < n; i++) expect(ready).toContain(list[2 * i]);
+          expect(timeOf()).toBeGreaterThanOrEqual(t0);
+          expect(timeOf()).toBeLessThanOrEqual(t1);
+        }
+        // Without a clock the last pair is a result's again, and the time is left as it was.
+        list.fill(-7);
+        expect(native.backendDispatch(h, 0, 0, 0)).toBeGreaterThanOrEqual(1);
+        expect(native.backendDispatch(h, 0, 0)).toBeGreaterThanOrEqual(1);
+        expect(() => native.backendDispatch(h, 0, 0, 3)).toThrow(RangeError);
+        expect(() => native.backendDispatch(h, 0, 0, 0.5)).toThrow(RangeError);
+        // A list of one pair has no room for the time.
+        native.setReadyList(new Int32Array(2));
+        expect(() => native.backendDispatch(h, 0, 0, 1)).toThrow(/no room for the time/);
+        native.setReadyList(readyList);
+      });
+
       it("the change list: backendApply and backendDispatch make its changes in order, each result in place of `adding`", () => {
         const h = backend(name);
         const [a, b] = socketpair();

@@ -25,7 +25,7 @@ export interface DispatchSide {
   warm: Summary | null;
 }
 export interface DispatchRow {
-  backend: "epoll" | "poll" | "select";
+  backend: "epoll" | "io_uring" | "poll" | "select";
   /** Socketpairs, active pairs, writes per run. */
   n: number;
   a: number;

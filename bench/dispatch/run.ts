@@ -12,7 +12,13 @@ import type { DispatchResult, DispatchRow, DispatchSide } from "../common/result
 import { summarize } from "../common/stats.js";
 import { fmt, printTable, type Cell } from "../common/table.js";
 
-const BACKENDS = ["epoll", "poll", "select"] as const;
+const BACKENDS = ["epoll", "io_uring", "poll", "select"] as const;
+/**
+ * Backends measured in steady state too: those that should stay flat in n. C libevent has no
+ * io_uring: bench.c runs on epoll in io_uring's rows (the fastest C there is to compare with).
+ */
+const STEADY_BACKENDS: readonly string[] = ["epoll", "io_uring"];
+const cMethod = (backend: string) => (backend === "io_uring" ? "epoll" : backend);
 const NUM_WRITES = 100;
 /**
  * The steady-state pass: the same programs with many more writes per run, so that V8 has
@@ -46,6 +52,16 @@ function benchArgs(n: number, a: number, w: number, backend: string): string[] {
  */
 function tsCommand(limit: number, args: readonly string[]): string[] {
   return ["-c", `ulimit -n ${limit} && exec "$0" --import tsx "$@"`, process.execPath, TS_BENCH, ...args];
+}
+
+/**
+ * Whether bench.ts can make a base on `backend` here: null if so, else why not (its stderr), as
+ * where seccomp or kernel.io_uring_disabled refuses io_uring_setup.
+ */
+async function probe(backend: string): Promise<string | null> {
+  const r = await runProgram("sh", tsCommand(NODE_FDS + 50, benchArgs(1, 1, 0, backend)), PROGRAM_LIMIT_MS);
+  if (r.code === 0) return null;
+  return r.stderr.split("\n").filter((l) => l.trim() !== "").pop() ?? howItFailed(r, PROGRAM_LIMIT_MS);
 }
 
 /** A bench program's 25 microsecond lines; throws with its stderr when it failed. */
@@ -90,12 +106,19 @@ export async function run(opts: BenchOptions): Promise<DispatchResult> {
   log(method);
   for (const n of notes) log(`note: ${n}`);
 
+  // io_uring only where this kernel lets a program set up a ring (seccomp, io_uring_disabled).
+  const uring = await probe("io_uring");
+  if (uring !== null) notes.push(`io_uring skipped: ${uring}`);
+  else notes.push("io_uring rows: bench.ts on io_uring against bench.c on epoll (C libevent has no io_uring)");
+  log(`note: ${notes[notes.length - 1]}`);
+
   const cases: { backend: (typeof BACKENDS)[number]; n: number; a: number }[] = [];
   for (const backend of BACKENDS)
     for (const n of ns)
-      if (!(backend === "select" && n > selectMax)) for (const a of actives) cases.push({ backend, n, a });
+      if (!(backend === "select" && n > selectMax) && !(backend === "io_uring" && uring !== null))
+        for (const a of actives) cases.push({ backend, n, a });
   const programsPerCase = 2 * rounds + (steadyToo ? 2 : 0);
-  const totalPrograms = cases.reduce((t, c) => t + (c.backend === "epoll" ? programsPerCase : 2 * rounds), 0);
+  const totalPrograms = cases.reduce((t, c) => t + (STEADY_BACKENDS.includes(c.backend) ? programsPerCase : 2 * rounds), 0);
   let started = 0;
 
   const rows: DispatchRow[] = [];
@@ -109,9 +132,10 @@ export async function run(opts: BenchOptions): Promise<DispatchResult> {
         : runTimes(`bench.ts ${args.join(" ")}`, "sh", tsCommand(limit, args));
     };
     const args = benchArgs(n, a, NUM_WRITES, backend);
+    const cArgs = benchArgs(n, a, NUM_WRITES, cMethod(backend));
     const cTimes: number[][] = [], tsTimes: number[][] = [];
     for (let round = 0; round < rounds; round++) {
-      cTimes.push(await runOne("bench.c", args, `(${round + 1} of ${rounds})`));
+      cTimes.push(await runOne("bench.c", cArgs, `(${round + 1} of ${rounds})`));
       tsTimes.push(await runOne("bench.ts", args, `(${round + 1} of ${rounds})`));
     }
     const c = side(cTimes), ts = side(tsTimes);
@@ -120,9 +144,9 @@ export async function run(opts: BenchOptions): Promise<DispatchResult> {
       ratio: { all: med(ts) / med(c), warm: med(ts, "warm") / med(c, "warm") },
       steady: null,
     };
-    if (backend === "epoll" && steadyToo) {
+    if (STEADY_BACKENDS.includes(backend) && steadyToo) {
       const steadyArgs = benchArgs(n, a, STEADY_WRITES, backend);
-      const sc = side([await runOne("bench.c", steadyArgs, `-w ${fmt(STEADY_WRITES)}`)]);
+      const sc = side([await runOne("bench.c", benchArgs(n, a, STEADY_WRITES, cMethod(backend)), `-w ${fmt(STEADY_WRITES)}`)]);
       const sts = side([await runOne("bench.ts", steadyArgs, `-w ${fmt(STEADY_WRITES)}`)]);
       row.steady = { writes: STEADY_WRITES, c: sc, ts: sts, ratio: med(sts) / med(sc) };
     }
@@ -144,7 +168,8 @@ export async function run(opts: BenchOptions): Promise<DispatchResult> {
     ]),
   );
   log(`(C, TS: median of every run, bench.c's figure; warm: runs ${WARM_FROM + 1} to 25 only; ` +
-    `steady: -w ${fmt(STEADY_WRITES)}, one program each, epoll only; TS/C above 1 means libevent-ts is slower)`);
+    `steady: -w ${fmt(STEADY_WRITES)}, one program each, epoll and io_uring; io_uring's C figures are C libevent's epoll; ` +
+    `TS/C above 1 means libevent-ts is slower)`);
   summarize_(rows, ns);
   return { method, programs: rounds, runsPerProgram: 25, notes, rows };
 }
@@ -163,11 +188,13 @@ function summarize_(rows: readonly DispatchRow[], ns: readonly number[]): void {
     }
     log(`time grows with n, a=${a}: ${parts.join("; ")} (epoll should stay flat; poll and select scan every fd)`);
   }
-  const epoll = rows.filter((r) => r.backend === "epoll");
-  if (epoll.length) {
+  for (const backend of STEADY_BACKENDS) {
+    const these = rows.filter((r) => r.backend === backend);
+    if (!these.length) continue;
     const worst = (xs: number[]) => `${fmt(Math.max(...xs), 2)}x`;
-    const steady = epoll.flatMap((r) => (r.steady ? [r.steady.ratio] : []));
-    log(`libevent-ts time over C's on epoll, worst n: ${worst(epoll.map((r) => r.ratio.all))} over all runs, ` +
-      `${worst(epoll.map((r) => r.ratio.warm))} once warm` + (steady.length ? `, ${worst(steady)} in steady state` : ""));
+    const steady = these.flatMap((r) => (r.steady ? [r.steady.ratio] : []));
+    log(`libevent-ts time over C's on ${backend}${backend === "epoll" ? "" : " (C: epoll)"}, worst n: ` +
+      `${worst(these.map((r) => r.ratio.all))} over all runs, ` +
+      `${worst(these.map((r) => r.ratio.warm))} once warm` + (steady.length ? `, ${worst(steady)} in steady state` : ""));
   }
 }

@@ -10,7 +10,7 @@ import { set_errno } from "../util/errno.js";
 import { event_changelist } from "./changelist.js";
 import { EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST, EVENT_BASE_FLAG_IGNORE_ENV } from "./constants.js";
 import type { event_base } from "./event.js";
-import { evmap_io_active_ } from "./evmap.js";
+import { evmap_io_active_list_ } from "./evmap.js";
 import { event_warn } from "./log.js";
 
 /** @internal The shape of libevent's struct eventop, bound to one backend instance. */
@@ -23,8 +23,12 @@ export interface eventop {
   add(fd: number, old: number, events: number): number;
   /** Stop watching `events` on `fd`. 0 or -1 (errno set). */
   del(fd: number, old: number, events: number): number;
-  /** Wait up to `timeoutUs` (-1: forever) and activate what is ready. 0, or -1 on error. */
-  dispatch(base: event_base, timeoutUs: number): number;
+  /**
+   * Wait up to `timeoutUs` (-1: forever) and activate what is ready. With `clock` 1 (coarse) or 2
+   * (precise), also read the monotonic clock after the wait, in the same call into the addon, and
+   * return it (µs); else, or where the backend reads no clock, return 0. -1 on error.
+   */
+  dispatch(base: event_base, timeoutUs: number, clock?: number): number;
   /** Release the backend. */
   dealloc(): void;
   /** The changes held for the next dispatch (epoll's), if the backend keeps any. */
@@ -110,10 +114,10 @@ class NativeBackend implements eventop {
     return 0;
   }
 
-  dispatch(base: event_base, timeoutUs: number): number {
+  dispatch(base: event_base, timeoutUs: number, clock = 0): number {
     const cl = this.changelist;
-    const nchanges = cl !== undefined ? cl.take() : 0;
-    const n = native.backendDispatch(this.h, timeoutUs, nchanges);
+    const nchanges = cl !== undefined && cl.n_changes !== 0 ? cl.take() : 0;
+    const n = native.backendDispatch(this.h, timeoutUs, nchanges, clock);
     if (nchanges !== 0) cl!.check(nchanges);
     if (n < 0) {
       set_errno(-n);
@@ -121,14 +125,16 @@ class NativeBackend implements eventop {
       return -1;
     }
     const list = readyList;
-    for (let i = 0; i < 2 * n; i += 2) {
-      evmap_io_active_(base, list[i]!, list[i + 1]!);
-    }
-    if (2 * n === list.length) {
-      readyList = new Int32Array(list.length * 2);
+    const len = list.length;
+    // The time's pair (the list's last), written by the addon when `clock` asked for it.
+    const now = clock !== 0 ? list[len - 1]! * 4294967296 + (list[len - 2]! >>> 0) : 0;
+    if (n !== 0) evmap_io_active_list_(base, list, n);
+    // A full list (less the time's pair): take more next time.
+    if (2 * n >= len - 2) {
+      readyList = new Int32Array(len * 2);
       native.setReadyList(readyList);
     }
-    return 0;
+    return now;
   }
 
   asyncStart(pass: () => number): number {

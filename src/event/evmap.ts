@@ -126,6 +126,24 @@ export function evmap_io_active_(base: event_base, fd: number, events: number): 
   }
 }
 
+/**
+ * @internal evmap_io_active_ for the `n` (fd, what) pairs a backend's wait wrote into `list`: one
+ * call per wait rather than one per ready fd.
+ */
+export function evmap_io_active_list_(base: event_base, list: Int32Array, n: number): void {
+  const io = base.io;
+  for (let i = 0; i < 2 * n; i += 2) {
+    const fd = list[i]!;
+    const ctx = fd >= 0 ? io[fd] : undefined;
+    if (ctx === undefined) continue;
+    const events = list[i + 1]!;
+    const want = events & ~EV_ET;
+    for (let ev = ctx.events; ev !== null; ev = ev.ev_next) {
+      if (ev.ev_events & want) event_active_nolock_(ev, ev.ev_events & events, 1);
+    }
+  }
+}
+
 /** @internal -1 on error (bad signal number, handler not installed), else 1. */
 export function evmap_signal_add_(base: event_base, sig: number, ev: event): number {
   if (sig < 0 || sig >= native.constants.NSIG) return -1;

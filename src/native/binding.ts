@@ -104,9 +104,11 @@ export interface NativeBinding {
    * number of pairs, 0 on EINTR (a signal is an ordinary empty return), or -errno. An Error if no
    * ready list is registered. Before it waits, makes the first `nchanges` changes of the
    * registered change list as backendApply does; `nchanges` is required (0: none) and checked as
-   * backendApply checks it.
+   * backendApply checks it. With `clock` 1 (CLOCK_MONOTONIC_COARSE) or 2 (CLOCK_MONOTONIC), it
+   * also reads that clock after the wait and writes the µs into the list's last pair (low 32 bits,
+   * then the high ones), which then holds no result; 0 or absent reads none.
    */
-  backendDispatch(h: number, timeoutUs: number, nchanges: number): number;
+  backendDispatch(h: number, timeoutUs: number, nchanges: number, clock?: number): number;
   /**
    * Make the first `nchanges` changes of the registered change list on backend `h`, in order, as
    * backendAdd/backendDel would (backendDispatch does the same before it waits). Each change is
