@@ -209,10 +209,20 @@ export class evbuffer_chain {
   buffer: Buffer | null;
   /** Reference, file segment or multicast parent, according to flags. */
   info: evbuffer_chain_reference | evbuffer_file_segment | evbuffer_multicast_parent | null = null;
+  /**
+   * The memory's ArrayBuffer and where the memory starts in it (not in C): copies out of the
+   * chain make their view from these, since reading a Buffer's `buffer` and `byteOffset` each
+   * time costs more than the copy of a small piece.
+   */
+  ab: ArrayBufferLike | null;
+  /** See `ab`. */
+  abOff: number;
 
   constructor(buffer: Buffer | null, buffer_len: number) {
     this.buffer = buffer;
     this.buffer_len = buffer_len;
+    this.ab = buffer === null ? null : buffer.buffer;
+    this.abOff = buffer === null ? 0 : buffer.byteOffset;
   }
 }
 
@@ -374,6 +384,15 @@ function memOf(fn: string, chain: evbuffer_chain): Buffer {
 // ---------------------------------------------------------------------------------------------
 // Chains
 
+/**
+ * Copy n bytes of a chain's memory, from `srcOff` in it, to dst (memmove semantics when they
+ * share memory). The chain must have memory.
+ */
+function copyOut(dst: Uint8Array, dstOff: number, chain: evbuffer_chain, srcOff: number, n: number): void {
+  if (n <= 16) copyBytes(dst, dstOff, chain.buffer!, srcOff, n);
+  else dst.set(new Uint8Array(chain.ab!, chain.abOff + srcOff, n), dstOff);
+}
+
 /** Copy n bytes (memmove semantics when src and dst share memory). */
 function copyBytes(dst: Uint8Array, dstOff: number, src: Uint8Array, srcOff: number, n: number): void {
   // Up to about 40 bytes a loop (unrolled: V8 does not) beats set(); above, set() of a plain
@@ -410,8 +429,14 @@ const CHAIN_CACHE_BYTES = 8 << 20;
 const CHAIN_CACHE_CLASS_BYTES = 1 << 20; // also the largest allocation kept
 const chainCache: evbuffer_chain[][] = Array.from({ length: 31 }, (): evbuffer_chain[] => []);
 let chainCacheBytes = 0;
+const chainCache1k = chainCache[10]!;
 
 function evbuffer_chain_new(size: number): evbuffer_chain | null {
+  if (size <= MIN_BUFFER_SIZE - EVBUFFER_CHAIN_SIZE && chainCache1k.length > 0) {
+    // The smallest allocation, the usual one, straight from its cache.
+    chainCacheBytes -= MIN_BUFFER_SIZE;
+    return chainCache1k.pop()!;
+  }
   if (size > EVBUFFER_CHAIN_MAX - EVBUFFER_CHAIN_SIZE) return null;
   size += EVBUFFER_CHAIN_SIZE;
   let to_alloc: number;
@@ -687,7 +712,7 @@ function evbuffer_expand_singlechain(buf: evbuffer, datlen: number): evbuffer_ch
   const tmp = evbuffer_chain_new(chain.off + datlen);
   if (tmp === null) return null;
   tmp.off = chain.off;
-  copyBytes(tmp.buffer!, 0, chain.buffer!, chain.misalign, chain.off);
+  copyOut(tmp.buffer!, 0, chain, chain.misalign, chain.off);
   assign(buf, chainp, tmp);
   if (buf.last === chain) buf.last = tmp;
   tmp.next = chain.next;
@@ -1342,8 +1367,23 @@ export function evbuffer_add(buf: evbuffer, data: Uint8Array | string, datlen: n
   if (data instanceof Uint8Array) {
     // (The common case is tested inline first: this is the hot path.)
     if (!Number.isInteger(datlen) || datlen < 0 || datlen > data.length) check_len_("evbuffer_add", "datlen", data, "data", datlen);
-    if (addBytes(buf, data, 0, datlen) < 0) return -1;
-    evbuffer_invoke_callbacks_(buf);
+    // The usual cases, as addBytes would do them: an empty buffer gets a chain for the data,
+    // or the last chain holds data and has room for it.
+    let chain = buf.last;
+    if (chain === null && datlen !== 0 && !buf.freeze_end) {
+      chain = evbuffer_chain_new(datlen);
+      if (chain === null) return -1;
+      buf.first = buf.last = chain;
+    }
+    if (chain !== null && (chain.off !== 0 || chain === buf.first) && !buf.freeze_end && chain.flags === 0 &&
+        chain.buffer_len - chain.misalign - chain.off >= datlen) {
+      copyBytes(chain.buffer!, chain.misalign + chain.off, data, 0, datlen);
+      chain.off += datlen;
+      buf.total_len += datlen;
+      buf.n_add_for_cb += datlen;
+    } else if (addBytes(buf, data, 0, datlen) < 0) return -1;
+    if (buf.callbacks === null && pendingReleases.length === 0) buf.n_add_for_cb = buf.n_del_for_cb = 0;
+    else evbuffer_invoke_callbacks_(buf);
     return 0;
   }
   return addString(buf, data, datlen);
@@ -1714,8 +1754,15 @@ function evbuffer_drain_(buf: evbuffer, len: number): number {
   if (buf.freeze_start) return -1;
   if (len >= old_len) {
     len = old_len;
-    evbuffer_free_all_chains(buf.first);
-    ZERO_CHAIN(buf);
+    const first = buf.first!;
+    if (first.next === null && first.flags === 0 && first.refcnt === 1 && first.buffer !== null) {
+      // One plain chain (the usual case): evbuffer_chain_free's work, without its tests.
+      ZERO_CHAIN(buf);
+      recycleChain(first);
+    } else {
+      evbuffer_free_all_chains(first);
+      ZERO_CHAIN(buf);
+    }
   } else {
     buf.total_len -= len;
     let remaining = len;
@@ -1732,8 +1779,12 @@ function evbuffer_drain_(buf: evbuffer, len: number): number {
     chain.misalign += remaining;
     chain.off -= remaining;
   }
-  buf.n_del_for_cb += len;
-  evbuffer_invoke_callbacks_(buf);
+  if (buf.callbacks === null && pendingReleases.length === 0) {
+    buf.n_add_for_cb = buf.n_del_for_cb = 0; // (evbuffer_invoke_callbacks_ with nothing to do)
+  } else {
+    buf.n_del_for_cb += len;
+    evbuffer_invoke_callbacks_(buf);
+  }
   return 0;
 }
 
@@ -1778,8 +1829,14 @@ export function evbuffer_remove(buf: evbuffer, data_out: Uint8Array, datlen: num
   const first = buf.first;
   if (datlen > 0 && first !== null && datlen <= first.off && first.buffer !== null && !buf.freeze_start) {
     // All from the first chain: copyout's loop and clamps have nothing to do.
-    copyBytes(data_out, 0, first.buffer, first.misalign, datlen);
-    evbuffer_drain_(buf, datlen);
+    copyOut(data_out, 0, first, first.misalign, datlen);
+    if (datlen < first.off && buf.callbacks === null && pendingReleases.length === 0) {
+      // evbuffer_drain_ inside the first chain, with no callback to tell.
+      first.misalign += datlen;
+      first.off -= datlen;
+      buf.total_len -= datlen;
+      buf.n_add_for_cb = buf.n_del_for_cb = 0;
+    } else evbuffer_drain_(buf, datlen);
     return datlen;
   }
   let n = copyout(fn, buf, null, data_out, datlen);
@@ -1853,13 +1910,19 @@ function copyout(fn: string, buf: evbuffer, pos: evbuffer_ptr | null, data_out: 
   while (datlen && datlen >= chain!.off - pos_in_chain) {
     const copylen = chain!.off - pos_in_chain;
     // (A sendfile chain throws here: data_out may be partly written, the buffer is untouched.)
-    if (copylen) copyBytes(data_out, at, memOf(fn, chain!), chain!.misalign + pos_in_chain, copylen);
+    if (copylen) {
+      memOf(fn, chain!);
+      copyOut(data_out, at, chain!, chain!.misalign + pos_in_chain, copylen);
+    }
     at += copylen;
     datlen -= copylen;
     chain = chain!.next;
     pos_in_chain = 0;
   }
-  if (datlen) copyBytes(data_out, at, memOf(fn, chain!), chain!.misalign + pos_in_chain, datlen);
+  if (datlen) {
+    memOf(fn, chain!);
+    copyOut(data_out, at, chain!, chain!.misalign + pos_in_chain, datlen);
+  }
   return nread;
 }
 
@@ -1984,7 +2047,7 @@ export function evbuffer_pullup(buf: evbuffer, size: number): Uint8Array | null 
   let removed_last_with_datap = false;
   while (chain !== null && size >= chain.off) {
     const next: evbuffer_chain | null = chain.next;
-    copyBytes(mem, at, chain.buffer!, chain.misalign, chain.off);
+    copyOut(mem, at, chain, chain.misalign, chain.off);
     size -= chain.off;
     at += chain.off;
     if (chain === last_with_data) removed_last_with_data = true;
@@ -1993,7 +2056,7 @@ export function evbuffer_pullup(buf: evbuffer, size: number): Uint8Array | null 
     chain = next;
   }
   if (chain !== null) {
-    copyBytes(mem, at, chain.buffer!, chain.misalign, size);
+    copyOut(mem, at, chain, chain.misalign, size);
     chain.misalign += size;
     chain.off -= size;
   } else {
