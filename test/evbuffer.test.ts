@@ -710,6 +710,26 @@ describe("evbuffer/", () => {
     evbuffer_free(buf);
   });
 
+  it("add_printf: output at a chain's end, across it, and a bad argument changing nothing", () => {
+    const buf = evbuffer_new();
+    const piece = "x".repeat(900);
+    evbuffer_add(buf, piece, piece.length); // one chain of 976 bytes, 76 free
+    expect(evbuffer_add_printf(buf, "%d %s %x\r\n", 42, "keepalive", 0xbeef)).toBe(19); // fits: 57 free
+    expect(evbuffer_peek(buf, -1, null, null, 0)).toBe(1);
+    // 60 bytes do not fit in the 57 left: C's evbuffer_expand_singlechain makes room.
+    const long = "y".repeat(56);
+    expect(evbuffer_add_printf(buf, "%s\r\n%d", long, 12)).toBe(60);
+    expect(evbuffer_get_length(buf)).toBe(979);
+    const before = all(buf);
+    const chains = evbuffer_peek(buf, -1, null, null, 0);
+    expect(() => evbuffer_add_printf(buf, "%d %s %d", 1, "two", "three")).toThrow(TypeError);
+    expect(all(buf)).toBe(before);
+    expect(evbuffer_peek(buf, -1, null, null, 0)).toBe(chains);
+    expect(before).toBe(`${piece}42 keepalive beef\r\n${long}\r\n12`);
+    validate(buf);
+    evbuffer_free(buf);
+  });
+
   it("readln: every EOL style and its edge cases, CRLF_STRICT across chains", () => {
     const evb = evbuffer_new();
     const evb_tmp = evbuffer_new();

@@ -21,7 +21,7 @@ import { fail, set_errno, EAGAIN, EBADF, EINTR } from "../util/errno.js";
 import { EV_SIZE_MAX, EV_SSIZE_MAX } from "../util/limits.js";
 import { fd_ok_ } from "../util/posix.js";
 import { utf8_write_ } from "../util/utf8.js";
-import { evutil_format_, evutil_format_out_ } from "../util/snprintf.js";
+import { evutil_format_, evutil_format_into_, evutil_format_out_ } from "../util/snprintf.js";
 import {
   evbuffer_file_segment,
   evbuffer_file_segment_check_,
@@ -1709,6 +1709,24 @@ export function evbuffer_add_vprintf(buf: evbuffer, fmt: string, ap: readonly un
 
 function evbuffer_add_vprintf_(fn: string, buf: evbuffer, fmt: string, ap: readonly unknown[]): number {
   if (buf.freeze_end) return -1;
+  // The usual case: the chain evbuffer_expand_singlechain(buf, 64) would return without change
+  // takes the output, formatted straight into its free space (as C's vsnprintf writes it).
+  let last = deref(buf, buf.last_with_datap);
+  if (last !== null && CHAIN_SPACE_LEN(last) === 0) last = last.next;
+  if (last !== null && (last.flags & EVBUFFER_IMMUTABLE) === 0) {
+    const space = CHAIN_SPACE_LEN(last);
+    const at = last.misalign + last.off;
+    // (At most space - 1 bytes: C's test below is sz < space.)
+    const n = space >= 64 ? evutil_format_into_(fn, fmt, ap, last.buffer!, at, at + space - 1) : -1;
+    if (n >= 0) {
+      last.off += n;
+      buf.total_len += n;
+      buf.n_add_for_cb += n;
+      advance_last_with_data(buf);
+      evbuffer_invoke_callbacks_(buf);
+      return n;
+    }
+  }
   const sz = evutil_format_(fn, fmt, ap); // formatted once, before the buffer changes
   let chain = evbuffer_expand_singlechain(buf, 64);
   for (;;) {

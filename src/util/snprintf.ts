@@ -17,21 +17,32 @@ import { check_len_ } from "./check.js";
 import { utf8_write_ } from "./utf8.js";
 
 /** Formatted bytes land here; grown as needed, reused by every call (no call re-enters). */
-let out = Buffer.allocUnsafe(256);
+let scratchOut: Buffer = Buffer.allocUnsafe(256);
+/**
+ * Where the bytes go: scratchOut, or, during evutil_format_into_, the caller's memory from
+ * outStart to outEnd (not grown: running out of room there throws NO_ROOM).
+ */
+let out = scratchOut;
+let outStart = 0;
+let outEnd = out.length;
 let outLen = 0;
+/** Thrown by reserve() when the caller's memory is too small; caught by evutil_format_into_. */
+const NO_ROOM = new Error("evutil_format_into_: no room");
 
 function reserve(n: number): void {
-  if (outLen + n <= out.length) return;
+  if (outLen + n <= outEnd) return;
+  if (out !== scratchOut) throw NO_ROOM;
   let size = out.length * 2;
   while (size < outLen + n) size *= 2;
   const bigger = Buffer.allocUnsafe(size);
   out.copy(bigger, 0, 0, outLen);
-  out = bigger;
+  out = scratchOut = bigger;
+  outEnd = out.length;
 }
 
 function putStr(s: string): void {
   reserve(s.length * 3);
-  outLen += utf8_write_(out, outLen, s, out.length - outLen);
+  outLen += utf8_write_(out, outLen, s, outEnd - outLen);
 }
 
 function putBytes(b: Uint8Array, start: number, end: number): void {
@@ -470,7 +481,7 @@ function putAsciiCString(s: string): boolean {
 
 /** evutil_format_ of a plain format: integers and ASCII strings directly, the rest as usual. */
 function formatPlain(fn: string, pf: PlainFormat, args: readonly unknown[]): number {
-  outLen = 0;
+  outLen = outStart;
   const lits = pf.lits;
   const convs = pf.convs;
   putLit(lits[0]!);
@@ -512,7 +523,7 @@ function formatPlain(fn: string, pf: PlainFormat, args: readonly unknown[]): num
     }
     putLit(lits[k + 1]!);
   }
-  return outLen;
+  return outLen - outStart;
 }
 
 /**
@@ -525,7 +536,7 @@ export function evutil_format_(fn: string, fmt: string, args: readonly unknown[]
   if (typeof fmt !== "string") throw new TypeError(`${fn}: format is not a string`);
   const pf = plainFormat(fmt);
   if (pf !== null) return formatPlain(fn, pf, args);
-  outLen = 0;
+  outLen = outStart;
   let argi = 0;
   let i = 0;
   const n = fmt.length;
@@ -622,12 +633,34 @@ export function evutil_format_(fn: string, fmt: string, args: readonly unknown[]
         throw new TypeError(`${fn}: unsupported conversion "%${conv ?? ""}" in format ${JSON.stringify(fmt)}`);
     }
   }
-  return outLen;
+  return outLen - outStart;
+}
+
+/**
+ * @internal evutil_format_ straight into `dst[at, end)` (for evbuffer_add_printf: a chain's free
+ * space, as C's vsnprintf writes there). Returns the output's length, or -1 when it may not fit
+ * (then `dst[at, end)` may hold part of it, and the caller formats again with evutil_format_).
+ * Throws as evutil_format_ does.
+ */
+export function evutil_format_into_(fn: string, fmt: string, args: readonly unknown[], dst: Buffer, at: number, end: number): number {
+  out = dst;
+  outStart = at;
+  outEnd = end;
+  try {
+    return evutil_format_(fn, fmt, args);
+  } catch (e) {
+    if (e === NO_ROOM) return -1;
+    throw e;
+  } finally {
+    out = scratchOut;
+    outStart = 0;
+    outEnd = out.length;
+  }
 }
 
 /** @internal The scratch memory holding the output of the last `evutil_format_` call. */
 export function evutil_format_out_(): Uint8Array {
-  return out;
+  return scratchOut;
 }
 
 /**
