@@ -188,6 +188,7 @@ class evbuffer_multicast_parent {
 }
 
 const EMPTY = Buffer.alloc(0);
+const NO_VIEW = new Uint8Array(0);
 
 /** @internal struct evbuffer_chain: one piece of a buffer. */
 export class evbuffer_chain {
@@ -217,6 +218,14 @@ export class evbuffer_chain {
   ab: ArrayBufferLike | null;
   /** See `ab`. */
   abOff: number;
+  /**
+   * The last view copyOut made of this memory, and where it starts: the next copy of the same
+   * extent reuses it (a chain filled and emptied whole per message is copied out from the same
+   * place every time).
+   */
+  view: Uint8Array = NO_VIEW;
+  /** See `view`. */
+  viewOff = -1;
 
   constructor(buffer: Buffer | null, buffer_len: number) {
     this.buffer = buffer;
@@ -389,8 +398,16 @@ function memOf(fn: string, chain: evbuffer_chain): Buffer {
  * share memory). The chain must have memory.
  */
 function copyOut(dst: Uint8Array, dstOff: number, chain: evbuffer_chain, srcOff: number, n: number): void {
-  if (n <= 16) copyBytes(dst, dstOff, chain.buffer!, srcOff, n);
-  else dst.set(new Uint8Array(chain.ab!, chain.abOff + srcOff, n), dstOff);
+  if (n <= 16) {
+    copyBytes(dst, dstOff, chain.buffer!, srcOff, n);
+    return;
+  }
+  let view = chain.view;
+  if (chain.viewOff !== srcOff || view.length !== n) {
+    view = chain.view = new Uint8Array(chain.ab!, chain.abOff + srcOff, n);
+    chain.viewOff = srcOff;
+  }
+  dst.set(view, dstOff);
 }
 
 /** Copy n bytes (memmove semantics when src and dst share memory). */

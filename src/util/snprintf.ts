@@ -419,7 +419,9 @@ function putDecimal(v: number): void {
   reserve(16);
   let len = 1;
   if (v < 0x80000000) {
-    for (let t = v; t >= 10; t = (t / 10) | 0) len++;
+    // (Comparisons cost less than a division a digit.)
+    len = v < 100000 ? (v < 100 ? (v < 10 ? 1 : 2) : v < 1000 ? 3 : v < 10000 ? 4 : 5)
+      : v < 10000000 ? (v < 1000000 ? 6 : 7) : v < 100000000 ? 8 : v < 1000000000 ? 9 : 10;
     let at = outLen + len;
     do {
       const q = (v / 10) | 0;
@@ -445,7 +447,8 @@ const HEX_UPPER = Buffer.from("0123456789ABCDEF", "latin1");
 function putHex(v: number, digits: Uint8Array): void {
   reserve(14);
   let len = 1;
-  for (let t = v; t >= 16; t = Math.floor(t / 16)) len++;
+  if (v <= 0xffffffff) len = v === 0 ? 1 : (35 - Math.clz32(v)) >> 2;
+  else for (let t = v; t >= 16; t = Math.floor(t / 16)) len++;
   let at = outLen + len;
   if (v <= 0xffffffff) {
     v >>>= 0;
