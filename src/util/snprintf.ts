@@ -410,9 +410,14 @@ function plainFormat(fmt: string): PlainFormat | null {
 function putLit(b: Uint8Array): void {
   const n = b.length;
   reserve(n);
-  for (let i = 0; i < n; i++) out[outLen + i] = b[i]!;
-  outLen += n;
+  const o = out; // (a local: the loop then loads it once)
+  const at = outLen;
+  for (let i = 0; i < n; i++) o[at + i] = b[i]!;
+  outLen = at + n;
 }
+
+/** "00" to "99": the two digits of n at 2n and 2n + 1. */
+const DIGIT_PAIRS = Buffer.from(Array.from({ length: 100 }, (_, n) => String(n).padStart(2, "0")).join(""), "latin1");
 
 /** Decimal digits of v, a safe integer, 0 or more. */
 function putDecimal(v: number): void {
@@ -422,12 +427,20 @@ function putDecimal(v: number): void {
     // (Comparisons cost less than a division a digit.)
     len = v < 100000 ? (v < 100 ? (v < 10 ? 1 : 2) : v < 1000 ? 3 : v < 10000 ? 4 : 5)
       : v < 10000000 ? (v < 1000000 ? 6 : 7) : v < 100000000 ? 8 : v < 1000000000 ? 9 : 10;
+    const o = out;
     let at = outLen + len;
-    do {
-      const q = (v / 10) | 0;
-      out[--at] = 0x30 + (v - q * 10);
+    // Two digits a division, from a table.
+    while (v >= 100) {
+      const q = (v / 100) | 0;
+      const r = (v - q * 100) * 2;
+      o[--at] = DIGIT_PAIRS[r + 1]!;
+      o[--at] = DIGIT_PAIRS[r]!;
       v = q;
-    } while (v > 0);
+    }
+    if (v >= 10) {
+      o[--at] = DIGIT_PAIRS[v * 2 + 1]!;
+      o[--at] = DIGIT_PAIRS[v * 2]!;
+    } else o[--at] = 0x30 + v;
   } else {
     for (let t = v; t >= 10; t = Math.floor(t / 10)) len++;
     let at = outLen + len;
@@ -451,9 +464,10 @@ function putHex(v: number, digits: Uint8Array): void {
   else for (let t = v; t >= 16; t = Math.floor(t / 16)) len++;
   let at = outLen + len;
   if (v <= 0xffffffff) {
+    const o = out;
     v >>>= 0;
     do {
-      out[--at] = digits[v & 15]!;
+      o[--at] = digits[v & 15]!;
       v >>>= 4;
     } while (v !== 0);
   } else {
@@ -470,13 +484,14 @@ function putHex(v: number, digits: Uint8Array): void {
 function putAsciiCString(s: string): boolean {
   const n = s.length;
   reserve(n);
+  const o = out;
   const start = outLen;
   let i = 0;
   for (; i < n; i++) {
     const c = s.charCodeAt(i);
     if (c === 0) break;
     if (c > 0x7f) return false;
-    out[start + i] = c;
+    o[start + i] = c;
   }
   outLen = start + i;
   return true;
