@@ -16,6 +16,7 @@ import {
   event_base, event_base_check_, event_base_get_npriorities, event_callback, event_deferred_cb_cancel_, event_deferred_cb_init_,
   event_deferred_cb_schedule_,
 } from "../event/event.js";
+import { isAscii } from "node:buffer";
 import { native } from "../native/binding.js";
 import { fail, set_errno, EAGAIN, EBADF, EINTR } from "../util/errno.js";
 import { EV_SIZE_MAX, EV_SSIZE_MAX } from "../util/limits.js";
@@ -226,6 +227,22 @@ export class evbuffer_chain {
   view: Uint8Array = NO_VIEW;
   /** See `view`. */
   viewOff = -1;
+  /**
+   * A view of this memory was handed out (peek, pullup, reserve_space): the program may write
+   * the data through it, so `lines` is not kept for this chain until it is freed.
+   */
+  exposed = false;
+  /**
+   * evbuffer_readln's text of memory [linesStart, linesEnd), decoded once for the lines in it
+   * (latin1, only for ASCII bytes, where it is also their UTF-8); null with linesEnd > linesStart
+   * when those bytes are not all ASCII. Valid while the data there stays where it is: dropped
+   * (dropLines) by everything that moves data or writes before the data's end.
+   */
+  lines: string | null = null;
+  /** See `lines`. */
+  linesStart = 0;
+  /** See `lines`. */
+  linesEnd = 0;
 
   constructor(buffer: Buffer | null, buffer_len: number) {
     this.buffer = buffer;
@@ -500,6 +517,9 @@ function recycleChain(chain: evbuffer_chain): void {
   chain.off = 0;
   chain.refcnt = 1;
   chain.gen++;
+  // (A view handed out before is a pointer past free now: what it writes is the program's fault.)
+  chain.exposed = false;
+  dropLines(chain);
   list.push(chain);
   chainCacheBytes += to_alloc;
 }
@@ -515,8 +535,21 @@ function CHAIN_SPACE_LEN(ch: evbuffer_chain): number {
   return ch.flags & EVBUFFER_IMMUTABLE ? 0 : ch.buffer_len - (ch.misalign + ch.off);
 }
 
-/** A view of a chain's free space (CHAIN_SPACE_PTR, CHAIN_SPACE_LEN). */
+/** Forget the chain's readln text (see evbuffer_chain.lines). */
+function dropLines(ch: evbuffer_chain): void {
+  ch.lines = null;
+  ch.linesStart = ch.linesEnd = 0;
+}
+
+/** A view of the chain's memory goes to the program, which may write through it. */
+function expose(ch: evbuffer_chain): void {
+  ch.exposed = true;
+  dropLines(ch);
+}
+
+/** A view of a chain's free space (CHAIN_SPACE_PTR, CHAIN_SPACE_LEN), handed to the program. */
 function spaceView(ch: evbuffer_chain): Buffer {
+  expose(ch);
   const start = ch.misalign + ch.off;
   return ch.buffer!.subarray(start, start + CHAIN_SPACE_LEN(ch));
 }
@@ -695,6 +728,7 @@ function PREPEND_CHAIN(dst: evbuffer, src: evbuffer): void {
 }
 
 function evbuffer_chain_align(chain: evbuffer_chain): void {
+  dropLines(chain);
   chain.buffer!.copyWithin(0, chain.misalign, chain.misalign + chain.off);
   chain.misalign = 0;
 }
@@ -1459,6 +1493,7 @@ export function evbuffer_prepend(buf: evbuffer, data: Uint8Array | string, size:
     if (chain === null) return -1;
   }
   if ((chain.flags & EVBUFFER_IMMUTABLE) === 0) {
+    dropLines(chain); // the bytes before the data change
     // An empty chain's space can as well be at its front.
     if (chain.off === 0) chain.misalign = chain.buffer_len;
     if (chain.misalign >= datlen) {
@@ -1795,6 +1830,7 @@ function evbuffer_drain_(buf: evbuffer, len: number): number {
     if (first.next === null && first.flags === 0 && first.refcnt === 1 && first.buffer !== null) {
       // One plain chain (the usual case): evbuffer_chain_free's work, without its tests.
       ZERO_CHAIN(buf);
+      first.refcnt = 0;
       recycleChain(first);
     } else {
       evbuffer_free_all_chains(first);
@@ -2052,7 +2088,11 @@ export function evbuffer_pullup(buf: evbuffer, size: number): Uint8Array | null 
   if (size < 0) size = buf.total_len;
   if (size === 0 || size > buf.total_len) return null;
   const first = chain!;
-  if (first.off >= size) return memOf(fn, first).subarray(first.misalign, first.misalign + size);
+  if (first.off >= size) {
+    const mem = memOf(fn, first);
+    expose(first);
+    return mem.subarray(first.misalign, first.misalign + size);
+  }
   for (let c: evbuffer_chain | null = first, left = size; c !== null && left > 0; c = c.next) {
     if (c.off) memOf(fn, c);
     left -= c.off;
@@ -2107,6 +2147,7 @@ export function evbuffer_pullup(buf: evbuffer, size: number): Uint8Array | null 
     buf.last_with_datap = f.next !== null && f.next.off ? f : null;
   }
   flushReleases();
+  expose(tmp);
   return tmp.buffer!.subarray(tmp.misalign, tmp.misalign + want);
 }
 
@@ -2611,10 +2652,27 @@ export function evbuffer_readln(buffer: evbuffer, n_read_out: evbuffer_size_out 
     // data after them.
     const mem = first.buffer;
     const base = first.misalign;
-    const lf = memchr(mem, 0x0a, base, base + first.off);
-    if (lf >= 0 && lf + 1 < base + first.off) {
+    const stop = base + first.off;
+    // The line's text comes from the chain's decoded block when it lies there (see
+    // evbuffer_chain.lines), else from the bytes.
+    const inBlock = base >= first.linesStart && base < first.linesEnd;
+    let lf = -1;
+    if (inBlock && first.lines !== null) {
+      const at = first.lines.indexOf("\n", base - first.linesStart);
+      if (at >= 0) lf = at + first.linesStart;
+    }
+    if (lf < 0) lf = memchr(mem, 0x0a, base, stop);
+    if (lf >= 0 && lf + 1 < stop) {
       const end = eol_style === EVBUFFER_EOL_CRLF && lf > base && mem[lf - 1] === 0x0d ? lf - 1 : lf;
-      const line = end === base ? "" : (mem as Buffer & Utf8Slicing).utf8Slice(base, end);
+      let line: string;
+      if (end === base) line = "";
+      else if (inBlock && first.lines !== null && lf < first.linesEnd) {
+        line = first.lines.slice(base - first.linesStart, end - first.linesStart);
+      } else if (!inBlock && stop - base >= LINES_MIN && first.flags === 0 && !first.exposed) {
+        line = linesBlock(first, base, lf, end, stop);
+      } else {
+        line = (mem as Buffer & Utf8Slicing).utf8Slice(base, end);
+      }
       const len = lf + 1 - base;
       if (buffer.callbacks === null) {
         // One drain that only moves the chain's start, as evbuffer_drain_ would move it.
@@ -2653,9 +2711,41 @@ export function evbuffer_readln(buffer: evbuffer, n_read_out: evbuffer_size_out 
   return result;
 }
 
-/** Buffer's UTF-8 decoder, which toString() calls once it has checked its arguments (not in @types/node). */
+/** Buffer's decoders, which toString() calls once it has checked its arguments (not in @types/node). */
 interface Utf8Slicing {
   utf8Slice(start: number, end: number): string;
+  latin1Slice(start: number, end: number): string;
+}
+
+/**
+ * Lines are read from a decoded block when at least this many bytes wait in the first chain
+ * (fewer are likely one line, for which a block is no saving), in blocks of LINES_BLOCK bytes.
+ * Making a string from bytes costs V8 about as much for 4 KiB as for 40 bytes, and a line sliced
+ * from a decoded block costs a fraction of that. (A line kept by the program keeps its block's
+ * text alive too, as the lines Node's readline splits from a decoded chunk do.)
+ */
+const LINES_MIN = 512;
+const LINES_BLOCK = 4096;
+
+/**
+ * The line mem[base, end) of `chain` (its LF at `lf`, the data ending at `stop`), from a new
+ * decoded block of the chain's data from `base`: one that holds the line, and the lines after it
+ * up to LINES_BLOCK bytes. Bytes that are not all ASCII are marked as such (null text), and their
+ * lines decoded one by one as UTF-8.
+ */
+function linesBlock(chain: evbuffer_chain, base: number, lf: number, end: number, stop: number): string {
+  let blockEnd = base + LINES_BLOCK < stop ? base + LINES_BLOCK : stop;
+  if (blockEnd <= lf) blockEnd = lf + 1;
+  const mem = chain.buffer as Buffer & Utf8Slicing;
+  chain.linesStart = base;
+  chain.linesEnd = blockEnd;
+  if (isAscii(new Uint8Array(chain.ab!, chain.abOff + base, blockEnd - base))) {
+    const text = mem.latin1Slice(base, blockEnd);
+    chain.lines = text;
+    return text.slice(0, end - base);
+  }
+  chain.lines = null;
+  return mem.utf8Slice(base, end);
 }
 
 /** Where a line that spans chains is gathered; grown as needed. */
@@ -2727,6 +2817,7 @@ export function evbuffer_peek(buffer: evbuffer, len: number, start_at: evbuffer_
 
 function setExtent(v: evbuffer_iovec, chain: evbuffer_chain, from: number): void {
   const mem = chain.buffer;
+  expose(chain);
   v.iov_base = mem === null ? null : mem.subarray(chain.misalign + from, chain.misalign + chain.off);
   v.iov_len = chain.off - from;
 }
