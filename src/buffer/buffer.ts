@@ -2648,8 +2648,7 @@ export function evbuffer_readln(buffer: evbuffer, n_read_out: evbuffer_size_out 
   const first = buffer.first;
   if ((eol_style === EVBUFFER_EOL_LF || eol_style === EVBUFFER_EOL_CRLF) && first !== null &&
       first.buffer !== null && !buffer.freeze_start) {
-    // The usual case without pointers: the line and its LF lie in the first chain, which keeps
-    // data after them.
+    // The usual case without pointers: the line and its LF lie in the first chain.
     const mem = first.buffer;
     const base = first.misalign;
     const stop = base + first.off;
@@ -2662,7 +2661,7 @@ export function evbuffer_readln(buffer: evbuffer, n_read_out: evbuffer_size_out 
       if (at >= 0) lf = at + first.linesStart;
     }
     if (lf < 0) lf = memchr(mem, 0x0a, base, stop);
-    if (lf >= 0 && lf + 1 < stop) {
+    if (lf >= 0) {
       const end = eol_style === EVBUFFER_EOL_CRLF && lf > base && mem[lf - 1] === 0x0d ? lf - 1 : lf;
       let line: string;
       if (end === base) line = "";
@@ -2675,12 +2674,14 @@ export function evbuffer_readln(buffer: evbuffer, n_read_out: evbuffer_size_out 
       }
       const len = lf + 1 - base;
       if (buffer.callbacks === null) {
-        // One drain that only moves the chain's start, as evbuffer_drain_ would move it.
-        first.misalign += len;
-        first.off -= len;
-        buffer.total_len -= len;
-        buffer.n_del_for_cb += len;
-        evbuffer_invoke_callbacks_(buffer);
+        if (lf + 1 < stop) {
+          // One drain that only moves the chain's start, as evbuffer_drain_ would move it.
+          first.misalign += len;
+          first.off -= len;
+          buffer.total_len -= len;
+          buffer.n_del_for_cb += len;
+          evbuffer_invoke_callbacks_(buffer);
+        } else evbuffer_drain_(buffer, len); // (which frees the chain)
       } else {
         // The callbacks are told of the line, then of its end-of-line mark, as below.
         if (end > base) evbuffer_drain_(buffer, end - base);
