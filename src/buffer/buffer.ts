@@ -2602,7 +2602,9 @@ const eolBox: evbuffer_size_out = { value: 0 };
  * `char *evbuffer_readln(struct evbuffer *buffer, size_t *n_read_out, enum evbuffer_eol_style eol_style)`
  *
  * Removes the first complete line, as ended by `eol_style`, and its end-of-line mark. A partial
- * line at the end is never returned.
+ * line at the end is never returned. When many lines wait in the buffer (LF and CRLF styles),
+ * their text is decoded a few KiB at a time and each line is a slice of it, as the lines of
+ * Node's readline are: a line kept for long keeps that text alive with it.
  *
  * @param n_read_out if given, `.value` gets the line's length in bytes (0 when there is none).
  * @returns the line without its end-of-line mark, decoded as UTF-8 (invalid bytes become
