@@ -7,7 +7,9 @@
  *
  * - readln: making the line's string from the bytes (Buffer#latin1Slice, the cheapest, and
  *   Buffer#utf8Slice, what readln must use to decode UTF-8), then with the search for the LF
- *   (Buffer#indexOf), against evbuffer_readln of the same lines.
+ *   (Buffer#indexOf); the same lines sliced from text decoded 4 KiB at a time (what
+ *   evbuffer_readln does for lines that wait in the buffer); against evbuffer_readln of the
+ *   lines of bench.ts (10000 buffered at once), and of one line added and read at a time.
  * - 64-byte pieces: TypedArray#set of the whole piece (the add's copy), TypedArray#set from a new
  *   view (a copy out of a bigger memory), against add + drain and add + remove.
  *
@@ -76,6 +78,20 @@ function lines(name: string, linelen: number, eol: string, seed: number, style: 
       sink += mem.utf8Slice(k * linelen, lf - (eol.length - 1)).length;
     }
   });
+  const block = best(n, (count) => {
+    let text = "";
+    let start = 0; // where text begins in mem
+    for (let i = 0, k = 0; i < count; i++, k = k + 1 === nlines ? 0 : k + 1) {
+      const at = k * linelen;
+      let lf = at >= start && at < start + text.length ? text.indexOf("\n", at - start) : -1;
+      if (lf < 0) {
+        start = at;
+        text = mem.latin1Slice(at, Math.min(at + 4096, data.length));
+        lf = text.indexOf("\n");
+      }
+      sink += text.slice(at - start, lf - (eol.length - 1)).length;
+    }
+  });
   const buf = evbuffer_new();
   const len = { value: 0 };
   const readln = best(n, (count) => {
@@ -87,7 +103,32 @@ function lines(name: string, linelen: number, eol: string, seed: number, style: 
   });
   evbuffer_free(buf);
   process.stdout.write(`${name} latin1Slice ${l1.toFixed(1)}\n${name} utf8Slice ${u8.toFixed(1)}\n` +
-    `${name} indexOf+utf8Slice ${find.toFixed(1)}\n${name} evbuffer_readln ${readln.toFixed(1)}\n`);
+    `${name} indexOf+utf8Slice ${find.toFixed(1)}\n${name} 4KiB_block+indexOf+slice ${block.toFixed(1)}\n` +
+    `${name} evbuffer_readln ${readln.toFixed(1)}\n`);
+}
+
+/** One 40-byte LF line added and read at a time (bench.ts's readln_one). */
+function oneLine(): void {
+  const n = quick ? 200_000 : 2_000_000;
+  const data = make_lines(10000, 40, "\n", 5);
+  const views = Array.from({ length: 10000 }, (_, k) => data.subarray(k * 40, k * 40 + 40));
+  const chainMem = Buffer.allocUnsafeSlow(976) as Buffer & Slicing;
+  const floor = best(n, (count) => {
+    for (let i = 0; i < count; i++) {
+      chainMem.set(views[i % 10000]!, 0);
+      sink += chainMem.utf8Slice(0, chainMem.indexOf(0x0a, 0)).length;
+    }
+  });
+  const buf = evbuffer_new();
+  const len = { value: 0 };
+  const readln = best(n, (count) => {
+    for (let i = 0; i < count; i++) {
+      evbuffer_add(buf, views[i % 10000]!, 40);
+      sink += evbuffer_readln(buf, len, EVBUFFER_EOL_LF)!.length;
+    }
+  });
+  evbuffer_free(buf);
+  process.stdout.write(`one40 set+indexOf+utf8Slice ${floor.toFixed(1)}\none40 add+readln ${readln.toFixed(1)}\n`);
 }
 
 function pieces(): void {
@@ -122,5 +163,6 @@ function pieces(): void {
 
 lines("lf40", 40, "\n", 5, EVBUFFER_EOL_LF);
 lines("crlf100", 100, "\r\n", 1, EVBUFFER_EOL_CRLF);
+oneLine();
 pieces();
 if (sink < 0) process.stdout.write("\n");
