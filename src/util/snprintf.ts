@@ -412,7 +412,11 @@ function putLit(b: Uint8Array): void {
   reserve(n);
   const o = out; // (a local: the loop then loads it once)
   const at = outLen;
-  for (let i = 0; i < n; i++) o[at + i] = b[i]!;
+  if (n <= 2) {
+    // (Separators and line ends: no loop.)
+    if (n > 0) o[at] = b[0]!;
+    if (n > 1) o[at + 1] = b[1]!;
+  } else for (let i = 0; i < n; i++) o[at + i] = b[i]!;
   outLen = at + n;
 }
 
@@ -455,6 +459,9 @@ function putDecimal(v: number): void {
 
 const HEX_LOWER = Buffer.from("0123456789abcdef", "latin1");
 const HEX_UPPER = Buffer.from("0123456789ABCDEF", "latin1");
+/** "00" to "ff" (and "FF"): the two digits of n at 2n and 2n + 1. */
+const HEX_PAIRS_LOWER = Buffer.from(Array.from({ length: 256 }, (_, n) => n.toString(16).padStart(2, "0")).join(""), "latin1");
+const HEX_PAIRS_UPPER = Buffer.from(HEX_PAIRS_LOWER.toString("latin1").toUpperCase(), "latin1");
 
 /** Hexadecimal digits of v, a safe integer, 0 or more. */
 function putHex(v: number, digits: Uint8Array): void {
@@ -465,11 +472,19 @@ function putHex(v: number, digits: Uint8Array): void {
   let at = outLen + len;
   if (v <= 0xffffffff) {
     const o = out;
+    const pairs = digits === HEX_LOWER ? HEX_PAIRS_LOWER : HEX_PAIRS_UPPER;
     v >>>= 0;
-    do {
-      o[--at] = digits[v & 15]!;
-      v >>>= 4;
-    } while (v !== 0);
+    // Two digits a step, from a table.
+    while (v > 0xff) {
+      const r = (v & 0xff) * 2;
+      o[--at] = pairs[r + 1]!;
+      o[--at] = pairs[r]!;
+      v >>>= 8;
+    }
+    if (v > 0xf) {
+      o[--at] = pairs[v * 2 + 1]!;
+      o[--at] = pairs[v * 2]!;
+    } else o[--at] = digits[v]!;
   } else {
     do {
       const q = Math.floor(v / 16);
@@ -489,8 +504,11 @@ function putAsciiCString(s: string): boolean {
   let i = 0;
   for (; i < n; i++) {
     const c = s.charCodeAt(i);
-    if (c === 0) break;
-    if (c > 0x7f) return false;
+    if ((c - 1) >>> 0 >= 0x7f) {
+      // (One test for the usual byte: 1 to 0x7f.)
+      if (c === 0) break;
+      return false;
+    }
     o[start + i] = c;
   }
   outLen = start + i;
