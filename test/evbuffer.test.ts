@@ -710,6 +710,26 @@ describe("evbuffer/", () => {
     evbuffer_free(buf);
   });
 
+  it("add_printf: output at a chain's end, across it, and a bad argument changing nothing", () => {
+    const buf = evbuffer_new();
+    const piece = "x".repeat(900);
+    evbuffer_add(buf, piece, piece.length); // one chain of 976 bytes, 76 free
+    expect(evbuffer_add_printf(buf, "%d %s %x\r\n", 42, "keepalive", 0xbeef)).toBe(19); // fits: 57 free
+    expect(evbuffer_peek(buf, -1, null, null, 0)).toBe(1);
+    // 60 bytes do not fit in the 57 left: C's evbuffer_expand_singlechain makes room.
+    const long = "y".repeat(56);
+    expect(evbuffer_add_printf(buf, "%s\r\n%d", long, 12)).toBe(60);
+    expect(evbuffer_get_length(buf)).toBe(979);
+    const before = all(buf);
+    const chains = evbuffer_peek(buf, -1, null, null, 0);
+    expect(() => evbuffer_add_printf(buf, "%d %s %d", 1, "two", "three")).toThrow(TypeError);
+    expect(all(buf)).toBe(before);
+    expect(evbuffer_peek(buf, -1, null, null, 0)).toBe(chains);
+    expect(before).toBe(`${piece}42 keepalive beef\r\n${long}\r\n12`);
+    validate(buf);
+    evbuffer_free(buf);
+  });
+
   it("readln: every EOL style and its edge cases, CRLF_STRICT across chains", () => {
     const evb = evbuffer_new();
     const evb_tmp = evbuffer_new();
@@ -2316,6 +2336,142 @@ describe("evbuffer (port)", () => {
     expect(evbuffer_peek(buf, -1, null, null, 0)).toBe(1);
     expect(all(buf)).toBe("xa=1;");
     expect(() => evbuffer_add_vprintf(buf, "%s", "a" as unknown as unknown[])).toThrow(/ap is not an array/);
+    evbuffer_free(buf);
+  });
+
+  it("readln of buffered lines sees every change to their bytes: peek, pullup and reserve writes, prepend, realign", () => {
+    const lines = (k: number, from = 0): string =>
+      Array.from({ length: k }, (_, i) => `line ${String(from + i).padStart(3, "0")} ${"x".repeat(30)}\n`).join("");
+    const n = { value: 0 };
+    const fresh = (k: number): evbuffer => {
+      const buf = evbuffer_new();
+      const text = lines(k);
+      evbuffer_add(buf, text, text.length);
+      expect(evbuffer_readln(buf, n, EVBUFFER_EOL_LF)).toBe(`line 000 ${"x".repeat(30)}`); // 40-byte lines
+      return buf;
+    };
+    // A write through evbuffer_peek's view into a line not yet read.
+    let buf = fresh(100);
+    const v = iovecs(1);
+    evbuffer_peek(buf, -1, null, v, 1);
+    v[0]!.iov_base![40 + 5] = 0x58; // line 002's first digit
+    expect(evbuffer_readln(buf, n, EVBUFFER_EOL_LF)).toBe(`line 001 ${"x".repeat(30)}`);
+    expect(evbuffer_readln(buf, n, EVBUFFER_EOL_LF)).toBe(`line X02 ${"x".repeat(30)}`);
+    evbuffer_free(buf);
+    // Through evbuffer_pullup's view.
+    buf = fresh(100);
+    evbuffer_pullup(buf, 200)![38] = 0x0a; // ends line 001 a byte early
+    expect(evbuffer_readln(buf, n, EVBUFFER_EOL_LF)).toBe(`line 001 ${"x".repeat(29)}`);
+    expect(evbuffer_readln(buf, n, EVBUFFER_EOL_LF)).toBe("");
+    evbuffer_free(buf);
+    // Into the space evbuffer_reserve_space gave, after the commit.
+    buf = evbuffer_new();
+    expect(evbuffer_reserve_space(buf, 4000, v, 1)).toBe(1);
+    const text = lines(100);
+    Buffer.from(v[0]!.iov_base!.buffer, v[0]!.iov_base!.byteOffset).write(text, "latin1");
+    v[0]!.iov_len = text.length;
+    expect(evbuffer_commit_space(buf, v, 1)).toBe(0);
+    expect(evbuffer_readln(buf, n, EVBUFFER_EOL_LF)).toBe(`line 000 ${"x".repeat(30)}`);
+    v[0]!.iov_base![80 + 7] = 0x21;
+    expect(evbuffer_readln(buf, n, EVBUFFER_EOL_LF)).toBe(`line 001 ${"x".repeat(30)}`);
+    expect(evbuffer_readln(buf, n, EVBUFFER_EOL_LF)).toBe(`line 00! ${"x".repeat(30)}`);
+    evbuffer_free(buf);
+    // evbuffer_prepend into the room read lines left.
+    buf = fresh(100);
+    expect(evbuffer_prepend(buf, "pre\n", 4)).toBe(0);
+    expect(evbuffer_readln(buf, n, EVBUFFER_EOL_LF)).toBe("pre");
+    expect(evbuffer_readln(buf, n, EVBUFFER_EOL_LF)).toBe(`line 001 ${"x".repeat(30)}`);
+    evbuffer_free(buf);
+    // A chain freed and used again for other lines.
+    buf = fresh(100);
+    evbuffer_drain(buf, -1);
+    const other = lines(100, 500);
+    evbuffer_add(buf, other, other.length);
+    expect(evbuffer_readln(buf, n, EVBUFFER_EOL_LF)).toBe(`line 500 ${"x".repeat(30)}`);
+    evbuffer_free(buf);
+    // An add that realigns the chain (its data moves to the front of its memory).
+    buf = fresh(24); // 960 bytes in a 976-byte chain
+    for (let i = 1; i <= 12; i++) evbuffer_readln(buf, n, EVBUFFER_EOL_LF);
+    const more = lines(2, 24);
+    expect(evbuffer_add(buf, more, more.length)).toBe(0);
+    expect(evbuffer_get_contiguous_space(buf)).toBe(11 * 40 + 80); // one chain: realigned
+    for (let i = 13; i <= 25; i++) expect(evbuffer_readln(buf, n, EVBUFFER_EOL_LF)).toBe(`line ${String(i).padStart(3, "0")} ${"x".repeat(30)}`);
+    evbuffer_free(buf);
+  });
+
+  it("readln of many buffered lines agrees with a model through prepend, realign, peek and pullup writes", () => {
+    // readln decodes a block of buffered lines at once: every change to the bytes must show.
+    let seed = 12345;
+    const rnd = (n: number): number => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return (seed >>> 8) % n;
+    };
+    const pieces = ["a", "Zz0", "\u00e9", "\u20ac", "\r", "\0", "\xff"];
+    const lineOf = (): Uint8Array => {
+      const len = rnd(10) === 0 ? 4000 + rnd(3000) : rnd(120);
+      let t = "";
+      for (let i = 0; i < len; i++) t += rnd(40) === 0 ? pieces[rnd(pieces.length)] : String.fromCharCode(0x61 + rnd(26));
+      const bytes = Buffer.from(t + (rnd(2) ? "\r\n" : "\n"), "utf8");
+      if (rnd(20) === 0) bytes[rnd(bytes.length - 1)] = 0x80 + rnd(0x7f); // invalid UTF-8 too
+      return bytes;
+    };
+    const buf = evbuffer_new();
+    let model = Buffer.alloc(0);
+    const n = { value: 0 };
+    const v = iovecs(8);
+    for (let step = 0; step < 6000; step++) {
+      const op = rnd(100);
+      if (op < 30) {
+        const chunk = Buffer.concat(Array.from({ length: 1 + rnd(60) }, lineOf));
+        expect(evbuffer_add(buf, chunk, chunk.length)).toBe(0);
+        model = Buffer.concat([model, chunk]);
+      } else if (op < 85) {
+        const style = rnd(2) ? EVBUFFER_EOL_LF : EVBUFFER_EOL_CRLF;
+        const lf = model.indexOf(0x0a);
+        const line = evbuffer_readln(buf, n, style);
+        if (lf < 0) {
+          expect(line).toBe(null);
+          continue;
+        }
+        const end = style === EVBUFFER_EOL_CRLF && lf > 0 && model[lf - 1] === 0x0d ? lf - 1 : lf;
+        expect(line).toBe(model.subarray(0, end).toString("utf8"));
+        expect(n.value).toBe(end);
+        model = model.subarray(lf + 1);
+      } else if (op < 89) {
+        const p = Buffer.from(`pre${rnd(1000)}\n`, "latin1");
+        expect(evbuffer_prepend(buf, p, p.length)).toBe(0);
+        model = Buffer.concat([p, model]);
+      } else if (op < 90 && rnd(8) === 0 && model.length > 0) {
+        // Write into the data through a view of it (rarely: it stops readln's blocks on those chains).
+        const got = evbuffer_peek(buf, -1, null, v, 8);
+        const e = v[rnd(Math.min(got, 8))]!;
+        if (e.iov_len > 0) {
+          const at = rnd(e.iov_len);
+          const byte = rnd(3) === 0 ? 0x0a : 0x41 + rnd(26);
+          e.iov_base![at] = byte;
+          let off = 0;
+          for (let i = 0; v[i] !== e; i++) off += v[i]!.iov_len;
+          model[off + at] = byte;
+        }
+      } else if (op < 91 && rnd(4) === 0 && model.length > 0) {
+        const size = 1 + rnd(model.length);
+        const mem = evbuffer_pullup(buf, size)!;
+        const at = rnd(size);
+        mem[at] = 0x0a;
+        model[at] = 0x0a;
+      } else if (op < 93) {
+        const k = rnd(model.length + 1);
+        expect(evbuffer_drain(buf, k)).toBe(0);
+        model = model.subarray(k);
+      } else {
+        // Small adds that realign a chain drained from its front.
+        const p = Buffer.from("x".repeat(rnd(300)) + "\n", "latin1");
+        evbuffer_add(buf, p, p.length);
+        model = Buffer.concat([model, p]);
+      }
+      expect(evbuffer_get_length(buf)).toBe(model.length);
+      if (step % 500 === 0) validate(buf);
+    }
     evbuffer_free(buf);
   });
 });

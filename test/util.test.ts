@@ -1243,6 +1243,19 @@ describe("C helpers", () => {
     expect(buf[1]).toBe(0x78);
   });
 
+  it("evutil_snprintf: plain %d %u %x %X at every digit count", () => {
+    const buf = new Uint8Array(128);
+    const values: number[] = [0];
+    for (let p = 1; p <= 2 ** 53; p *= 10) values.push(p - 1, p, p + 1);
+    for (let p = 1; p <= 2 ** 53; p *= 16) values.push(p - 1, p, p + 1);
+    values.push(0x7fffffff, 0x80000000, 0xffffffff, 2 ** 32, Number.MAX_SAFE_INTEGER);
+    for (const v of values) {
+      const want = `${v} ${v} ${v.toString(16)} ${v.toString(16).toUpperCase()}|-${v}`;
+      const n = evutil_snprintf(buf, buf.length, "%d %u %x %X|%d", v, v, v, v, -v);
+      expect(Buffer.from(buf.subarray(0, n)).toString("latin1")).toBe(v === 0 ? want.replace("-0", "0") : want);
+    }
+  });
+
   it("evutil_snprintf: %s ends at a NUL inside the string, as C's string does", () => {
     const buf = new Uint8Array(16).fill(0x78);
     expect(evutil_snprintf(buf, 16, "[%s]", "a\0b")).toBe(3);

@@ -8,7 +8,8 @@
  * at the end of 1 MiB of such lines), add_buffer_chains (evbuffer_add_buffer of a 64-chain buffer
  * back and forth), remove_64 (evbuffer_add of 64 bytes, then evbuffer_remove of them into the
  * caller's memory), readln_lf (evbuffer_readln of 40-byte LF lines), add_printf
- * (evbuffer_add_printf of "%d %s %x\r\n", the buffer drained every 1024 lines). Each case prints
+ * (evbuffer_add_printf of "%d %s %x\r\n", the buffer drained every 1024 lines), readln_one (one
+ * 40-byte LF line added, then read, each time). Each case prints
  * one line per round: "<case> <operations per second>".
  */
 #include <stdio.h>
@@ -110,6 +111,27 @@ static double readln_lf(long n) {
 	return readln_run(make_lf_lines(10000), 10000, 40, EVBUFFER_EOL_LF, n);
 }
 
+/* One 40-byte LF line added, then read: a line at a time, as a line protocol's reads often come. */
+static double readln_one(long n) {
+	unsigned char *lines = make_lf_lines(10000);
+	struct evbuffer *buf = evbuffer_new();
+	double t0;
+	long i;
+	size_t len;
+	char *line;
+	t0 = now();
+	for (i = 0; i < n; i++) {
+		evbuffer_add(buf, lines + (i % 10000) * 40, 40);
+		line = evbuffer_readln(buf, &len, EVBUFFER_EOL_LF);
+		if (line == NULL || len != 39) exit(1);
+		free(line);
+	}
+	t0 = now() - t0;
+	evbuffer_free(buf);
+	free(lines);
+	return n / t0;
+}
+
 static double remove_64(long n) {
 	unsigned char data[64], out[64];
 	unsigned seed = 9;
@@ -202,15 +224,16 @@ static double run_case(const char *name) {
 	if (!strcmp(name, "remove_64")) return remove_64(scale(5000000));
 	if (!strcmp(name, "readln_lf")) return readln_lf(scale(2000000));
 	if (!strcmp(name, "add_printf")) return add_printf(scale(2000000));
+	if (!strcmp(name, "readln_one")) return readln_one(scale(2000000));
 	fprintf(stderr, "unknown case %s\n", name);
 	exit(2);
 }
 
 int main(int argc, char **argv) {
 	static const char *all[] = { "add_drain_64", "add_drain_4k", "add_drain_64k", "readln_crlf", "search_1m", "add_buffer_chains",
-		"remove_64", "readln_lf", "add_printf" };
+		"remove_64", "readln_lf", "add_printf", "readln_one" };
 	const char **cases = all;
-	int ncases = 9, i, r;
+	int ncases = 10, i, r;
 	if (argc > 1 && !strcmp(argv[1], "-q")) {
 		quick = 1;
 		argc--;

@@ -90,6 +90,23 @@ function readln_lf(n: number): number {
   return readln_run(make_lf_lines(10000), 10000, 40, EVBUFFER_EOL_LF, n);
 }
 
+/** One 40-byte LF line added, then read: a line at a time, as a line protocol's reads often come. */
+function readln_one(n: number): number {
+  const lines = make_lf_lines(10000);
+  // (Views made beforehand, as C's pointers into the lines are.)
+  const views = Array.from({ length: 10000 }, (_, k) => lines.subarray(k * 40, k * 40 + 40));
+  const buf = evbuffer_new();
+  const len = { value: 0 };
+  let t0 = now();
+  for (let i = 0; i < n; i++) {
+    evbuffer_add(buf, views[i % 10000]!, 40);
+    if (evbuffer_readln(buf, len, EVBUFFER_EOL_LF) === null || len.value !== 39) throw new Error("readln_one: no line");
+  }
+  t0 = now() - t0;
+  evbuffer_free(buf);
+  return n / t0;
+}
+
 function remove_64(n: number): number {
   const data = new Uint8Array(64), out = new Uint8Array(64);
   fill_letters(data, 0, data.length, { v: 9 });
@@ -168,13 +185,14 @@ function run_case(name: string): number {
     case "remove_64": return remove_64(scale(5000000));
     case "readln_lf": return readln_lf(scale(2000000));
     case "add_printf": return add_printf(scale(2000000));
+    case "readln_one": return readln_one(scale(2000000));
     default: throw new Error(`unknown case ${name}`);
   }
 }
 
 function main(argc: number, argv: string[]): number {
   const all = ["add_drain_64", "add_drain_4k", "add_drain_64k", "readln_crlf", "search_1m", "add_buffer_chains",
-    "remove_64", "readln_lf", "add_printf"];
+    "remove_64", "readln_lf", "add_printf", "readln_one"];
   let args = argv.slice(1, argc);
   if (args[0] === "-q") {
     quick = true;

@@ -22,6 +22,7 @@ const CASES: readonly [string, string][] = [
   ["remove_64", "add 64 B + remove into Uint8Array"],
   ["readln_lf", "readln, 40-byte LF lines"],
   ["add_printf", "add_printf \"%d %s %x\\r\\n\""],
+  ["readln_one", "add + readln, one 40-byte LF line"],
 ];
 
 /** Time limit for one program run. */

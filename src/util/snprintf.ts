@@ -17,21 +17,32 @@ import { check_len_ } from "./check.js";
 import { utf8_write_ } from "./utf8.js";
 
 /** Formatted bytes land here; grown as needed, reused by every call (no call re-enters). */
-let out = Buffer.allocUnsafe(256);
+let scratchOut: Buffer = Buffer.allocUnsafe(256);
+/**
+ * Where the bytes go: scratchOut, or, during evutil_format_into_, the caller's memory from
+ * outStart to outEnd (not grown: running out of room there throws NO_ROOM).
+ */
+let out = scratchOut;
+let outStart = 0;
+let outEnd = out.length;
 let outLen = 0;
+/** Thrown by reserve() when the caller's memory is too small; caught by evutil_format_into_. */
+const NO_ROOM = new Error("evutil_format_into_: no room");
 
 function reserve(n: number): void {
-  if (outLen + n <= out.length) return;
+  if (outLen + n <= outEnd) return;
+  if (out !== scratchOut) throw NO_ROOM;
   let size = out.length * 2;
   while (size < outLen + n) size *= 2;
   const bigger = Buffer.allocUnsafe(size);
   out.copy(bigger, 0, 0, outLen);
-  out = bigger;
+  out = scratchOut = bigger;
+  outEnd = out.length;
 }
 
 function putStr(s: string): void {
   reserve(s.length * 3);
-  outLen += utf8_write_(out, outLen, s, out.length - outLen);
+  outLen += utf8_write_(out, outLen, s, outEnd - outLen);
 }
 
 function putBytes(b: Uint8Array, start: number, end: number): void {
@@ -399,22 +410,41 @@ function plainFormat(fmt: string): PlainFormat | null {
 function putLit(b: Uint8Array): void {
   const n = b.length;
   reserve(n);
-  for (let i = 0; i < n; i++) out[outLen + i] = b[i]!;
-  outLen += n;
+  const o = out; // (a local: the loop then loads it once)
+  const at = outLen;
+  if (n <= 2) {
+    // (Separators and line ends: no loop.)
+    if (n > 0) o[at] = b[0]!;
+    if (n > 1) o[at + 1] = b[1]!;
+  } else for (let i = 0; i < n; i++) o[at + i] = b[i]!;
+  outLen = at + n;
 }
+
+/** "00" to "99": the two digits of n at 2n and 2n + 1. */
+const DIGIT_PAIRS = Buffer.from(Array.from({ length: 100 }, (_, n) => String(n).padStart(2, "0")).join(""), "latin1");
 
 /** Decimal digits of v, a safe integer, 0 or more. */
 function putDecimal(v: number): void {
   reserve(16);
   let len = 1;
   if (v < 0x80000000) {
-    for (let t = v; t >= 10; t = (t / 10) | 0) len++;
+    // (Comparisons cost less than a division a digit.)
+    len = v < 100000 ? (v < 100 ? (v < 10 ? 1 : 2) : v < 1000 ? 3 : v < 10000 ? 4 : 5)
+      : v < 10000000 ? (v < 1000000 ? 6 : 7) : v < 100000000 ? 8 : v < 1000000000 ? 9 : 10;
+    const o = out;
     let at = outLen + len;
-    do {
-      const q = (v / 10) | 0;
-      out[--at] = 0x30 + (v - q * 10);
+    // Two digits a division, from a table.
+    while (v >= 100) {
+      const q = (v / 100) | 0;
+      const r = (v - q * 100) * 2;
+      o[--at] = DIGIT_PAIRS[r + 1]!;
+      o[--at] = DIGIT_PAIRS[r]!;
       v = q;
-    } while (v > 0);
+    }
+    if (v >= 10) {
+      o[--at] = DIGIT_PAIRS[v * 2 + 1]!;
+      o[--at] = DIGIT_PAIRS[v * 2]!;
+    } else o[--at] = 0x30 + v;
   } else {
     for (let t = v; t >= 10; t = Math.floor(t / 10)) len++;
     let at = outLen + len;
@@ -429,19 +459,32 @@ function putDecimal(v: number): void {
 
 const HEX_LOWER = Buffer.from("0123456789abcdef", "latin1");
 const HEX_UPPER = Buffer.from("0123456789ABCDEF", "latin1");
+/** "00" to "ff" (and "FF"): the two digits of n at 2n and 2n + 1. */
+const HEX_PAIRS_LOWER = Buffer.from(Array.from({ length: 256 }, (_, n) => n.toString(16).padStart(2, "0")).join(""), "latin1");
+const HEX_PAIRS_UPPER = Buffer.from(HEX_PAIRS_LOWER.toString("latin1").toUpperCase(), "latin1");
 
 /** Hexadecimal digits of v, a safe integer, 0 or more. */
 function putHex(v: number, digits: Uint8Array): void {
   reserve(14);
   let len = 1;
-  for (let t = v; t >= 16; t = Math.floor(t / 16)) len++;
+  if (v <= 0xffffffff) len = v === 0 ? 1 : (35 - Math.clz32(v)) >> 2;
+  else for (let t = v; t >= 16; t = Math.floor(t / 16)) len++;
   let at = outLen + len;
   if (v <= 0xffffffff) {
+    const o = out;
+    const pairs = digits === HEX_LOWER ? HEX_PAIRS_LOWER : HEX_PAIRS_UPPER;
     v >>>= 0;
-    do {
-      out[--at] = digits[v & 15]!;
-      v >>>= 4;
-    } while (v !== 0);
+    // Two digits a step, from a table.
+    while (v > 0xff) {
+      const r = (v & 0xff) * 2;
+      o[--at] = pairs[r + 1]!;
+      o[--at] = pairs[r]!;
+      v >>>= 8;
+    }
+    if (v > 0xf) {
+      o[--at] = pairs[v * 2 + 1]!;
+      o[--at] = pairs[v * 2]!;
+    } else o[--at] = digits[v]!;
   } else {
     do {
       const q = Math.floor(v / 16);
@@ -456,13 +499,17 @@ function putHex(v: number, digits: Uint8Array): void {
 function putAsciiCString(s: string): boolean {
   const n = s.length;
   reserve(n);
+  const o = out;
   const start = outLen;
   let i = 0;
   for (; i < n; i++) {
     const c = s.charCodeAt(i);
-    if (c === 0) break;
-    if (c > 0x7f) return false;
-    out[start + i] = c;
+    if ((c - 1) >>> 0 >= 0x7f) {
+      // (One test for the usual byte: 1 to 0x7f.)
+      if (c === 0) break;
+      return false;
+    }
+    o[start + i] = c;
   }
   outLen = start + i;
   return true;
@@ -470,7 +517,7 @@ function putAsciiCString(s: string): boolean {
 
 /** evutil_format_ of a plain format: integers and ASCII strings directly, the rest as usual. */
 function formatPlain(fn: string, pf: PlainFormat, args: readonly unknown[]): number {
-  outLen = 0;
+  outLen = outStart;
   const lits = pf.lits;
   const convs = pf.convs;
   putLit(lits[0]!);
@@ -512,7 +559,7 @@ function formatPlain(fn: string, pf: PlainFormat, args: readonly unknown[]): num
     }
     putLit(lits[k + 1]!);
   }
-  return outLen;
+  return outLen - outStart;
 }
 
 /**
@@ -525,7 +572,7 @@ export function evutil_format_(fn: string, fmt: string, args: readonly unknown[]
   if (typeof fmt !== "string") throw new TypeError(`${fn}: format is not a string`);
   const pf = plainFormat(fmt);
   if (pf !== null) return formatPlain(fn, pf, args);
-  outLen = 0;
+  outLen = outStart;
   let argi = 0;
   let i = 0;
   const n = fmt.length;
@@ -622,12 +669,34 @@ export function evutil_format_(fn: string, fmt: string, args: readonly unknown[]
         throw new TypeError(`${fn}: unsupported conversion "%${conv ?? ""}" in format ${JSON.stringify(fmt)}`);
     }
   }
-  return outLen;
+  return outLen - outStart;
+}
+
+/**
+ * @internal evutil_format_ straight into `dst[at, end)` (for evbuffer_add_printf: a chain's free
+ * space, as C's vsnprintf writes there). Returns the output's length, or -1 when it may not fit
+ * (then `dst[at, end)` may hold part of it, and the caller formats again with evutil_format_).
+ * Throws as evutil_format_ does.
+ */
+export function evutil_format_into_(fn: string, fmt: string, args: readonly unknown[], dst: Buffer, at: number, end: number): number {
+  out = dst;
+  outStart = at;
+  outEnd = end;
+  try {
+    return evutil_format_(fn, fmt, args);
+  } catch (e) {
+    if (e === NO_ROOM) return -1;
+    throw e;
+  } finally {
+    out = scratchOut;
+    outStart = 0;
+    outEnd = out.length;
+  }
 }
 
 /** @internal The scratch memory holding the output of the last `evutil_format_` call. */
 export function evutil_format_out_(): Uint8Array {
-  return out;
+  return scratchOut;
 }
 
 /**

@@ -5,13 +5,19 @@
  * @module
  */
 
+/** Buffer's UTF-8 encoder, which Buffer#write calls once it has checked its arguments (not in @types/node). */
+interface Utf8Writing {
+  utf8Write(s: string, at: number, max: number): number;
+}
+
 /**
  * @internal `dst.write(s, at, max)`: write at most `max` bytes of `s`'s UTF-8 form at `at` (never
- * part of a character) and return how many. A short ASCII string is copied here: Buffer#write's
- * own argument checks cost more than such a copy.
+ * part of a character) and return how many. A short ASCII string is copied here (a call into
+ * Node's encoder costs as much as copying about 24 characters); a longer one goes to the encoder
+ * directly, without Buffer#write's argument checks.
  */
 export function utf8_write_(dst: Buffer, at: number, s: string, max: number): number {
-  if (s.length <= 64) {
+  if (s.length <= 24) {
     const end = s.length < max ? s.length : max;
     let i = 0;
     for (; i < end; i++) {
@@ -21,5 +27,7 @@ export function utf8_write_(dst: Buffer, at: number, s: string, max: number): nu
     }
     if (i === end) return end;
   }
-  return dst.write(s, at, max);
+  const room = dst.length - at;
+  if (at < 0 || room < 0) return dst.write(s, at, max); // (its RangeError)
+  return (dst as Buffer & Utf8Writing).utf8Write(s, at, max < room ? max : room);
 }
