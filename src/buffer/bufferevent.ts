@@ -387,7 +387,8 @@ export function bufferevent_init_common_(
   bufferevent_ratelim_init_(p);
   // Writing is enabled so that bufferevent_write sends at once; reading waits for the user.
   p.enabled = EV_WRITE;
-  event_deferred_cb_init_(p.deferred, event_base_get_npriorities(base) >> 1, bufferevent_run_deferred_callbacks_locked, p);
+  // (base.nactivequeues is event_base_get_npriorities(base): the callers checked the base.)
+  event_deferred_cb_init_(p.deferred, base.nactivequeues >> 1, bufferevent_run_deferred_callbacks_locked, p);
   p.options = options;
   evbuffer_set_parent_(p.input, p);
   evbuffer_set_parent_(p.output, p);

@@ -5,8 +5,7 @@
  * @module
  */
 import {
-  EVBUFFER_FLAG_DRAINS_TO_FD, evbuffer_add_cb, evbuffer_freeze, evbuffer_read_, evbuffer_set_flags, evbuffer_unfreeze,
-  evbuffer_write_atmost_,
+  EVBUFFER_FLAG_DRAINS_TO_FD, evbuffer_add_cb, evbuffer_read_, evbuffer_unfreeze, evbuffer_write_atmost_,
 } from "./buffer.js";
 import type { evbuffer, evbuffer_cb_info } from "./buffer.js";
 import {
@@ -314,12 +313,15 @@ export function bufferevent_socket_new(base: event_base | null, fd: evutil_socke
   check_int_(fn, "options", options);
   const bufev = new bufferevent_private();
   if (bufferevent_init_common_(bufev, base, bufferevent_ops_socket, options) < 0) return null;
-  evbuffer_set_flags(bufev.output, EVBUFFER_FLAG_DRAINS_TO_FD);
+  // The buffers were just made: their fields directly (evbuffer_set_flags, evbuffer_freeze
+  // without the checks of the public calls, once per connection).
+  const output = bufev.output;
+  output.flags = (output.flags | EVBUFFER_FLAG_DRAINS_TO_FD) >>> 0;
   be_socket_assign_events(bufev, fd);
-  evbuffer_add_cb(bufev.output, bufferevent_socket_outbuf_cb, bufev);
+  evbuffer_add_cb(output, bufferevent_socket_outbuf_cb, bufev);
   // Only libevent reads into the input and writes out of the output.
-  evbuffer_freeze(bufev.input, 0);
-  evbuffer_freeze(bufev.output, 1);
+  bufev.input.freeze_end = true;
+  output.freeze_start = true;
   return bufev;
 }
 
