@@ -355,7 +355,8 @@ export function sockaddr_from_bytes_(fn: string, bytes: Uint8Array, len: number,
   const kind = kindOf(fn, out);
   const size = build(fn, out, kind);
   const n = Math.min(len, size, bytes.length);
-  scratch.set(bytes.subarray(0, n));
+  // A loop, not scratch.set(bytes.subarray(...)): no view allocated per accepted connection.
+  for (let i = 0; i < n; i++) scratch[i] = bytes[i]!;
   parse(out, kind, n);
 }
 
