@@ -17,7 +17,7 @@ import {
 } from "../util/evutil.js";
 import { bind, check_addr_, listen, setsockopt } from "../util/posix.js";
 import type { sockaddr, sockaddr_any } from "../util/sockaddr.js";
-import { sockaddr_from_bytes_, sockaddr_storage, SIZEOF_SOCKADDR_STORAGE } from "../util/sockaddr.js";
+import { sockaddr_storage, sockaddr_storage_from_bytes_, SIZEOF_SOCKADDR_STORAGE } from "../util/sockaddr.js";
 import type { evutil_socket_t } from "../util/types.js";
 import { native } from "../native/binding.js";
 
@@ -431,7 +431,7 @@ function listenerAccept(fd: evutil_socket_t, lev: evconnlistener): number {
   const r = native.accept(fd, lev.accept4_flags, acceptAddr, acceptLen);
   if (r < 0) return fail(r);
   const actual = acceptLen[0]!;
-  sockaddr_from_bytes_("evutil_accept4_", acceptAddr, Math.min(actual, SIZEOF_SOCKADDR_STORAGE), lev.ss);
+  sockaddr_storage_from_bytes_("evutil_accept4_", acceptAddr, Math.min(actual, SIZEOF_SOCKADDR_STORAGE), lev.ss);
   lev.socklen.value = actual;
   return r;
 }
