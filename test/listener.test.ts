@@ -228,6 +228,46 @@ eachBackend(() => {
       for (const fd of fds) evutil_closesocket(fd);
     });
 
+    it("an IPv6 listener's callback gets each peer's whole address: family, port, address, flow info and scope", () => {
+      const data = basic_setup({ base: true });
+      const base = data.base!;
+      const probe = socket(AF_INET6, SOCK_STREAM, 0);
+      if (probe < 0) return; // no IPv6 in this environment
+      evutil_closesocket(probe);
+      const sin6 = new sockaddr_in6();
+      sin6.sin6_family = AF_INET6;
+      sin6.sin6_addr.s6_addr[15] = 1; // ::1
+      const seen: { family: number; port: number; addr: number[]; flowinfo: number; scope: number; socklen: number }[] = [];
+      const lev = evconnlistener_new_bind(base, (lis, fd, addr, socklen) => {
+        const ss = addr as sockaddr_storage;
+        seen.push({
+          family: ss.ss_family, port: ss.sin_port, addr: Array.from(ss.sin6_addr.s6_addr), flowinfo: ss.sin6_flowinfo,
+          scope: ss.sin6_scope_id, socklen,
+        });
+        evutil_closesocket(fd);
+        if (seen.length === 2) evconnlistener_disable(lis);
+      }, null, LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE, -1, sin6, sizeof(sin6));
+      if (lev === null) return; // ::1 not configured
+      const { ss, slen } = listenerAddr(lev);
+      const fds = [connectTo(ss, slen), connectTo(ss, slen)];
+      const peers = fds.map((fd) => {
+        const local = new sockaddr_in6();
+        const len = { value: sizeof(local) };
+        expect(getsockname(fd, local, len)).toBe(0);
+        return {
+          family: AF_INET6, port: local.sin6_port, addr: Array.from(local.sin6_addr.s6_addr), flowinfo: local.sin6_flowinfo,
+          scope: local.sin6_scope_id, socklen: sizeof(sockaddr_in6),
+        };
+      });
+
+      expect(event_base_loop(base, EVLOOP_ONCE)).toBe(0);
+      expect(seen).toEqual(peers);
+      expect(seen[0]!.addr[15]).toBe(1);
+
+      evconnlistener_free(lev);
+      for (const fd of fds) evutil_closesocket(fd);
+    });
+
     it("accepted sockets are nonblocking unless LEV_OPT_LEAVE_SOCKETS_BLOCKING, close-on-exec with LEV_OPT_CLOSE_ON_EXEC", () => {
       const data = basic_setup({ base: true });
       const base = data.base!;

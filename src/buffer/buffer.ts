@@ -2941,9 +2941,17 @@ export function evbuffer_add_file(outbuf: evbuffer, fd: number, offset: number, 
 export function evbuffer_read(buffer: evbuffer, fd: number, howmuch: number): number {
   const fn = "evbuffer_read";
   live(fn, buffer);
-  const fdOk = fd_ok_(fn, fd); // a negative fd goes on to fail as the system calls fail on it
-  howmuch = ssizeArg(fn, "howmuch", howmuch);
+  fd_ok_(fn, fd); // a negative fd goes on to fail as the system calls fail on it
+  return evbuffer_read_(buffer, fd, ssizeArg(fn, "howmuch", howmuch));
+}
+
+/**
+ * @internal evbuffer_read without the argument checks, for the socket bufferevent's read path
+ * (a live buffer, an integer fd, an integer howmuch).
+ */
+export function evbuffer_read_(buffer: evbuffer, fd: number, howmuch: number): number {
   if (buffer.freeze_end) return -1;
+  const fdOk = fd >= 0;
   if (fdOk && howmuch !== 0) {
     // The common case in one call into the addon: the data fits the one chain libevent would read
     // into without allocating (see readSized_). Otherwise it says how much to make room for.
@@ -3123,7 +3131,11 @@ export function evbuffer_write_atmost(buffer: evbuffer, fd: number, howmuch: num
   return evbuffer_write_atmost_(buffer, fd, ssizeArg(fn, "howmuch", howmuch));
 }
 
-function evbuffer_write_atmost_(buffer: evbuffer, fd: number, howmuch: number): number {
+/**
+ * @internal evbuffer_write_atmost without the argument checks, for the socket bufferevent's write
+ * path (a live buffer, an integer fd, an integer howmuch).
+ */
+export function evbuffer_write_atmost_(buffer: evbuffer, fd: number, howmuch: number): number {
   let n = -1;
   if (buffer.freeze_start) return -1;
   if (howmuch < 0 || howmuch > buffer.total_len) howmuch = buffer.total_len;

@@ -5,8 +5,7 @@
  * @module
  */
 import {
-  EVBUFFER_FLAG_DRAINS_TO_FD, evbuffer_add_cb, evbuffer_freeze, evbuffer_get_length, evbuffer_read, evbuffer_set_flags,
-  evbuffer_unfreeze, evbuffer_write_atmost,
+  EVBUFFER_FLAG_DRAINS_TO_FD, evbuffer_add_cb, evbuffer_read_, evbuffer_unfreeze, evbuffer_write_atmost_,
 } from "./buffer.js";
 import type { evbuffer, evbuffer_cb_info } from "./buffer.js";
 import {
@@ -27,10 +26,12 @@ import {
 } from "./bufferevent_ratelim.js";
 import type { bufferevent } from "./bufferevent_struct.js";
 import { evutil_getaddrinfo_async_, evutil_getaddrinfo_cancel_async_ } from "../util/getaddrinfo_async.js";
-import { EV_FINALIZE, EV_PERSIST, EV_READ, EV_TIMEOUT, EV_WRITE, EVLIST_INIT } from "../event/constants.js";
-import type { event_base } from "../event/event.js";
 import {
-  event_assign, event_base_check_, event_base_or_current_, event_base_set, event_del, event_del_deferred_, event_deferred_cb_set_priority_, event_pending, event_priority_set,
+  EV_FINALIZE, EV_PERSIST, EV_READ, EV_TIMEOUT, EV_WRITE, EVLIST_ACTIVE, EVLIST_ACTIVE_LATER, EVLIST_INIT, EVLIST_INSERTED,
+} from "../event/constants.js";
+import type { event, event_base } from "../event/event.js";
+import {
+  event_assign, event_base_check_, event_base_or_current_, event_base_set, event_del, event_del_deferred_, event_deferred_cb_set_priority_, event_priority_set,
 } from "../event/event.js";
 import { native } from "../native/binding.js";
 import { check_int_, check_string_, show } from "../util/check.js";
@@ -60,9 +61,18 @@ function rwRetriable(e: number): boolean {
   return e === EINTR || e === EAGAIN || e === EWOULDBLOCK;
 }
 
+/**
+ * `event_pending(ev, EV_WRITE, NULL)` for a bufferevent's own write event (assigned, with EV_WRITE),
+ * without the public call's argument checks: it runs each time data is added to the output.
+ */
+function writePending(ev: event): boolean {
+  const f = ev.evcb_flags;
+  return (f & EVLIST_INSERTED) !== 0 || ((f & (EVLIST_ACTIVE | EVLIST_ACTIVE_LATER)) !== 0 && (ev.ev_res & EV_WRITE) !== 0);
+}
+
 /** Data was added to the output: if writing is wanted and idle, start it (the write timeout starts now). */
 function bufferevent_socket_outbuf_cb(_buf: evbuffer, cbinfo: evbuffer_cb_info, bufev: bufferevent): void {
-  if (cbinfo.n_added && bufev.enabled & EV_WRITE && !event_pending(bufev.ev_write, EV_WRITE, null) &&
+  if (cbinfo.n_added && bufev.enabled & EV_WRITE && !writePending(bufev.ev_write) &&
       !BEV_UPCAST(bufev).write_suspended) {
     bufferevent_add_event_deferred_(bufev.ev_write, bufev.timeout_write);
   }
@@ -93,7 +103,7 @@ function bufferevent_readcb(fd: evutil_socket_t, event: number, arg: bufferevent
       const input = bufev.input;
       let howmuch = -1;
       if (bufev.wm_read.high !== 0) {
-        howmuch = bufev.wm_read.high - evbuffer_get_length(input);
+        howmuch = bufev.wm_read.high - input.total_len;
         // The watermark was lowered below what is buffered: stop reading.
         if (howmuch <= 0) {
           bufferevent_suspend_read_(bufev, BEV_SUSPEND_WM);
@@ -104,9 +114,11 @@ function bufferevent_readcb(fd: evutil_socket_t, event: number, arg: bufferevent
       if (howmuch < 0 || howmuch > readmax) howmuch = readmax;
       if (bufev.read_suspended) return;
 
-      evbuffer_unfreeze(input, 0);
-      const res = evbuffer_read(input, fd, howmuch);
-      evbuffer_freeze(input, 0);
+      // Only this path reads into the input: it thaws the end for its own read (the buffer and
+      // the fd are known good here, so the unchecked forms).
+      input.freeze_end = false;
+      const res = evbuffer_read_(input, fd, howmuch);
+      input.freeze_end = true;
 
       if (res === -1) {
         const err = errno;
@@ -179,10 +191,10 @@ function bufferevent_writecb(fd: evutil_socket_t, event: number, arg: buffereven
       if (bufev.write_suspended) return;
 
       const output = bufev.output;
-      if (evbuffer_get_length(output)) {
-        evbuffer_unfreeze(output, 1);
-        res = evbuffer_write_atmost(output, fd, atmost);
-        evbuffer_freeze(output, 1);
+      if (output.total_len) {
+        output.freeze_start = false;
+        res = evbuffer_write_atmost_(output, fd, atmost);
+        output.freeze_start = true;
         if (res === -1) {
           // A failed write drained nothing: the output still waits, and so does ev_write.
           if (rwRetriable(errno)) return;
@@ -195,7 +207,7 @@ function bufferevent_writecb(fd: evutil_socket_t, event: number, arg: buffereven
         bufferevent_decrement_write_buckets_(bufev, res);
       }
 
-      if (evbuffer_get_length(output) === 0) event_del_deferred_(bufev.ev_write);
+      if (output.total_len === 0) event_del_deferred_(bufev.ev_write);
       // The write callback, if the output is at or below the low watermark (and this was not
       // only the connect finishing).
       if (res || !connected) bufferevent_trigger_nolock_(bufev, EV_WRITE, 0);
@@ -301,12 +313,15 @@ export function bufferevent_socket_new(base: event_base | null, fd: evutil_socke
   check_int_(fn, "options", options);
   const bufev = new bufferevent_private();
   if (bufferevent_init_common_(bufev, base, bufferevent_ops_socket, options) < 0) return null;
-  evbuffer_set_flags(bufev.output, EVBUFFER_FLAG_DRAINS_TO_FD);
+  // The buffers were just made: their fields directly (evbuffer_set_flags, evbuffer_freeze
+  // without the checks of the public calls, once per connection).
+  const output = bufev.output;
+  output.flags = (output.flags | EVBUFFER_FLAG_DRAINS_TO_FD) >>> 0;
   be_socket_assign_events(bufev, fd);
-  evbuffer_add_cb(bufev.output, bufferevent_socket_outbuf_cb, bufev);
+  evbuffer_add_cb(output, bufferevent_socket_outbuf_cb, bufev);
   // Only libevent reads into the input and writes out of the output.
-  evbuffer_freeze(bufev.input, 0);
-  evbuffer_freeze(bufev.output, 1);
+  bufev.input.freeze_end = true;
+  output.freeze_start = true;
   return bufev;
 }
 

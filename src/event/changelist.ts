@@ -42,8 +42,33 @@ const CHANGE_ET = 1 << 6;
 /** Changes an in-order list holds; a full one is made at once before another is held. */
 const MAX_IN_ORDER = 256;
 
-/** The lists that hold changes, for a flush of every base (before a close). */
-const pending = new Set<event_changelist>();
+/**
+ * The lists that hold changes, in pending[0, pendingCount), for a flush of every base (before a
+ * close). Not a Set: a list joins and leaves once per message sent, and a Set allocates as it
+ * grows and shrinks, and for each walk over it.
+ */
+const pending: (event_changelist | null)[] = [];
+let pendingCount = 0;
+
+/** Put `cl` in the pending lists if it is not there yet. */
+function pendingAdd(cl: event_changelist): void {
+  if (cl.pendingIdx >= 0) return;
+  cl.pendingIdx = pendingCount;
+  if (pendingCount === pending.length) pending.push(cl);
+  else pending[pendingCount] = cl;
+  pendingCount++;
+}
+
+/** Take `cl` out of the pending lists (the last one takes its place). */
+function pendingDelete(cl: event_changelist): void {
+  const i = cl.pendingIdx;
+  if (i < 0) return;
+  const last = pending[--pendingCount]!;
+  pending[i] = last;
+  last.pendingIdx = i;
+  pending[pendingCount] = null;
+  cl.pendingIdx = -1;
+}
 
 /** @internal libevent's struct event_changelist, for one backend instance (one base). */
 export class event_changelist {
@@ -57,6 +82,8 @@ export class event_changelist {
   n_changes = 0;
   /** Coalescing only: fd -> index of its entry + 1 (libevent's event_changelist_fdinfo.idxplus1). */
   private readonly fdinfo: Map<number, number> | null;
+  /** Its index in the pending lists, or -1. */
+  pendingIdx = -1;
 
   constructor(
     /** The addon's backend handle. */
@@ -103,7 +130,7 @@ export class event_changelist {
     if (this.n_changes === 0) return 0;
     const n = this.fdinfo === null ? this.n_changes : this.coalesced();
     this.n_changes = 0;
-    pending.delete(this);
+    pendingDelete(this);
     return n;
   }
 
@@ -131,13 +158,13 @@ export class event_changelist {
   drop(): void {
     this.n_changes = 0;
     this.fdinfo?.clear();
-    pending.delete(this);
+    pendingDelete(this);
   }
 
   /** Hold one in-order change, making the list first when it is full. */
   private push(fd: number, old: number, events: number, kind: number): void {
     if (this.n_changes === MAX_IN_ORDER) this.flush();
-    if (this.n_changes === 0) pending.add(this);
+    if (this.n_changes === 0) pendingAdd(this);
     const i = 4 * this.n_changes++;
     const c = this.changes;
     c[i] = fd;
@@ -156,7 +183,7 @@ export class event_changelist {
       this.changes = grown;
       native.setChangeList(this.h, grown);
     }
-    if (this.n_changes === 0) pending.add(this);
+    if (this.n_changes === 0) pendingAdd(this);
     const i = 4 * this.n_changes++;
     this.fdinfo!.set(fd, this.n_changes);
     this.changes[i] = fd;
@@ -221,5 +248,8 @@ export function changelist_flush_(base?: event_base | null): void {
     base.evsel.changelist?.flush();
     return;
   }
-  for (const cl of pending) cl.flush();
+  // From the last: each flush takes its list out, and the last takes its place.
+  for (let i = pendingCount - 1; i >= 0; i--) {
+    if (i < pendingCount) pending[i]!.flush();
+  }
 }

@@ -1291,7 +1291,10 @@ export function event_add(ev: event, tv: timeval | null): number {
 export function event_add_deferred_(ev: event, tv: timeval | null): void {
   eventop_set_deferring_(true);
   try {
-    event_add(ev, tv);
+    // Its callers (socket bufferevents) pass their own assigned events: the public checks (an
+    // instanceof test per message) only where the base is missing or freed, for their errors.
+    if (tv === null && ownEventOk(ev)) event_add_nolock_(ev, false, 0, -1, false);
+    else event_add(ev, tv);
   } finally {
     eventop_set_deferring_(false);
   }
@@ -1301,10 +1304,17 @@ export function event_add_deferred_(ev: event, tv: timeval | null): void {
 export function event_del_deferred_(ev: event): void {
   eventop_set_deferring_(true);
   try {
-    event_del(ev);
+    if (ownEventOk(ev)) event_del_nolock_(ev, false);
+    else event_del(ev);
   } finally {
     eventop_set_deferring_(false);
   }
+}
+
+/** An assigned event with a live base: what eventBase checks, less the instanceof test. */
+function ownEventOk(ev: event): boolean {
+  const base = ev.ev_base;
+  return (ev.evcb_flags & EVLIST_INIT) !== 0 && base !== null && !base.freed;
 }
 
 /**

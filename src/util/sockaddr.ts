@@ -306,11 +306,18 @@ function parse(out: sockaddr_any, kind: Kind, len: number): void {
       ss.sin_addr.s_addr = fields === Kind.IN ? view.getUint32(4, LE) : 0;
       ss.sin6_flowinfo = fields === Kind.IN6 ? view.getUint32(4, LE) : 0;
       if (fields === Kind.IN6) ss.sin6_addr.s6_addr.set(scratch.subarray(8, 24));
-      else ss.sin6_addr.s6_addr.fill(0);
+      else clear(ss.sin6_addr.s6_addr);
       ss.sin6_scope_id = fields === Kind.IN6 ? view.getUint32(24, LE) : 0;
       ss.sun_path = fields === Kind.UN ? parsePath(len) : "";
     }
   }
+}
+
+/** fill(0), called only when a byte is set: fill is a slow builtin, and the bytes are usually all zero already. */
+function clear(a: Uint8Array): void {
+  let any = 0;
+  for (let i = 0; i < a.length; i++) any |= a[i]!;
+  if (any !== 0) a.fill(0);
 }
 
 function parseIn(sin: sockaddr_in): void {
@@ -355,8 +362,26 @@ export function sockaddr_from_bytes_(fn: string, bytes: Uint8Array, len: number,
   const kind = kindOf(fn, out);
   const size = build(fn, out, kind);
   const n = Math.min(len, size, bytes.length);
-  scratch.set(bytes.subarray(0, n));
+  // A loop, not scratch.set(bytes.subarray(...)): no view allocated per accepted connection.
+  for (let i = 0; i < n; i++) scratch[i] = bytes[i]!;
   parse(out, kind, n);
+}
+
+/**
+ * @internal sockaddr_from_bytes_ into a sockaddr_storage, for addresses the kernel gave whole
+ * (accept's, once per connection): an IPv4 or IPv6 address of its full size reads no byte beyond
+ * itself, so the storage's old contents need not be laid out first. Anything else takes
+ * sockaddr_from_bytes_.
+ */
+export function sockaddr_storage_from_bytes_(fn: string, bytes: Uint8Array, len: number, ss: sockaddr_storage): void {
+  const k = familyKind(familyAt(bytes));
+  const need = k === Kind.IN ? SIZEOF_SOCKADDR_IN : k === Kind.IN6 ? SIZEOF_SOCKADDR_IN6 : -1;
+  if (need < 0 || Math.min(len, bytes.length) < need) {
+    sockaddr_from_bytes_(fn, bytes, len, ss);
+    return;
+  }
+  for (let i = 0; i < need; i++) scratch[i] = bytes[i]!;
+  parse(ss, Kind.STORAGE, Math.min(len, SIZEOF_SOCKADDR_STORAGE));
 }
 
 /**
