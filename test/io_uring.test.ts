@@ -8,8 +8,8 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
-  EV_PERSIST, EV_READ, EVENT_BASE_FLAG_IGNORE_ENV, EVLOOP_NONBLOCK, EVLOOP_ONCE, event, event_add, event_base,
-  event_base_free, event_base_get_method, event_base_loop, event_base_new, event_base_new_with_config,
+  EV_ET, EV_PERSIST, EV_READ, EVENT_BASE_FLAG_IGNORE_ENV, EVLOOP_NONBLOCK, EVLOOP_ONCE, event, event_add, event_base,
+  event_base_free, event_base_get_method, event_base_loop, event_base_loop_async, event_base_loopbreak, event_base_new, event_base_new_with_config,
   event_config_avoid_method, event_config_free, event_config_new, event_config_set_flag, event_free,
   event_get_supported_methods, event_new,
 } from "libevent-ts/event2/event";
@@ -118,6 +118,47 @@ describe.runIf(process.platform === "linux")("io_uring: an opt-in backend", () =
       for (let i = 0; i < 5 && fired.size < n; i++) event_base_loop(base, EVLOOP_NONBLOCK);
       expect(fired.size).toBe(n);
       for (const ev of evs) event_free(ev);
+    });
+
+    it("what a blocking loop armed keeps working when the base moves into Node's loop, and after", async () => {
+      // The blocking loop's ring defers completion work to its wait; the first loop inside
+      // Node's moves to a ring that does not, arming every watched fd there again.
+      const p = pair();
+      const q = pair();
+      const seen: string[] = [];
+      const lt = event_new(base, p[1]!, EV_READ | EV_PERSIST, () => {
+        seen.push("lt");
+        if (seen.includes("et")) event_base_loopbreak(base);
+      }, null)!;
+      const et = event_new(base, q[1]!, EV_READ | EV_PERSIST | EV_ET, () => {
+        seen.push("et");
+        if (seen.includes("lt")) event_base_loopbreak(base);
+      }, null)!;
+      expect(event_add(lt, null)).toBe(0);
+      expect(event_add(et, null)).toBe(0);
+      expect(event_base_loop(base, EVLOOP_NONBLOCK)).toBe(0);
+      expect(seen).toEqual([]);
+      const timer = setTimeout(() => {
+        expect(send(p[0]!, "a", 1, 0)).toBe(1);
+        expect(send(q[0]!, "b", 1, 0)).toBe(1);
+      }, 20);
+      // A loop that never hears of the data is broken after 5 s, and the test fails below.
+      const guard = setTimeout(() => event_base_loopbreak(base), 5000);
+      expect(await event_base_loop_async(base, 0)).toBe(0);
+      clearTimeout(timer);
+      clearTimeout(guard);
+      expect([...seen].sort()).toEqual(["et", "lt"]);
+      // Back in a blocking loop: the unread byte keeps the level-triggered event firing, the
+      // edge-triggered one stays quiet until new data comes.
+      seen.length = 0;
+      expect(event_base_loop(base, EVLOOP_NONBLOCK | EVLOOP_ONCE)).toBe(0);
+      expect(seen).toEqual(["lt"]);
+      expect(send(q[0]!, "c", 1, 0)).toBe(1);
+      seen.length = 0;
+      expect(event_base_loop(base, EVLOOP_NONBLOCK | EVLOOP_ONCE)).toBe(0);
+      expect([...seen].sort()).toEqual(["et", "lt"]);
+      event_free(lt);
+      event_free(et);
     });
   });
 });
