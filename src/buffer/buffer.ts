@@ -1772,14 +1772,7 @@ function evbuffer_add_vprintf_(fn: string, buf: evbuffer, fmt: string, ap: reado
     const at = last.misalign + last.off;
     // (At most space - 1 bytes: C's test below is sz < space.)
     const n = space >= 64 ? evutil_format_into_(fn, fmt, ap, last.buffer!, at, at + space - 1) : -1;
-    if (n >= 0) {
-      last.off += n;
-      buf.total_len += n;
-      buf.n_add_for_cb += n;
-      advance_last_with_data(buf);
-      evbuffer_invoke_callbacks_(buf);
-      return n;
-    }
+    if (n >= 0) return printfAdded(buf, last, n);
   }
   const sz = evutil_format_(fn, fmt, ap); // formatted once, before the buffer changes
   let chain = evbuffer_expand_singlechain(buf, 64);
@@ -1792,12 +1785,17 @@ function evbuffer_add_vprintf_(fn: string, buf: evbuffer, fmt: string, ap: reado
     chain = evbuffer_expand_singlechain(buf, sz + 1);
   }
   copyBytes(chain.buffer!, chain.misalign + chain.off, evutil_format_out_(), 0, sz);
-  chain.off += sz;
-  buf.total_len += sz;
-  buf.n_add_for_cb += sz;
+  return printfAdded(buf, chain, sz);
+}
+
+/** evbuffer_add_vprintf's last step: n bytes formatted at the end of `chain`'s data are added. */
+function printfAdded(buf: evbuffer, chain: evbuffer_chain, n: number): number {
+  chain.off += n;
+  buf.total_len += n;
+  buf.n_add_for_cb += n;
   advance_last_with_data(buf);
   evbuffer_invoke_callbacks_(buf);
-  return sz;
+  return n;
 }
 
 // ---------------------------------------------------------------------------------------------
