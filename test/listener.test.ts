@@ -57,6 +57,17 @@ function loopback(): sockaddr_in {
 }
 
 /** regress_get_listener_addr: the bound address of a listener. */
+/** [::1]:0 as a sockaddr_in6, or null where this environment has no IPv6 sockets. */
+function loopback6(): sockaddr_in6 | null {
+  const probe = socket(AF_INET6, SOCK_STREAM, 0);
+  if (probe < 0) return null;
+  evutil_closesocket(probe);
+  const sin6 = new sockaddr_in6();
+  sin6.sin6_family = AF_INET6;
+  sin6.sin6_addr.s6_addr[15] = 1; // ::1
+  return sin6;
+}
+
 function listenerAddr(lev: evconnlistener): { ss: sockaddr_storage; slen: number } {
   const ss = new sockaddr_storage();
   const slen = { value: sizeof(ss) };
@@ -231,12 +242,8 @@ eachBackend(() => {
     it("an IPv6 listener's callback gets each peer's whole address: family, port, address, flow info and scope", () => {
       const data = basic_setup({ base: true });
       const base = data.base!;
-      const probe = socket(AF_INET6, SOCK_STREAM, 0);
-      if (probe < 0) return; // no IPv6 in this environment
-      evutil_closesocket(probe);
-      const sin6 = new sockaddr_in6();
-      sin6.sin6_family = AF_INET6;
-      sin6.sin6_addr.s6_addr[15] = 1; // ::1
+      const sin6 = loopback6();
+      if (sin6 === null) return; // no IPv6 in this environment
       const seen: { family: number; port: number; addr: number[]; flowinfo: number; scope: number; socklen: number }[] = [];
       const lev = evconnlistener_new_bind(base, (lis, fd, addr, socklen) => {
         const ss = addr as sockaddr_storage;
@@ -340,12 +347,8 @@ eachBackend(() => {
     it("LEV_OPT_BIND_IPV6ONLY sets IPV6_V6ONLY on an IPv6 listener", () => {
       const data = basic_setup({ base: true });
       const base = data.base!;
-      const probe = socket(AF_INET6, SOCK_STREAM, 0);
-      if (probe < 0) return; // no IPv6 in this environment
-      evutil_closesocket(probe);
-      const sin6 = new sockaddr_in6();
-      sin6.sin6_family = AF_INET6;
-      sin6.sin6_addr.s6_addr[15] = 1; // ::1
+      const sin6 = loopback6();
+      if (sin6 === null) return; // no IPv6 in this environment
       const lev = evconnlistener_new_bind(base, acceptcb, { n: 1 }, LEV_OPT_CLOSE_ON_FREE | LEV_OPT_BIND_IPV6ONLY, -1, sin6, sizeof(sin6));
       if (lev === null) return; // ::1 not configured
       expect(intOpt(evconnlistener_get_fd(lev), IPPROTO_IPV6, IPV6_V6ONLY)).toBe(1);
