@@ -888,37 +888,21 @@ export function bufferevent_decref_and_unlock_(bufev: bufferevent): number {
 
   if (p.be_ops.unlink !== null) p.be_ops.unlink(p);
   // Out of references: finalize once whichever of its callbacks is running has returned.
-  const rl = p.rate_limiting !== null && event_initialized(p.rate_limiting.refill_bucket_event);
-  const inCb = evbuffer_get_callbacks_(p.input);
-  const outCb = evbuffer_get_callbacks_(p.output);
-  if (!rl && inCb === null && outCb === null && !finalizeThreeBusy) {
-    // The usual case (one per connection): the three callbacks in a reused array, not a new one.
-    const cbs = finalizeThree;
-    cbs[0] = p.ev_read;
-    cbs[1] = p.ev_write;
-    cbs[2] = p.deferred;
-    finalizeThreeBusy = true;
-    try {
-      event_callback_finalize_many_(p.ev_base!, cbs, bufferevent_finalize_cb_);
-    } finally {
-      finalizeThreeBusy = false;
-      cbs[0] = cbs[1] = cbs[2] = EMPTY_CALLBACK;
-    }
-    return 1;
-  }
   const cbs: event_callback[] = [p.ev_read, p.ev_write, p.deferred];
-  if (rl) cbs.push(p.rate_limiting!.refill_bucket_event);
-  if (inCb !== null) cbs.push(inCb);
-  if (outCb !== null) cbs.push(outCb);
+  if (p.rate_limiting !== null && event_initialized(p.rate_limiting.refill_bucket_event)) {
+    cbs.push(p.rate_limiting.refill_bucket_event);
+  }
+  addBufferCallbacks(p.input, cbs);
+  addBufferCallbacks(p.output, cbs);
   event_callback_finalize_many_(p.ev_base!, cbs, bufferevent_finalize_cb_);
   return 1;
 }
 
-/** What finalizeThree holds between uses (it keeps no bufferevent alive). */
-const EMPTY_CALLBACK = new event_callback();
-/** bufferevent_decref_and_unlock_'s array of the three callbacks to finalize, and whether it is in use. */
-const finalizeThree: event_callback[] = [EMPTY_CALLBACK, EMPTY_CALLBACK, EMPTY_CALLBACK];
-let finalizeThreeBusy = false;
+/** Append a buffer's deferred callback, if it has one. */
+function addBufferCallbacks(buf: evbuffer, cbs: event_callback[]): void {
+  const cb = evbuffer_get_callbacks_(buf);
+  if (cb !== null) cbs.push(cb);
+}
 
 function bufferevent_finalize_cb_(_evcb: event_callback, bufev: bufferevent): void {
   const p = BEV_UPCAST(bufev);

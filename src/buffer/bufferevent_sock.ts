@@ -27,11 +27,11 @@ import {
 import type { bufferevent } from "./bufferevent_struct.js";
 import { evutil_getaddrinfo_async_, evutil_getaddrinfo_cancel_async_ } from "../util/getaddrinfo_async.js";
 import {
-  EV_FINALIZE, EV_PERSIST, EV_READ, EV_TIMEOUT, EV_WRITE, EVLIST_ACTIVE, EVLIST_ACTIVE_LATER, EVLIST_INIT, EVLIST_INSERTED,
+  EV_FINALIZE, EV_PERSIST, EV_READ, EV_TIMEOUT, EV_WRITE, EVLIST_INIT,
 } from "../event/constants.js";
-import type { event, event_base } from "../event/event.js";
+import type { event_base } from "../event/event.js";
 import {
-  event_assign, event_base_check_, event_base_or_current_, event_base_set, event_del, event_del_deferred_, event_deferred_cb_set_priority_, event_priority_set,
+  event_assign, event_base_check_, event_base_or_current_, event_base_set, event_del, event_del_deferred_, event_deferred_cb_set_priority_, event_pending_nolock_, event_priority_set,
 } from "../event/event.js";
 import { native } from "../native/binding.js";
 import { check_int_, check_string_, show } from "../util/check.js";
@@ -61,18 +61,9 @@ function rwRetriable(e: number): boolean {
   return e === EINTR || e === EAGAIN || e === EWOULDBLOCK;
 }
 
-/**
- * `event_pending(ev, EV_WRITE, NULL)` for a bufferevent's own write event (assigned, with EV_WRITE),
- * without the public call's argument checks: it runs each time data is added to the output.
- */
-function writePending(ev: event): boolean {
-  const f = ev.evcb_flags;
-  return (f & EVLIST_INSERTED) !== 0 || ((f & (EVLIST_ACTIVE | EVLIST_ACTIVE_LATER)) !== 0 && (ev.ev_res & EV_WRITE) !== 0);
-}
-
 /** Data was added to the output: if writing is wanted and idle, start it (the write timeout starts now). */
 function bufferevent_socket_outbuf_cb(_buf: evbuffer, cbinfo: evbuffer_cb_info, bufev: bufferevent): void {
-  if (cbinfo.n_added && bufev.enabled & EV_WRITE && !writePending(bufev.ev_write) &&
+  if (cbinfo.n_added && bufev.enabled & EV_WRITE && !event_pending_nolock_(bufev.ev_write, EV_WRITE) &&
       !BEV_UPCAST(bufev).write_suspended) {
     bufferevent_add_event_deferred_(bufev.ev_write, bufev.timeout_write);
   }

@@ -1560,13 +1560,22 @@ export function event_pending(ev: event, events: number, tv: timeval | null): nu
   const base = eventBase(ev, "event_pending");
   if (base === null) return 0;
   event_debug_assert_is_setup_(ev, "event_pending");
+  const pending = event_pending_nolock_(ev, events);
+  if (tv !== null && pending & EV_TIMEOUT) evutil_us_to_timeval_(ev.ev_timeout + base.tv_clock_diff, tv);
+  return pending;
+}
+
+/**
+ * @internal event_pending's answer for an event known to be set up, without the checks of the
+ * public call or the timeout's copy: which of `events` it is added or active for.
+ */
+export function event_pending_nolock_(ev: event, events: number): number {
+  const f = ev.evcb_flags;
   let flags = 0;
-  if (ev.evcb_flags & EVLIST_INSERTED) flags |= ev.ev_events & (EV_READ | EV_WRITE | EV_CLOSED | EV_SIGNAL);
-  if (ev.evcb_flags & (EVLIST_ACTIVE | EVLIST_ACTIVE_LATER)) flags |= ev.ev_res;
-  if (ev.evcb_flags & EVLIST_TIMEOUT) flags |= EV_TIMEOUT;
-  events &= EV_TIMEOUT | EV_READ | EV_WRITE | EV_CLOSED | EV_SIGNAL;
-  if (tv !== null && flags & events & EV_TIMEOUT) evutil_us_to_timeval_(ev.ev_timeout + base.tv_clock_diff, tv);
-  return flags & events;
+  if (f & EVLIST_INSERTED) flags |= ev.ev_events & (EV_READ | EV_WRITE | EV_CLOSED | EV_SIGNAL);
+  if (f & (EVLIST_ACTIVE | EVLIST_ACTIVE_LATER)) flags |= ev.ev_res;
+  if (f & EVLIST_TIMEOUT) flags |= EV_TIMEOUT;
+  return flags & events & (EV_TIMEOUT | EV_READ | EV_WRITE | EV_CLOSED | EV_SIGNAL);
 }
 
 /**

@@ -10,14 +10,14 @@ import type { event_base } from "../event/event.js";
 import { event, event_add, event_assign, event_base_or_current_, event_debug_unassign, event_del, event_get_fd } from "../event/event.js";
 import { event_warn } from "../event/log.js";
 import { check_fn_or_null_, check_int_, show } from "../util/check.js";
-import { EBADF, ECONNABORTED, EAGAIN, EINTR, EWOULDBLOCK, errno, fail } from "../util/errno.js";
+import { ECONNABORTED, EAGAIN, EINTR, EWOULDBLOCK, errno } from "../util/errno.js";
 import {
   evutil_closesocket, evutil_closesocket_keep_errno_, evutil_make_listen_socket_ipv6only, evutil_make_listen_socket_reuseable,
   evutil_make_listen_socket_reuseable_port, evutil_make_tcp_listen_socket_deferred, evutil_socket_,
 } from "../util/evutil.js";
-import { bind, check_addr_, listen, setsockopt } from "../util/posix.js";
+import { accept_storage_, bind, check_addr_, listen, setsockopt } from "../util/posix.js";
 import type { sockaddr, sockaddr_any } from "../util/sockaddr.js";
-import { sockaddr_storage, sockaddr_storage_from_bytes_, SIZEOF_SOCKADDR_STORAGE } from "../util/sockaddr.js";
+import { sockaddr_storage } from "../util/sockaddr.js";
 import type { evutil_socket_t } from "../util/types.js";
 import { native } from "../native/binding.js";
 
@@ -416,29 +416,9 @@ export function evconnlistener_set_error_cb<A>(lev: evconnlistener<A>, errorcb: 
  * callback; stop early if the callback freed or disabled the listener. A callback that throws
  * still leaves the reference count right, so the listener can be freed afterwards.
  */
-/** Where listenerAccept's accept4 puts the peer address and its length. */
-const acceptAddr = new Uint8Array(SIZEOF_SOCKADDR_STORAGE);
-const acceptLen = new Int32Array(1);
-
-/**
- * evutil_accept4_(fd, lev.ss, lev.socklen, lev.accept4_flags), without its argument checks: the
- * listener's own socket, storage and flags are known good, and this runs once per connection.
- * The new fd, or -1 with errno set.
- */
-function listenerAccept(fd: evutil_socket_t, lev: evconnlistener): number {
-  if (fd < 0) return fail(-EBADF);
-  acceptLen[0] = SIZEOF_SOCKADDR_STORAGE;
-  const r = native.accept(fd, lev.accept4_flags, acceptAddr, acceptLen);
-  if (r < 0) return fail(r);
-  const actual = acceptLen[0]!;
-  sockaddr_storage_from_bytes_("evutil_accept4_", acceptAddr, Math.min(actual, SIZEOF_SOCKADDR_STORAGE), lev.ss);
-  lev.socklen.value = actual;
-  return r;
-}
-
 function listener_read_cb(fd: evutil_socket_t, _what: number, lev: evconnlistener): void {
   for (;;) {
-    const new_fd = listenerAccept(fd, lev);
+    const new_fd = accept_storage_(fd, lev.accept4_flags, lev.ss, lev.socklen);
     if (new_fd < 0) break;
     if (lev.socklen.value === 0) {
       // Some old kernels answer a port scan so.

@@ -15,7 +15,8 @@ import { changelist_flush_ } from "../event/changelist.js";
 import { EBADF, EIO, fail, set_errno, sysret } from "./errno.js";
 import { check_box_, check_bytes_, check_int_, check_len_, check_string_, show } from "./check.js";
 import { SIZEOF_INT } from "./sizeof.js";
-import { sockaddr, sockaddr_from_bytes_, sockaddr_size_, sockaddr_to_bytes_, SIZEOF_SOCKADDR_STORAGE } from "./sockaddr.js";
+import { sockaddr, sockaddr_from_bytes_, sockaddr_size_, sockaddr_storage_from_bytes_, sockaddr_to_bytes_, SIZEOF_SOCKADDR_STORAGE } from "./sockaddr.js";
+import type { sockaddr_storage } from "./sockaddr.js";
 
 const addrBuf = new Uint8Array(SIZEOF_SOCKADDR_STORAGE);
 const lenBuf = new Int32Array(1);
@@ -231,6 +232,22 @@ export function accept_(fn: string, sockfd: number, addr: sockaddr | null, addrl
   const r = native.accept(sockfd, flags, addrBuf, lenBuf);
   if (r < 0) return fail(r);
   if (addr !== null) addrOut(fn, addr, addrlen!, room);
+  return r;
+}
+
+/**
+ * @internal accept_ into a sockaddr_storage, without argument checks: for a caller whose socket,
+ * storage, box and flags are known good (a listener, once per connection). Returns the new fd or
+ * -1 with errno.
+ */
+export function accept_storage_(sockfd: number, flags: number, ss: sockaddr_storage, addrlen: { value: number }): number {
+  if (sockfd < 0) return fail(-EBADF);
+  lenBuf[0] = SIZEOF_SOCKADDR_STORAGE;
+  const r = native.accept(sockfd, flags, addrBuf, lenBuf);
+  if (r < 0) return fail(r);
+  const actual = lenBuf[0]!;
+  sockaddr_storage_from_bytes_("accept", addrBuf, Math.min(actual, SIZEOF_SOCKADDR_STORAGE), ss);
+  addrlen.value = actual;
   return r;
 }
 
