@@ -38,17 +38,21 @@ static void fill_letters(unsigned char *p, size_t n, unsigned *seed) {
 	}
 }
 
-/* 100-byte lines: 98 letters and CRLF. */
-static unsigned char *make_lines(size_t nlines) {
-	unsigned char *p = malloc(nlines * 100);
-	unsigned seed = 1;
-	size_t i;
+/* nlines lines of len bytes each: letters from `seed`, then the end of line `eol` (bench.ts
+ * makes the same lines). */
+static unsigned char *make_lines_of(size_t nlines, size_t len, const char *eol, unsigned seed) {
+	size_t eollen = strlen(eol), i;
+	unsigned char *p = malloc(nlines * len);
 	for (i = 0; i < nlines; i++) {
-		fill_letters(p + i * 100, 98, &seed);
-		p[i * 100 + 98] = '\r';
-		p[i * 100 + 99] = '\n';
+		fill_letters(p + i * len, len - eollen, &seed);
+		memcpy(p + i * len + len - eollen, eol, eollen);
 	}
 	return p;
+}
+
+/* 100-byte lines: 98 letters and CRLF. */
+static unsigned char *make_lines(size_t nlines) {
+	return make_lines_of(nlines, 100, "\r\n", 1);
 }
 
 static double add_drain(size_t piece, long n) {
@@ -97,14 +101,7 @@ static double readln_crlf(long n) {
 
 /* 40-byte lines: 39 letters and LF. */
 static unsigned char *make_lf_lines(size_t nlines) {
-	unsigned char *p = malloc(nlines * 40);
-	unsigned seed = 5;
-	size_t i;
-	for (i = 0; i < nlines; i++) {
-		fill_letters(p + i * 40, 39, &seed);
-		p[i * 40 + 39] = '\n';
-	}
-	return p;
+	return make_lines_of(nlines, 40, "\n", 5);
 }
 
 static double readln_lf(long n) {
