@@ -15,6 +15,7 @@
         "native/fd.c",
         "native/instance.c",
         "native/io.c",
+        "native/mem.c",
         "native/notify.c",
         "native/poll.c",
         "native/resolve.c",

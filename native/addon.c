@@ -11,6 +11,7 @@ static void state_free(napi_env env, void *data, void *hint) {
   struct addon_state *st = data;
   (void)hint;
   backend_cleanup(env, st);
+  mem_cleanup(env, st);
   /* Lookups first (their threads stop writing to wake fds), the signal wake fd next (the handler
    * stops writing to it), then the queues, then the fds the library owned. */
   resolve_cleanup(st);
@@ -36,6 +37,7 @@ static napi_value init(napi_env env, napi_value exports) {
       backend_exports(env, exports, st) != napi_ok ||
       signal_exports(env, exports, st) != napi_ok ||
       io_exports(env, exports, st) != napi_ok ||
+      mem_exports(env, exports, st) != napi_ok ||
       fd_exports(env, exports, st) != napi_ok ||
       socket_exports(env, exports, st) != napi_ok ||
       resolve_exports(env, exports, st) != napi_ok ||

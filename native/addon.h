@@ -12,6 +12,7 @@
 
 struct backend_slot;
 struct gai_request;
+struct mem_slot;
 
 /* backend.c: an Int32Array registered with the addon: the ArrayBuffer under it, kept alive by ref
  * (NULL until the first registration), and where the view lies in it. The buffer's memory and
@@ -40,16 +41,30 @@ struct addon_state {
   int stopwatch_fd;
   /* signal.c: how many installs of each signal this instance holds (NULL until the first). */
   int *sig_installs;
+  /* mem.c: registered chain memory (NULL until memArgs), and the argument block (a Float64Array
+   * of MEM_ARGS numbers that the addon made and keeps alive by mem_args_ref). */
+  struct mem_slot *mem;
+  double *mem_args;
+  napi_ref mem_args_ref;
 };
 
 /* io.c's readSized: its "not read" results are -(READ_SIZED_WANTS + the size it wanted); exported
  * in `constants`. Above every errno value and every read size. */
 #define READ_SIZED_WANTS 0x100000
 
+/* mem.c: what its calls return when a memory number is not registered (below every other result),
+ * the most extents of one memReadv/memWritev, and the argument block's length: the fd, a count,
+ * then (number, offset, length) per extent. All three exported in `constants`. */
+#define MEM_UNKNOWN (-0x40000000)
+#define MEM_IOV 128
+#define MEM_ARGS (2 + 3 * MEM_IOV)
+
 napi_status backend_exports(napi_env env, napi_value exports, struct addon_state *st);
 void backend_cleanup(napi_env env, struct addon_state *st);
 napi_status signal_exports(napi_env env, napi_value exports, struct addon_state *st);
 napi_status io_exports(napi_env env, napi_value exports, struct addon_state *st);
+napi_status mem_exports(napi_env env, napi_value exports, struct addon_state *st);
+void mem_cleanup(napi_env env, struct addon_state *st);
 napi_status fd_exports(napi_env env, napi_value exports, struct addon_state *st);
 napi_status socket_exports(napi_env env, napi_value exports, struct addon_state *st);
 napi_status resolve_exports(napi_env env, napi_value exports, struct addon_state *st);

@@ -785,6 +785,143 @@ describe("byte transfers", () => {
   });
 });
 
+describe("registered memory (mem.c)", () => {
+  // Numbers far above the library's own (which count from 1), so that none is one of theirs.
+  let id = 2 ** 50;
+  const args = native.memArgs();
+  const extent = (k: number, mem: number, off: number, len: number) => {
+    args[k] = mem;
+    args[k + 1] = off;
+    args[k + 2] = len;
+  };
+
+  it("memArgs is one Float64Array of MEM_ARGS numbers", () => {
+    expect(args).toBeInstanceOf(Float64Array);
+    expect(args.length).toBe(C.MEM_ARGS);
+    expect(C.MEM_ARGS).toBe(2 + 3 * C.MEM_IOV);
+    expect(native.memArgs()).toBe(args);
+  });
+
+  it("memWrite and memRead move bytes between registered memory and an fd; an unknown number does nothing", () => {
+    const [a, b] = socketpair();
+    const src = Buffer.from("..hello..");
+    const dst = Buffer.alloc(16, 0x2e);
+    const srcId = ++id;
+    const dstId = ++id;
+    args[0] = a;
+    extent(2, srcId, 2, 5);
+    expect(native.memWrite()).toBe(C.MEM_UNKNOWN); // not registered yet: nothing written
+    expect(native.fionread(b)).toBe(0);
+    expect(native.memRegister(srcId, src)).toBe(0);
+    expect(native.memWrite()).toBe(5);
+    args[0] = b;
+    extent(2, dstId, 3, 10);
+    native.memRegister(dstId, dst);
+    expect(native.memRead()).toBe(5);
+    expect(dst.toString("latin1")).toBe("...hello........");
+    expect(native.memRead()).toBe(-EAGAIN);
+    // A number whose slot another number took since is unknown again.
+    native.memRegister(dstId + 4096, Buffer.alloc(1));
+    expect(native.memRead()).toBe(C.MEM_UNKNOWN);
+  });
+
+  it("memWritev and memReadv gather and scatter over several memories", () => {
+    const [a, b] = socketpair();
+    const x = Buffer.from("xxHELLOxx");
+    const y = Buffer.from(", world!");
+    const xId = ++id;
+    const yId = ++id;
+    native.memRegister(xId, x);
+    native.memRegister(yId, y);
+    args[0] = a;
+    args[1] = 3;
+    extent(2, xId, 2, 5);
+    extent(5, yId, 0, 2);
+    extent(8, yId, 2, 6);
+    expect(native.memWritev()).toBe(13);
+    const p = Buffer.alloc(4);
+    const q = Buffer.alloc(16);
+    native.memRegister(++id, p);
+    native.memRegister(id + 1, q);
+    args[0] = b;
+    args[1] = 2;
+    extent(2, id, 0, 4);
+    extent(5, id + 1, 1, 15);
+    expect(native.memReadv()).toBe(13);
+    expect(p.toString() + q.toString("latin1", 1, 10)).toBe("HELLO, world!");
+    id++;
+  });
+
+  it("memReadSized sizes by FIONREAD as readSized does", () => {
+    const [a, b] = socketpair();
+    const buf = Buffer.alloc(16, 0x2e);
+    native.memRegister(++id, buf);
+    send(b, "0123456789abcdefghij");
+    args[0] = a;
+    args[1] = 4096;
+    extent(2, id, 0, 10);
+    expect(native.memReadSized()).toBe(-(C.READ_SIZED_WANTS + 20)); // does not fit: nothing read
+    args[1] = 8;
+    expect(native.memReadSized()).toBe(8);
+    expect(buf.toString("latin1", 0, 8)).toBe("01234567");
+  });
+
+  it("memAccept takes a connection, the peer's address into registered memory", () => {
+    const flags = C.SOCK_NONBLOCK | C.SOCK_CLOEXEC;
+    const l = track(native.socket(C.AF_INET, C.SOCK_STREAM | flags, 0));
+    expect(native.bind(l, sockaddrIn([127, 0, 0, 1], 0), 16)).toBe(0);
+    expect(native.listen(l, -1)).toBe(0);
+    const addr = Buffer.alloc(128);
+    const len = new Int32Array(1);
+    expect(native.getsockname(l, addr, len)).toBe(0);
+    const peer = Buffer.alloc(128);
+    native.memRegister(++id, peer);
+    args[0] = l;
+    args[1] = flags;
+    extent(2, id, 0, 128);
+    expect(native.memAccept()).toBe(-EAGAIN);
+    const c = track(native.socket(C.AF_INET, C.SOCK_STREAM | flags, 0));
+    expect([0, -osConstants.errno.EINPROGRESS]).toContain(native.connect(c, sockaddrIn([127, 0, 0, 1], portOf(addr)), 16));
+    let s = -EAGAIN;
+    for (let i = 0; i < 1000 && s === -EAGAIN; i++) {
+      args[1] = flags;
+      s = native.memAccept();
+    }
+    track(s);
+    expect(args[1]).toBe(16);
+    const clientAddr = new Uint8Array(128);
+    expect(native.getsockname(c, clientAddr, len)).toBe(0);
+    expect(Array.from(peer.subarray(0, 16))).toEqual(Array.from(clientAddr.subarray(0, 16)));
+    expect(native.read(s, new Uint8Array(1), 0, 1)).toBe(-EAGAIN); // SOCK_NONBLOCK applied
+  });
+
+  it("a bad fd, count, number or extent throws a RangeError, and nothing is done", () => {
+    const [a, b] = socketpair();
+    const buf = Buffer.alloc(8);
+    native.memRegister(++id, buf);
+    args[0] = a;
+    extent(2, id, 4, 5); // beyond the 8 bytes
+    expect(() => native.memWrite()).toThrow(/memWrite: extent \(4, 5\) is not inside memory/);
+    extent(2, id, -1, 1);
+    expect(() => native.memRead()).toThrow(RangeError);
+    extent(2, id, 0.5, 1);
+    expect(() => native.memWrite()).toThrow(RangeError);
+    extent(2, 0, 0, 1);
+    expect(() => native.memWrite()).toThrow(/memWrite: memory number 0 is not one/);
+    extent(2, id, 0, 8);
+    args[0] = -1;
+    expect(() => native.memWrite()).toThrow(/memWrite: fd must be a non-negative integer/);
+    args[0] = a;
+    args[1] = C.MEM_IOV + 1;
+    expect(() => native.memWritev()).toThrow(/memWritev: the count of extents/);
+    args[1] = 0;
+    expect(() => native.memReadSized()).toThrow(/memReadSized: max/);
+    expect(native.fionread(b)).toBe(0); // nothing was written
+    expect(() => native.memRegister(0, buf)).toThrow(RangeError);
+    expect(() => native.memRegister(++id, new Int32Array(2) as unknown as Uint8Array)).toThrow(TypeError);
+  });
+});
+
 describe("descriptors", () => {
   it("pipe2 fills an Int32Array or an Array; O_NONBLOCK makes reads EAGAIN", () => {
     const out = new Int32Array(2);

@@ -4,7 +4,8 @@
  *
  * The addon is thin on purpose: integer arguments, integer results, `-errno` on failure, no
  * allocation per call. Result arrays are registered once; byte transfers read and write straight
- * into caller-owned Uint8Arrays. A wrong argument (an fd that is not an integer, a negative length,
+ * into caller-owned Uint8Arrays, or into memory registered by number (evbuffer's chains: see
+ * mem.ts), the one memory the addon keeps pointers into, which the library makes untransferable. A wrong argument (an fd that is not an integer, a negative length,
  * a length beyond the Uint8Array given) throws a TypeError/RangeError from the addon; nothing it
  * is given can crash the process. All libevent logic lives in TypeScript; the addon calls back
  * into JavaScript only to run a pass of an async loop (loopStart), never from inside a wait.
@@ -44,6 +45,12 @@ export interface NativeConstants {
   AI_V4MAPPED: number; AI_ALL: number; AI_ADDRCONFIG: number;
   /** readSized's "not read" results are -(READ_SIZED_WANTS + the size it wanted). */
   READ_SIZED_WANTS: number;
+  /** What the mem* calls return, having done nothing, when a memory number is not registered. */
+  MEM_UNKNOWN: number;
+  /** The most extents of one memReadv/memWritev. */
+  MEM_IOV: number;
+  /** memArgs()'s length: the fd, a count, then (number, offset, length) per extent. */
+  MEM_ARGS: number;
 }
 
 /** One result of getaddrinfo(3). `addr` holds the C `struct sockaddr` bytes (`addrlen` of them). */
@@ -207,6 +214,29 @@ export interface NativeBinding {
    * READ_SIZED_WANTS - 1 (RangeError).
    */
   readSized(fd: number, buf: Uint8Array, off: number, len: number, max: number): number;
+
+  // ---- reads and writes of registered memory (native/mem.c) ----
+  // Arguments go in memArgs(): [0] the fd, [1] a count or max, then (number, offset, length) per
+  // extent from [2]. Each returns as its plain counterpart does, or constants.MEM_UNKNOWN (nothing
+  // done) when a memory number is not registered. A triple that is not one (a number outside
+  // [1, 2^53], an extent beyond its memory) or a bad fd or count throws a RangeError.
+
+  /** The argument block: a Float64Array of constants.MEM_ARGS numbers, the same one every call. */
+  memArgs(): Float64Array;
+  /** From now on, number `id` (an integer in [1, 2^53], never reused) is `buf`'s memory. */
+  memRegister(id: number, buf: Uint8Array): number;
+  /** read(2) of fd [0] into the extent at [2]. */
+  memRead(): number;
+  /** write(2) to fd [0] of the extent at [2]. */
+  memWrite(): number;
+  /** readv(2) of fd [0] into the [1] extents at [2], [5], ... (at most constants.MEM_IOV). */
+  memReadv(): number;
+  /** writev(2) to fd [0] of the [1] extents at [2], [5], ... (at most constants.MEM_IOV). */
+  memWritev(): number;
+  /** readSized on fd [0] with max [1], into the extent at [2]. */
+  memReadSized(): number;
+  /** accept4(2) on fd [0] with flags [1], the peer's address into the extent at [2]; its length goes to [1]. */
+  memAccept(): number;
 
   // ---- descriptors ----
 

@@ -1,0 +1,35 @@
+/**
+ * Memory the addon knows by number (native/mem.c): the argument block of the reads, writes and
+ * accepts that pass no Uint8Array, and the numbering of the memory they use.
+ *
+ * Handing the addon a Uint8Array costs more than the rest of a call. So the library numbers the
+ * memory its hottest calls use (evbuffer's chains, accept's address), marks it untransferable
+ * (nothing may detach it: the addon keeps a pointer into it), and those calls find it by number.
+ * Their arguments go in memArgs: [0] the fd, [1] a count (or max, or flags), then (number,
+ * offset, length) per extent from [2]. A call that meets a number the addon does not hold returns
+ * MEM_UNKNOWN having done nothing; the caller registers the memory (native.memRegister) and calls
+ * again.
+ * @internal
+ * @module
+ */
+import { markAsUntransferable } from "node:worker_threads";
+import { native } from "./binding.js";
+
+/** The argument block shared with the addon (this thread's). */
+export const memArgs: Float64Array = native.memArgs();
+markAsUntransferable(memArgs.buffer);
+
+/** What a mem* call returns when a memory number is not registered: nothing was done. */
+export const MEM_UNKNOWN: number = native.constants.MEM_UNKNOWN;
+
+/** The next memory number: never reused (they count up to 2^53). */
+let nextMemId = 1;
+
+/**
+ * A number for `mem`'s memory, which must be the whole of an ArrayBuffer the library owns and
+ * keeps alive as long as it uses the number; marks that buffer untransferable.
+ */
+export function mem_number_(mem: Uint8Array): number {
+  markAsUntransferable(mem.buffer);
+  return nextMemId++;
+}
