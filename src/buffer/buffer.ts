@@ -18,6 +18,7 @@ import {
 } from "../event/event.js";
 import { isAscii } from "node:buffer";
 import { native } from "../native/binding.js";
+import { MEM_UNKNOWN, memArgs, mem_number_ } from "../native/mem.js";
 import { fail, set_errno, EAGAIN, EBADF, EINTR } from "../util/errno.js";
 import { EV_SIZE_MAX, EV_SSIZE_MAX } from "../util/limits.js";
 import { fd_ok_ } from "../util/posix.js";
@@ -243,6 +244,12 @@ export class evbuffer_chain {
   linesStart = 0;
   /** See `lines`. */
   linesEnd = 0;
+  /**
+   * The number the addon knows this memory by (native/mem.ts), for reads and writes that pass no
+   * Uint8Array; 0 for memory the chain does not own (a reference's, a file segment's). Set by
+   * evbuffer_chain_new, for the memory it allocates.
+   */
+  memId = 0;
 
   constructor(buffer: Buffer | null, buffer_len: number) {
     this.buffer = buffer;
@@ -502,7 +509,9 @@ function evbuffer_chain_new(size: number): evbuffer_chain | null {
   } catch {
     return null;
   }
-  return new evbuffer_chain(mem, len);
+  const chain = new evbuffer_chain(mem, len);
+  chain.memId = mem_number_(mem);
+  return chain;
 }
 
 /** Keep a released chain (of evbuffer_chain_new's, with its memory) for reuse, within bounds. */
@@ -710,6 +719,7 @@ function APPEND_CHAIN_MULTICAST(dst: evbuffer, src: evbuffer): void {
     ++chain.refcnt;
     chain.flags |= EVBUFFER_IMMUTABLE;
     tmp.info = new evbuffer_multicast_parent(src, chain);
+    tmp.memId = chain.memId; // the parent's memory, alive while tmp holds the parent
     tmp.misalign = chain.misalign;
     tmp.off = chain.off;
     evbuffer_chain_insert(dst, tmp);
@@ -3014,7 +3024,7 @@ function readSized_(buffer: evbuffer, fd: number, max: number): number {
   if (last === null) {
     const chain = evbuffer_chain_new(1);
     if (chain === null) return READ_SIZED_UNTRIED; // no memory for the guess: the usual path says so
-    const r = native.readSized(fd, chain.buffer!, 0, chain.buffer_len, max);
+    const r = memReadSized(fd, chain, 0, chain.buffer_len, max);
     if (r <= -READ_SIZED_WANTS) {
       recycleChain(chain);
       return r;
@@ -3028,9 +3038,31 @@ function readSized_(buffer: evbuffer, fd: number, max: number): number {
   if (chain.off === 0) chain.misalign = 0; // as evbuffer_expand_fast_ does first
   const space = CHAIN_SPACE_LEN(chain);
   if (space === 0) return READ_SIZED_UNTRIED;
-  const r = native.readSized(fd, chain.buffer!, chain.misalign + chain.off, space, max);
+  const r = memReadSized(fd, chain, chain.misalign + chain.off, space, max);
   if (r > 0) chain.off += r;
   return r;
+}
+
+// The reads and writes of chain memory pass no Uint8Array: their arguments go in the addon's
+// argument block, a chain's memory by its number (see native/mem.ts).
+
+/** Put chain's extent [off, off + len) in memArgs at k. */
+function memExtent(k: number, chain: evbuffer_chain, off: number, len: number): void {
+  memArgs[k] = chain.memId;
+  memArgs[k + 1] = off;
+  memArgs[k + 2] = len;
+}
+
+/** native.readSized into chain's memory [off, off + space). */
+function memReadSized(fd: number, chain: evbuffer_chain, off: number, space: number, max: number): number {
+  if (chain.memId === 0) return native.readSized(fd, chain.buffer!, off, space, max);
+  memArgs[0] = fd;
+  memArgs[1] = max;
+  memExtent(2, chain, off, space);
+  const r = native.memReadSized();
+  if (r !== MEM_UNKNOWN) return r;
+  native.memRegister(chain.memId, chain.buffer!);
+  return native.memReadSized();
 }
 
 const readBufs: Uint8Array[] = new Array<Uint8Array>(NUM_READ_IOVEC).fill(EMPTY);
@@ -3040,9 +3072,19 @@ const readOffLen = new Int32Array(NUM_READ_IOVEC * 2);
 function readIntoSetup(fd: number, nvecs: number): number {
   if (fd < 0) return -EBADF;
   if (nvecs === 0) return native.read(fd, EMPTY, 0, 0);
-  if (nvecs === 1) {
-    const c = setupChains[0]!;
-    return native.read(fd, c.buffer!, c.misalign + c.off, setupLens[0]!);
+  let known = true;
+  for (let i = 0; i < nvecs; i++) {
+    const c = setupChains[i]!;
+    if (c.memId === 0) known = false;
+    memExtent(2 + 3 * i, c, c.misalign + c.off, setupLens[i]!);
+  }
+  if (known) {
+    memArgs[0] = fd;
+    memArgs[1] = nvecs;
+    const r = nvecs === 1 ? native.memRead() : native.memReadv();
+    if (r !== MEM_UNKNOWN) return r;
+    for (let i = 0; i < nvecs; i++) native.memRegister(setupChains[i]!.memId, setupChains[i]!.buffer!);
+    return nvecs === 1 ? native.memRead() : native.memReadv();
   }
   for (let i = 0; i < nvecs; i++) {
     const c = setupChains[i]!;
@@ -3061,28 +3103,43 @@ const writeOffLen = new Int32Array(NUM_WRITE_IOVEC * 2);
 function evbuffer_write_iovec(buffer: evbuffer, fd: number, howmuch: number): number {
   let chain = buffer.first;
   let i = 0;
+  let known = true;
   while (chain !== null && i < NUM_WRITE_IOVEC && howmuch) {
     if (chain.flags & EVBUFFER_SENDFILE) break; // file data cannot go through writev
-    writeBufs[i] = chain.buffer!;
-    writeOffLen[2 * i] = chain.misalign;
-    if (howmuch >= chain.off) {
-      writeOffLen[2 * i + 1] = chain.off;
-      i++;
-      howmuch -= chain.off;
-    } else {
-      writeOffLen[2 * i + 1] = howmuch;
-      i++;
-      break;
-    }
+    const len = howmuch >= chain.off ? chain.off : howmuch;
+    if (chain.memId === 0) known = false;
+    memExtent(2 + 3 * i, chain, chain.misalign, len);
+    writeBufs[i++] = chain.buffer!;
+    if (len < chain.off) break;
+    howmuch -= len;
     chain = chain.next;
   }
   if (!i) return 0;
-  // One extent: write(2) is writev(2) of one iovec, and a cheaper call into the addon.
-  const n = fd < 0 ? -EBADF : i === 1
-    ? native.write(fd, writeBufs[0]!, writeOffLen[0]!, writeOffLen[1]!)
-    : native.writev(fd, writeBufs, writeOffLen, i);
+  const n = fd < 0 ? -EBADF : known ? memWriteExtents(fd, i) : writeBuffers(fd, i);
   for (let k = 0; k < i; k++) writeBufs[k] = EMPTY;
   return n < 0 ? fail(n) : n;
+}
+
+/** Write the n extents in memArgs (the chains' memory in writeBufs) to fd. */
+function memWriteExtents(fd: number, n: number): number {
+  memArgs[0] = fd;
+  memArgs[1] = n;
+  // One extent: write(2) is writev(2) of one iovec, and a cheaper call.
+  const r = n === 1 ? native.memWrite() : native.memWritev();
+  if (r !== MEM_UNKNOWN) return r;
+  for (let k = 0; k < n; k++) native.memRegister(memArgs[2 + 3 * k]!, writeBufs[k]!);
+  return n === 1 ? native.memWrite() : native.memWritev();
+}
+
+/** Write the n extents in memArgs from the Uint8Arrays in writeBufs (memory the addon does not know). */
+function writeBuffers(fd: number, n: number): number {
+  for (let k = 0; k < n; k++) {
+    writeOffLen[2 * k] = memArgs[3 + 3 * k]!;
+    writeOffLen[2 * k + 1] = memArgs[4 + 3 * k]!;
+  }
+  return n === 1
+    ? native.write(fd, writeBufs[0]!, writeOffLen[0]!, writeOffLen[1]!)
+    : native.writev(fd, writeBufs, writeOffLen, n);
 }
 
 function evbuffer_write_sendfile(buffer: evbuffer, dest_fd: number): number {
