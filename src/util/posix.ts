@@ -11,6 +11,7 @@
 import { unlinkSync } from "node:fs";
 import { constants as osConstants } from "node:os";
 import { native } from "../native/binding.js";
+import { MEM_UNKNOWN, memArgs, mem_number_ } from "../native/mem.js";
 import { changelist_flush_ } from "../event/changelist.js";
 import { EBADF, EIO, fail, set_errno, sysret } from "./errno.js";
 import { check_box_, check_bytes_, check_int_, check_len_, check_string_, show } from "./check.js";
@@ -19,6 +20,8 @@ import { sockaddr, sockaddr_from_bytes_, sockaddr_size_, sockaddr_storage_from_b
 import type { sockaddr_storage } from "./sockaddr.js";
 
 const addrBuf = new Uint8Array(SIZEOF_SOCKADDR_STORAGE);
+/** addrBuf's number, for accept_storage_'s call (native/mem.ts). */
+const addrMem = mem_number_(addrBuf);
 const lenBuf = new Int32Array(1);
 const optBuf = new Int32Array(1);
 
@@ -242,10 +245,18 @@ export function accept_(fn: string, sockfd: number, addr: sockaddr | null, addrl
  */
 export function accept_storage_(sockfd: number, flags: number, ss: sockaddr_storage, addrlen: { value: number }): number {
   if (sockfd < 0) return fail(-EBADF);
-  lenBuf[0] = SIZEOF_SOCKADDR_STORAGE;
-  const r = native.accept(sockfd, flags, addrBuf, lenBuf);
+  memArgs[0] = sockfd;
+  memArgs[1] = flags;
+  memArgs[2] = addrMem;
+  memArgs[3] = 0;
+  memArgs[4] = SIZEOF_SOCKADDR_STORAGE;
+  let r = native.memAccept();
+  if (r === MEM_UNKNOWN) {
+    native.memRegister(addrMem, addrBuf);
+    r = native.memAccept();
+  }
   if (r < 0) return fail(r);
-  const actual = lenBuf[0]!;
+  const actual = memArgs[1]!;
   sockaddr_storage_from_bytes_("accept", addrBuf, Math.min(actual, SIZEOF_SOCKADDR_STORAGE), ss);
   addrlen.value = actual;
   return r;
