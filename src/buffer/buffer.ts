@@ -1459,7 +1459,12 @@ function addString(buf: evbuffer, data: string, datlen: number): number {
   // (a UTF-16 unit never takes less than one UTF-8 byte); nothing is written before it is known.
   if (typeof data === "string" && Number.isInteger(datlen) && datlen >= 0 &&
       (datlen <= data.length || datlen <= Buffer.byteLength(data))) {
-    const chain = deref(buf, buf.last_with_datap) ?? buf.last;
+    let chain = deref(buf, buf.last_with_datap) ?? buf.last;
+    if (chain === null && datlen !== 0 && !buf.freeze_end) {
+      // An empty buffer: the chain evbuffer_add makes for the data, encoded into straight.
+      chain = evbuffer_chain_insert_new(buf, datlen);
+      if (chain === null) return -1;
+    }
     if (!buf.freeze_end && chain !== null && (chain.flags & EVBUFFER_IMMUTABLE) === 0) {
       const at = chain.misalign + chain.off;
       if (chain.buffer_len - at >= datlen) {
