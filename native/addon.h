@@ -23,6 +23,10 @@ struct int32_list {
   /* The view's byte offset in its buffer, and its length in elements when registered. */
   size_t offset;
   size_t length;
+  /* A pinned list (registered with pinned true: the library's own, whose buffer it made
+   * untransferable, so that it is never detached): its memory, kept from registration; NULL
+   * otherwise. */
+  int32_t *pinned;
 };
 
 struct addon_state {

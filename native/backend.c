@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -207,6 +208,7 @@ static napi_value js_backend_del(napi_env env, napi_callback_info info) {
 static void list_release(napi_env env, struct int32_list *l) {
   if (l->ref) napi_delete_reference(env, l->ref);
   l->ref = NULL;
+  l->pinned = NULL;
 }
 
 /* The memory and whole entries (of `stride` ints) of registered list l, fetched now. Throws (and
@@ -214,7 +216,8 @@ static void list_release(napi_env env, struct int32_list *l) {
  * shrunk below one entry since: the checks are Node-API's, never properties JavaScript could
  * shadow. The buffer's own memory and length are read (napi_get_arraybuffer_info: a fraction of
  * napi_get_typedarray_info's cost, on every dispatch); the view's place in it was taken at
- * registration and cannot change. The pointer is only valid until JavaScript runs again. */
+ * registration and cannot change. The pointer is only valid until JavaScript runs again. A pinned
+ * list's memory is the one kept at registration (its buffer cannot be detached). */
 static bool list_get(napi_env env, const char *fn, const struct int32_list *l, const char *what,
                      size_t stride, int32_t **p, int *n) {
   napi_value ab;
@@ -223,6 +226,11 @@ static bool list_get(napi_env env, const char *fn, const struct int32_list *l, c
   bool detached = true;
   if (l->ref == NULL)
     return throw_error(env, "%s: no %s is registered", fn, what);
+  if (l->pinned != NULL) {
+    *p = l->pinned;
+    *n = l->length / stride > INT_MAX ? INT_MAX : (int)(l->length / stride);
+    return true;
+  }
   if (napi_get_reference_value(env, l->ref, &ab) != napi_ok || ab == NULL ||
       napi_is_detached_arraybuffer(env, ab, &detached) != napi_ok ||
       (!detached && napi_get_arraybuffer_info(env, ab, &mem, &bytes) != napi_ok))
@@ -314,20 +322,13 @@ static int stopwatch_filter(struct addon_state *st, int32_t *out, int n) {
   return n;
 }
 
-static napi_value js_backend_dispatch(napi_env env, napi_callback_info info) {
-  ARGS(4);
-  struct addon_state *st = data;
-  struct backend_slot *b = arg_handle(env, "backendDispatch", st, argv[0]);
-  int64_t timeout_us;
-  int32_t *changes, *ready;
-  int n, nready, clock = 0;
-  /* `clock`, when given: 0 reads no clock, 1 CLOCK_MONOTONIC_COARSE, 2 CLOCK_MONOTONIC
-   * (monotonicUs's two clocks). */
-  if (b == NULL ||
-      !arg_i64(env, "backendDispatch", argv[1], "timeoutUs", -1, INT64_MAX, &timeout_us) ||
-      !arg_changes(env, "backendDispatch", b, argv[2], &changes, &n) ||
-      (argc >= 4 && !arg_int(env, "backendDispatch", argv[3], "clock", 0, 2, &clock)) ||
-      !list_get(env, "backendDispatch", &st->ready, "ready list (setReadyList)", 2, &ready,
+/* backendDispatch once its arguments are read: b's changes (n of them, in the list at changes),
+ * then the wait, with `clock` as backendDispatch takes it. */
+static napi_value backend_dispatch(napi_env env, struct addon_state *st, struct backend_slot *b,
+                                   int64_t timeout_us, int32_t *changes, int n, int clock) {
+  int32_t *ready = NULL;
+  int nready = 0;
+  if (!list_get(env, "backendDispatch", &st->ready, "ready list (setReadyList)", 2, &ready,
                 &nready))
     return NULL;
   /* The time goes into the list's last pair, which then holds no result. */
@@ -350,6 +351,59 @@ static napi_value js_backend_dispatch(napi_env env, napi_callback_info info) {
     ready[2 * nready - 1] = (int32_t)(us >> 32);
   }
   return ret_int(env, n);
+}
+
+static napi_value js_backend_dispatch(napi_env env, napi_callback_info info) {
+  ARGS(4);
+  struct addon_state *st = data;
+  struct backend_slot *b = arg_handle(env, "backendDispatch", st, argv[0]);
+  int64_t timeout_us;
+  int32_t *changes;
+  int n, clock = 0;
+  /* `clock`, when given: 0 reads no clock, 1 CLOCK_MONOTONIC_COARSE, 2 CLOCK_MONOTONIC
+   * (monotonicUs's two clocks). */
+  if (b == NULL ||
+      !arg_i64(env, "backendDispatch", argv[1], "timeoutUs", -1, INT64_MAX, &timeout_us) ||
+      !arg_changes(env, "backendDispatch", b, argv[2], &changes, &n) ||
+      (argc >= 4 && !arg_int(env, "backendDispatch", argv[3], "clock", 0, 2, &clock)))
+    return NULL;
+  return backend_dispatch(env, st, b, timeout_us, changes, n, clock);
+}
+
+/* backendDispatchArgs(): backendDispatch with its arguments in memArgs (mem.c): [0] the handle,
+ * [1] timeoutUs, [2] nchanges, [3] clock; checked as backendDispatch checks them. */
+static napi_value js_backend_dispatch_args(napi_env env, napi_callback_info info) {
+  const char *fn = "backendDispatchArgs";
+  void *data;
+  if (napi_get_cb_info(env, info, NULL, NULL, NULL, &data) != napi_ok) return NULL;
+  struct addon_state *st = data;
+  if (st->mem_args == NULL) {
+    throw_error(env, "%s: memArgs() was never called", fn);
+    return NULL;
+  }
+  const double *a = st->mem_args;
+  double h = a[0], t = a[1], nc = a[2], clock = a[3];
+  if (!(h >= 0 && h < st->nbackends && h == trunc(h)) || st->backends[(int)h].op == NULL) {
+    throw_range(env, "%s: %g is not a backend handle", fn, h);
+    return NULL;
+  }
+  if (!(t >= -1 && t <= 9007199254740991.0 && t == trunc(t)) ||
+      !(nc >= 0 && nc <= INT_MAX && nc == trunc(nc)) || !(clock == 0 || clock == 1 || clock == 2)) {
+    throw_range(env, "%s: timeoutUs %g, nchanges %g or clock %g is out of range", fn, t, nc, clock);
+    return NULL;
+  }
+  struct backend_slot *b = &st->backends[(int)h];
+  int n = (int)nc, have;
+  int32_t *changes = NULL;
+  if (n > 0) {
+    if (!list_get(env, fn, &b->changes, "change list (setChangeList)", 4, &changes, &have))
+      return NULL;
+    if (n > have) {
+      throw_range(env, "%s: nchanges (%d) is more than the change list holds (%d)", fn, n, have);
+      return NULL;
+    }
+  }
+  return backend_dispatch(env, st, b, (int64_t)t, changes, n, (int)clock);
 }
 
 static napi_value js_backend_fd(napi_env env, napi_callback_info info) {
@@ -377,7 +431,7 @@ static napi_value js_backend_free(napi_env env, napi_callback_info info) {
 /* Register argument v of export fn as list l, of `stride` ints an entry: an Int32Array of at
  * least one entry, its buffer referenced (and the list it replaces released) once it passes the
  * checks. Only the reference and the view's place in the buffer are kept (see list_get). */
-static void list_register(napi_env env, const char *fn, napi_value v, size_t stride,
+static void list_register(napi_env env, const char *fn, napi_value v, size_t stride, bool pinned,
                           struct int32_list *l) {
   napi_typedarray_type type;
   napi_value ab;
@@ -393,20 +447,37 @@ static void list_register(napi_env env, const char *fn, napi_value v, size_t str
   l->ref = ref;
   l->offset = offset;
   l->length = len;
+  l->pinned = pinned ? p : NULL;
+}
+
+/* Argument v, if given: whether a list is pinned (see struct int32_list). */
+static bool arg_pinned(napi_env env, const char *fn, size_t argc, size_t k, napi_value *argv,
+                       bool *pinned) {
+  *pinned = false;
+  if (argc <= k) return true;
+  napi_valuetype t;
+  if (napi_typeof(env, argv[k], &t) != napi_ok) return false;
+  if (t == napi_undefined) return true;
+  if (t != napi_boolean || napi_get_value_bool(env, argv[k], pinned) != napi_ok)
+    return throw_type(env, "%s: pinned must be a boolean", fn);
+  return true;
 }
 
 static napi_value js_set_ready_list(napi_env env, napi_callback_info info) {
-  ARGS(1);
+  ARGS(2);
   struct addon_state *st = data;
-  list_register(env, "setReadyList", argv[0], 2, &st->ready);
+  bool pinned;
+  if (!arg_pinned(env, "setReadyList", argc, 1, argv, &pinned)) return NULL;
+  list_register(env, "setReadyList", argv[0], 2, pinned, &st->ready);
   return NULL;
 }
 
 static napi_value js_set_change_list(napi_env env, napi_callback_info info) {
-  ARGS(2);
+  ARGS(3);
   struct backend_slot *b = arg_handle(env, "setChangeList", data, argv[0]);
-  if (b == NULL) return NULL;
-  list_register(env, "setChangeList", argv[1], 4, &b->changes);
+  bool pinned;
+  if (b == NULL || !arg_pinned(env, "setChangeList", argc, 2, argv, &pinned)) return NULL;
+  list_register(env, "setChangeList", argv[1], 4, pinned, &b->changes);
   return NULL;
 }
 
@@ -431,6 +502,7 @@ napi_status backend_exports(napi_env env, napi_value exports, struct addon_state
       EXPORT_FN("backendDel", js_backend_del, st),
       EXPORT_FN("backendApply", js_backend_apply, st),
       EXPORT_FN("backendDispatch", js_backend_dispatch, st),
+      EXPORT_FN("backendDispatchArgs", js_backend_dispatch_args, st),
       EXPORT_FN("backendFd", js_backend_fd, st),
       EXPORT_FN("backendFree", js_backend_free, st),
       EXPORT_FN("setReadyList", js_set_ready_list, st),

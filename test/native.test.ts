@@ -895,6 +895,39 @@ describe("registered memory (mem.c)", () => {
     expect(native.read(s, new Uint8Array(1), 0, 1)).toBe(-EAGAIN); // SOCK_NONBLOCK applied
   });
 
+  it("backendDispatchArgs dispatches as backendDispatch, its arguments from memArgs; a pinned ready list is filled", () => {
+    const h = backend(native.methods()[0]!);
+    const [a] = socketpair();
+    expect(native.backendAdd(h, a, 0, EV_WRITE)).toBe(0);
+    const pinned = new Int32Array(16);
+    native.setReadyList(pinned, true);
+    try {
+      args[0] = h;
+      args[1] = 5_000_000;
+      args[2] = 0;
+      args[3] = 2; // and the time, into the last pair
+      expect(native.backendDispatchArgs()).toBe(1);
+      expect([pinned[0], pinned[1]! & EV_WRITE]).toEqual([a, EV_WRITE]);
+      const us = pinned[15]! * 2 ** 32 + (pinned[14]! >>> 0);
+      expect(Math.abs(us - native.monotonicUs(1))).toBeLessThan(10_000_000);
+      args[3] = 0;
+      expect(native.backendDispatchArgs()).toBe(1);
+      // Bad arguments: RangeErrors naming the call, as backendDispatch's.
+      args[0] = 9999;
+      expect(() => native.backendDispatchArgs()).toThrow(/backendDispatchArgs: 9999 is not a backend handle/);
+      args[0] = h;
+      args[3] = 3;
+      expect(() => native.backendDispatchArgs()).toThrow(/backendDispatchArgs: .* out of range/);
+      args[3] = 0;
+      args[2] = 1; // no change list registered for h
+      expect(() => native.backendDispatchArgs()).toThrow(/no change list \(setChangeList\) is registered/);
+      args[2] = 0;
+      expect(() => native.setReadyList(pinned, 1 as unknown as boolean)).toThrow(/setReadyList: pinned must be a boolean/);
+    } finally {
+      native.setReadyList(readyList);
+    }
+  });
+
   it("a bad fd, count, number or extent throws a RangeError, and nothing is done", () => {
     const [a, b] = socketpair();
     const buf = Buffer.alloc(8);

@@ -117,6 +117,11 @@ export interface NativeBinding {
    */
   backendDispatch(h: number, timeoutUs: number, nchanges: number, clock?: number): number;
   /**
+   * backendDispatch with its arguments in memArgs() (mem.ts): [0] h, [1] timeoutUs, [2] nchanges,
+   * [3] clock (0 for none); each checked as backendDispatch checks it (a RangeError).
+   */
+  backendDispatchArgs(): number;
+  /**
    * Make the first `nchanges` changes of the registered change list on backend `h`, in order, as
    * backendAdd/backendDel would (backendDispatch does the same before it waits). Each change is
    * four ints (fd, old, events, kind: 1 add, 0 del, 2 set the fd's interest from `old` to
@@ -131,17 +136,19 @@ export interface NativeBinding {
   backendFree(h: number): void;
   /**
    * Register the array that backendDispatch fills with (fd, what) pairs; kept (referenced) until
-   * replaced. It must hold at least 2 elements (RangeError). The addon keeps no pointer into it:
-   * each dispatch fetches its memory and length anew, and throws a RangeError if the buffer has
-   * since been detached (transferred) or shrunk below one pair.
+   * replaced. It must hold at least 2 elements (RangeError). Unless `pinned`, the addon keeps no
+   * pointer into it: each dispatch fetches its memory and length anew, and throws a RangeError if
+   * the buffer has since been detached (transferred) or shrunk below one pair. `pinned` true is
+   * the library's promise that the buffer can never be detached (mem.ts's pinnedList): the addon
+   * then keeps its memory from registration on.
    */
-  setReadyList(list: Int32Array): void;
+  setReadyList(list: Int32Array, pinned?: boolean): void;
   /**
    * Register backend h's change list, that backendApply and backendDispatch read for h (4 ints a
-   * change, at least one change: RangeError), with the same rules as setReadyList. Released with
-   * the backend.
+   * change, at least one change: RangeError), with the same rules as setReadyList, `pinned`
+   * included. Released with the backend.
    */
-  setChangeList(h: number, list: Int32Array): void;
+  setChangeList(h: number, list: Int32Array, pinned?: boolean): void;
 
   // ---- the async loop: a backend inside Node's libuv loop (native/uvloop.c) ----
 
