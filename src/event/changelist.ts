@@ -20,6 +20,7 @@
  * @module
  */
 import { native } from "../native/binding.js";
+import { pinnedList } from "../native/mem.js";
 import { set_errno } from "../util/errno.js";
 import { EV_CLOSED, EV_ET, EV_READ, EV_WRITE } from "./constants.js";
 import type { event_base } from "./event.js";
@@ -91,9 +92,9 @@ export class event_changelist {
     /** Hold every change and merge those of one fd (the "epoll (with changelist)" mode). */
     readonly coalesce: boolean,
   ) {
-    this.changes = new Int32Array(4 * (coalesce ? 64 : MAX_IN_ORDER));
+    this.changes = pinnedList(4 * (coalesce ? 64 : MAX_IN_ORDER));
     this.fdinfo = coalesce ? new Map() : null;
-    native.setChangeList(h, this.changes);
+    native.setChangeList(h, this.changes, true);
   }
 
   /** libevent's event_changelist_add_ (coalescing), or hold one add in order. */
@@ -178,10 +179,10 @@ export class event_changelist {
     const idx = this.fdinfo!.get(fd);
     if (idx !== undefined) return 4 * (idx - 1);
     if (4 * this.n_changes === this.changes.length) {
-      const grown = new Int32Array(this.changes.length * 2);
+      const grown = pinnedList(this.changes.length * 2);
       grown.set(this.changes);
       this.changes = grown;
-      native.setChangeList(this.h, grown);
+      native.setChangeList(this.h, grown, true);
     }
     if (this.n_changes === 0) pendingAdd(this);
     const i = 4 * this.n_changes++;

@@ -6,6 +6,7 @@
  * @module
  */
 import { native } from "../native/binding.js";
+import { memArgs, pinnedList } from "../native/mem.js";
 import { set_errno } from "../util/errno.js";
 import { event_changelist } from "./changelist.js";
 import { EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST, EVENT_BASE_FLAG_IGNORE_ENV } from "./constants.js";
@@ -47,8 +48,8 @@ export interface eventop {
 
 // One ready list for the process: JavaScript runs one dispatch at a time. It grows when a wait
 // fills it, so that a large burst of readiness is taken in fewer waits (libevent's epoll does the same).
-let readyList = new Int32Array(2 * 4096);
-native.setReadyList(readyList);
+let readyList = pinnedList(2 * 4096);
+native.setReadyList(readyList, true);
 
 /** Set while a caller that ignores the result makes a change that may wait for the next dispatch. */
 let deferring = false;
@@ -117,7 +118,12 @@ class NativeBackend implements eventop {
   dispatch(base: event_base, timeoutUs: number, clock = 0): number {
     const cl = this.changelist;
     const nchanges = cl !== undefined && cl.n_changes !== 0 ? cl.take() : 0;
-    const n = native.backendDispatch(this.h, timeoutUs, nchanges, clock);
+    // (Its arguments in memArgs: a call with none costs less.)
+    memArgs[0] = this.h;
+    memArgs[1] = timeoutUs;
+    memArgs[2] = nchanges;
+    memArgs[3] = clock;
+    const n = native.backendDispatchArgs();
     if (nchanges !== 0) cl!.check(nchanges);
     if (n < 0) {
       set_errno(-n);
@@ -131,8 +137,8 @@ class NativeBackend implements eventop {
     if (n !== 0) evmap_io_active_list_(base, list, n);
     // A full list (less the time's pair): take more next time.
     if (2 * n >= len - 2) {
-      readyList = new Int32Array(len * 2);
-      native.setReadyList(readyList);
+      readyList = pinnedList(len * 2);
+      native.setReadyList(readyList, true);
     }
     return now;
   }

@@ -8,7 +8,8 @@
  * Their arguments go in memArgs: [0] the fd, [1] a count (or max, or flags), then (number,
  * offset, length) per extent from [2]. A call that meets a number the addon does not hold returns
  * MEM_UNKNOWN having done nothing; the caller registers the memory (native.memRegister) and calls
- * again.
+ * again. The backends' ready and change lists are registered pinned (pinnedList) for the same
+ * reason, and a dispatch takes its arguments in memArgs too (backendDispatchArgs).
  * @internal
  * @module
  */
@@ -32,4 +33,14 @@ let nextMemId = 1;
 export function mem_number_(mem: Uint8Array): number {
   markAsUntransferable(mem.buffer);
   return nextMemId++;
+}
+
+/**
+ * A new Int32Array of `length` elements over a buffer of its own, untransferable: a list the
+ * addon may keep a pointer into (registered with `pinned` true).
+ */
+export function pinnedList(length: number): Int32Array {
+  const list = new Int32Array(new ArrayBuffer(4 * length));
+  markAsUntransferable(list.buffer);
+  return list;
 }
