@@ -201,6 +201,43 @@ static napi_value js_mem_read_sized(napi_env env, napi_callback_info info) {
   return ret_sys(env, read(fd, p, (size_t)max));
 }
 
+/* memReadBuf(buf) / memWriteBuf(buf): read(2) / write(2) on fd args[0] of buf[args[1],
+ * args[1] + args[2]): a caller's Uint8Array, the one argument; its extent in memArgs. */
+static napi_value mem_rw_buf(napi_env env, napi_callback_info info, const char *fn, bool is_write) {
+  size_t argc = 1;
+  napi_value argv[1];
+  void *data;
+  uint8_t *p;
+  size_t have;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, &data) != napi_ok) return NULL;
+  struct addon_state *st = data;
+  if (st->mem_args == NULL) {
+    throw_error(env, "%s: memArgs() was never called", fn);
+    return NULL;
+  }
+  const double *a = st->mem_args;
+  double fd = a[0], off = a[1], len = a[2];
+  if (!(fd >= 0 && fd <= INT_MAX && fd == trunc(fd))) {
+    throw_range(env, "%s: fd must be a non-negative integer, got %g", fn, fd);
+    return NULL;
+  }
+  if (!arg_bytes(env, fn, argv[0], "buf", &p, &have)) return NULL;
+  if (!(off >= 0 && len >= 0 && off == trunc(off) && len == trunc(len) && off + len <= (double)have)) {
+    throw_range(env, "%s: extent (%g, %g) is not inside the buffer (%zu)", fn, off, len, have);
+    return NULL;
+  }
+  p += (size_t)off;
+  return ret_sys(env, is_write ? write((int)fd, p, (size_t)len) : read((int)fd, p, (size_t)len));
+}
+
+static napi_value js_mem_read_buf(napi_env env, napi_callback_info info) {
+  return mem_rw_buf(env, info, "memReadBuf", false);
+}
+
+static napi_value js_mem_write_buf(napi_env env, napi_callback_info info) {
+  return mem_rw_buf(env, info, "memWriteBuf", true);
+}
+
 /* memAccept(): accept4(2) on fd args[0] with flags args[1], the peer's address into the extent
  * at args[2] (its length the room); the address's length goes to args[1]. */
 static napi_value js_mem_accept(napi_env env, napi_callback_info info) {
@@ -245,6 +282,8 @@ napi_status mem_exports(napi_env env, napi_value exports, struct addon_state *st
       EXPORT_FN("memWritev", js_mem_writev, st),
       EXPORT_FN("memReadSized", js_mem_read_sized, st),
       EXPORT_FN("memAccept", js_mem_accept, st),
+      EXPORT_FN("memReadBuf", js_mem_read_buf, st),
+      EXPORT_FN("memWriteBuf", js_mem_write_buf, st),
   };
   return napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
 }

@@ -895,6 +895,27 @@ describe("registered memory (mem.c)", () => {
     expect(native.read(s, new Uint8Array(1), 0, 1)).toBe(-EAGAIN); // SOCK_NONBLOCK applied
   });
 
+  it("memWriteBuf and memReadBuf: a caller's Uint8Array, its fd and extent in memArgs", () => {
+    const [a, b] = socketpair();
+    args[0] = a;
+    args[1] = 2;
+    args[2] = 5;
+    expect(native.memWriteBuf(new TextEncoder().encode("..hello.."))).toBe(5);
+    const into = new Uint8Array(10);
+    args[0] = b;
+    args[1] = 3;
+    args[2] = 7;
+    expect(native.memReadBuf(into)).toBe(5);
+    expect(Buffer.from(into.subarray(3, 8)).toString()).toBe("hello");
+    expect(native.memReadBuf(into)).toBe(-EAGAIN);
+    args[1] = 4; // 4 + 7 is beyond the 10 bytes
+    expect(() => native.memReadBuf(into)).toThrow(/memReadBuf: extent \(4, 7\) is not inside the buffer \(10\)/);
+    args[1] = 0;
+    expect(() => native.memWriteBuf("abc" as unknown as Uint8Array)).toThrow(/memWriteBuf: buf must be a Uint8Array/);
+    args[0] = 1.5;
+    expect(() => native.memWriteBuf(into)).toThrow(/memWriteBuf: fd must be a non-negative integer/);
+  });
+
   it("backendDispatchArgs dispatches as backendDispatch, its arguments from memArgs; a pinned ready list is filled", () => {
     const h = backend(native.methods()[0]!);
     const [a] = socketpair();

@@ -244,6 +244,10 @@ export interface NativeBinding {
   memReadSized(): number;
   /** accept4(2) on fd [0] with flags [1], the peer's address into the extent at [2]; its length goes to [1]. */
   memAccept(): number;
+  /** read(2) of fd [0] into buf[[1], [1] + [2]) (a RangeError if that is not inside buf). */
+  memReadBuf(buf: Uint8Array): number;
+  /** write(2) to fd [0] of buf[[1], [1] + [2]) (a RangeError if that is not inside buf). */
+  memWriteBuf(buf: Uint8Array): number;
 
   // ---- descriptors ----
 
