@@ -856,6 +856,15 @@ describe("sockets and POSIX calls", () => {
     expect(read(pair[1]!, buf, buf.length)).toBe(2);
     expect(Array.from(buf.subarray(0, 2))).toEqual([0x68, 0xc3]);
     expect(() => write(pair[0]!, "é", 3)).toThrow(new RangeError("write: count 3 exceeds the 2-byte buf"));
+    expect(write(pair[0]!, "héllo", 2)).toBe(2); // write cuts the same way
+    expect(read(pair[1]!, buf, buf.length)).toBe(2);
+    expect(Array.from(buf.subarray(0, 2))).toEqual([0x68, 0xc3]);
+    // Longer than the 4 KiB write() encodes a string into beforehand.
+    const long = "0123456789".repeat(600);
+    expect(write(pair[0]!, long, long.length)).toBe(long.length);
+    let text = "";
+    for (let n = 0; text.length < long.length && (n = read(pair[1]!, buf, buf.length)) > 0;) text += got(n);
+    expect(text).toBe(long);
   });
 
   it("close: 0, then -1 with EBADF; a negative fd gives EBADF", () => {

@@ -16,6 +16,7 @@ import { changelist_flush_ } from "../event/changelist.js";
 import { EBADF, EIO, fail, set_errno, sysret } from "./errno.js";
 import { check_box_, check_bytes_, check_int_, check_len_, check_string_, show } from "./check.js";
 import { SIZEOF_INT } from "./sizeof.js";
+import { utf8_write_ } from "./utf8.js";
 import { sockaddr, sockaddr_from_bytes_, sockaddr_size_, sockaddr_storage_from_bytes_, sockaddr_to_bytes_, SIZEOF_SOCKADDR_STORAGE } from "./sockaddr.js";
 import type { sockaddr_storage } from "./sockaddr.js";
 
@@ -47,7 +48,10 @@ export function read(fd: number, buf: Uint8Array, count: number): number {
     check_len_("read", "count", buf, "buf", count);
     if (!fd_ok_("read", fd)) return fail(-EBADF);
   }
-  const r = native.read(fd, buf, 0, count);
+  memArgs[0] = fd;
+  memArgs[1] = 0;
+  memArgs[2] = count;
+  const r = native.memReadBuf(buf);
   return r < 0 ? sysret(r) : r;
 }
 
@@ -63,15 +67,37 @@ export function read(fd: number, buf: Uint8Array, count: number): number {
  */
 export function write(fd: number, buf: Uint8Array | string, count: number): number {
   let bytes: Uint8Array;
-  if (buf instanceof Uint8Array && (fd | 0) === fd && fd >= 0 && (count >>> 0) === count && count <= buf.length) {
+  const fdValid = (fd | 0) === fd && fd >= 0;
+  if (buf instanceof Uint8Array && fdValid && (count >>> 0) === count && count <= buf.length) {
     bytes = buf; // the valid call, as in read
+  } else if (typeof buf === "string" && fdValid && (count >>> 0) === count && count <= WRITE_SCRATCH &&
+             utf8_write_(writeScratch, 0, buf, count) === count) {
+    // A string (a C string literal, ported): its bytes written from memory the addon knows.
+    memArgs[0] = fd;
+    memArgs[2] = writeScratchMem;
+    memArgs[3] = 0;
+    memArgs[4] = count;
+    let r = native.memWrite();
+    if (r === MEM_UNKNOWN) {
+      native.memRegister(writeScratchMem, writeScratch);
+      r = native.memWrite();
+    }
+    return r < 0 ? sysret(r) : r;
   } else {
     bytes = check_bytes_("write", "count", buf, "buf", count);
     if (!fd_ok_("write", fd)) return fail(-EBADF);
   }
-  const r = native.write(fd, bytes, 0, count);
+  memArgs[0] = fd;
+  memArgs[1] = 0;
+  memArgs[2] = count;
+  const r = native.memWriteBuf(bytes);
   return r < 0 ? sysret(r) : r;
 }
+
+/** Where write() puts a string's bytes (up to WRITE_SCRATCH of them), and its memory number. */
+const WRITE_SCRATCH = 4096;
+const writeScratch = Buffer.allocUnsafeSlow(WRITE_SCRATCH);
+const writeScratchMem = mem_number_(writeScratch);
 
 /**
  * `ssize_t send(int sockfd, const void *buf, size_t len, int flags)`: as `write`, with `MSG_*` flags.
