@@ -69,6 +69,10 @@ napi_status signal_exports(napi_env env, napi_value exports, struct addon_state 
 napi_status io_exports(napi_env env, napi_value exports, struct addon_state *st);
 napi_status mem_exports(napi_env env, napi_value exports, struct addon_state *st);
 void mem_cleanup(napi_env env, struct addon_state *st);
+/* The state of a call that takes its arguments in memArgs (and up to *argc of its own, into argv;
+ * argc NULL: none). NULL with an exception pending when memArgs() was never called. */
+struct addon_state *mem_args_state(napi_env env, napi_callback_info info, const char *fn,
+                                   size_t *argc, napi_value *argv);
 napi_status fd_exports(napi_env env, napi_value exports, struct addon_state *st);
 napi_status socket_exports(napi_env env, napi_value exports, struct addon_state *st);
 napi_status resolve_exports(napi_env env, napi_value exports, struct addon_state *st);

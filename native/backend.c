@@ -374,13 +374,8 @@ static napi_value js_backend_dispatch(napi_env env, napi_callback_info info) {
  * [1] timeoutUs, [2] nchanges, [3] clock; checked as backendDispatch checks them. */
 static napi_value js_backend_dispatch_args(napi_env env, napi_callback_info info) {
   const char *fn = "backendDispatchArgs";
-  void *data;
-  if (napi_get_cb_info(env, info, NULL, NULL, NULL, &data) != napi_ok) return NULL;
-  struct addon_state *st = data;
-  if (st->mem_args == NULL) {
-    throw_error(env, "%s: memArgs() was never called", fn);
-    return NULL;
-  }
+  struct addon_state *st = mem_args_state(env, info, fn, NULL, NULL);
+  if (st == NULL) return NULL;
   const double *a = st->mem_args;
   double h = a[0], t = a[1], nc = a[2], clock = a[3];
   if (!(h >= 0 && h < st->nbackends && h == trunc(h)) || st->backends[(int)h].op == NULL) {

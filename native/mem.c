@@ -108,16 +108,23 @@ static int mem_extent(napi_env env, const char *fn, struct addon_state *st, int 
   return 1;
 }
 
-/* The descriptor in args[0], and the state, for a call without arguments. NULL with an exception
- * pending when there is no argument block yet or args[0] is not a descriptor. */
-static struct addon_state *mem_call(napi_env env, napi_callback_info info, const char *fn, int *fd) {
+struct addon_state *mem_args_state(napi_env env, napi_callback_info info, const char *fn,
+                                   size_t *argc, napi_value *argv) {
   void *data;
-  if (napi_get_cb_info(env, info, NULL, NULL, NULL, &data) != napi_ok) return NULL;
+  if (napi_get_cb_info(env, info, argc, argv, NULL, &data) != napi_ok) return NULL;
   struct addon_state *st = data;
   if (st->mem_args == NULL) {
     throw_error(env, "%s: memArgs() was never called", fn);
     return NULL;
   }
+  return st;
+}
+
+/* The descriptor in args[0], and the state, for a call without arguments. NULL with an exception
+ * pending when there is no argument block yet or args[0] is not a descriptor. */
+static struct addon_state *mem_call(napi_env env, napi_callback_info info, const char *fn, int *fd) {
+  struct addon_state *st = mem_args_state(env, info, fn, NULL, NULL);
+  if (st == NULL) return NULL;
   double d = st->mem_args[0];
   if (!(d >= 0 && d <= INT_MAX && d == trunc(d))) {
     throw_range(env, "%s: fd must be a non-negative integer, got %g", fn, d);
@@ -206,15 +213,10 @@ static napi_value js_mem_read_sized(napi_env env, napi_callback_info info) {
 static napi_value mem_rw_buf(napi_env env, napi_callback_info info, const char *fn, bool is_write) {
   size_t argc = 1;
   napi_value argv[1];
-  void *data;
   uint8_t *p;
   size_t have;
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, &data) != napi_ok) return NULL;
-  struct addon_state *st = data;
-  if (st->mem_args == NULL) {
-    throw_error(env, "%s: memArgs() was never called", fn);
-    return NULL;
-  }
+  struct addon_state *st = mem_args_state(env, info, fn, &argc, argv);
+  if (st == NULL) return NULL;
   const double *a = st->mem_args;
   double fd = a[0], off = a[1], len = a[2];
   if (!(fd >= 0 && fd <= INT_MAX && fd == trunc(fd))) {

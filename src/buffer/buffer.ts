@@ -18,7 +18,7 @@ import {
 } from "../event/event.js";
 import { isAscii } from "node:buffer";
 import { native } from "../native/binding.js";
-import { MEM_UNKNOWN, memArgs, mem_number_ } from "../native/mem.js";
+import { MEM_UNKNOWN, memArgs, mem_extent_, mem_known_, mem_number_ } from "../native/mem.js";
 import { fail, set_errno, EAGAIN, EBADF, EINTR } from "../util/errno.js";
 import { EV_SIZE_MAX, EV_SSIZE_MAX } from "../util/limits.js";
 import { fd_ok_ } from "../util/posix.js";
@@ -3051,23 +3051,13 @@ function readSized_(buffer: evbuffer, fd: number, max: number): number {
 // The reads and writes of chain memory pass no Uint8Array: their arguments go in the addon's
 // argument block, a chain's memory by its number (see native/mem.ts).
 
-/** Put chain's extent [off, off + len) in memArgs at k. */
-function memExtent(k: number, chain: evbuffer_chain, off: number, len: number): void {
-  memArgs[k] = chain.memId;
-  memArgs[k + 1] = off;
-  memArgs[k + 2] = len;
-}
-
 /** native.readSized into chain's memory [off, off + space). */
 function memReadSized(fd: number, chain: evbuffer_chain, off: number, space: number, max: number): number {
   if (chain.memId === 0) return native.readSized(fd, chain.buffer!, off, space, max);
   memArgs[0] = fd;
   memArgs[1] = max;
-  memExtent(2, chain, off, space);
-  const r = native.memReadSized();
-  if (r !== MEM_UNKNOWN) return r;
-  native.memRegister(chain.memId, chain.buffer!);
-  return native.memReadSized();
+  mem_extent_(2, chain.memId, off, space);
+  return mem_known_(native.memReadSized(), chain.memId, chain.buffer!, native.memReadSized);
 }
 
 const readBufs: Uint8Array[] = new Array<Uint8Array>(NUM_READ_IOVEC).fill(EMPTY);
@@ -3081,7 +3071,7 @@ function readIntoSetup(fd: number, nvecs: number): number {
   for (let i = 0; i < nvecs; i++) {
     const c = setupChains[i]!;
     if (c.memId === 0) known = false;
-    memExtent(2 + 3 * i, c, c.misalign + c.off, setupLens[i]!);
+    mem_extent_(2 + 3 * i, c.memId, c.misalign + c.off, setupLens[i]!);
   }
   if (known) {
     memArgs[0] = fd;
@@ -3113,7 +3103,7 @@ function evbuffer_write_iovec(buffer: evbuffer, fd: number, howmuch: number): nu
     if (chain.flags & EVBUFFER_SENDFILE) break; // file data cannot go through writev
     const len = howmuch >= chain.off ? chain.off : howmuch;
     if (chain.memId === 0) known = false;
-    memExtent(2 + 3 * i, chain, chain.misalign, len);
+    mem_extent_(2 + 3 * i, chain.memId, chain.misalign, len);
     writeBufs[i++] = chain.buffer!;
     if (len < chain.off) break;
     howmuch -= len;

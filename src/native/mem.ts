@@ -26,6 +26,23 @@ export const MEM_UNKNOWN: number = native.constants.MEM_UNKNOWN;
 /** The next memory number: never reused (they count up to 2^53). */
 let nextMemId = 1;
 
+/** Put the extent (memory number `id`, [off, off + len)) in memArgs at k. */
+export function mem_extent_(k: number, id: number, off: number, len: number): void {
+  memArgs[k] = id;
+  memArgs[k + 1] = off;
+  memArgs[k + 2] = len;
+}
+
+/**
+ * The result `r` of a mem* call whose one memory is number `id` (`mem`): when the addon did not
+ * know the number, `call` again once it is registered.
+ */
+export function mem_known_(r: number, id: number, mem: Uint8Array, call: () => number): number {
+  if (r !== MEM_UNKNOWN) return r;
+  native.memRegister(id, mem);
+  return call();
+}
+
 /**
  * A number for `mem`'s memory, which must be the whole of an ArrayBuffer the library owns and
  * keeps alive as long as it uses the number; marks that buffer untransferable.

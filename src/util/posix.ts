@@ -11,7 +11,7 @@
 import { unlinkSync } from "node:fs";
 import { constants as osConstants } from "node:os";
 import { native } from "../native/binding.js";
-import { MEM_UNKNOWN, memArgs, mem_number_ } from "../native/mem.js";
+import { memArgs, mem_extent_, mem_known_, mem_number_ } from "../native/mem.js";
 import { changelist_flush_ } from "../event/changelist.js";
 import { EBADF, EIO, fail, set_errno, sysret } from "./errno.js";
 import { check_box_, check_bytes_, check_int_, check_len_, check_string_, show } from "./check.js";
@@ -74,14 +74,8 @@ export function write(fd: number, buf: Uint8Array | string, count: number): numb
              utf8_write_(writeScratch, 0, buf, count) === count) {
     // A string (a C string literal, ported): its bytes written from memory the addon knows.
     memArgs[0] = fd;
-    memArgs[2] = writeScratchMem;
-    memArgs[3] = 0;
-    memArgs[4] = count;
-    let r = native.memWrite();
-    if (r === MEM_UNKNOWN) {
-      native.memRegister(writeScratchMem, writeScratch);
-      r = native.memWrite();
-    }
+    mem_extent_(2, writeScratchMem, 0, count);
+    const r = mem_known_(native.memWrite(), writeScratchMem, writeScratch, native.memWrite);
     return r < 0 ? sysret(r) : r;
   } else {
     bytes = check_bytes_("write", "count", buf, "buf", count);
@@ -273,14 +267,8 @@ export function accept_storage_(sockfd: number, flags: number, ss: sockaddr_stor
   if (sockfd < 0) return fail(-EBADF);
   memArgs[0] = sockfd;
   memArgs[1] = flags;
-  memArgs[2] = addrMem;
-  memArgs[3] = 0;
-  memArgs[4] = SIZEOF_SOCKADDR_STORAGE;
-  let r = native.memAccept();
-  if (r === MEM_UNKNOWN) {
-    native.memRegister(addrMem, addrBuf);
-    r = native.memAccept();
-  }
+  mem_extent_(2, addrMem, 0, SIZEOF_SOCKADDR_STORAGE);
+  const r = mem_known_(native.memAccept(), addrMem, addrBuf, native.memAccept);
   if (r < 0) return fail(r);
   const actual = memArgs[1]!;
   sockaddr_storage_from_bytes_("accept", addrBuf, Math.min(actual, SIZEOF_SOCKADDR_STORAGE), ss);
