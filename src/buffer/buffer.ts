@@ -365,10 +365,11 @@ export function evbuffer_check_(fn: string, buf: unknown, name = "buf"): asserts
 }
 
 function live(fn: string, buf: evbuffer, name?: string): void {
-  if ((buf as evbuffer | null | undefined)?.evbuffer_freed !== false) notLive(fn, name ?? "evbuffer", buf);
+  // (Small: V8 inlines it into every hot path, and counts its bytecode against its budget.)
+  if ((buf as evbuffer | null | undefined)?.evbuffer_freed !== false) notLive(fn, name, buf);
 }
 
-function notLive(fn: string, name: string, buf: unknown): never {
+function notLive(fn: string, name = "evbuffer", buf: unknown): never {
   if (!(buf instanceof evbuffer)) throw new TypeError(`${fn}: ${name} is not an evbuffer (${String(buf)})`);
   throw new TypeError(`${fn}: ${name} used after evbuffer_free`);
 }
@@ -516,21 +517,26 @@ function evbuffer_chain_new(size: number): evbuffer_chain | null {
 
 /** Keep a released chain (of evbuffer_chain_new's, with its memory) for reuse, within bounds. */
 function recycleChain(chain: evbuffer_chain): void {
+  // (Kept small, as V8 inlines it into the drains' hot paths: the usual size is found without
+  // cacheList's tests and log2, and a chain with no readln text has none to drop.)
   const to_alloc = chain.buffer_len + EVBUFFER_CHAIN_SIZE;
-  if (to_alloc > CHAIN_CACHE_CLASS_BYTES || chainCacheBytes + to_alloc > CHAIN_CACHE_BYTES) return;
-  if ((to_alloc & (to_alloc - 1)) !== 0) return;
-  const list = chainCache[31 - Math.clz32(to_alloc)]!;
-  if ((list.length + 1) * to_alloc > CHAIN_CACHE_CLASS_BYTES) return;
+  const list = to_alloc === MIN_BUFFER_SIZE ? chainCache1k : cacheList(to_alloc);
+  if (list === null || chainCacheBytes + to_alloc > CHAIN_CACHE_BYTES || (list.length + 1) * to_alloc > CHAIN_CACHE_CLASS_BYTES) return;
   chain.next = null;
-  chain.misalign = 0;
-  chain.off = 0;
+  chain.misalign = chain.off = 0;
   chain.refcnt = 1;
   chain.gen++;
   // (A view handed out before is a pointer past free now: what it writes is the program's fault.)
   chain.exposed = false;
-  dropLines(chain);
+  if (chain.linesEnd !== 0) dropLines(chain);
   list.push(chain);
   chainCacheBytes += to_alloc;
+}
+
+/** The cache of chains of allocation size to_alloc, or null for a size not kept. */
+function cacheList(to_alloc: number): evbuffer_chain[] | null {
+  if (to_alloc > CHAIN_CACHE_CLASS_BYTES || (to_alloc & (to_alloc - 1)) !== 0) return null;
+  return chainCache[31 - Math.clz32(to_alloc)]!;
 }
 
 /** A chain that holds no memory of its own (reference, file segment, multicast). */
@@ -944,12 +950,18 @@ function evbuffer_run_callbacks(buffer: evbuffer, running_deferred: boolean): vo
  */
 function evbuffer_invoke_callbacks_(buffer: evbuffer): void {
   // flushReleases, written out: with no release pending and no callback (the usual case, after
-  // every add and drain) this function is two tests, which V8 inlines into its callers.
+  // every add and drain) this function is two tests, which V8 inlines into its callers (the rest
+  // is in invokeCallbacks, so that inlining this costs the callers little of V8's budget).
   if (pendingReleases.length !== 0) runReleases();
   if (buffer.callbacks === null) {
     buffer.n_add_for_cb = buffer.n_del_for_cb = 0;
     return;
   }
+  invokeCallbacks(buffer);
+}
+
+/** evbuffer_invoke_callbacks_ for a buffer with callbacks. */
+function invokeCallbacks(buffer: evbuffer): void {
   if (buffer.deferred_cbs) {
     if (event_deferred_cb_schedule_(buffer.cb_queue, buffer.deferred!)) {
       evbuffer_incref_(buffer);
@@ -1429,11 +1441,43 @@ function evbuffer_add_(buf: evbuffer, data: Uint8Array, dataOff: number, datlen:
  */
 export function evbuffer_add(buf: evbuffer, data: Uint8Array | string, datlen: number): number {
   live("evbuffer_add", buf);
+  // The usual case, kept small so that V8 inlines it whole into the caller's loop: bytes whose
+  // datlen needs no check, added to the last chain when it has data (or is the only one) and room
+  // for them; everything else goes through addChecked.
+  if (data instanceof Uint8Array && (datlen | 0) === datlen && datlen >= 0 && datlen <= data.length) {
+    const chain = buf.last ?? cachedFirstChain(buf, datlen);
+    if (chain !== null && chain.flags === 0 && !buf.freeze_end && (chain.off !== 0 || chain === buf.first)) {
+      const at = chain.misalign + chain.off;
+      if (chain.buffer_len - at >= datlen) {
+        if (datlen > 12 && datlen === data.length) chain.buffer!.set(data, at); // (copyBytes's first case)
+        else copyBytes(chain.buffer!, at, data, 0, datlen);
+        chain.off += datlen;
+        buf.total_len += datlen;
+        buf.n_add_for_cb += datlen;
+        evbuffer_invoke_callbacks_(buf);
+        return 0;
+      }
+    }
+  }
+  return addChecked(buf, data, datlen);
+}
+
+/**
+ * For evbuffer_add to an empty buffer: a chain of the smallest size from the cache (what
+ * evbuffer_chain_new would return), made the buffer's only chain; null when the data needs more,
+ * the cache has none, or the end is frozen (addChecked does those).
+ */
+function cachedFirstChain(buf: evbuffer, datlen: number): evbuffer_chain | null {
+  if (datlen === 0 || datlen > MIN_BUFFER_SIZE - EVBUFFER_CHAIN_SIZE || chainCache1k.length === 0 || buf.freeze_end) return null;
+  chainCacheBytes -= MIN_BUFFER_SIZE;
+  return (buf.first = buf.last = chainCache1k.pop()!);
+}
+
+/** evbuffer_add's other cases: the argument checks, then the add. */
+function addChecked(buf: evbuffer, data: Uint8Array | string, datlen: number): number {
   if (data instanceof Uint8Array) {
-    // (The common case is tested inline first: this is the hot path.)
-    if (!Number.isInteger(datlen) || datlen < 0 || datlen > data.length) check_len_("evbuffer_add", "datlen", data, "data", datlen);
-    // The usual cases, as addBytes would do them: an empty buffer gets a chain for the data,
-    // or the last chain holds data and has room for it.
+    check_len_("evbuffer_add", "datlen", data, "data", datlen);
+    // An empty buffer gets a chain for the data, or the last chain holds data and has room for it.
     let chain = buf.last;
     if (chain === null && datlen !== 0 && !buf.freeze_end) {
       chain = evbuffer_chain_new(datlen);
@@ -1831,25 +1875,36 @@ function printfAdded(buf: evbuffer, chain: evbuffer_chain, n: number): number {
  */
 export function evbuffer_drain(buf: evbuffer, len: number): number {
   live("evbuffer_drain", buf);
-  return evbuffer_drain_(buf, check_size_("evbuffer_drain", "len", len));
+  // (A small non-negative integer, the usual len, is tested inline: this is the hot path.)
+  return evbuffer_drain_(buf, (len | 0) === len && len >= 0 ? len : check_size_("evbuffer_drain", "len", len));
 }
 
 function evbuffer_drain_(buf: evbuffer, len: number): number {
   const old_len = buf.total_len;
   if (old_len === 0) return 0;
   if (buf.freeze_start) return -1;
+  const first = buf.first!;
+  if (len >= old_len && first.next === null && first.flags === 0 && first.refcnt === 1 && first.buffer !== null) {
+    // All of one plain chain (the usual case): evbuffer_chain_free's work, without its tests.
+    // (Small, as V8 inlines it into its callers' loops; the other cases are in drainChains.)
+    ZERO_CHAIN(buf);
+    first.refcnt = 0;
+    recycleChain(first);
+    buf.n_del_for_cb += old_len;
+  } else {
+    drainChains(buf, len);
+  }
+  evbuffer_invoke_callbacks_(buf);
+  return 0;
+}
+
+/** evbuffer_drain_'s other cases, without the callbacks: len bytes (all when more) of a nonempty, unfrozen buffer. */
+function drainChains(buf: evbuffer, len: number): void {
+  const old_len = buf.total_len;
   if (len >= old_len) {
     len = old_len;
-    const first = buf.first!;
-    if (first.next === null && first.flags === 0 && first.refcnt === 1 && first.buffer !== null) {
-      // One plain chain (the usual case): evbuffer_chain_free's work, without its tests.
-      ZERO_CHAIN(buf);
-      first.refcnt = 0;
-      recycleChain(first);
-    } else {
-      evbuffer_free_all_chains(first);
-      ZERO_CHAIN(buf);
-    }
+    evbuffer_free_all_chains(buf.first);
+    ZERO_CHAIN(buf);
   } else {
     buf.total_len -= len;
     let remaining = len;
@@ -1867,8 +1922,6 @@ function evbuffer_drain_(buf: evbuffer, len: number): number {
     chain.off -= remaining;
   }
   buf.n_del_for_cb += len;
-  evbuffer_invoke_callbacks_(buf);
-  return 0;
 }
 
 /**
