@@ -949,19 +949,20 @@ function evbuffer_run_callbacks(buffer: evbuffer, running_deferred: boolean): vo
  * changes counted so far (inline, or from the loop when the buffer's callbacks are deferred).
  */
 function evbuffer_invoke_callbacks_(buffer: evbuffer): void {
-  // flushReleases, written out: with no release pending and no callback (the usual case, after
-  // every add and drain) this function is two tests, which V8 inlines into its callers (the rest
-  // is in invokeCallbacks, so that inlining this costs the callers little of V8's budget).
-  if (pendingReleases.length !== 0) runReleases();
+  // With no release pending and no callback (the usual case, after every add and drain) this
+  // function is two tests, which V8 inlines into its callers (the rest is in invokeCallbacks, so
+  // that inlining this costs the callers little of V8's budget for inlining).
+  if (pendingReleases.length === 0 && buffer.callbacks === null) buffer.n_add_for_cb = buffer.n_del_for_cb = 0;
+  else invokeCallbacks(buffer);
+}
+
+/** evbuffer_invoke_callbacks_ with releases pending or callbacks to run. */
+function invokeCallbacks(buffer: evbuffer): void {
+  flushReleases();
   if (buffer.callbacks === null) {
     buffer.n_add_for_cb = buffer.n_del_for_cb = 0;
     return;
   }
-  invokeCallbacks(buffer);
-}
-
-/** evbuffer_invoke_callbacks_ for a buffer with callbacks. */
-function invokeCallbacks(buffer: evbuffer): void {
   if (buffer.deferred_cbs) {
     if (event_deferred_cb_schedule_(buffer.cb_queue, buffer.deferred!)) {
       evbuffer_incref_(buffer);
@@ -1440,13 +1441,13 @@ function evbuffer_add_(buf: evbuffer, data: Uint8Array, dataOff: number, datlen:
  * @category Evbuffers
  */
 export function evbuffer_add(buf: evbuffer, data: Uint8Array | string, datlen: number): number {
-  live("evbuffer_add", buf);
-  // The usual case, kept small so that V8 inlines it whole into the caller's loop: bytes whose
-  // datlen needs no check, added to the last chain when it has data (or is the only one) and room
-  // for them; everything else goes through addChecked.
-  if (data instanceof Uint8Array && (datlen | 0) === datlen && datlen >= 0 && datlen <= data.length) {
+  // The usual case, kept small so that V8 inlines it whole into the caller's loop: a live buffer
+  // (live's test), bytes whose datlen needs no check, added to the last chain when it has data (or
+  // is the only one) and room for them; everything else goes through addChecked.
+  if ((buf as evbuffer | null | undefined)?.evbuffer_freed === false && data instanceof Uint8Array &&
+      (datlen >>> 0) === datlen && datlen <= data.length && !buf.freeze_end) {
     const chain = buf.last ?? cachedFirstChain(buf, datlen);
-    if (chain !== null && chain.flags === 0 && !buf.freeze_end && (chain.off !== 0 || chain === buf.first)) {
+    if (chain !== null && chain.flags === 0 && (chain.off !== 0 || chain === buf.first)) {
       const at = chain.misalign + chain.off;
       if (chain.buffer_len - at >= datlen) {
         if (datlen > 12 && datlen === data.length) chain.buffer!.set(data, at); // (copyBytes's first case)
@@ -1464,17 +1465,19 @@ export function evbuffer_add(buf: evbuffer, data: Uint8Array | string, datlen: n
 
 /**
  * For evbuffer_add to an empty buffer: a chain of the smallest size from the cache (what
- * evbuffer_chain_new would return), made the buffer's only chain; null when the data needs more,
- * the cache has none, or the end is frozen (addChecked does those).
+ * evbuffer_chain_new would return), made the buffer's only chain (as addBytes makes one even for
+ * no data); null when the data needs more, or the cache has none (addChecked does those). The end
+ * is not frozen.
  */
 function cachedFirstChain(buf: evbuffer, datlen: number): evbuffer_chain | null {
-  if (datlen === 0 || datlen > MIN_BUFFER_SIZE - EVBUFFER_CHAIN_SIZE || chainCache1k.length === 0 || buf.freeze_end) return null;
+  if (datlen > MIN_BUFFER_SIZE - EVBUFFER_CHAIN_SIZE || chainCache1k.length === 0) return null;
   chainCacheBytes -= MIN_BUFFER_SIZE;
   return (buf.first = buf.last = chainCache1k.pop()!);
 }
 
 /** evbuffer_add's other cases: the argument checks, then the add. */
 function addChecked(buf: evbuffer, data: Uint8Array | string, datlen: number): number {
+  live("evbuffer_add", buf);
   if (data instanceof Uint8Array) {
     check_len_("evbuffer_add", "datlen", data, "data", datlen);
     // An empty buffer gets a chain for the data, or the last chain holds data and has room for it.
@@ -1876,7 +1879,7 @@ function printfAdded(buf: evbuffer, chain: evbuffer_chain, n: number): number {
 export function evbuffer_drain(buf: evbuffer, len: number): number {
   live("evbuffer_drain", buf);
   // (A small non-negative integer, the usual len, is tested inline: this is the hot path.)
-  return evbuffer_drain_(buf, (len | 0) === len && len >= 0 ? len : check_size_("evbuffer_drain", "len", len));
+  return evbuffer_drain_(buf, (len >>> 0) === len ? len : check_size_("evbuffer_drain", "len", len));
 }
 
 function evbuffer_drain_(buf: evbuffer, len: number): number {
@@ -1884,7 +1887,8 @@ function evbuffer_drain_(buf: evbuffer, len: number): number {
   if (old_len === 0) return 0;
   if (buf.freeze_start) return -1;
   const first = buf.first!;
-  if (len >= old_len && first.next === null && first.flags === 0 && first.refcnt === 1 && first.buffer !== null) {
+  // (A chain's flags never change; one without flags has memory.)
+  if (len >= old_len && first.next === null && first.flags === 0 && first.refcnt === 1) {
     // All of one plain chain (the usual case): evbuffer_chain_free's work, without its tests.
     // (Small, as V8 inlines it into its callers' loops; the other cases are in drainChains.)
     ZERO_CHAIN(buf);
@@ -1956,19 +1960,26 @@ function drainChains(buf: evbuffer, len: number): void {
  * @category Evbuffers
  */
 export function evbuffer_remove(buf: evbuffer, data_out: Uint8Array, datlen: number): number {
-  const fn = "evbuffer_remove";
-  live(fn, buf);
-  // (The common case is tested inline first: this is the hot path.)
-  if (!(data_out instanceof Uint8Array) || !Number.isInteger(datlen) || datlen < 0 || datlen > data_out.length) {
-    check_len_(fn, "datlen", data_out, "data_out", datlen);
-  }
-  const first = buf.first;
-  if (datlen > 0 && first !== null && datlen <= first.off && first.buffer !== null && !buf.freeze_start) {
-    // All from the first chain: copyout's loop and clamps have nothing to do.
-    copyOut(data_out, 0, first, first.misalign, datlen);
+  // The usual case, kept small so that V8 inlines it whole into the caller's loop: a live buffer
+  // (live's test), arguments that need no check, bytes all from the first chain (copyout's loop
+  // and clamps have nothing to do).
+  const first = (buf as evbuffer | null | undefined)?.evbuffer_freed === false ? buf.first : null;
+  if (first !== null && data_out instanceof Uint8Array && (datlen >>> 0) === datlen && datlen !== 0 &&
+      datlen <= data_out.length && datlen <= first.off && first.buffer !== null && !buf.freeze_start) {
+    // (copyOut, on its usual path: from the view of the chain made for the last copy.)
+    if (datlen <= 16 || first.viewOff !== first.misalign || first.view.length !== datlen) copyOut(data_out, 0, first, first.misalign, datlen);
+    else data_out.set(first.view, 0);
     evbuffer_drain_(buf, datlen);
     return datlen;
   }
+  return removeChecked(buf, data_out, datlen);
+}
+
+/** evbuffer_remove's other cases: the argument checks, then copyout and drain. */
+function removeChecked(buf: evbuffer, data_out: Uint8Array, datlen: number): number {
+  const fn = "evbuffer_remove";
+  live(fn, buf);
+  check_len_(fn, "datlen", data_out, "data_out", datlen);
   let n = copyout(fn, buf, null, data_out, datlen);
   if (n > 0 && evbuffer_drain_(buf, n) < 0) n = -1;
   return n;
