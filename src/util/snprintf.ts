@@ -29,8 +29,12 @@ let outLen = 0;
 /** Thrown by reserve() when the caller's memory is too small; caught by evutil_format_into_. */
 const NO_ROOM = new Error("evutil_format_into_: no room");
 
+/** Room for n more bytes of output. (Small, as V8 inlines it at every put; the growing is grow's.) */
 function reserve(n: number): void {
-  if (outLen + n <= outEnd) return;
+  if (outLen + n > outEnd) grow(n);
+}
+
+function grow(n: number): void {
   if (out !== scratchOut) throw NO_ROOM;
   let size = out.length * 2;
   while (size < outLen + n) size *= 2;
@@ -344,8 +348,21 @@ class PlainFormat {
     readonly lits: Uint8Array[],
     readonly convs: string[],
     readonly longs: boolean[],
+    /** Each directive's PLAIN_* kind, which formatPlain tests (numbers compare for less than strings). */
+    readonly kinds: number[],
   ) {}
 }
+
+/** PlainFormat kinds: %d and %i, %u, %x, %X, %s, and the others (%o, %c). */
+const PLAIN_SIGNED = 0;
+const PLAIN_UNSIGNED = 1;
+const PLAIN_HEX = 2;
+const PLAIN_HEX_UPPER = 3;
+const PLAIN_STRING = 4;
+const PLAIN_OTHER = 5;
+const PLAIN_KINDS: Record<string, number> = {
+  d: PLAIN_SIGNED, i: PLAIN_SIGNED, u: PLAIN_UNSIGNED, x: PLAIN_HEX, X: PLAIN_HEX_UPPER, s: PLAIN_STRING, o: PLAIN_OTHER, c: PLAIN_OTHER,
+};
 
 /** Parsed formats by format string (null: not plain); cleared when it grows past a bound. */
 const plainFormats = new Map<string, PlainFormat | null>();
@@ -358,6 +375,7 @@ function parsePlain(fmt: string): PlainFormat | null {
   const lits: Uint8Array[] = [];
   const convs: string[] = [];
   const longs: boolean[] = [];
+  const kinds: number[] = [];
   let lit = "";
   let i = 0;
   const n = fmt.length;
@@ -388,10 +406,11 @@ function parsePlain(fmt: string): PlainFormat | null {
     lits.push(Buffer.from(lit, "utf8"));
     convs.push(conv);
     longs.push(long);
+    kinds.push(PLAIN_KINDS[conv]!);
     lit = "";
   }
   lits.push(Buffer.from(lit, "utf8"));
-  return new PlainFormat(lits, convs, longs);
+  return new PlainFormat(lits, convs, longs, kinds);
 }
 
 function plainFormat(fmt: string): PlainFormat | null {
@@ -423,37 +442,47 @@ function putLit(b: Uint8Array): void {
 /** "00" to "99": the two digits of n at 2n and 2n + 1. */
 const DIGIT_PAIRS = Buffer.from(Array.from({ length: 100 }, (_, n) => String(n).padStart(2, "0")).join(""), "latin1");
 
-/** Decimal digits of v, a safe integer, 0 or more. */
+/**
+ * Decimal digits of v, a safe integer, 0 or more. (Values from 2^31 on are putDecimalBig's, so
+ * that this stays small enough for V8 to inline into formatPlain beside the others.)
+ */
 function putDecimal(v: number): void {
+  if (v >= 0x80000000) {
+    putDecimalBig(v);
+    return;
+  }
+  reserve(16);
+  // (Comparisons cost less than a division a digit.)
+  const len = v < 100000 ? (v < 100 ? (v < 10 ? 1 : 2) : v < 1000 ? 3 : v < 10000 ? 4 : 5)
+    : v < 10000000 ? (v < 1000000 ? 6 : 7) : v < 100000000 ? 8 : v < 1000000000 ? 9 : 10;
+  const o = out;
+  let at = outLen + len;
+  // Two digits a division, from a table.
+  while (v >= 100) {
+    const q = (v / 100) | 0;
+    const r = (v - q * 100) * 2;
+    o[--at] = DIGIT_PAIRS[r + 1]!;
+    o[--at] = DIGIT_PAIRS[r]!;
+    v = q;
+  }
+  if (v >= 10) {
+    o[--at] = DIGIT_PAIRS[v * 2 + 1]!;
+    o[--at] = DIGIT_PAIRS[v * 2]!;
+  } else o[--at] = 0x30 + v;
+  outLen += len;
+}
+
+/** putDecimal of a safe integer from 2^31 on. */
+function putDecimalBig(v: number): void {
   reserve(16);
   let len = 1;
-  if (v < 0x80000000) {
-    // (Comparisons cost less than a division a digit.)
-    len = v < 100000 ? (v < 100 ? (v < 10 ? 1 : 2) : v < 1000 ? 3 : v < 10000 ? 4 : 5)
-      : v < 10000000 ? (v < 1000000 ? 6 : 7) : v < 100000000 ? 8 : v < 1000000000 ? 9 : 10;
-    const o = out;
-    let at = outLen + len;
-    // Two digits a division, from a table.
-    while (v >= 100) {
-      const q = (v / 100) | 0;
-      const r = (v - q * 100) * 2;
-      o[--at] = DIGIT_PAIRS[r + 1]!;
-      o[--at] = DIGIT_PAIRS[r]!;
-      v = q;
-    }
-    if (v >= 10) {
-      o[--at] = DIGIT_PAIRS[v * 2 + 1]!;
-      o[--at] = DIGIT_PAIRS[v * 2]!;
-    } else o[--at] = 0x30 + v;
-  } else {
-    for (let t = v; t >= 10; t = Math.floor(t / 10)) len++;
-    let at = outLen + len;
-    do {
-      const q = Math.floor(v / 10);
-      out[--at] = 0x30 + (v - q * 10);
-      v = q;
-    } while (v > 0);
-  }
+  for (let t = v; t >= 10; t = Math.floor(t / 10)) len++;
+  let at = outLen + len;
+  do {
+    const q = Math.floor(v / 10);
+    out[--at] = 0x30 + (v - q * 10);
+    v = q;
+  } while (v > 0);
   outLen += len;
 }
 
@@ -463,35 +492,46 @@ const HEX_UPPER = Buffer.from("0123456789ABCDEF", "latin1");
 const HEX_PAIRS_LOWER = Buffer.from(Array.from({ length: 256 }, (_, n) => n.toString(16).padStart(2, "0")).join(""), "latin1");
 const HEX_PAIRS_UPPER = Buffer.from(HEX_PAIRS_LOWER.toString("latin1").toUpperCase(), "latin1");
 
-/** Hexadecimal digits of v, a safe integer, 0 or more. */
+/**
+ * Hexadecimal digits of v, a safe integer, 0 or more. (Values beyond 32 bits are putHexBig's, so
+ * that this stays small enough for V8 to inline into formatPlain beside the others.)
+ */
 function putHex(v: number, digits: Uint8Array): void {
+  if (v > 0xffffffff) {
+    putHexBig(v, digits);
+    return;
+  }
+  reserve(14);
+  const len = v === 0 ? 1 : (35 - Math.clz32(v)) >> 2;
+  let at = outLen + len;
+  const o = out;
+  const pairs = digits === HEX_LOWER ? HEX_PAIRS_LOWER : HEX_PAIRS_UPPER;
+  v >>>= 0;
+  // Two digits a step, from a table.
+  while (v > 0xff) {
+    const r = (v & 0xff) * 2;
+    o[--at] = pairs[r + 1]!;
+    o[--at] = pairs[r]!;
+    v >>>= 8;
+  }
+  if (v > 0xf) {
+    o[--at] = pairs[v * 2 + 1]!;
+    o[--at] = pairs[v * 2]!;
+  } else o[--at] = digits[v]!;
+  outLen += len;
+}
+
+/** putHex of a safe integer beyond 32 bits. */
+function putHexBig(v: number, digits: Uint8Array): void {
   reserve(14);
   let len = 1;
-  if (v <= 0xffffffff) len = v === 0 ? 1 : (35 - Math.clz32(v)) >> 2;
-  else for (let t = v; t >= 16; t = Math.floor(t / 16)) len++;
+  for (let t = v; t >= 16; t = Math.floor(t / 16)) len++;
   let at = outLen + len;
-  if (v <= 0xffffffff) {
-    const o = out;
-    const pairs = digits === HEX_LOWER ? HEX_PAIRS_LOWER : HEX_PAIRS_UPPER;
-    v >>>= 0;
-    // Two digits a step, from a table.
-    while (v > 0xff) {
-      const r = (v & 0xff) * 2;
-      o[--at] = pairs[r + 1]!;
-      o[--at] = pairs[r]!;
-      v >>>= 8;
-    }
-    if (v > 0xf) {
-      o[--at] = pairs[v * 2 + 1]!;
-      o[--at] = pairs[v * 2]!;
-    } else o[--at] = digits[v]!;
-  } else {
-    do {
-      const q = Math.floor(v / 16);
-      out[--at] = digits[v - q * 16]!;
-      v = q;
-    } while (v > 0);
-  }
+  do {
+    const q = Math.floor(v / 16);
+    out[--at] = digits[v - q * 16]!;
+    v = q;
+  } while (v > 0);
   outLen += len;
 }
 
@@ -519,34 +559,35 @@ function putAsciiCString(s: string): boolean {
 function formatPlain(fn: string, pf: PlainFormat, args: readonly unknown[]): number {
   outLen = outStart;
   const lits = pf.lits;
-  const convs = pf.convs;
+  const kinds = pf.kinds;
   putLit(lits[0]!);
-  for (let k = 0; k < convs.length; k++) {
-    const conv = convs[k]!;
+  for (let k = 0; k < kinds.length; k++) {
+    const kind = kinds[k]!;
     const v = args[k];
     let done = false;
     if (typeof v === "number") {
-      if (v >= 0 ? v <= Number.MAX_SAFE_INTEGER : v >= -Number.MAX_SAFE_INTEGER && (conv === "d" || conv === "i")) {
+      if (v >= 0 ? v <= Number.MAX_SAFE_INTEGER : v >= -Number.MAX_SAFE_INTEGER && kind === PLAIN_SIGNED) {
         if (Number.isInteger(v)) {
-          if (conv === "d" || conv === "i" || conv === "u") {
+          if (kind <= PLAIN_UNSIGNED) {
             if (v < 0) {
               putRepeat(0x2d, 1);
               putDecimal(-v);
             } else putDecimal(v);
             done = true;
-          } else if (conv === "x") {
+          } else if (kind === PLAIN_HEX) {
             putHex(v, HEX_LOWER);
             done = true;
-          } else if (conv === "X") {
+          } else if (kind === PLAIN_HEX_UPPER) {
             putHex(v, HEX_UPPER);
             done = true;
           }
         }
       }
-    } else if (typeof v === "string" && conv === "s") {
+    } else if (typeof v === "string" && kind === PLAIN_STRING) {
       done = putAsciiCString(v);
     }
     if (!done) {
+      const conv = pf.convs[k]!;
       spec.left = spec.plus = spec.space = spec.alt = spec.zero = false;
       spec.long = pf.longs[k]!;
       spec.width = 0;
