@@ -1464,15 +1464,18 @@ export function evbuffer_add(buf: evbuffer, data: Uint8Array | string, datlen: n
 }
 
 /**
- * For evbuffer_add to an empty buffer: a chain of the smallest size from the cache (what
- * evbuffer_chain_new would return), made the buffer's only chain (as addBytes makes one even for
- * no data); null when the data needs more, or the cache has none (addChecked does those). The end
- * is not frozen.
+ * For evbuffer_add to an empty buffer: a cached chain of the size evbuffer_chain_new would
+ * allocate (the smallest power of two from MIN_BUFFER_SIZE that holds the data and the chain's
+ * header), made the buffer's only chain (as addBytes makes one even for no data); null when no
+ * such chain is cached (addChecked allocates one then). The end is not frozen.
  */
 function cachedFirstChain(buf: evbuffer, datlen: number): evbuffer_chain | null {
-  if (datlen > MIN_BUFFER_SIZE - EVBUFFER_CHAIN_SIZE || chainCache1k.length === 0) return null;
-  chainCacheBytes -= MIN_BUFFER_SIZE;
-  return (buf.first = buf.last = chainCache1k.pop()!);
+  const list = datlen <= MIN_BUFFER_SIZE - EVBUFFER_CHAIN_SIZE ? chainCache1k
+    : datlen <= CHAIN_CACHE_CLASS_BYTES - EVBUFFER_CHAIN_SIZE ? chainCache[32 - Math.clz32(datlen + EVBUFFER_CHAIN_SIZE - 1)]! : null;
+  if (list === null || list.length === 0) return null;
+  const chain = list.pop()!;
+  chainCacheBytes -= chain.buffer_len + EVBUFFER_CHAIN_SIZE;
+  return (buf.first = buf.last = chain);
 }
 
 /** evbuffer_add's other cases: the argument checks, then the add. */
