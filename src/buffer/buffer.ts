@@ -1465,14 +1465,24 @@ export function evbuffer_add(buf: evbuffer, data: Uint8Array | string, datlen: n
 
 /**
  * For evbuffer_add to an empty buffer: a cached chain of the size evbuffer_chain_new would
- * allocate (the smallest power of two from MIN_BUFFER_SIZE that holds the data and the chain's
- * header), made the buffer's only chain (as addBytes makes one even for no data); null when no
- * such chain is cached (addChecked allocates one then). The end is not frozen.
+ * allocate, made the buffer's only chain (as addBytes makes one even for no data); null when no
+ * such chain is cached (addChecked allocates one then). The end is not frozen. (The smallest size
+ * here; the others in cachedChainOfClass, so that V8 inlines this whole.)
  */
 function cachedFirstChain(buf: evbuffer, datlen: number): evbuffer_chain | null {
-  const list = datlen <= MIN_BUFFER_SIZE - EVBUFFER_CHAIN_SIZE ? chainCache1k
-    : datlen <= CHAIN_CACHE_CLASS_BYTES - EVBUFFER_CHAIN_SIZE ? chainCache[32 - Math.clz32(datlen + EVBUFFER_CHAIN_SIZE - 1)]! : null;
-  if (list === null || list.length === 0) return null;
+  if (datlen > MIN_BUFFER_SIZE - EVBUFFER_CHAIN_SIZE || chainCache1k.length === 0) return cachedChainOfClass(buf, datlen);
+  chainCacheBytes -= MIN_BUFFER_SIZE;
+  return (buf.first = buf.last = chainCache1k.pop()!);
+}
+
+/**
+ * cachedFirstChain of another size: evbuffer_chain_new's, the smallest power of two from
+ * MIN_BUFFER_SIZE that holds the data and the chain's header.
+ */
+function cachedChainOfClass(buf: evbuffer, datlen: number): evbuffer_chain | null {
+  if (datlen <= MIN_BUFFER_SIZE - EVBUFFER_CHAIN_SIZE || datlen > CHAIN_CACHE_CLASS_BYTES - EVBUFFER_CHAIN_SIZE) return null;
+  const list = chainCache[32 - Math.clz32(datlen + EVBUFFER_CHAIN_SIZE - 1)]!;
+  if (list.length === 0) return null;
   const chain = list.pop()!;
   chainCacheBytes -= chain.buffer_len + EVBUFFER_CHAIN_SIZE;
   return (buf.first = buf.last = chain);
@@ -1880,9 +1890,10 @@ function printfAdded(buf: evbuffer, chain: evbuffer_chain, n: number): number {
  * @category Evbuffers
  */
 export function evbuffer_drain(buf: evbuffer, len: number): number {
+  // (A live buffer, live's test, and a len below 2^32 are tested inline: this is the hot path.)
+  if ((buf as evbuffer | null | undefined)?.evbuffer_freed === false && (len >>> 0) === len) return evbuffer_drain_(buf, len);
   live("evbuffer_drain", buf);
-  // (A small non-negative integer, the usual len, is tested inline: this is the hot path.)
-  return evbuffer_drain_(buf, (len >>> 0) === len ? len : check_size_("evbuffer_drain", "len", len));
+  return evbuffer_drain_(buf, check_size_("evbuffer_drain", "len", len));
 }
 
 function evbuffer_drain_(buf: evbuffer, len: number): number {
