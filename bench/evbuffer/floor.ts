@@ -11,7 +11,8 @@
  *   evbuffer_readln does for lines that wait in the buffer); against evbuffer_readln of the
  *   lines of bench.ts (10000 buffered at once), and of one line added and read at a time.
  * - 64-byte pieces: TypedArray#set of the whole piece (the add's copy), TypedArray#set from a new
- *   view (a copy out of a bigger memory), against add + drain and add + remove.
+ *   view (a copy out of a bigger memory), the add's copy and a copy out through a view kept from
+ *   the last time (the two copies add + remove cannot avoid), against add + drain and add + remove.
  *
  * Prints "<what> <ns per operation>", the best of 5 rounds of CPU time (the machine is shared:
  * CPU time moves less than wall time). Compare with bench.c's figures (1e9 / operations per
@@ -143,6 +144,13 @@ function pieces(): void {
   const setView = best(n, (count) => {
     for (let i = 0; i < count; i++) out.set(new Uint8Array(ab, i & 255, 64), 0);
   });
+  const kept = new Uint8Array(ab, chainMem.byteOffset, 64);
+  const setInOut = best(n, (count) => {
+    for (let i = 0; i < count; i++) {
+      chainMem.set(data, 0);
+      out.set(kept, 0);
+    }
+  });
   const buf = evbuffer_new();
   const addDrain = best(n, (count) => {
     for (let i = 0; i < count; i++) {
@@ -158,6 +166,7 @@ function pieces(): void {
   });
   evbuffer_free(buf);
   process.stdout.write(`64B set_whole ${setWhole.toFixed(1)}\n64B set_new_view ${setView.toFixed(1)}\n` +
+    `64B set_in+set_out ${setInOut.toFixed(1)}\n` +
     `64B add+drain ${addDrain.toFixed(1)}\n64B add+remove ${addRemove.toFixed(1)}\n`);
 }
 
