@@ -443,12 +443,12 @@ function putLit(b: Uint8Array): void {
 const DIGIT_PAIRS = Buffer.from(Array.from({ length: 100 }, (_, n) => String(n).padStart(2, "0")).join(""), "latin1");
 
 /**
- * Decimal digits of v, a safe integer, 0 or more. (Values from 2^31 on are putDecimalBig's, so
+ * Decimal digits of v, a safe integer, 0 or more. (Values from 2^31 on are putDigitsBig's, so
  * that this stays small enough for V8 to inline into formatPlain beside the others.)
  */
 function putDecimal(v: number): void {
   if (v >= 0x80000000) {
-    putDecimalBig(v);
+    putDigitsBig(v, 10, HEX_LOWER);
     return;
   }
   reserve(16);
@@ -472,15 +472,18 @@ function putDecimal(v: number): void {
   outLen += len;
 }
 
-/** putDecimal of a safe integer from 2^31 on. */
-function putDecimalBig(v: number): void {
+/**
+ * The digits of v, a safe integer beyond what putDecimal and putHex take themselves, in `base`
+ * (10 or 16) from the table `digits`: a digit at a time, by division (no 32-bit operations).
+ */
+function putDigitsBig(v: number, base: number, digits: Uint8Array): void {
   reserve(16);
   let len = 1;
-  for (let t = v; t >= 10; t = Math.floor(t / 10)) len++;
+  for (let t = v; t >= base; t = Math.floor(t / base)) len++;
   let at = outLen + len;
   do {
-    const q = Math.floor(v / 10);
-    out[--at] = 0x30 + (v - q * 10);
+    const q = Math.floor(v / base);
+    out[--at] = digits[v - q * base]!;
     v = q;
   } while (v > 0);
   outLen += len;
@@ -493,12 +496,12 @@ const HEX_PAIRS_LOWER = Buffer.from(Array.from({ length: 256 }, (_, n) => n.toSt
 const HEX_PAIRS_UPPER = Buffer.from(HEX_PAIRS_LOWER.toString("latin1").toUpperCase(), "latin1");
 
 /**
- * Hexadecimal digits of v, a safe integer, 0 or more. (Values beyond 32 bits are putHexBig's, so
+ * Hexadecimal digits of v, a safe integer, 0 or more. (Values beyond 32 bits are putDigitsBig's, so
  * that this stays small enough for V8 to inline into formatPlain beside the others.)
  */
 function putHex(v: number, digits: Uint8Array): void {
   if (v > 0xffffffff) {
-    putHexBig(v, digits);
+    putDigitsBig(v, 16, digits);
     return;
   }
   reserve(14);
@@ -518,20 +521,6 @@ function putHex(v: number, digits: Uint8Array): void {
     o[--at] = pairs[v * 2 + 1]!;
     o[--at] = pairs[v * 2]!;
   } else o[--at] = digits[v]!;
-  outLen += len;
-}
-
-/** putHex of a safe integer beyond 32 bits. */
-function putHexBig(v: number, digits: Uint8Array): void {
-  reserve(14);
-  let len = 1;
-  for (let t = v; t >= 16; t = Math.floor(t / 16)) len++;
-  let at = outLen + len;
-  do {
-    const q = Math.floor(v / 16);
-    out[--at] = digits[v - q * 16]!;
-    v = q;
-  } while (v > 0);
   outLen += len;
 }
 
