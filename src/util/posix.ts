@@ -48,10 +48,15 @@ export function read(fd: number, buf: Uint8Array, count: number): number {
     check_len_("read", "count", buf, "buf", count);
     if (!fd_ok_("read", fd)) return fail(-EBADF);
   }
+  return transfer(fd, buf, count, native.memReadBuf);
+}
+
+/** read(2) or write(2) (`call`: native.memReadBuf or memWriteBuf) of buf[0, count) on fd: the count, or -1 with errno. */
+function transfer(fd: number, buf: Uint8Array, count: number, call: (buf: Uint8Array) => number): number {
   memArgs[0] = fd;
   memArgs[1] = 0;
   memArgs[2] = count;
-  const r = native.memReadBuf(buf);
+  const r = call(buf);
   return r < 0 ? sysret(r) : r;
 }
 
@@ -81,11 +86,7 @@ export function write(fd: number, buf: Uint8Array | string, count: number): numb
     bytes = check_bytes_("write", "count", buf, "buf", count);
     if (!fd_ok_("write", fd)) return fail(-EBADF);
   }
-  memArgs[0] = fd;
-  memArgs[1] = 0;
-  memArgs[2] = count;
-  const r = native.memWriteBuf(bytes);
-  return r < 0 ? sysret(r) : r;
+  return transfer(fd, bytes, count, native.memWriteBuf);
 }
 
 /** Where write() puts a string's bytes (up to WRITE_SCRATCH of them), and its memory number. */
