@@ -9,6 +9,7 @@
 #ifndef LIBEVENT_NATIVE_ARGS_H
 #define LIBEVENT_NATIVE_ARGS_H
 
+#include <math.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -33,6 +34,11 @@
 bool throw_type(napi_env env, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 bool throw_range(napi_env env, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 bool throw_error(napi_env env, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* A double read from memArgs (mem.c) that is an integer in [lo, hi]. */
+static inline bool whole_in(double v, double lo, double hi) {
+  return v >= lo && v <= hi && v == trunc(v);
+}
 
 /* An integer number in [min, max]. */
 bool arg_int(napi_env env, const char *fn, napi_value v, const char *what,

@@ -7,7 +7,6 @@
  */
 #include <errno.h>
 #include <limits.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -89,15 +88,20 @@ static const struct eventop *find_op(const char *name) {
 }
 
 /* The slot of handle argument v, or NULL after throwing a RangeError. */
+/* Backend h's slot; NULL with a RangeError pending when h is no live handle. */
+static struct backend_slot *slot_of(napi_env env, const char *fn, struct addon_state *st, double h) {
+  if (!whole_in(h, 0, st->nbackends - 1) || st->backends[(int)h].op == NULL) {
+    throw_range(env, "%s: %g is not a live backend handle", fn, h);
+    return NULL;
+  }
+  return &st->backends[(int)h];
+}
+
 static struct backend_slot *arg_handle(napi_env env, const char *fn, struct addon_state *st,
                                        napi_value v) {
   int h;
   if (!arg_int(env, fn, v, "h", 0, INT_MAX, &h)) return NULL;
-  if (h >= st->nbackends || st->backends[h].op == NULL) {
-    throw_range(env, "%s: %d is not a live backend handle", fn, h);
-    return NULL;
-  }
-  return &st->backends[h];
+  return slot_of(env, fn, st, h);
 }
 
 bool backend_arg(napi_env env, const char *fn, struct addon_state *st, napi_value v,
@@ -245,21 +249,27 @@ static bool list_get(napi_env env, const char *fn, const struct int32_list *l, c
   return true;
 }
 
+/* The first n (>= 0) changes of b's registered change list: *changes (NULL for none). Throws (and
+ * returns false) when there are more than the list holds. */
+static bool changes_get(napi_env env, const char *fn, struct backend_slot *b, int n,
+                        int32_t **changes) {
+  int have;
+  *changes = NULL;
+  if (n == 0) return true;
+  if (!list_get(env, fn, &b->changes, "change list (setChangeList)", 4, changes, &have))
+    return false;
+  if (n > have)
+    return throw_range(env, "%s: nchanges (%d) is more than the change list holds (%d)", fn, n,
+                       have);
+  return true;
+}
+
 /* The held-back changes to make first: argument v counts them, and *changes is the registered
  * change list when the count is not 0. Throws (and returns false) when the count is not an
  * integer within the list. */
 static bool arg_changes(napi_env env, const char *fn, struct backend_slot *b, napi_value v,
                         int32_t **changes, int *out) {
-  int have;
-  if (!arg_int(env, fn, v, "nchanges", 0, INT_MAX, out)) return false;
-  *changes = NULL;
-  if (*out == 0) return true;
-  if (!list_get(env, fn, &b->changes, "change list (setChangeList)", 4, changes, &have))
-    return false;
-  if (*out > have)
-    return throw_range(env, "%s: nchanges (%d) is more than the change list holds (%d)", fn, *out,
-                       have);
-  return true;
+  return arg_int(env, fn, v, "nchanges", 0, INT_MAX, out) && changes_get(env, fn, b, *out, changes);
 }
 
 /* Make the n changes of list c on backend b, in order: each is (fd, old, events, kind), kind
@@ -377,28 +387,16 @@ static napi_value js_backend_dispatch_args(napi_env env, napi_callback_info info
   struct addon_state *st = mem_args_state(env, info, fn, NULL, NULL);
   if (st == NULL) return NULL;
   const double *a = st->mem_args;
-  double h = a[0], t = a[1], nc = a[2], clock = a[3];
-  if (!(h >= 0 && h < st->nbackends && h == trunc(h)) || st->backends[(int)h].op == NULL) {
-    throw_range(env, "%s: %g is not a backend handle", fn, h);
-    return NULL;
-  }
-  if (!(t >= -1 && t <= 9007199254740991.0 && t == trunc(t)) ||
-      !(nc >= 0 && nc <= INT_MAX && nc == trunc(nc)) || !(clock == 0 || clock == 1 || clock == 2)) {
+  double t = a[1], nc = a[2], clock = a[3];
+  struct backend_slot *b = slot_of(env, fn, st, a[0]);
+  if (b == NULL) return NULL;
+  if (!whole_in(t, -1, 9007199254740991.0) || !whole_in(nc, 0, INT_MAX) || !whole_in(clock, 0, 2)) {
     throw_range(env, "%s: timeoutUs %g, nchanges %g or clock %g is out of range", fn, t, nc, clock);
     return NULL;
   }
-  struct backend_slot *b = &st->backends[(int)h];
-  int n = (int)nc, have;
-  int32_t *changes = NULL;
-  if (n > 0) {
-    if (!list_get(env, fn, &b->changes, "change list (setChangeList)", 4, &changes, &have))
-      return NULL;
-    if (n > have) {
-      throw_range(env, "%s: nchanges (%d) is more than the change list holds (%d)", fn, n, have);
-      return NULL;
-    }
-  }
-  return backend_dispatch(env, st, b, (int64_t)t, changes, n, (int)clock);
+  int32_t *changes;
+  if (!changes_get(env, fn, b, (int)nc, &changes)) return NULL;
+  return backend_dispatch(env, st, b, (int64_t)t, changes, (int)nc, (int)clock);
 }
 
 static napi_value js_backend_fd(napi_env env, napi_callback_info info) {

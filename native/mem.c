@@ -17,7 +17,6 @@
  */
 #include <errno.h>
 #include <limits.h>
-#include <math.h>
 #include <stdlib.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -64,7 +63,12 @@ static napi_value js_mem_args(napi_env env, napi_callback_info info) {
 }
 
 /* A memory number: an integer in [1, 2^53]. */
-static bool mem_id_ok(double id) { return id >= 1 && id <= 9007199254740992.0 && id == trunc(id); }
+static bool mem_id_ok(double id) { return whole_in(id, 1, 9007199254740992.0); }
+
+/* Whether [off, off + len) lies inside `have` bytes. */
+static bool extent_in(double off, double len, size_t have) {
+  return whole_in(off, 0, (double)have) && whole_in(len, 0, (double)have - off);
+}
 
 /* memRegister(id, buf): the memory of Uint8Array buf is number id from now on. */
 static napi_value js_mem_register(napi_env env, napi_callback_info info) {
@@ -98,7 +102,7 @@ static int mem_extent(napi_env env, const char *fn, struct addon_state *st, int 
   }
   const struct mem_slot *s = &st->mem[(uint64_t)id & (MEM_SLOTS - 1)];
   if (s->id != id) return 0;
-  if (!(off >= 0 && len >= 0 && off == trunc(off) && len == trunc(len) && off + len <= (double)s->len)) {
+  if (!extent_in(off, len, s->len)) {
     throw_range(env, "%s: extent (%g, %g) is not inside memory %g of %zu bytes", fn, off, len, id,
                 s->len);
     return -1;
@@ -120,13 +124,15 @@ struct addon_state *mem_args_state(napi_env env, napi_callback_info info, const 
   return st;
 }
 
-/* The descriptor in args[0], and the state, for a call without arguments. NULL with an exception
- * pending when there is no argument block yet or args[0] is not a descriptor. */
-static struct addon_state *mem_call(napi_env env, napi_callback_info info, const char *fn, int *fd) {
-  struct addon_state *st = mem_args_state(env, info, fn, NULL, NULL);
+/* The descriptor in args[0], and the state, for a call with its arguments in memArgs (and up to
+ * *argc of its own, as mem_args_state). NULL with an exception pending when there is no argument
+ * block yet or args[0] is not a descriptor. */
+static struct addon_state *mem_call(napi_env env, napi_callback_info info, const char *fn, int *fd,
+                                    size_t *argc, napi_value *argv) {
+  struct addon_state *st = mem_args_state(env, info, fn, argc, argv);
   if (st == NULL) return NULL;
   double d = st->mem_args[0];
-  if (!(d >= 0 && d <= INT_MAX && d == trunc(d))) {
+  if (!whole_in(d, 0, INT_MAX)) {
     throw_range(env, "%s: fd must be a non-negative integer, got %g", fn, d);
     return NULL;
   }
@@ -139,7 +145,7 @@ static napi_value mem_rw(napi_env env, napi_callback_info info, const char *fn, 
   int fd;
   uint8_t *p;
   size_t n;
-  struct addon_state *st = mem_call(env, info, fn, &fd);
+  struct addon_state *st = mem_call(env, info, fn, &fd, NULL, NULL);
   if (st == NULL) return NULL;
   int known = mem_extent(env, fn, st, 2, &p, &n);
   if (known <= 0) return known < 0 ? NULL : ret_int(env, MEM_UNKNOWN);
@@ -159,10 +165,10 @@ static napi_value js_mem_write(napi_env env, napi_callback_info info) {
 static napi_value mem_rwv(napi_env env, napi_callback_info info, const char *fn, bool is_write) {
   int fd;
   struct iovec iov[MEM_IOV];
-  struct addon_state *st = mem_call(env, info, fn, &fd);
+  struct addon_state *st = mem_call(env, info, fn, &fd, NULL, NULL);
   if (st == NULL) return NULL;
   double nd = st->mem_args[1];
-  if (!(nd >= 0 && nd <= MEM_IOV && nd <= IOV_MAX && nd == trunc(nd))) {
+  if (!whole_in(nd, 0, MEM_IOV < IOV_MAX ? MEM_IOV : IOV_MAX)) {
     throw_range(env, "%s: the count of extents must be an integer in [0, %d], got %g", fn,
                 MEM_IOV < IOV_MAX ? MEM_IOV : IOV_MAX, nd);
     return NULL;
@@ -192,10 +198,10 @@ static napi_value js_mem_read_sized(napi_env env, napi_callback_info info) {
   int fd, n = 0;
   uint8_t *p;
   size_t space;
-  struct addon_state *st = mem_call(env, info, "memReadSized", &fd);
+  struct addon_state *st = mem_call(env, info, "memReadSized", &fd, NULL, NULL);
   if (st == NULL) return NULL;
   double maxd = st->mem_args[1];
-  if (!(maxd >= 1 && maxd < READ_SIZED_WANTS && maxd == trunc(maxd))) {
+  if (!whole_in(maxd, 1, READ_SIZED_WANTS - 1)) {
     throw_range(env, "memReadSized: max must be an integer in [1, %d], got %g", READ_SIZED_WANTS - 1,
                 maxd);
     return NULL;
@@ -215,21 +221,16 @@ static napi_value mem_rw_buf(napi_env env, napi_callback_info info, const char *
   napi_value argv[1];
   uint8_t *p;
   size_t have;
-  struct addon_state *st = mem_args_state(env, info, fn, &argc, argv);
-  if (st == NULL) return NULL;
-  const double *a = st->mem_args;
-  double fd = a[0], off = a[1], len = a[2];
-  if (!(fd >= 0 && fd <= INT_MAX && fd == trunc(fd))) {
-    throw_range(env, "%s: fd must be a non-negative integer, got %g", fn, fd);
-    return NULL;
-  }
-  if (!arg_bytes(env, fn, argv[0], "buf", &p, &have)) return NULL;
-  if (!(off >= 0 && len >= 0 && off == trunc(off) && len == trunc(len) && off + len <= (double)have)) {
+  int fd;
+  struct addon_state *st = mem_call(env, info, fn, &fd, &argc, argv);
+  if (st == NULL || !arg_bytes(env, fn, argv[0], "buf", &p, &have)) return NULL;
+  double off = st->mem_args[1], len = st->mem_args[2];
+  if (!extent_in(off, len, have)) {
     throw_range(env, "%s: extent (%g, %g) is not inside the buffer (%zu)", fn, off, len, have);
     return NULL;
   }
   p += (size_t)off;
-  return ret_sys(env, is_write ? write((int)fd, p, (size_t)len) : read((int)fd, p, (size_t)len));
+  return ret_sys(env, is_write ? write(fd, p, (size_t)len) : read(fd, p, (size_t)len));
 }
 
 static napi_value js_mem_read_buf(napi_env env, napi_callback_info info) {
@@ -246,10 +247,10 @@ static napi_value js_mem_accept(napi_env env, napi_callback_info info) {
   int fd, r;
   uint8_t *p;
   size_t room;
-  struct addon_state *st = mem_call(env, info, "memAccept", &fd);
+  struct addon_state *st = mem_call(env, info, "memAccept", &fd, NULL, NULL);
   if (st == NULL) return NULL;
   double flagsd = st->mem_args[1];
-  if (!(flagsd >= INT_MIN && flagsd <= INT_MAX && flagsd == trunc(flagsd))) {
+  if (!whole_in(flagsd, INT_MIN, INT_MAX)) {
     throw_range(env, "memAccept: flags must be an int, got %g", flagsd);
     return NULL;
   }

@@ -935,7 +935,7 @@ describe("registered memory (mem.c)", () => {
       expect(native.backendDispatchArgs()).toBe(1);
       // Bad arguments: RangeErrors naming the call, as backendDispatch's.
       args[0] = 9999;
-      expect(() => native.backendDispatchArgs()).toThrow(/backendDispatchArgs: 9999 is not a backend handle/);
+      expect(() => native.backendDispatchArgs()).toThrow(/backendDispatchArgs: 9999 is not a live backend handle/);
       args[0] = h;
       args[3] = 3;
       expect(() => native.backendDispatchArgs()).toThrow(/backendDispatchArgs: .* out of range/);
