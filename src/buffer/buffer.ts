@@ -18,7 +18,7 @@ import {
 } from "../event/event.js";
 import { isAscii } from "node:buffer";
 import { native } from "../native/binding.js";
-import { MEM_UNKNOWN, memArgs, mem_extent_, mem_known_, mem_number_ } from "../native/mem.js";
+import { memArgs, mem_extent_, mem_known_, mem_known_all_, mem_number_ } from "../native/mem.js";
 import { fail, set_errno, EAGAIN, EBADF, EINTR } from "../util/errno.js";
 import { EV_SIZE_MAX, EV_SSIZE_MAX } from "../util/limits.js";
 import { fd_ok_ } from "../util/posix.js";
@@ -3157,24 +3157,28 @@ function readIntoSetup(fd: number, nvecs: number): number {
     const c = setupChains[i]!;
     if (c.memId === 0) known = false;
     mem_extent_(2 + 3 * i, c.memId, c.misalign + c.off, setupLens[i]!);
+    readBufs[i] = c.buffer!;
   }
+  let r: number;
   if (known) {
     memArgs[0] = fd;
     memArgs[1] = nvecs;
-    const r = nvecs === 1 ? native.memRead() : native.memReadv();
-    if (r !== MEM_UNKNOWN) return r;
-    for (let i = 0; i < nvecs; i++) native.memRegister(setupChains[i]!.memId, setupChains[i]!.buffer!);
-    return nvecs === 1 ? native.memRead() : native.memReadv();
+    const call = nvecs === 1 ? native.memRead : native.memReadv;
+    r = mem_known_all_(call(), nvecs, readBufs, call);
+  } else {
+    offLenOfArgs(readOffLen, nvecs);
+    r = native.readv(fd, readBufs, readOffLen, nvecs);
   }
-  for (let i = 0; i < nvecs; i++) {
-    const c = setupChains[i]!;
-    readBufs[i] = c.buffer!;
-    readOffLen[2 * i] = c.misalign + c.off;
-    readOffLen[2 * i + 1] = setupLens[i]!;
-  }
-  const r = native.readv(fd, readBufs, readOffLen, nvecs);
   readBufs.fill(EMPTY, 0, nvecs);
   return r;
+}
+
+/** The (offset, length) of each of the n extents in memArgs, into offLen: for a call on memory the addon does not know. */
+function offLenOfArgs(offLen: Int32Array, n: number): void {
+  for (let k = 0; k < n; k++) {
+    offLen[2 * k] = memArgs[3 + 3 * k]!;
+    offLen[2 * k + 1] = memArgs[4 + 3 * k]!;
+  }
 }
 
 const writeBufs: Uint8Array[] = new Array<Uint8Array>(NUM_WRITE_IOVEC).fill(EMPTY);
@@ -3205,18 +3209,13 @@ function memWriteExtents(fd: number, n: number): number {
   memArgs[0] = fd;
   memArgs[1] = n;
   // One extent: write(2) is writev(2) of one iovec, and a cheaper call.
-  const r = n === 1 ? native.memWrite() : native.memWritev();
-  if (r !== MEM_UNKNOWN) return r;
-  for (let k = 0; k < n; k++) native.memRegister(memArgs[2 + 3 * k]!, writeBufs[k]!);
-  return n === 1 ? native.memWrite() : native.memWritev();
+  const call = n === 1 ? native.memWrite : native.memWritev;
+  return mem_known_all_(call(), n, writeBufs, call);
 }
 
 /** Write the n extents in memArgs from the Uint8Arrays in writeBufs (memory the addon does not know). */
 function writeBuffers(fd: number, n: number): number {
-  for (let k = 0; k < n; k++) {
-    writeOffLen[2 * k] = memArgs[3 + 3 * k]!;
-    writeOffLen[2 * k + 1] = memArgs[4 + 3 * k]!;
-  }
+  offLenOfArgs(writeOffLen, n);
   return n === 1
     ? native.write(fd, writeBufs[0]!, writeOffLen[0]!, writeOffLen[1]!)
     : native.writev(fd, writeBufs, writeOffLen, n);

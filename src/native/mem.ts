@@ -44,6 +44,16 @@ export function mem_known_(r: number, id: number, mem: Uint8Array, call: () => n
 }
 
 /**
+ * mem_known_ for a call on the `n` extents in memArgs from [2], whose memories are mems[0, n):
+ * when the addon did not know one of them, `call` again once all are registered.
+ */
+export function mem_known_all_(r: number, n: number, mems: readonly Uint8Array[], call: () => number): number {
+  if (r !== MEM_UNKNOWN) return r;
+  for (let k = 0; k < n; k++) native.memRegister(memArgs[2 + 3 * k]!, mems[k]!);
+  return call();
+}
+
+/**
  * A number for `mem`'s memory, which must be the whole of an ArrayBuffer the library owns and
  * keeps alive as long as it uses the number; marks that buffer untransferable.
  */
