@@ -5,10 +5,13 @@
  * The addon is thin on purpose: integer arguments, integer results, `-errno` on failure, no
  * allocation per call. Result arrays are registered once; byte transfers read and write straight
  * into caller-owned Uint8Arrays, or into memory registered by number (evbuffer's chains: see
- * mem.ts), the one memory the addon keeps pointers into, which the library makes untransferable. A wrong argument (an fd that is not an integer, a negative length,
- * a length beyond the Uint8Array given) throws a TypeError/RangeError from the addon; nothing it
- * is given can crash the process. All libevent logic lives in TypeScript; the addon calls back
- * into JavaScript only to run a pass of an async loop (loopStart), never from inside a wait.
+ * mem.ts). A wrong argument (an fd that is not an integer, a negative length, a length beyond the
+ * Uint8Array given) throws a TypeError/RangeError from the addon; nothing it is given can crash
+ * the process, with one promise left to the caller: memory registered by number (memRegister) and
+ * lists registered pinned are memory the addon keeps pointers into, so they must stay alive while
+ * used and never be detached (the library makes them itself and marks them untransferable). All
+ * libevent logic lives in TypeScript; the addon calls back into JavaScript only to run a pass of
+ * an async loop (loopStart), never from inside a wait.
  *
  * @internal
  * @module
