@@ -22,6 +22,7 @@ import { memArgs, mem_extent_, mem_known_, mem_known_all_, mem_number_ } from ".
 import { fail, set_errno, EAGAIN, EBADF, EINTR } from "../util/errno.js";
 import { EV_SIZE_MAX, EV_SSIZE_MAX } from "../util/limits.js";
 import { fd_ok_ } from "../util/posix.js";
+import { index_of_, latin1_slice_, set_bytes_, utf8_slice_ } from "../util/bytes.js";
 import { utf8_write_ } from "../util/utf8.js";
 import { evutil_format_, evutil_format_into_, evutil_format_out_ } from "../util/snprintf.js";
 import {
@@ -432,7 +433,7 @@ function copyOut(dst: Uint8Array, dstOff: number, chain: evbuffer_chain, srcOff:
     view = chain.view = new Uint8Array(chain.ab!, chain.abOff + srcOff, n);
     chain.viewOff = srcOff;
   }
-  dst.set(view, dstOff);
+  set_bytes_(dst, view, dstOff);
 }
 
 /** Copy n bytes (memmove semantics when src and dst share memory). */
@@ -442,7 +443,7 @@ function copyBytes(dst: Uint8Array, dstOff: number, src: Uint8Array, srcOff: num
   // constructor; reading `buffer` and `byteOffset` costs as much again), as much as the loop
   // (unrolled: V8 does not) and its overlap test over about 16 bytes.
   if (n > 12 && srcOff === 0 && n === src.length) {
-    dst.set(src, dstOff);
+    set_bytes_(dst, src, dstOff);
   } else if (n <= 16) {
     if (dst.buffer === src.buffer && dstOff + dst.byteOffset > srcOff + src.byteOffset) {
       for (let i = n - 1; i >= 0; i--) dst[dstOff + i] = src[srcOff + i]!;
@@ -457,7 +458,7 @@ function copyBytes(dst: Uint8Array, dstOff: number, src: Uint8Array, srcOff: num
       for (; i < n; i++) dst[dstOff + i] = src[srcOff + i]!;
     }
   } else {
-    dst.set(new Uint8Array(src.buffer, src.byteOffset + srcOff, n), dstOff);
+    set_bytes_(dst, new Uint8Array(src.buffer, src.byteOffset + srcOff, n), dstOff);
   }
 }
 
@@ -1450,7 +1451,7 @@ export function evbuffer_add(buf: evbuffer, data: Uint8Array | string, datlen: n
     if (chain !== null && chain.flags === 0 && (chain.off !== 0 || chain === buf.first)) {
       const at = chain.misalign + chain.off;
       if (chain.buffer_len - at >= datlen) {
-        if (datlen > 12 && datlen === data.length) chain.buffer!.set(data, at); // (copyBytes's first case)
+        if (datlen > 12 && datlen === data.length) set_bytes_(chain.buffer!, data, at); // (copyBytes's first case)
         else copyBytes(chain.buffer!, at, data, 0, datlen);
         chain.off += datlen;
         buf.total_len += datlen;
@@ -1982,7 +1983,7 @@ export function evbuffer_remove(buf: evbuffer, data_out: Uint8Array, datlen: num
       datlen <= data_out.length && datlen <= first.off && first.buffer !== null && !buf.freeze_start) {
     // (copyOut, on its usual path: from the view of the chain made for the last copy.)
     if (datlen <= 16 || first.viewOff !== first.misalign || first.view.length !== datlen) copyOut(data_out, 0, first, first.misalign, datlen);
-    else data_out.set(first.view, 0);
+    else set_bytes_(data_out, first.view, 0);
     evbuffer_drain_(buf, datlen);
     return datlen;
   }
@@ -2465,7 +2466,7 @@ function evbuffer_search_range_(fn: string, buffer: evbuffer, what: Uint8Array, 
 function indexFrom(mem: Buffer, what: number | Uint8Array, from: number, stop: number): number {
   if (mem.length - stop > 4096 && mem.length - stop > stop - from) {
     if (mem.length > CHAIN_CACHE_CLASS_BYTES) {
-      const at = mem.subarray(from, stop).indexOf(what);
+      const at = index_of_(mem.subarray(from, stop), what, 0);
       return at < 0 ? -1 : at + from;
     }
     // Successive searches of one chain (readln after readln) share its end, so the view of the
@@ -2476,9 +2477,9 @@ function indexFrom(mem: Buffer, what: number | Uint8Array, from: number, stop: n
       boundedMem = mem;
       boundedStop = stop;
     }
-    return boundedView.indexOf(what, from);
+    return index_of_(boundedView, what, from);
   }
-  return mem.indexOf(what, from);
+  return index_of_(mem, what, from);
 }
 // indexFrom's view of boundedMem[0, boundedStop).
 let boundedMem: Buffer | null = null;
@@ -2748,7 +2749,7 @@ export function evbuffer_readln(buffer: evbuffer, n_read_out: evbuffer_size_out 
       // (memchr, written out for memory that ends near the data, as a chain of the usual sizes
       // does: a search of the rest of the memory costs less than memchr's bounded view.)
       if (mem.length - stop <= 4096) {
-        lf = mem.indexOf(0x0a, base);
+        lf = index_of_(mem, 0x0a, base);
         if (lf >= stop) lf = -1;
       } else lf = memchr(mem, 0x0a, base, stop);
     }
@@ -2761,7 +2762,7 @@ export function evbuffer_readln(buffer: evbuffer, n_read_out: evbuffer_size_out 
       } else if (!inBlock && stop - base >= LINES_MIN && first.flags === 0 && !first.exposed) {
         line = linesBlock(first, base, lf, end, stop);
       } else {
-        line = (mem as Buffer & Utf8Slicing).utf8Slice(base, end);
+        line = utf8_slice_(mem, base, end);
       }
       const len = lf + 1 - base;
       if (buffer.callbacks === null) {
@@ -2803,12 +2804,6 @@ export function evbuffer_readln(buffer: evbuffer, n_read_out: evbuffer_size_out 
   return result;
 }
 
-/** Buffer's decoders, which toString() calls once it has checked its arguments (not in @types/node). */
-interface Utf8Slicing {
-  utf8Slice(start: number, end: number): string;
-  latin1Slice(start: number, end: number): string;
-}
-
 /**
  * Lines are read from a decoded block when at least this many bytes wait in the first chain
  * (fewer are likely one line, for which a block is no saving), in blocks of LINES_BLOCK bytes.
@@ -2828,16 +2823,16 @@ const LINES_BLOCK = 4096;
 function linesBlock(chain: evbuffer_chain, base: number, lf: number, end: number, stop: number): string {
   let blockEnd = base + LINES_BLOCK < stop ? base + LINES_BLOCK : stop;
   if (blockEnd <= lf) blockEnd = lf + 1;
-  const mem = chain.buffer as Buffer & Utf8Slicing;
+  const mem = chain.buffer!;
   chain.linesStart = base;
   chain.linesEnd = blockEnd;
   if (isAscii(new Uint8Array(chain.ab!, chain.abOff + base, blockEnd - base))) {
-    const text = mem.latin1Slice(base, blockEnd);
+    const text = latin1_slice_(mem, base, blockEnd);
     chain.lines = text;
     return text.slice(0, end - base);
   }
   chain.lines = null;
-  return mem.utf8Slice(base, end);
+  return utf8_slice_(mem, base, end);
 }
 
 /** Where a line that spans chains is gathered; grown as needed. */
@@ -2847,10 +2842,10 @@ let lineScratch = Buffer.allocUnsafe(1024);
 function lineText(buf: evbuffer, n: number): string {
   if (n === 0) return "";
   const first = buf.first!;
-  if (first.off >= n) return (first.buffer as Buffer & Utf8Slicing).utf8Slice(first.misalign, first.misalign + n);
+  if (first.off >= n) return utf8_slice_(first.buffer!, first.misalign, first.misalign + n);
   if (lineScratch.length < n) lineScratch = Buffer.allocUnsafe(Math.max(n, lineScratch.length * 2));
   copyout("evbuffer_readln", buf, null, lineScratch, n);
-  return (lineScratch as Buffer & Utf8Slicing).utf8Slice(0, n);
+  return utf8_slice_(lineScratch, 0, n);
 }
 
 /**

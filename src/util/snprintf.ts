@@ -13,6 +13,7 @@
  * `j` or `t` (`%lx` of -1 is `ffffffffffffffff`), as in C.
  * @module
  */
+import { set_bytes_ } from "./bytes.js";
 import { check_len_ } from "./check.js";
 import { utf8_write_ } from "./utf8.js";
 
@@ -51,7 +52,7 @@ function putStr(s: string): void {
 
 function putBytes(b: Uint8Array, start: number, end: number): void {
   reserve(end - start);
-  out.set(b.subarray(start, end), outLen);
+  set_bytes_(out, b.subarray(start, end), outLen);
   outLen += end - start;
 }
 
@@ -765,7 +766,7 @@ export function evutil_snprintf_into_(fn: string, buf: Uint8Array, buflen: numbe
   const n = r < buflen - 1 ? r : buflen - 1;
   // (A loop for short output: a Buffer subarray costs more to make than such a copy.)
   if (n <= 16) for (let i = 0; i < n; i++) buf[i] = out[i]!;
-  else buf.set(new Uint8Array(out.buffer, out.byteOffset, n), 0);
+  else set_bytes_(buf, new Uint8Array(out.buffer, out.byteOffset, n), 0);
   buf[n] = 0;
   buf[buflen - 1] = 0;
   return r;

@@ -4,11 +4,7 @@
  * @internal
  * @module
  */
-
-/** Buffer's UTF-8 encoder, which Buffer#write calls once it has checked its arguments (not in @types/node). */
-interface Utf8Writing {
-  utf8Write(s: string, at: number, max: number): number;
-}
+import { utf8_encode_into_ } from "./bytes.js";
 
 /**
  * @internal `dst.write(s, at, max)`: write at most `max` bytes of `s`'s UTF-8 form at `at` (never
@@ -29,5 +25,5 @@ export function utf8_write_(dst: Buffer, at: number, s: string, max: number): nu
   }
   const room = dst.length - at;
   if (at < 0 || room < 0) return dst.write(s, at, max); // (its RangeError)
-  return (dst as Buffer & Utf8Writing).utf8Write(s, at, max < room ? max : room);
+  return utf8_encode_into_(dst, s, at, max < room ? max : room);
 }
