@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
@@ -267,6 +268,41 @@ static napi_value js_mem_accept(napi_env env, napi_callback_info info) {
   return ret_int(env, r);
 }
 
+/* Whether p[0, n) is all ASCII. */
+static bool all_ascii(const uint8_t *p, size_t n) {
+  uint8_t any = 0;
+  for (size_t i = 0; i < n; i++) any |= p[i];
+  return any < 0x80;
+}
+
+/* memLine(): evbuffer_readln's line from one extent: the text before the first LF in the extent
+ * at args[2] (and before the CR that ends it, when args[1] is 1), decoded as UTF-8 as
+ * Buffer#toString does; the LF's offset in the extent goes to args[1], the text's length in bytes
+ * to args[0]. -1 when the extent holds no LF. */
+static napi_value js_mem_line(napi_env env, napi_callback_info info) {
+  uint8_t *p;
+  size_t n;
+  napi_value line;
+  struct addon_state *st = mem_args_state(env, info, "memLine", NULL, NULL);
+  if (st == NULL) return NULL;
+  double crlf = st->mem_args[1];
+  if (!whole_in(crlf, 0, 1)) {
+    throw_range(env, "memLine: args[1] must be 0 (LF) or 1 (CR before the LF too), got %g", crlf);
+    return NULL;
+  }
+  int known = mem_extent(env, "memLine", st, 2, &p, &n);
+  if (known <= 0) return known < 0 ? NULL : ret_int(env, MEM_UNKNOWN);
+  const uint8_t *lf = n == 0 ? NULL : memchr(p, '\n', n);
+  if (lf == NULL) return ret_int(env, -1);
+  size_t len = (size_t)(lf - p);
+  st->mem_args[1] = (double)len;
+  if (crlf == 1 && len > 0 && p[len - 1] == '\r') len--;
+  st->mem_args[0] = (double)len;
+  napi_status r = all_ascii(p, len) ? napi_create_string_latin1(env, (const char *)p, len, &line)
+                                    : napi_create_string_utf8(env, (const char *)p, len, &line);
+  return r == napi_ok ? line : NULL;
+}
+
 void mem_cleanup(napi_env env, struct addon_state *st) {
   if (st->mem_args_ref != NULL) napi_delete_reference(env, st->mem_args_ref);
   st->mem_args_ref = NULL;
@@ -287,6 +323,7 @@ napi_status mem_exports(napi_env env, napi_value exports, struct addon_state *st
       EXPORT_FN("memAccept", js_mem_accept, st),
       EXPORT_FN("memReadBuf", js_mem_read_buf, st),
       EXPORT_FN("memWriteBuf", js_mem_write_buf, st),
+      EXPORT_FN("memLine", js_mem_line, st),
   };
   return napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
 }

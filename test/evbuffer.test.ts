@@ -1895,6 +1895,43 @@ describe("evbuffer (port)", () => {
     evbuffer_free(buf);
   });
 
+  it("readln gives each line as Buffer#toString decodes it, however the bytes lie in the chains", () => {
+    const lines = [Buffer.from("plain\r"), Buffer.from("héllo €"), Buffer.from([0x61, 0xc3, 0x28, 0xff, 0x0d]), Buffer.from(""),
+      Buffer.from([0xe2, 0x82])];
+    const bytes = Buffer.concat(lines.flatMap((l) => [l, Buffer.from("\n")]));
+    for (const style of [EVBUFFER_EOL_LF, EVBUFFER_EOL_CRLF]) {
+      const want = lines.map((l) => {
+        const end = style === EVBUFFER_EOL_CRLF && l[l.length - 1] === 0x0d ? l.length - 1 : l.length;
+        return l.toString("utf8", 0, end);
+      });
+      // One line added and read at a time; all at once (a short chain); after 1 KiB of other lines
+      // (a long chain); one byte a chain (no line in one chain).
+      const n = { value: 0 };
+      const oneByOne = evbuffer_new();
+      const got1 = lines.map((l) => {
+        evbuffer_add(oneByOne, Buffer.concat([l, Buffer.from("\n")]), l.length + 1);
+        return evbuffer_readln(oneByOne, n, style);
+      });
+      const allAtOnce = evbuffer_new();
+      evbuffer_add(allAtOnce, bytes, bytes.length);
+      const got2 = lines.map(() => evbuffer_readln(allAtOnce, n, style));
+      const long = evbuffer_new();
+      const filler = Buffer.from(`${"x".repeat(99)}\n`.repeat(10));
+      evbuffer_add(long, filler, filler.length);
+      evbuffer_add(long, bytes, bytes.length);
+      for (let i = 0; i < 10; i++) expect(evbuffer_readln(long, n, style)).toBe("x".repeat(99));
+      const got3 = lines.map(() => evbuffer_readln(long, n, style));
+      const spread = evbuffer_new();
+      for (const b of bytes) evbuffer_add_reference(spread, Buffer.from([b]), 1, null, null);
+      const got4 = lines.map(() => evbuffer_readln(spread, n, style));
+      expect([got1, got2, got3, got4]).toEqual([want, want, want, want]);
+      for (const b of [oneByOne, allAtOnce, long, spread]) {
+        expect(evbuffer_get_length(b)).toBe(0);
+        evbuffer_free(b);
+      }
+    }
+  });
+
   it("evbuffer_read: at most 4096 bytes, at most FIONREAD and howmuch, straight into chain memory", () => {
     const pair = nonblockingPair();
     const buf = evbuffer_new();

@@ -916,6 +916,45 @@ describe("registered memory (mem.c)", () => {
     expect(() => native.memWriteBuf(into)).toThrow(/memWriteBuf: fd must be a non-negative integer/);
   });
 
+  it("memLine makes the text before the first LF of an extent, as Buffer#toString decodes it", () => {
+    // ASCII, a CR kept or dropped, UTF-8, and bytes that are not UTF-8 (U+FFFD as toString gives).
+    const mem = Buffer.concat([Buffer.from("..ab\r\ncd\n"), Buffer.from("é€\n"), Buffer.from([0x61, 0xc3, 0x28, 0xff, 0x0a])]);
+    const memId = ++id;
+    args[1] = 0;
+    extent(2, memId, 2, 7);
+    expect(native.memLine()).toBe(C.MEM_UNKNOWN);
+    native.memRegister(memId, mem);
+    expect(native.memLine()).toBe("ab\r");
+    expect([args[0], args[1]]).toEqual([3, 3]);
+    args[1] = 1;
+    expect(native.memLine()).toBe("ab");
+    expect([args[0], args[1]]).toEqual([2, 3]);
+    args[1] = 1;
+    extent(2, memId, 6, mem.length - 6);
+    expect(native.memLine()).toBe("cd");
+    args[1] = 0;
+    extent(2, memId, 9, mem.length - 9);
+    const utf8 = native.memLine();
+    expect(utf8).toBe(mem.toString("utf8", 9, 14));
+    expect(utf8).toBe("é€");
+    args[1] = 0; // (the LF's offset came back there)
+    extent(2, memId, 15, mem.length - 15);
+    expect(native.memLine()).toBe(mem.toString("utf8", 15, mem.length - 1));
+    expect(args[1]).toBe(4);
+    // No LF in the extent (the one after it does not count); an empty extent.
+    args[1] = 0;
+    extent(2, memId, 6, 2);
+    expect(native.memLine()).toBe(-1);
+    extent(2, memId, 6, 0);
+    expect(native.memLine()).toBe(-1);
+    // Bad arguments: RangeErrors naming the call and the fault.
+    args[1] = 2;
+    expect(() => native.memLine()).toThrow(/memLine: args\[1\] must be 0 \(LF\) or 1/);
+    args[1] = 0;
+    extent(2, memId, 6, mem.length);
+    expect(() => native.memLine()).toThrow(/memLine: extent \(6, 20\) is not inside memory/);
+  });
+
   it("backendDispatchArgs dispatches as backendDispatch, its arguments from memArgs; a pinned ready list is filled", () => {
     const h = backend(native.methods()[0]!);
     const [a] = socketpair();

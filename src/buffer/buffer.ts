@@ -18,7 +18,7 @@ import {
 } from "../event/event.js";
 import { isAscii } from "node:buffer";
 import { native } from "../native/binding.js";
-import { memArgs, mem_extent_, mem_known_, mem_known_all_, mem_number_ } from "../native/mem.js";
+import { MEM_UNKNOWN, memArgs, mem_extent_, mem_known_, mem_known_all_, mem_number_ } from "../native/mem.js";
 import { fail, set_errno, EAGAIN, EBADF, EINTR } from "../util/errno.js";
 import { EV_SIZE_MAX, EV_SSIZE_MAX } from "../util/limits.js";
 import { fd_ok_ } from "../util/posix.js";
@@ -2745,7 +2745,12 @@ export function evbuffer_readln(buffer: evbuffer, n_read_out: evbuffer_size_out 
       const at = first.lines.indexOf("\n", base - first.linesStart);
       if (at >= 0) lf = at + first.linesStart;
     }
-    if (lf < 0) {
+    let line: string | null = null;
+    if (lf < 0 && !inBlock && stop - base < LINES_MIN && first.memId !== 0) {
+      // A few lines at most: the addon finds the LF and makes the line's text in one call.
+      line = chainLine(first, base, stop, eol_style === EVBUFFER_EOL_CRLF);
+      if (line !== null) lf = base + memArgs[1]!;
+    } else if (lf < 0) {
       // (memchr, written out for memory that ends near the data, as a chain of the usual sizes
       // does: a search of the rest of the memory costs less than memchr's bounded view.)
       if (mem.length - stop <= 4096) {
@@ -2755,9 +2760,11 @@ export function evbuffer_readln(buffer: evbuffer, n_read_out: evbuffer_size_out 
     }
     if (lf >= 0) {
       const end = eol_style === EVBUFFER_EOL_CRLF && lf > base && mem[lf - 1] === 0x0d ? lf - 1 : lf;
-      let line: string;
-      if (end === base) line = "";
-      else if (inBlock && first.lines !== null && lf < first.linesEnd) {
+      if (line !== null) {
+        // (chainLine's text)
+      } else if (end === base) {
+        line = "";
+      } else if (inBlock && first.lines !== null && lf < first.linesEnd) {
         line = first.lines.slice(base - first.linesStart, end - first.linesStart);
       } else if (!inBlock && stop - base >= LINES_MIN && first.flags === 0 && !first.exposed) {
         line = linesBlock(first, base, lf, end, stop);
@@ -2833,6 +2840,23 @@ function linesBlock(chain: evbuffer_chain, base: number, lf: number, end: number
   }
   chain.lines = null;
   return utf8_slice_(mem, base, end);
+}
+
+/**
+ * The text of the line in chain memory from `base` (a chain numbered for the addon, its data
+ * ending at `stop`), without its LF (and CR before it, for `crlf`), decoded as UTF-8; the LF's
+ * offset from `base` is left in memArgs[1]. null when the LF is not there.
+ */
+function chainLine(chain: evbuffer_chain, base: number, stop: number, crlf: boolean): string | null {
+  memArgs[1] = crlf ? 1 : 0;
+  mem_extent_(2, chain.memId, base, stop - base);
+  let r = native.memLine();
+  if (typeof r === "string") return r;
+  if (r === MEM_UNKNOWN) {
+    native.memRegister(chain.memId, chain.buffer!);
+    r = native.memLine();
+  }
+  return typeof r === "string" ? r : null;
 }
 
 /** Where a line that spans chains is gathered; grown as needed. */

@@ -251,6 +251,12 @@ export interface NativeBinding {
   memReadBuf(buf: Uint8Array): number;
   /** write(2) to fd [0] of buf[[1], [1] + [2]) (a RangeError if that is not inside buf). */
   memWriteBuf(buf: Uint8Array): number;
+  /**
+   * The text before the first LF in the extent at [2] (before the CR ending it too when [1] is 1),
+   * decoded as UTF-8; the LF's offset in the extent goes to [1], the text's length in bytes to [0].
+   * -1 when there is no LF there.
+   */
+  memLine(): string | number;
 
   // ---- descriptors ----
 
