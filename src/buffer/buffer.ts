@@ -2740,17 +2740,18 @@ export function evbuffer_readln(buffer: evbuffer, n_read_out: evbuffer_size_out 
     // The line's text comes from the chain's decoded block when it lies there (see
     // evbuffer_chain.lines), else from the bytes.
     const inBlock = base >= first.linesStart && base < first.linesEnd;
+    if (!inBlock && stop - base < LINES_MIN && first.memId !== 0) {
+      // A few lines at most: the addon finds the LF and makes the line's text in one call. (Its
+      // own function: V8 inlines it where it is the usual case, not into loops over blocks.)
+      return shortLine(buffer, first, base, stop, eol_style === EVBUFFER_EOL_CRLF, n_read_out) ??
+        readlnSpanning(fn, buffer, n_read_out, eol_style);
+    }
     let lf = -1;
     if (inBlock && first.lines !== null) {
       const at = first.lines.indexOf("\n", base - first.linesStart);
       if (at >= 0) lf = at + first.linesStart;
     }
-    let line: string | null = null;
-    if (lf < 0 && !inBlock && stop - base < LINES_MIN && first.memId !== 0) {
-      // A few lines at most: the addon finds the LF and makes the line's text in one call.
-      line = chainLine(first, base, stop, eol_style === EVBUFFER_EOL_CRLF);
-      if (line !== null) lf = base + memArgs[1]!;
-    } else if (lf < 0) {
+    if (lf < 0) {
       // (memchr, written out for memory that ends near the data, as a chain of the usual sizes
       // does: a search of the rest of the memory costs less than memchr's bounded view.)
       if (mem.length - stop <= 4096) {
@@ -2760,36 +2761,65 @@ export function evbuffer_readln(buffer: evbuffer, n_read_out: evbuffer_size_out 
     }
     if (lf >= 0) {
       const end = eol_style === EVBUFFER_EOL_CRLF && lf > base && mem[lf - 1] === 0x0d ? lf - 1 : lf;
-      if (line !== null) {
-        // (chainLine's text)
-      } else if (end === base) {
-        line = "";
-      } else if (inBlock && first.lines !== null && lf < first.linesEnd) {
+      let line: string;
+      if (end === base) line = "";
+      else if (inBlock && first.lines !== null && lf < first.linesEnd) {
         line = first.lines.slice(base - first.linesStart, end - first.linesStart);
       } else if (!inBlock && stop - base >= LINES_MIN && first.flags === 0 && !first.exposed) {
         line = linesBlock(first, base, lf, end, stop);
       } else {
         line = utf8_slice_(mem, base, end);
       }
-      const len = lf + 1 - base;
-      if (buffer.callbacks === null) {
-        if (lf + 1 < stop) {
-          // One drain that only moves the chain's start, as evbuffer_drain_ would move it.
-          first.misalign += len;
-          first.off -= len;
-          buffer.total_len -= len;
-          buffer.n_del_for_cb += len;
-          evbuffer_invoke_callbacks_(buffer);
-        } else evbuffer_drain_(buffer, len); // (which frees the chain)
-      } else {
-        // The callbacks are told of the line, then of its end-of-line mark, as below.
-        if (end > base) evbuffer_drain_(buffer, end - base);
-        evbuffer_drain_(buffer, lf + 1 - end);
-      }
+      drainLine(buffer, first, base, end, lf, stop);
       if (n_read_out) n_read_out.value = end - base;
       return line;
     }
   }
+  return readlnSpanning(fn, buffer, n_read_out, eol_style);
+}
+
+/**
+ * evbuffer_readln of a line in `first`, the first chain, which holds a few lines at most (its
+ * data [base, stop), its memory numbered for the addon): the line's text, drained with its end
+ * of line; null when its LF is not in the chain (nothing drained, n_read_out untouched).
+ */
+function shortLine(buffer: evbuffer, first: evbuffer_chain, base: number, stop: number, crlf: boolean,
+                   n_read_out: evbuffer_size_out | null): string | null {
+  const line = chainLine(first, base, stop, crlf);
+  if (line !== null) {
+    // (Made int32: a double from the Float64Array, passed on, would make V8 keep the chain's
+    // offsets as doubles everywhere.)
+    const n = memArgs[0]! | 0;
+    drainLine(buffer, first, base, base + n, base + (memArgs[1]! | 0), stop);
+    if (n_read_out) n_read_out.value = n;
+  }
+  return line;
+}
+
+/**
+ * Drain a line read from the first chain `first` (its data [base, stop)): the text [base, end)
+ * and the end of line to `lf` (its LF), as evbuffer_readln drains them.
+ */
+function drainLine(buffer: evbuffer, first: evbuffer_chain, base: number, end: number, lf: number, stop: number): void {
+  const len = lf + 1 - base;
+  if (buffer.callbacks === null) {
+    if (lf + 1 < stop) {
+      // One drain that only moves the chain's start, as evbuffer_drain_ would move it.
+      first.misalign += len;
+      first.off -= len;
+      buffer.total_len -= len;
+      buffer.n_del_for_cb += len;
+      evbuffer_invoke_callbacks_(buffer);
+    } else evbuffer_drain_(buffer, len); // (which frees the chain)
+  } else {
+    // The callbacks are told of the line, then of its end-of-line mark, as below.
+    if (end > base) evbuffer_drain_(buffer, end - base);
+    evbuffer_drain_(buffer, lf + 1 - end);
+  }
+}
+
+/** evbuffer_readln's other cases: the line found by evbuffer_search_eol_, across chains. */
+function readlnSpanning(fn: string, buffer: evbuffer, n_read_out: evbuffer_size_out | null, eol_style: evbuffer_eol_style): string | null {
   let result: string | null = null;
   let n_to_copy = 0;
   if (!buffer.freeze_start) {
@@ -2845,7 +2875,8 @@ function linesBlock(chain: evbuffer_chain, base: number, lf: number, end: number
 /**
  * The text of the line in chain memory from `base` (a chain numbered for the addon, its data
  * ending at `stop`), without its LF (and CR before it, for `crlf`), decoded as UTF-8; the LF's
- * offset from `base` is left in memArgs[1]. null when the LF is not there.
+ * offset from `base` is left in memArgs[1], the text's length in bytes in memArgs[0]. null when
+ * the LF is not there.
  */
 function chainLine(chain: evbuffer_chain, base: number, stop: number, crlf: boolean): string | null {
   memArgs[1] = crlf ? 1 : 0;

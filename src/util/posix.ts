@@ -271,7 +271,7 @@ export function accept_storage_(sockfd: number, flags: number, ss: sockaddr_stor
   mem_extent_(2, addrMem, 0, SIZEOF_SOCKADDR_STORAGE);
   const r = mem_known_(native.memAccept(), addrMem, addrBuf, native.memAccept);
   if (r < 0) return fail(r);
-  const actual = memArgs[1]!;
+  const actual = memArgs[1]! | 0; // (an int32, as the box's value always is)
   sockaddr_storage_from_bytes_("accept", addrBuf, Math.min(actual, SIZEOF_SOCKADDR_STORAGE), ss);
   addrlen.value = actual;
   return r;
