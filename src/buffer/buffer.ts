@@ -197,8 +197,11 @@ const NO_VIEW = new Uint8Array(0);
 export class evbuffer_chain {
   /** The next chain, or null. */
   next: evbuffer_chain | null = null;
-  /** Bytes of memory (for a sendfile chain: file offset + length). */
-  buffer_len: number;
+  /**
+   * Bytes of memory (for a sendfile chain: file offset + length). (Number fields set by the
+   * constructor start at 0 here, not undefined, so that V8 keeps them small integers.)
+   */
+  buffer_len = 0;
   /** Unused bytes before the data (for a sendfile chain: the file offset). */
   misalign = 0;
   /** Bytes of data. */
@@ -220,7 +223,7 @@ export class evbuffer_chain {
    */
   ab: ArrayBufferLike | null;
   /** See `ab`. */
-  abOff: number;
+  abOff = 0;
   /**
    * The last view copyOut made of this memory, and where it starts: the next copy of the same
    * extent reuses it (a chain filled and emptied whole per message is copied out from the same

@@ -260,10 +260,10 @@ export interface loop_async_link_ {
 export class event_base {
   /** @internal The backend. */
   evsel: eventop;
-  /** @internal EVENT_BASE_FLAG_* in force. */
-  flags: number;
+  /** @internal EVENT_BASE_FLAG_* in force. (0 until the constructor sets it: see evbuffer_chain.buffer_len.) */
+  flags = 0;
   /** @internal */
-  monotonicPrecise: number;
+  monotonicPrecise = 0;
   /** @internal Signal state. */
   sig = new evsig_info();
   /** @internal Non-internal events, counted once per queue they are on. */

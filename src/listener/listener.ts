@@ -79,7 +79,7 @@ export class evconnlistener<A = any> {
   /** @internal */
   user_data: A;
   /** @internal LEV_OPT_* */
-  flags: number;
+  flags = 0;
   /** @internal One for the user, one more while a callback runs. */
   refcnt = 1;
   /** @internal SOCK_NONBLOCK / SOCK_CLOEXEC for accept4. */

@@ -12,9 +12,9 @@ import { check_string_, check_timeval_ } from "./check.js";
  */
 export class timeval {
   /** Seconds. */
-  tv_sec: number;
+  tv_sec = 0;
   /** Microseconds. */
-  tv_usec: number;
+  tv_usec = 0;
   /**
    * A timeval of `tv_sec` seconds and `tv_usec` microseconds (both 0 if left out).
    * @param tv_sec seconds
