@@ -7,7 +7,7 @@
  * @module
  */
 import { event_add } from "../event/event.js";
-import { evutil_timerisset } from "../util/time.js";
+import { timerisset_ } from "../util/time.js";
 import type { bufferevent } from "./bufferevent_struct.js";
 
 /** Reading or writing is suspended because the input reached its high watermark. */
@@ -64,10 +64,10 @@ export interface bufferevent_ops {
 
 /** libevent's BEV_RESET_GENERIC_READ_TIMEOUT: (re)start the read timer of a bufferevent without an fd. */
 export function BEV_RESET_GENERIC_READ_TIMEOUT(bev: bufferevent): void {
-  if (evutil_timerisset(bev.timeout_read)) event_add(bev.ev_read, bev.timeout_read);
+  if (timerisset_(bev.timeout_read)) event_add(bev.ev_read, bev.timeout_read);
 }
 
 /** libevent's BEV_RESET_GENERIC_WRITE_TIMEOUT: (re)start the write timer of a bufferevent without an fd. */
 export function BEV_RESET_GENERIC_WRITE_TIMEOUT(bev: bufferevent): void {
-  if (evutil_timerisset(bev.timeout_write)) event_add(bev.ev_write, bev.timeout_write);
+  if (timerisset_(bev.timeout_write)) event_add(bev.ev_write, bev.timeout_write);
 }

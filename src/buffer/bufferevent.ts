@@ -34,7 +34,7 @@ import {
   check_box_, check_bytes_, check_fn_or_null_, check_int_, check_len_, check_size_, check_timeval_or_null_, show,
 } from "../util/check.js";
 import { EVUTIL_SET_SOCKET_ERROR, EVUTIL_SOCKET_ERROR } from "../util/errno.js";
-import { evutil_timerisset } from "../util/time.js";
+import { timerisset_ } from "../util/time.js";
 import type { timeval } from "../util/time.js";
 import type { evutil_socket_t } from "../util/types.js";
 import type { getaddrinfo_request } from "../util/getaddrinfo_async.js";
@@ -1096,9 +1096,9 @@ export function bufferevent_generic_adj_timeouts_(bev: bufferevent): number {
   const p = BEV_UPCAST(bev);
   let r1: number;
   let r2: number;
-  if (enabled & EV_READ && !p.read_suspended && evutil_timerisset(bev.timeout_read)) r1 = event_add(bev.ev_read, bev.timeout_read);
+  if (enabled & EV_READ && !p.read_suspended && timerisset_(bev.timeout_read)) r1 = event_add(bev.ev_read, bev.timeout_read);
   else r1 = event_del(bev.ev_read);
-  if (enabled & EV_WRITE && !p.write_suspended && evutil_timerisset(bev.timeout_write) && evbuffer_get_length(bev.output)) {
+  if (enabled & EV_WRITE && !p.write_suspended && timerisset_(bev.timeout_write) && evbuffer_get_length(bev.output)) {
     r2 = event_add(bev.ev_write, bev.timeout_write);
   } else {
     r2 = event_del(bev.ev_write);
@@ -1110,14 +1110,14 @@ export function bufferevent_generic_adj_timeouts_(bev: bufferevent): number {
 export function bufferevent_generic_adj_existing_timeouts_(bev: bufferevent): number {
   let r = 0;
   if (event_pending(bev.ev_read, EV_READ, null)) {
-    if (evutil_timerisset(bev.timeout_read)) {
+    if (timerisset_(bev.timeout_read)) {
       if (bufferevent_add_event_(bev.ev_read, bev.timeout_read) < 0) r = -1;
     } else {
       event_remove_timer(bev.ev_read);
     }
   }
   if (event_pending(bev.ev_write, EV_WRITE, null)) {
-    if (evutil_timerisset(bev.timeout_write)) {
+    if (timerisset_(bev.timeout_write)) {
       if (bufferevent_add_event_(bev.ev_write, bev.timeout_write) < 0) r = -1;
     } else {
       event_remove_timer(bev.ev_write);
@@ -1128,10 +1128,10 @@ export function bufferevent_generic_adj_existing_timeouts_(bev: bufferevent): nu
 
 /** @internal event_add with `tv` as timeout, or without a timeout if `tv` is zero. */
 export function bufferevent_add_event_(ev: event, tv: timeval): number {
-  return event_add(ev, evutil_timerisset(tv) ? tv : null);
+  return event_add(ev, timerisset_(tv) ? tv : null);
 }
 
 /** @internal bufferevent_add_event_ whose result is ignored: the backend change may wait for the next dispatch (event_add_deferred_). */
 export function bufferevent_add_event_deferred_(ev: event, tv: timeval): void {
-  event_add_deferred_(ev, evutil_timerisset(tv) ? tv : null);
+  event_add_deferred_(ev, timerisset_(tv) ? tv : null);
 }

@@ -118,7 +118,12 @@ export function evutil_timerclear(tvp: timeval): void {
  */
 export function evutil_timerisset(tvp: timeval): number {
   check_timeval_("evutil_timerisset", "tvp", tvp);
-  return tvp.tv_sec !== 0 || tvp.tv_usec !== 0 ? 1 : 0;
+  return timerisset_(tvp) ? 1 : 0;
+}
+
+/** @internal evutil_timerisset of a timeval the library keeps (checked when it was set). */
+export function timerisset_(tvp: timeval): boolean {
+  return tvp.tv_sec !== 0 || tvp.tv_usec !== 0;
 }
 
 /** The operands of evutil_timeradd/timersub: two timevals in, one out. */
