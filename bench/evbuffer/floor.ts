@@ -9,10 +9,14 @@
  *   Buffer#utf8Slice, what readln must use to decode UTF-8), then with the search for the LF
  *   (Buffer#indexOf); the same lines sliced from text decoded 4 KiB at a time (what
  *   evbuffer_readln does for lines that wait in the buffer); against evbuffer_readln of the
- *   lines of bench.ts (10000 buffered at once), and of one line added and read at a time.
+ *   lines of bench.ts (10000 buffered at once). For one line added and read at a time: the copy
+ *   in, then the LF's search and the string made in one call into the addon (what readln does
+ *   for a chain of a few lines), against add + readln.
  * - 64-byte pieces: TypedArray#set of the whole piece (the add's copy), TypedArray#set from a new
  *   view (a copy out of a bigger memory), the add's copy and a copy out through a view kept from
  *   the last time (the two copies add + remove cannot avoid), against add + drain and add + remove.
+ *
+ * Buffer's and TypedArray's methods are called as the library calls them (src/util/bytes.ts).
  *
  * Prints "<what> <ns per operation>", the best of 5 rounds of CPU time (the machine is shared:
  * CPU time moves less than wall time). Compare with bench.c's figures (1e9 / operations per
@@ -23,6 +27,9 @@ import {
   evbuffer_remove,
 } from "libevent-ts/event2/buffer";
 import type { evbuffer_eol_style } from "libevent-ts/event2/buffer";
+import { native } from "../../src/native/binding.js";
+import { mem_extent_, memArgs } from "../../src/native/mem.js";
+import { index_of_, latin1_slice_, set_bytes_, utf8_slice_ } from "../../src/util/bytes.js";
 
 const quick = process.argv[2] === "-q";
 const ROUNDS = 5;
@@ -54,40 +61,33 @@ function best(n: number, run: (n: number) => void): number {
   return min;
 }
 
-/** Buffer's decoders as Node defines them (not in @types/node). */
-interface Slicing {
-  latin1Slice(start: number, end: number): string;
-  utf8Slice(start: number, end: number): string;
-}
-
 let sink = 0;
 
 function lines(name: string, linelen: number, eol: string, seed: number, style: evbuffer_eol_style): void {
   const nlines = 10000;
   const data = make_lines(nlines, linelen, eol, seed);
-  const mem = data as Buffer & Slicing;
   const textLen = linelen - eol.length;
   const n = quick ? 200_000 : 2_000_000;
   const slices = (slice: (start: number, end: number) => string) => (count: number) => {
     for (let i = 0, k = 0; i < count; i++, k = k + 1 === nlines ? 0 : k + 1) sink += slice(k * linelen, k * linelen + textLen).length;
   };
-  const l1 = best(n, slices((a, b) => mem.latin1Slice(a, b)));
-  const u8 = best(n, slices((a, b) => mem.utf8Slice(a, b)));
+  const l1 = best(n, slices((a, b) => latin1_slice_(data, a, b)));
+  const u8 = best(n, slices((a, b) => utf8_slice_(data, a, b)));
   const find = best(n, (count) => {
     for (let i = 0, k = 0; i < count; i++, k = k + 1 === nlines ? 0 : k + 1) {
-      const lf = mem.indexOf(0x0a, k * linelen);
-      sink += mem.utf8Slice(k * linelen, lf - (eol.length - 1)).length;
+      const lf = index_of_(data, 0x0a, k * linelen);
+      sink += utf8_slice_(data, k * linelen, lf - (eol.length - 1)).length;
     }
   });
   const block = best(n, (count) => {
     let text = "";
-    let start = 0; // where text begins in mem
+    let start = 0; // where text begins in data
     for (let i = 0, k = 0; i < count; i++, k = k + 1 === nlines ? 0 : k + 1) {
       const at = k * linelen;
       let lf = at >= start && at < start + text.length ? text.indexOf("\n", at - start) : -1;
       if (lf < 0) {
         start = at;
-        text = mem.latin1Slice(at, Math.min(at + 4096, data.length));
+        text = latin1_slice_(data, at, Math.min(at + 4096, data.length));
         lf = text.indexOf("\n");
       }
       sink += text.slice(at - start, lf - (eol.length - 1)).length;
@@ -113,11 +113,16 @@ function oneLine(): void {
   const n = quick ? 200_000 : 2_000_000;
   const data = make_lines(10000, 40, "\n", 5);
   const views = Array.from({ length: 10000 }, (_, k) => data.subarray(k * 40, k * 40 + 40));
-  const chainMem = Buffer.allocUnsafeSlow(976) as Buffer & Slicing;
+  // Memory the addon knows by a number of its own (the library's count up from 1).
+  const chainMem = Buffer.allocUnsafeSlow(976);
+  const memId = 2 ** 52;
+  native.memRegister(memId, chainMem);
   const floor = best(n, (count) => {
     for (let i = 0; i < count; i++) {
-      chainMem.set(views[i % 10000]!, 0);
-      sink += chainMem.utf8Slice(0, chainMem.indexOf(0x0a, 0)).length;
+      set_bytes_(chainMem, views[i % 10000]!, 0);
+      memArgs[1] = 0;
+      mem_extent_(2, memId, 0, 40);
+      sink += (native.memLine() as string).length;
     }
   });
   const buf = evbuffer_new();
@@ -129,7 +134,7 @@ function oneLine(): void {
     }
   });
   evbuffer_free(buf);
-  process.stdout.write(`one40 set+indexOf+utf8Slice ${floor.toFixed(1)}\none40 add+readln ${readln.toFixed(1)}\n`);
+  process.stdout.write(`one40 set+addon_line ${floor.toFixed(1)}\none40 add+readln ${readln.toFixed(1)}\n`);
 }
 
 function pieces(): void {
@@ -139,16 +144,16 @@ function pieces(): void {
   const chainMem = Buffer.allocUnsafeSlow(976);
   const ab = chainMem.buffer;
   const setWhole = best(n, (count) => {
-    for (let i = 0; i < count; i++) chainMem.set(data, i & 255);
+    for (let i = 0; i < count; i++) set_bytes_(chainMem, data, i & 255);
   });
   const setView = best(n, (count) => {
-    for (let i = 0; i < count; i++) out.set(new Uint8Array(ab, i & 255, 64), 0);
+    for (let i = 0; i < count; i++) set_bytes_(out, new Uint8Array(ab, i & 255, 64), 0);
   });
   const kept = new Uint8Array(ab, chainMem.byteOffset, 64);
   const setInOut = best(n, (count) => {
     for (let i = 0; i < count; i++) {
-      chainMem.set(data, 0);
-      out.set(kept, 0);
+      set_bytes_(chainMem, data, 0);
+      set_bytes_(out, kept, 0);
     }
   });
   const buf = evbuffer_new();
