@@ -18,7 +18,7 @@ import {
 } from "../event/event.js";
 import { isAscii } from "node:buffer";
 import { native } from "../native/binding.js";
-import { MEM_UNKNOWN, memArgs, mem_extent_, mem_known_, mem_known_all_, mem_number_ } from "../native/mem.js";
+import { memArgs, mem_extent_, mem_known_, mem_known_all_, mem_number_ } from "../native/mem.js";
 import { fail, set_errno, EAGAIN, EBADF, EINTR } from "../util/errno.js";
 import { EV_SIZE_MAX, EV_SSIZE_MAX } from "../util/limits.js";
 import { fd_ok_ } from "../util/posix.js";
@@ -2744,8 +2744,7 @@ export function evbuffer_readln(buffer: evbuffer, n_read_out: evbuffer_size_out 
     // evbuffer_chain.lines), else from the bytes.
     const inBlock = base >= first.linesStart && base < first.linesEnd;
     if (!inBlock && stop - base < LINES_MIN && first.memId !== 0) {
-      // A few lines at most: the addon finds the LF and makes the line's text in one call. (Its
-      // own function: V8 inlines it where it is the usual case, not into loops over blocks.)
+      // A few lines at most: the addon finds the LF and makes the line's text in one call.
       return shortLine(buffer, first, base, stop, eol_style === EVBUFFER_EOL_CRLF, n_read_out) ??
         readlnSpanning(fn, buffer, n_read_out, eol_style);
     }
@@ -2884,12 +2883,7 @@ function linesBlock(chain: evbuffer_chain, base: number, lf: number, end: number
 function chainLine(chain: evbuffer_chain, base: number, stop: number, crlf: boolean): string | null {
   memArgs[1] = crlf ? 1 : 0;
   mem_extent_(2, chain.memId, base, stop - base);
-  let r = native.memLine();
-  if (typeof r === "string") return r;
-  if (r === MEM_UNKNOWN) {
-    native.memRegister(chain.memId, chain.buffer!);
-    r = native.memLine();
-  }
+  const r = mem_known_(native.memLine(), chain.memId, chain.buffer!, native.memLine);
   return typeof r === "string" ? r : null;
 }
 

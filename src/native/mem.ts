@@ -35,10 +35,11 @@ export function mem_extent_(k: number, id: number, off: number, len: number): vo
 
 /**
  * The result `r` of a mem* call whose one memory is number `id` (`mem`): when the addon did not
- * know the number, `call` again once it is registered.
+ * know the number, `call` again once it is registered. (A call may return other things than
+ * numbers: memLine's string.)
  */
-export function mem_known_(r: number, id: number, mem: Uint8Array, call: () => number): number {
-  if (r !== MEM_UNKNOWN) return r;
+export function mem_known_<T>(r: T | number, id: number, mem: Uint8Array, call: () => T | number): T | number {
+  if (typeof r !== "number" || r !== MEM_UNKNOWN) return r;
   native.memRegister(id, mem);
   return call();
 }
