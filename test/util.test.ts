@@ -812,6 +812,34 @@ describe("sockets and POSIX calls", () => {
     expect(buf[0]).toBe(3);
   });
 
+  it("read and write of a few bytes and of more: into and from views at an offset, nothing outside touched", () => {
+    const pair = [-1, -1];
+    expect(evutil_socketpair(AF_UNIX, SOCK_STREAM, 0, pair)).toBe(0);
+    track(...pair);
+    expect(evutil_make_socket_nonblocking(pair[1]!)).toBe(0);
+    const src = new Uint8Array(64).map((_, i) => i + 1);
+    const into = new Uint8Array(80).fill(0xee);
+    for (const n of [1, 2, 15, 16, 17, 40]) {
+      // From a view at an offset of a bigger array, into a view at an offset: n bytes, then fewer
+      // than asked for, then EAGAIN.
+      expect(write(pair[0]!, src.subarray(3, 3 + n), n)).toBe(n);
+      into.fill(0xee);
+      const view = into.subarray(5, 5 + n + 8);
+      expect(read(pair[1]!, view, n + 8)).toBe(n);
+      expect(Array.from(into.subarray(5, 5 + n))).toEqual(Array.from(src.subarray(3, 3 + n)));
+      expect(into.subarray(0, 5).every((b) => b === 0xee) && into.subarray(5 + n).every((b) => b === 0xee)).toBe(true);
+      expect(read(pair[1]!, view, 1)).toBe(-1);
+      expect(errno).toBe(EAGAIN);
+    }
+    // A count shorter than the array: only that many go, and only that many come in.
+    expect(write(pair[0]!, src, 3)).toBe(3);
+    expect(write(pair[0]!, src.subarray(10), 2)).toBe(2);
+    into.fill(0);
+    expect(read(pair[1]!, into, 4)).toBe(4);
+    expect(read(pair[1]!, into.subarray(4), 16)).toBe(1);
+    expect(Array.from(into.subarray(0, 6))).toEqual([1, 2, 3, 11, 12, 0]);
+  });
+
   it("a nonblocking read with nothing to read gives -1 and errno EAGAIN", () => {
     const pair = [-1, -1];
     expect(evutil_socketpair(AF_UNIX, SOCK_STREAM, 0, pair)).toBe(0);
