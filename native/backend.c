@@ -87,7 +87,6 @@ static const struct eventop *find_op(const char *name) {
   return NULL;
 }
 
-/* The slot of handle argument v, or NULL after throwing a RangeError. */
 /* Backend h's slot; NULL with a RangeError pending when h is no live handle. */
 static struct backend_slot *slot_of(napi_env env, const char *fn, struct addon_state *st, double h) {
   if (!whole_in(h, 0, st->nbackends - 1) || st->backends[(int)h].op == NULL) {
@@ -97,6 +96,7 @@ static struct backend_slot *slot_of(napi_env env, const char *fn, struct addon_s
   return &st->backends[(int)h];
 }
 
+/* The slot of handle argument v, or NULL after throwing a TypeError or RangeError. */
 static struct backend_slot *arg_handle(napi_env env, const char *fn, struct addon_state *st,
                                        napi_value v) {
   int h;
