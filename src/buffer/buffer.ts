@@ -2753,14 +2753,7 @@ export function evbuffer_readln(buffer: evbuffer, n_read_out: evbuffer_size_out 
       const at = first.lines.indexOf("\n", base - first.linesStart);
       if (at >= 0) lf = at + first.linesStart;
     }
-    if (lf < 0) {
-      // (memchr, written out for memory that ends near the data, as a chain of the usual sizes
-      // does: a search of the rest of the memory costs less than memchr's bounded view.)
-      if (mem.length - stop <= 4096) {
-        lf = index_of_(mem, 0x0a, base);
-        if (lf >= stop) lf = -1;
-      } else lf = memchr(mem, 0x0a, base, stop);
-    }
+    if (lf < 0) lf = memchr(mem, 0x0a, base, stop);
     if (lf >= 0) {
       const end = eol_style === EVBUFFER_EOL_CRLF && lf > base && mem[lf - 1] === 0x0d ? lf - 1 : lf;
       let line: string;
