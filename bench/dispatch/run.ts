@@ -117,7 +117,7 @@ export async function run(opts: BenchOptions): Promise<DispatchResult> {
     for (const n of ns)
       if (!(backend === "select" && n > selectMax) && !(backend === "io_uring" && uring !== null))
         for (const a of actives) cases.push({ backend, n, a });
-  const programsPerCase = 2 * rounds + (steadyToo ? 2 : 0);
+  const programsPerCase = 2 * rounds * (steadyToo ? 2 : 1);
   const totalPrograms = cases.reduce((t, c) => t + (STEADY_BACKENDS.includes(c.backend) ? programsPerCase : 2 * rounds), 0);
   let started = 0;
 
@@ -145,9 +145,14 @@ export async function run(opts: BenchOptions): Promise<DispatchResult> {
       steady: null,
     };
     if (STEADY_BACKENDS.includes(backend) && steadyToo) {
-      const steadyArgs = benchArgs(n, a, STEADY_WRITES, backend);
-      const sc = side([await runOne("bench.c", benchArgs(n, a, STEADY_WRITES, cMethod(backend)), `-w ${fmt(STEADY_WRITES)}`)]);
-      const sts = side([await runOne("bench.ts", steadyArgs, `-w ${fmt(STEADY_WRITES)}`)]);
+      // As above, C and TS alternate: one program each side is at the mercy of the machine's minute.
+      const steadyC: number[][] = [], steadyTs: number[][] = [];
+      for (let round = 0; round < rounds; round++) {
+        const what = `-w ${fmt(STEADY_WRITES)} (${round + 1} of ${rounds})`;
+        steadyC.push(await runOne("bench.c", benchArgs(n, a, STEADY_WRITES, cMethod(backend)), what));
+        steadyTs.push(await runOne("bench.ts", benchArgs(n, a, STEADY_WRITES, backend), what));
+      }
+      const sc = side(steadyC), sts = side(steadyTs);
       row.steady = { writes: STEADY_WRITES, c: sc, ts: sts, ratio: med(sts) / med(sc) };
     }
     rows.push(row);
@@ -168,7 +173,7 @@ export async function run(opts: BenchOptions): Promise<DispatchResult> {
     ]),
   );
   log(`(C, TS: median of every run, bench.c's figure; warm: runs ${WARM_FROM + 1} to 25 only; ` +
-    `steady: -w ${fmt(STEADY_WRITES)}, one program each, epoll and io_uring; io_uring's C figures are C libevent's epoll; ` +
+    `steady: -w ${fmt(STEADY_WRITES)}, ${rounds} programs each, alternating, epoll and io_uring; io_uring's C figures are C libevent's epoll; ` +
     `TS/C above 1 means libevent-ts is slower)`);
   summarize_(rows, ns);
   return { method, programs: rounds, runsPerProgram: 25, notes, rows };
