@@ -131,29 +131,26 @@ export async function run(opts: BenchOptions): Promise<DispatchResult> {
         ? runTimes(`bench.c ${args.join(" ")}`, cBench, args)
         : runTimes(`bench.ts ${args.join(" ")}`, "sh", tsCommand(limit, args));
     };
-    const args = benchArgs(n, a, NUM_WRITES, backend);
-    const cArgs = benchArgs(n, a, NUM_WRITES, cMethod(backend));
-    const cTimes: number[][] = [], tsTimes: number[][] = [];
-    for (let round = 0; round < rounds; round++) {
-      cTimes.push(await runOne("bench.c", cArgs, `(${round + 1} of ${rounds})`));
-      tsTimes.push(await runOne("bench.ts", args, `(${round + 1} of ${rounds})`));
-    }
-    const c = side(cTimes), ts = side(tsTimes);
+    // C and TS alternate, `rounds` programs a side: one program each would measure one minute of
+    // the shared machine against another. Their run times, pooled per side, for w writes.
+    const alternate = async (w: number, what: string) => {
+      const cTimes: number[][] = [], tsTimes: number[][] = [];
+      for (let round = 0; round < rounds; round++) {
+        const which = `${what}(${round + 1} of ${rounds})`;
+        cTimes.push(await runOne("bench.c", benchArgs(n, a, w, cMethod(backend)), which));
+        tsTimes.push(await runOne("bench.ts", benchArgs(n, a, w, backend), which));
+      }
+      return { c: side(cTimes), ts: side(tsTimes) };
+    };
+    const { c, ts } = await alternate(NUM_WRITES, "");
     const row: DispatchRow = {
       backend, n, a, writes: NUM_WRITES, c, ts,
       ratio: { all: med(ts) / med(c), warm: med(ts, "warm") / med(c, "warm") },
       steady: null,
     };
     if (STEADY_BACKENDS.includes(backend) && steadyToo) {
-      // As above, C and TS alternate: one program each side is at the mercy of the machine's minute.
-      const steadyC: number[][] = [], steadyTs: number[][] = [];
-      for (let round = 0; round < rounds; round++) {
-        const what = `-w ${fmt(STEADY_WRITES)} (${round + 1} of ${rounds})`;
-        steadyC.push(await runOne("bench.c", benchArgs(n, a, STEADY_WRITES, cMethod(backend)), what));
-        steadyTs.push(await runOne("bench.ts", benchArgs(n, a, STEADY_WRITES, backend), what));
-      }
-      const sc = side(steadyC), sts = side(steadyTs);
-      row.steady = { writes: STEADY_WRITES, c: sc, ts: sts, ratio: med(sts) / med(sc) };
+      const pass = await alternate(STEADY_WRITES, `-w ${fmt(STEADY_WRITES)} `);
+      row.steady = { writes: STEADY_WRITES, c: pass.c, ts: pass.ts, ratio: med(pass.ts) / med(pass.c) };
     }
     rows.push(row);
     const steady = row.steady ? `; steady: C ${fmt(med(row.steady.c))}, TS ${fmt(med(row.steady.ts))}` : "";
